@@ -1,0 +1,75 @@
+/**
+ * `npm run codegen [-- --spec <path>] [--out <dir>] [--functions <dir> | --no-stubs] [--check] [--force]`
+ *
+ * Turns an AsyncAPI 3.0/3.1 document into typed models, validators, publishers,
+ * consumer maps, a catalog, offline docs and handler stubs. Exit codes: 0 done,
+ * 1 spec invalid or (with --check) generated code stale, 2 bad arguments.
+ */
+import { dirname, join, normalize } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CodegenError, CodegenSpecError } from './codegen/errors';
+import { runCodegen } from './codegen/pipeline';
+
+const USAGE = `usage: npm run codegen -- [--spec asyncapi/asyncapi.yaml] [--out generated] [--functions functions | --no-stubs] [--check] [--force] [--quiet]`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        spec: { type: 'string', default: 'asyncapi/asyncapi.yaml' },
+        out: { type: 'string', default: 'generated' },
+        functions: { type: 'string' },
+        'no-stubs': { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`codegen: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const started = process.hrtime.bigint();
+  const out = normalize(values.out);
+  // Stubs go beside the output folder: generated/ -> functions/, /tmp/x/gen -> /tmp/x/functions.
+  const functionsDir = values['no-stubs'] ? false : (values.functions ?? join(dirname(out), 'functions'));
+  try {
+    const result = await runCodegen({ spec: values.spec, out, functionsDir, check: values.check, force: values.force });
+    const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
+    for (const w of result.warnings) {
+      const where = w.location ? `${w.location.file}:${w.location.line}:${w.location.column}` : (w.pointer ?? '');
+      process.stderr.write(`codegen: warning ${where}: ${w.message}\n`);
+    }
+    if (!values.quiet) {
+      if (result.status === 'up-to-date') process.stdout.write(`codegen: ${out}/ is up to date (${result.files} files, ${ms} ms)\n`);
+      else if (result.status === 'checked') process.stdout.write(`codegen: ${out}/ matches ${values.spec} (${result.files} files, ${ms} ms)\n`);
+      else {
+        process.stdout.write(`codegen: ${result.messages} messages -> ${result.files} files in ${out}/, ${result.written.length} written, ${result.removed.length} removed (${ms} ms)\n`);
+      }
+      for (const s of result.stubs) process.stdout.write(`codegen: created handler stub ${s}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof CodegenError) {
+      process.stderr.write(`codegen: ${error.message}\n`);
+      if (error instanceof CodegenSpecError) process.stderr.write(`codegen: nothing was written.\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`codegen: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,33 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { JsonSchema } from './schemas';
+
+export const BUNDLE_ID = 'urn:asyncapi-codegen:definitions';
+
+/**
+ * One Ajv instance holding every named definition, shared by the example check and the
+ * validator emitter so both judge a payload the same way. `strict: false` because
+ * AsyncAPI schemas carry keywords Ajv does not know (x-pii, discriminator as a string).
+ */
+export function createAjv(definitions: Record<string, JsonSchema>, options: { standalone: boolean }): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    ...(options.standalone ? { code: { source: true, lines: true } } : {}),
+  });
+  addFormats(ajv, { mode: 'fast' });
+  ajv.addSchema({ $id: BUNDLE_ID, definitions }, BUNDLE_ID);
+  return ajv;
+}
+
+export function compileDefinition(ajv: Ajv, name: string): ValidateFunction {
+  return ajv.compile({ $id: `urn:asyncapi-codegen:validate:${name}`, $ref: `${BUNDLE_ID}#/definitions/${name}` });
+}
+
+export function describeAjvError(e: ErrorObject): string {
+  const path = e.instancePath || '/';
+  if (e.keyword === 'required') return `${path}: missing required property "${String((e.params as { missingProperty: string }).missingProperty)}"`;
+  if (e.keyword === 'additionalProperties') return `${path}: unexpected property "${String((e.params as { additionalProperty: string }).additionalProperty)}"`;
+  if (e.keyword === 'enum') return `${path}: must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+  return `${path}: ${e.message ?? e.keyword}`;
+}
