@@ -32,14 +32,14 @@ export const emitModels: Emitter = async ({ model, specLabel, modelNames }) => {
   for (const out of outputs) {
     if (out.modelName === ROOT) continue;
     emitted.push(out.modelName);
-    files.push({ path: `models/${out.modelName}.ts`, content: `${TS_HEADER(specLabel)}${out.result.trim()}\n` });
+    files.push({ path: `models/${out.modelName}.ts`, content: `${TS_HEADER(specLabel)}${typeOnly(out.result.trim())}\n` });
   }
   // Modelina inlines primitive schemas; a payload or command that is one still needs its alias.
   const needed = [...model.messages.map((m) => m.typeName), ...model.commands.map((c) => c.typeName)].filter((n): n is string => n !== undefined);
   for (const name of new Set(needed)) {
     if (emitted.includes(name)) continue;
     emitted.push(name);
-    files.push({ path: `models/${name}.ts`, content: `${TS_HEADER(specLabel)}type ${name} = ${primitiveType(model.definitions[name])};\nexport { ${name} };\n` });
+    files.push({ path: `models/${name}.ts`, content: `${TS_HEADER(specLabel)}type ${name} = ${primitiveType(model.definitions[name])};\nexport type { ${name} };\n` });
   }
   emitted.sort();
   for (const name of emitted) modelNames.add(name);
@@ -64,4 +64,9 @@ function primitiveType(schema: unknown): string {
     }
   };
   return Array.isArray(type) ? type.map(one).join(' | ') : one(type);
+}
+
+/** Models are types only: say so, so the files pass `isolatedModules` and erase cleanly. */
+function typeOnly(code: string): string {
+  return code.replace(/^import \{\s*([\w, ]+?)\s*\} from '([^']+)';$/gm, "import type { $1 } from '$2';").replace(/^export \{\s*([\w, ]+?)\s*\};$/gm, 'export type { $1 };');
 }
