@@ -1,0 +1,17 @@
+// Handler stub created by `npm run codegen` for queue payment-approval-queue. This file is yours: codegen never overwrites it.
+import type { PaymentApprovalQueueHandlers } from '../../generated';
+
+export const handlers: PaymentApprovalQueueHandlers = {
+  WorkCompleted: async (event) => {
+    // TODO: implement: The technician finished the job.
+    throw new Error(`WorkCompleted handler not implemented (event ${event.id})`);
+  },
+  AuthorizePayment: async (event) => {
+    // TODO: implement: Saga command - put a hold on the driver's payment method.
+    throw new Error(`AuthorizePayment handler not implemented (event ${event.id})`);
+  },
+  VoidPaymentAuthorization: async (event) => {
+    // TODO: implement: Saga compensation - void a payment authorization.
+    throw new Error(`VoidPaymentAuthorization handler not implemented (event ${event.id})`);
+  },
+};

@@ -1,0 +1,57 @@
+/**
+ * `npm run bench:codegen`: full and no-op codegen for the Roadcall spec and for a
+ * synthetic 200-message spec, against Modelina alone (parse + models) on the same file,
+ * each a fresh process as users run it. Writes its section of BENCHMARKS.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeSyntheticSpec } from './bench/synth-spec';
+import { median, writeBenchSection } from './bench/report';
+
+const ROOT = resolve(__dirname, '..');
+const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const WORK = join(ROOT, '.test-out', 'bench-codegen');
+
+function timed(args: string[]): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [TSX, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stderr}`);
+  return ms;
+}
+
+function measure(label: string, spec: string): { label: string; full: number; noop: number; modelina: number } {
+  const out = join(WORK, label, 'generated');
+  const codegen = ['scripts/codegen.ts', '--spec', spec, '--out', out, '--no-stubs', '--quiet'];
+  const full: number[] = [];
+  const noop: number[] = [];
+  const modelina: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    rmSync(join(WORK, label), { recursive: true, force: true });
+    full.push(timed(codegen));
+    noop.push(timed(codegen));
+    modelina.push(timed(['scripts/bench/modelina-only.ts', spec]));
+  }
+  return { label, full: median(full), noop: median(noop), modelina: median(modelina) };
+}
+
+function main(): void {
+  rmSync(WORK, { recursive: true, force: true });
+  const synthetic = writeSyntheticSpec(join(WORK, 'spec-200'), 200);
+  const rows = [measure('Roadcall (asyncapi/)', join(ROOT, 'asyncapi', 'asyncapi.yaml')), measure('synthetic, 200 messages', synthetic)];
+  const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+  const table = [
+    '| spec | full codegen | no-op run | Modelina alone (parse + models) | full / Modelina |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.label} | ${s(r.full)} | ${s(r.noop)} | ${s(r.modelina)} | ${(r.full / r.modelina).toFixed(2)}× |`),
+  ].join('\n');
+  const big = rows[1] as (typeof rows)[number];
+  const verdict = `Targets: 200 messages fully generated in under 10 s (${big.full < 10_000 ? 'met' : 'MISSED'}: ${s(big.full)}), a no-op run under 1 s (${big.noop < 1000 ? 'met' : 'MISSED'}: ${s(big.noop)}).`;
+  const body = `## Codegen (\`npm run bench:codegen\`)\n\nWall time of a fresh \`node\` process per run (tsx start-up included), median of ${RUNS}. "Full" writes models, validators, publishers, consumers, catalog and docs; "no-op" is the same command on unchanged input; the baseline runs the AsyncAPI parser and Modelina's TypeScript generator on the same file, nothing else.\n\n${table}\n\n${verdict}`;
+  writeBenchSection(ROOT, 'codegen', body);
+  process.stdout.write(`${table}\n${verdict}\n`);
+}
+
+main();
