@@ -4,7 +4,7 @@ import type { Vehicle } from './Vehicle';
 import type { Location } from './Location';
 import type { ProblemType } from './ProblemType';
 import type { IncidentStatus } from './IncidentStatus';
-import type { IncidentCreatedData2Channel } from './IncidentCreatedData2Channel';
+import type { IncidentCreatedDataChannel } from './IncidentCreatedDataChannel';
 interface IncidentCreatedData {
   'incidentId': string;
   'driverId': string;
@@ -14,7 +14,7 @@ interface IncidentCreatedData {
   'problemType': ProblemType;
   'description'?: string;
   'status': IncidentStatus;
-  'channel'?: IncidentCreatedData2Channel;
+  'channel'?: IncidentCreatedDataChannel;
   'createdAt': string;
 }
 export type { IncidentCreatedData };
