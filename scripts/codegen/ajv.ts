@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { JsonSchema } from './schemas';
 
@@ -22,12 +22,4 @@ export function createAjv(definitions: Record<string, JsonSchema>, options: { st
 
 export function compileDefinition(ajv: Ajv, name: string): ValidateFunction {
   return ajv.compile({ $id: `urn:asyncapi-codegen:validate:${name}`, $ref: `${BUNDLE_ID}#/definitions/${name}` });
-}
-
-export function describeAjvError(e: ErrorObject): string {
-  const path = e.instancePath || '/';
-  if (e.keyword === 'required') return `${path}: missing required property "${String((e.params as { missingProperty: string }).missingProperty)}"`;
-  if (e.keyword === 'additionalProperties') return `${path}: unexpected property "${String((e.params as { additionalProperty: string }).additionalProperty)}"`;
-  if (e.keyword === 'enum') return `${path}: must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
-  return `${path}: ${e.message ?? e.keyword}`;
 }

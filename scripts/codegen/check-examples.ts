@@ -1,5 +1,6 @@
 import type Ajv from 'ajv';
-import { compileDefinition, describeAjvError } from './ajv';
+import { compileDefinition } from './ajv';
+import { describeValidationError } from './templates/runtime';
 import { CodegenExampleError, type SpecIssue } from './errors';
 import type { SpecLocator } from './locate';
 import type { SpecModel } from './model';
@@ -16,7 +17,7 @@ export function checkExamples(model: SpecModel, ajv: Ajv, locator: SpecLocator):
       for (const error of validate.errors ?? []) {
         const pointer = `${example.pointer}${error.instancePath}`;
         const location = locator.locate(pointer);
-        issues.push({ message: `example ${label} of message ${message.name}: ${describeAjvError(error)}`, pointer, ...(location ? { location } : {}) });
+        issues.push({ message: `example ${label} of message ${message.name}: ${error.instancePath || '/'}: ${describeValidationError(error)}`, pointer, ...(location ? { location } : {}) });
       }
     });
   }

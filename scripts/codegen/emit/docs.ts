@@ -4,24 +4,18 @@ import type { Emitter } from './types';
 
 const REDACTED = '«redacted: x-pii»';
 
+/** Sets the value at a dotted path (`a.b`, `items[].c`) to REDACTED, through arrays. */
 function redact(value: unknown, path: string[]): void {
-  if (value === null || typeof value !== 'object') return;
   const [head, ...rest] = path;
-  if (head === undefined) return;
-  if (head.endsWith('[]')) {
-    const list = (value as Record<string, unknown>)[head.slice(0, -2)];
-    if (Array.isArray(list)) for (const item of list) rest.length ? redact(item, rest) : undefined;
-    return;
-  }
+  if (head === undefined || value === null || typeof value !== 'object') return;
   const obj = value as Record<string, unknown>;
-  if (!(head in obj)) return;
-  if (rest.length === 0) obj[head] = REDACTED;
-  else redact(obj[head], rest);
-}
-
-/** Splits `data.driver.phone` / `data.items[].card` into walkable segments. */
-function segments(path: string): string[] {
-  return path.split('.').flatMap((s) => (s.endsWith('[]') && s !== '[]' ? [s] : s === '[]' ? [] : [s]));
+  const key = head.endsWith('[]') ? head.slice(0, -2) : head;
+  if (!(key in obj)) return;
+  if (head.endsWith('[]')) {
+    const list = obj[key];
+    if (Array.isArray(list) && rest.length) for (const item of list) redact(item, rest);
+  } else if (rest.length === 0) obj[key] = REDACTED;
+  else redact(obj[key], rest);
 }
 
 /** Replaces example values of x-pii fields so docs never show personal data, even fake. */
@@ -37,7 +31,7 @@ function redactExamples(node: unknown, pii: Map<string, string[]>, seen = new Se
   const paths = typeof name === 'string' ? pii.get(name) : undefined;
   if (paths && Array.isArray(obj['examples'])) {
     for (const ex of obj['examples']) {
-      if (ex && typeof ex === 'object' && 'payload' in ex) for (const p of paths) redact((ex as Record<string, unknown>)['payload'], segments(p));
+      if (ex && typeof ex === 'object' && 'payload' in ex) for (const p of paths) redact((ex as Record<string, unknown>)['payload'], p.split('.'));
     }
   }
   for (const value of Object.values(obj)) redactExamples(value, pii, seen);

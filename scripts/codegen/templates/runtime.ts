@@ -21,7 +21,8 @@ export interface StandaloneValidator {
   errors?: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[] | null;
 }
 
-function describe(e: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }): string {
+/** One-line reason for an Ajv error, the same wording at codegen time and at run time. */
+export function describeValidationError(e: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }): string {
   if (e.keyword === 'required') return `missing required property "${String(e.params['missingProperty'])}"`;
   if (e.keyword === 'additionalProperties') return `unexpected property "${String(e.params['additionalProperty'])}"`;
   if (e.keyword === 'enum') return `must be one of ${JSON.stringify(e.params['allowedValues'])}`;
@@ -31,7 +32,7 @@ function describe(e: { instancePath: string; message?: string; keyword: string; 
 /** Runs a standalone validator and turns its errors into ValidationIssues. */
 export function runValidator<T>(validate: StandaloneValidator, input: unknown): ValidationResult<T> {
   if (validate(input)) return { ok: true, value: input as T };
-  const errors = (validate.errors ?? []).map((e) => ({ path: e.instancePath, message: describe(e), keyword: e.keyword, params: e.params }));
+  const errors = (validate.errors ?? []).map((e) => ({ path: e.instancePath, message: describeValidationError(e), keyword: e.keyword, params: e.params }));
   return { ok: false, errors };
 }
 
