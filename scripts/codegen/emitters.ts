@@ -2,6 +2,7 @@ import { emitCatalog } from './emit/catalog';
 import { emitConsumers } from './emit/consumers';
 import { emitDocs } from './emit/docs';
 import { emitIndex, emitRuntime } from './emit/index-file';
+import { emitInfra } from './emit/infra';
 import { emitModels } from './emit/models';
 import { emitPublishers } from './emit/publishers';
 import type { Emitter } from './emit/types';
@@ -11,9 +12,9 @@ export { emitModels };
 
 /**
  * The emitters after models, in order. Models and validators are made for any spec;
- * publishers and consumers only where messages carry `x-eventbridge`. Docs run last
+ * publishers, consumers and infra only where messages carry `x-eventbridge`. Docs run last
  * because they embed the document itself.
  */
 export function pipeline(eventbridge: boolean): Emitter[] {
-  return [emitRuntime, emitValidators, ...(eventbridge ? [emitPublishers, emitConsumers] : []), emitCatalog, emitIndex, emitDocs];
+  return [emitRuntime, emitValidators, ...(eventbridge ? [emitPublishers, emitConsumers, emitInfra] : []), emitCatalog, emitIndex, emitDocs];
 }
