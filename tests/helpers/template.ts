@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './codegen';
+
+export type Json = Record<string, unknown>;
+export interface Resource {
+  Type: string;
+  Properties: Json;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+}
+export interface Template {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, Json>;
+}
+
+/**
+ * Runs the real `osls package` for a stage into `outDir` with no AWS credentials in the
+ * environment, and returns the CloudFormation template it wrote.
+ */
+export function packageStage(stage: string, outDir: string, cwd = ROOT): Template {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+  for (const key of Object.keys(env)) if (key.startsWith('AWS_')) delete env[key];
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--stage', stage, '--package', outDir], {
+    cwd,
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`osls package --stage ${stage} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}
+
+export function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** The logical id behind `{ Ref: X }` or `{ 'Fn::GetAtt': [X, ...] }`. */
+export function logicalId(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Json;
+  if (typeof v['Ref'] === 'string') return v['Ref'];
+  const getAtt = v['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  return undefined;
+}
+
+export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
