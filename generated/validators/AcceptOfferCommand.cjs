@@ -3,7 +3,7 @@
 module.exports = validate206;
 module.exports.default = validate206;
 const schema242 = {"$id":"urn:asyncapi-codegen:validate:AcceptOfferCommand","$ref":"urn:asyncapi-codegen:definitions#/definitions/AcceptOfferCommand"};
-const schema243 = {"title":"AcceptOfferCommand","x-command":true,"type":"object","description":"Body of `POST /offers/{offerId}/accept` (vendor app). Not an event: the match service checks the offer is still open and publishes OfferAccepted.","required":["vendorId"],"properties":{"vendorId":{"type":"string","format":"uuid","description":"Id of the vendor accepting; must be the vendor the offer was made to."}}};
+const schema243 = {"title":"AcceptOfferCommand","x-command":true,"x-http":{"method":"POST","path":"/offers/{offerId}/accept","service":"match"},"type":"object","description":"Body of `POST /offers/{offerId}/accept` (vendor app). Not an event: the match service checks the offer is still open and publishes OfferAccepted.","required":["vendorId"],"properties":{"vendorId":{"type":"string","format":"uuid","description":"Id of the vendor accepting; must be the vendor the offer was made to."}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
 function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){

@@ -85,6 +85,8 @@ export interface OperationModel {
 export interface CommandModel {
   name: string;
   typeName: string;
+  /** `x-http` of the command schema: the HTTP API route that accepts it and the service behind it. */
+  http?: { method: string; path: string; service: string };
 }
 
 /** Everything the emitters need, computed once from the parsed document. */
@@ -231,6 +233,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
   const componentSchemas = isObj(components['schemas']) ? components['schemas'] : {};
   const schemaRoots: SchemaRoot[] = [...payloadRoots];
   const commandKeys: string[] = [];
+  const commandHttp = new Map<string, CommandModel['http']>();
   for (const [key, schema] of Object.entries(componentSchemas)) {
     if (isObj(schema) && typeof schema['schemaFormat'] === 'string') {
       issue(`/components/schemas/${esc(key)}/schemaFormat`, `schemaFormat "${String(schema['schemaFormat'])}" is not supported for component schema ${key}`, unsupported);
@@ -238,7 +241,20 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     }
     if (!isObj(schema) && typeof schema !== 'boolean') continue;
     schemaRoots.push({ schema: schema as JsonSchema, preferredName: key, authoritative: true, pointer: `/components/schemas/${esc(key)}` });
-    if (isObj(schema) && schema['x-command'] === true) commandKeys.push(key);
+    if (isObj(schema) && schema['x-command'] === true) {
+      commandKeys.push(key);
+      const http = schema['x-http'];
+      if (http !== undefined) {
+        const method = isObj(http) ? str(http['method'])?.toUpperCase() : undefined;
+        const path = isObj(http) ? str(http['path']) : undefined;
+        const service = isObj(http) ? str(http['service']) : undefined;
+        if (!method || !['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) || !path?.startsWith('/') || !service) {
+          issue(`/components/schemas/${esc(key)}/x-http`, 'x-http must be { method: POST|PUT|PATCH|DELETE, path: /route/{param}, service: <name> }');
+        } else if ([...commandHttp.values()].some((h) => h?.method === method && h.path === path)) {
+          issue(`/components/schemas/${esc(key)}/x-http`, `route ${method} ${path} is already taken by another command`);
+        } else commandHttp.set(key, { method, path, service });
+      }
+    }
   }
   if (unsupported.length) throw new CodegenUnsupportedError(unsupported);
 
@@ -256,7 +272,8 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
   });
   const commands: CommandModel[] = commandKeys.map((key) => {
     const index = schemaRoots.findIndex((r) => r.preferredName === key && r.authoritative);
-    return { name: typeName(key), typeName: bundle.rootNames[index] as string };
+    const http = commandHttp.get(key);
+    return { name: typeName(key), typeName: bundle.rootNames[index] as string, ...(http ? { http } : {}) };
   });
   for (const m of messages) if (m.typeName) m.pii = piiPaths(bundle.definitions[m.typeName] as JsonSchema, bundle.definitions);
 

@@ -185,20 +185,26 @@ async function writeStubs(spec: string, outDir: string, cwd: string, functionsDi
   // Cheap check first: the catalog lists the queues, so only parse when a stub is missing.
   const catalogPath = join(outDir, 'catalog.json');
   if (!manifest || !existsSync(catalogPath)) return [];
-  const catalog = JSON.parse(readFileSync(catalogPath, 'utf8')) as { queues?: { service: string; name: string }[] };
+  const catalog = JSON.parse(readFileSync(catalogPath, 'utf8')) as { queues?: { service: string; name: string }[]; commands?: { http?: { service: string } }[] };
   const queues = catalog.queues ?? [];
   const { stubPath } = await import('./emit/stubs');
+  const { commandStubPath } = await import('./emit/command-stubs');
   const count = (service: string): number => queues.filter((q) => q.service === service).length;
-  if (queues.every((q) => existsSync(resolve(cwd, functionsDir, stubPath(q.service, q.name, count(q.service)))))) return [];
+  const expected = [
+    ...queues.map((q) => stubPath(q.service, q.name, count(q.service))),
+    ...(catalog.commands ?? []).flatMap((c) => (c.http ? [commandStubPath(c.http.service)] : [])),
+  ];
+  if (expected.every((p) => existsSync(resolve(cwd, functionsDir, p)))) return [];
   const { ctx } = await generateFiles(spec, outDir, cwd);
   return writeStubFiles(ctx, outDir, cwd, functionsDir);
 }
 
 function writeStubFiles(ctx: EmitContext, outDir: string, cwd: string, functionsDir: string): string[] {
   const { stubFiles } = require('./emit/stubs') as typeof import('./emit/stubs');
+  const { commandStubFiles } = require('./emit/command-stubs') as typeof import('./emit/command-stubs');
   const dir = resolve(cwd, functionsDir);
   const created: string[] = [];
-  for (const f of stubFiles(ctx.model, dir, outDir)) {
+  for (const f of [...stubFiles(ctx.model, dir, outDir), ...commandStubFiles(ctx.model, dir, outDir, resolve(cwd, 'lib'))]) {
     const path = join(dir, f.path);
     if (existsSync(path)) continue;
     mkdirSync(dirname(path), { recursive: true });

@@ -286,6 +286,28 @@ describe('IAM: least privilege for every function', () => {
   });
 });
 
+describe('HTTP API', () => {
+  it('puts every x-http command on the HTTP API behind the JWT authorizer, with issuer and audience per stage', () => {
+    const routed = model.commands.filter((c) => c.http);
+    expect(routed.length).toBeGreaterThan(0);
+    for (const [template, audience, issuer] of [[dev, 'roadcall-api-dev', 'https://auth.dev.roadcall.example.com/'], [prod, 'roadcall-api', 'https://auth.roadcall.example.com/']] as const) {
+      const authorizers = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer');
+      expect(authorizers).toHaveLength(1);
+      const [authorizerId, authorizer] = authorizers[0] as [string, Resource];
+      expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'], JwtConfiguration: { Audience: [audience], Issuer: issuer } });
+      const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+      for (const command of routed) {
+        const route = routes.find((r) => r['RouteKey'] === `${command.http?.method} ${command.http?.path}`);
+        expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+        const integration = template.Resources[String((route?.['Target'] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(logicalId).find(Boolean))] as Resource;
+        const fn = template.Resources[logicalId(integration.Properties['IntegrationUri']) as string] as Resource;
+        expect(fn.Properties['Handler']).toBe(`functions/${command.http?.service}/commands.handler`);
+      }
+      for (const route of routes) expect(route['AuthorizationType']).toBe('JWT');
+    }
+  });
+});
+
 describe('tables', () => {
   it('encrypts every table, bills on demand, and keeps point-in-time recovery in prod only', () => {
     for (const [template, pitr] of [[dev, false], [prod, true]] as const) {

@@ -35,7 +35,7 @@ export const emitCatalog: Emitter = ({ model }) => {
       examples: m.examples.length,
     })),
     queues: model.queues,
-    commands: model.commands.map((c) => ({ name: c.name, schemaId: c.typeName })),
+    commands: model.commands.map((c) => ({ name: c.name, schemaId: c.typeName, ...(c.http ? { http: c.http } : {}) })),
     schemas: model.definitions,
   };
   return [{ path: 'catalog.json', content: `${JSON.stringify(catalog, null, 2)}\n` }];

@@ -1,4 +1,5 @@
-import type { JsonSchemaObject, QueueModel, SpecModel } from '../model';
+import type { QueueModel, SpecModel } from '../model';
+import type { JsonSchemaObject } from '../schemas';
 import { pascalCase } from '../naming';
 
 /** AWS limits the rule plan stays inside (EventBridge quotas, default values). */

@@ -1,4 +1,5 @@
-import type { JsonSchema, QueueModel, SpecModel } from '../model';
+import type { QueueModel, SpecModel } from '../model';
+import type { JsonSchema } from '../schemas';
 import { pascalCase } from '../naming';
 import { ebSends } from '../emit/publishers';
 import { stubPath } from '../emit/stubs';
@@ -39,6 +40,11 @@ export function consumerFunction(model: SpecModel, q: QueueModel): { name: strin
   const count = model.queues.filter((x) => x.service === q.service).length;
   const file = stubPath(q.service, q.name, count).replace(/\.ts$/, '');
   return { name: count === 1 ? `${q.service}-consumer` : `${q.service}-consumer-${q.name}`, handler: `functions/${file}.handler` };
+}
+
+/** Serverless function name and handler of a service's HTTP command routes. */
+export function commandFunction(service: string): { name: string; handler: string } {
+  return { name: `${service}-commands`, handler: `functions/${service}/commands.handler` };
 }
 
 /** Environment variable holding the deployed name of a bus (read by lib/config). */
@@ -224,16 +230,18 @@ function ruleResource(model: SpecModel, rule: RulePlan): Cfn {
   };
 }
 
+const logStatement = (fn: string): Cfn => ({
+  Sid: 'OwnLogs',
+  Effect: 'Allow',
+  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${PREFIX}-${fn}:*`),
+});
+
 /** Least privilege for a consumer: its log group, its queue, its sources on each bus, the idempotency table. */
 function consumerRole(model: SpecModel, q: QueueModel): Cfn {
   const fn = consumerFunction(model, q).name;
   const statements: Cfn[] = [
-    {
-      Sid: 'OwnLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${PREFIX}-${fn}:*`),
-    },
+    logStatement(fn),
     {
       Sid: 'OwnQueue',
       Effect: 'Allow',
@@ -265,6 +273,21 @@ function consumerRole(model: SpecModel, q: QueueModel): Cfn {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       },
       Policies: [{ PolicyName: fn, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+    },
+  };
+}
+
+/** A command function writes through the outbox (tables attached in serverless.yml); here only its logs. */
+function commandRole(fn: string): Cfn {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: `${fn}: HTTP commands`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [{ PolicyName: fn, PolicyDocument: { Version: '2012-10-17', Statement: [logStatement(fn)] } }],
     },
   };
 }
@@ -349,6 +372,18 @@ export function planInfra(model: SpecModel): InfraPlan {
           },
         },
       ],
+    };
+  }
+  for (const service of [...new Set(model.commands.flatMap((c) => (c.http ? [c.http.service] : [])))]) {
+    const fn = commandFunction(service);
+    const routes = model.commands.filter((c) => c.http?.service === service);
+    resources[ids.role(fn.name)] = commandRole(fn.name);
+    functions[fn.name] = {
+      handler: fn.handler,
+      description: `HTTP commands of ${service}: ${routes.map((c) => c.name).join(', ')}`.slice(0, 256),
+      role: arn(ids.role(fn.name)),
+      environment: { POWERTOOLS_SERVICE_NAME: service },
+      events: routes.map((c) => ({ httpApi: { method: c.http?.method, path: c.http?.path, authorizer: { name: 'jwt' } } })),
     };
   }
   for (const rule of rules) resources[rule.logicalId] = ruleResource(model, rule);
