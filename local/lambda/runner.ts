@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { context as esbuildContext, type BuildContext, type Plugin } from 'esbuild';
+import type { FunctionPlan } from '../template/plan';
+import { LambdaInvocationError } from './errors';
+
+/**
+ * Runs the functions of the template locally, unchanged: each handler module is bundled
+ * with esbuild (project code only; packages load from node_modules) and watched, and each
+ * function runs in its own worker thread with its own environment, one invocation at a
+ * time per worker (several workers when invocations overlap, up to `concurrency`). A
+ * rebuild (handler edited, codegen re-run) replaces the workers: the next invocation
+ * starts cold with the new code.
+ */
+
+export interface InvokeResult {
+  ok: boolean;
+  result?: unknown;
+  error?: { errorType: string; errorMessage: string; stack: string[] };
+  durationMs: number;
+  requestId: string;
+}
+
+interface Pending {
+  resolve: (r: InvokeResult) => void;
+  requestId: string;
+  timer: NodeJS.Timeout;
+}
+
+interface Environment {
+  worker: Worker;
+  busy: boolean;
+  pending: Map<number, Pending>;
+}
+
+export interface RunnerOptions {
+  root: string;
+  buildDir: string;
+  /** Variables every function gets under its own (region, endpoints, dummy credentials). */
+  baseEnvironment: Record<string, string>;
+  /** Concurrent execution environments per function. */
+  concurrency?: number;
+  watch?: boolean;
+}
+
+const WORKER = join(__dirname, 'worker.cjs');
+
+class LocalFunction {
+  private envs: Environment[] = [];
+  private queue: { event: unknown; resolve: (r: InvokeResult) => void }[] = [];
+  private nextId = 1;
+  private generation = 0;
+  bundle: string | undefined;
+  buildError: string | undefined;
+
+  constructor(
+    readonly plan: FunctionPlan,
+    private readonly runner: FunctionRunner,
+  ) {}
+
+  get exportName(): string {
+    return this.plan.handler.slice(this.plan.handler.lastIndexOf('.') + 1);
+  }
+
+  get entry(): string {
+    return `${this.plan.handler.slice(0, this.plan.handler.lastIndexOf('.'))}.ts`;
+  }
+
+  /** New code: retire idle environments now, busy ones when their invocation ends. */
+  reload(bundle: string): void {
+    this.bundle = bundle;
+    this.generation += 1;
+    for (const env of this.envs.filter((e) => !e.busy)) void env.worker.terminate();
+    this.envs = this.envs.filter((e) => e.busy);
+  }
+
+  invoke(event: unknown): Promise<InvokeResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ event, resolve });
+      this.pump();
+    });
+  }
+
+  private spawn(): Environment {
+    const env: Environment = {
+      worker: new Worker(WORKER, {
+        workerData: { file: this.bundle, exportName: this.exportName, handler: this.plan.handler },
+        env: { ...this.runner.options.baseEnvironment, ...this.plan.environment, AWS_LAMBDA_FUNCTION_NAME: this.plan.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.plan.memoryMb), AWS_LAMBDA_FUNCTION_VERSION: '$LATEST' },
+        stdout: false,
+        stderr: false,
+      }),
+      busy: false,
+      pending: new Map(),
+    };
+    const generation = this.generation;
+    env.worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: InvokeResult['error']; durationMs: number }) => {
+      const p = env.pending.get(m.id);
+      if (!p) return;
+      clearTimeout(p.timer);
+      env.pending.delete(m.id);
+      env.busy = false;
+      p.resolve({ ok: m.ok, ...(m.ok ? { result: m.result } : { error: m.error as InvokeResult['error'] }), durationMs: m.durationMs, requestId: p.requestId } as InvokeResult);
+      if (generation !== this.generation) {
+        this.envs = this.envs.filter((e) => e !== env);
+        void env.worker.terminate();
+      }
+      this.pump();
+    });
+    env.worker.on('error', (error) => this.crash(env, `${error.name}: ${error.message}`));
+    env.worker.on('exit', (code) => this.crash(env, `Runtime.ExitError: the function's process exited with code ${code}`));
+    this.envs.push(env);
+    return env;
+  }
+
+  /** The environment died: fail its invocation (Lambda reports Runtime.ExitError) and drop it. */
+  private crash(env: Environment, message: string): void {
+    this.envs = this.envs.filter((e) => e !== env);
+    for (const [, p] of env.pending) {
+      clearTimeout(p.timer);
+      p.resolve({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: message, stack: [] }, durationMs: 0, requestId: p.requestId });
+    }
+    env.pending.clear();
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      if (!this.bundle) {
+        const next = this.queue.shift();
+        next?.resolve({ ok: false, error: { errorType: 'Runtime.ImportModuleError', errorMessage: this.buildError ?? `${this.entry} is not built`, stack: [] }, durationMs: 0, requestId: randomUUID() });
+        continue;
+      }
+      let env = this.envs.find((e) => !e.busy);
+      if (!env && this.envs.length < (this.runner.options.concurrency ?? 4)) env = this.spawn();
+      if (!env) return;
+      const job = this.queue.shift() as { event: unknown; resolve: (r: InvokeResult) => void };
+      const id = this.nextId++;
+      const requestId = randomUUID();
+      const timeoutMs = this.plan.timeoutSeconds * 1000;
+      const target = env;
+      target.busy = true;
+      const timer = setTimeout(() => {
+        // Like Lambda: the invocation fails and the environment is not reused.
+        const p = target.pending.get(id);
+        target.pending.delete(id);
+        this.envs = this.envs.filter((e) => e !== target);
+        void target.worker.terminate();
+        p?.resolve({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.plan.timeoutSeconds.toFixed(2)} seconds`, stack: [] }, durationMs: timeoutMs, requestId });
+        this.pump();
+      }, timeoutMs);
+      target.pending.set(id, { resolve: job.resolve, requestId, timer });
+      target.worker.postMessage({
+        id,
+        event: job.event,
+        context: {
+          functionName: this.plan.name,
+          functionVersion: '$LATEST',
+          invokedFunctionArn: this.plan.arn,
+          memoryLimitInMB: String(this.plan.memoryMb),
+          awsRequestId: requestId,
+          logGroupName: `/aws/lambda/${this.plan.name}`,
+          logStreamName: `local/${requestId}`,
+          deadline: Date.now() + timeoutMs,
+        },
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.envs.map((e) => e.worker.terminate()));
+    this.envs = [];
+  }
+}
+
+export class FunctionRunner extends EventEmitter {
+  private readonly functions = new Map<string, LocalFunction>();
+  private readonly builds: BuildContext[] = [];
+
+  constructor(readonly options: RunnerOptions) {
+    super();
+  }
+
+  names(): string[] {
+    return [...this.functions.keys()];
+  }
+
+  /** Bundles every function (and watches its sources when `watch`); resolves after the first build. */
+  async load(plans: FunctionPlan[]): Promise<void> {
+    await Promise.all(
+      plans.map(async (plan) => {
+        const fn = new LocalFunction(plan, this);
+        this.functions.set(plan.name, fn);
+        const outfile = join(this.options.buildDir, `${plan.name}.js`);
+        let first = true;
+        const notify: Plugin = {
+          name: 'local-reload',
+          setup: (build) => {
+            build.onEnd((result) => {
+              if (result.errors.length) {
+                fn.buildError = result.errors.map((e) => `${e.location?.file ?? ''}:${e.location?.line ?? ''} ${e.text}`).join('\n');
+                this.emit('build-error', { function: plan.name, error: fn.buildError });
+                return;
+              }
+              fn.buildError = undefined;
+              // Each worker has its own module cache: new workers load the new bundle.
+              fn.reload(outfile);
+              if (!first) this.emit('reloaded', { function: plan.name });
+              first = false;
+            });
+          },
+        };
+        const ctx = await esbuildContext({
+          entryPoints: [join(this.options.root, fn.entry)],
+          outfile,
+          bundle: true,
+          packages: 'external',
+          platform: 'node',
+          format: 'cjs',
+          target: 'node20',
+          sourcemap: 'inline',
+          logLevel: 'silent',
+          plugins: [notify],
+        });
+        this.builds.push(ctx);
+        await ctx.rebuild().catch(() => undefined);
+        if (this.options.watch) await ctx.watch();
+      }),
+    );
+  }
+
+  async invoke(name: string, event: unknown): Promise<InvokeResult> {
+    const fn = this.functions.get(name);
+    if (!fn) throw new LambdaInvocationError(`Function not found: ${name}`);
+    const result = await fn.invoke(event);
+    this.emit('invoked', { function: name, ok: result.ok, durationMs: result.durationMs, ...(result.error ? { error: result.error.errorMessage } : {}) });
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.builds.map((b) => b.dispose()));
+    await Promise.all([...this.functions.values()].map((f) => f.stop()));
+  }
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import type { SqsBackend } from '../sqs/backend';
+
+/**
+ * An SQS event source mapping, as Lambda runs it: long-polls the queue, gathers up to
+ * `batchSize` messages within the batching window, invokes the function with the SQS
+ * event, and deletes what succeeded. With ReportBatchItemFailures only the reported
+ * records stay (they come back after the visibility timeout, and go to the DLQ after
+ * maxReceiveCount); an invocation error leaves the whole batch; a response naming an
+ * unknown record fails the whole batch, as AWS does.
+ */
+
+export interface SqsSourceOptions {
+  backend: SqsBackend;
+  queueArn: string;
+  region: string;
+  batchSize: number;
+  windowSeconds: number;
+  reportBatchItemFailures: boolean;
+  /** Parallel pollers (Lambda starts with five; locally two are plenty). */
+  pollers?: number;
+  invoke: (event: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { errorMessage: string } }>;
+  onBatch?: (info: { queueArn: string; records: number; failed: number; error?: string }) => void;
+}
+
+interface ReceivedMessage {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  attributes: Record<string, string>;
+  messageAttributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+  md5OfBody: string;
+}
+
+export class SqsEventSource {
+  private stopped = false;
+  private loops: Promise<void>[] = [];
+  private readonly abort = new AbortController();
+
+  constructor(private readonly options: SqsSourceOptions) {}
+
+  start(): void {
+    for (let i = 0; i < (this.options.pollers ?? 2); i++) this.loops.push(this.run());
+  }
+
+  private async receive(): Promise<ReceivedMessage[]> {
+    const { backend, queueArn, batchSize, windowSeconds } = this.options;
+    const queue = backend.getQueue(queueArn);
+    const batch: ReceivedMessage[] = [];
+    const windowEnds = Date.now() + windowSeconds * 1000;
+    // First wait for anything (long poll), then fill the batch until the window closes.
+    while (!this.stopped && batch.length < batchSize) {
+      const waitSeconds = batch.length === 0 ? 20 : Math.max(0, (windowEnds - Date.now()) / 1000);
+      if (batch.length > 0 && waitSeconds <= 0) break;
+      const got = (await backend.receiveMessages(queue, {
+        maxNumberOfMessages: Math.min(10, batchSize - batch.length),
+        waitTimeSeconds: waitSeconds,
+        attributeNames: ['All'],
+        messageAttributeNames: ['All'],
+        signal: this.abort.signal,
+      })) as ReceivedMessage[];
+      batch.push(...got);
+      if (windowSeconds === 0 && batch.length > 0) break;
+    }
+    return batch;
+  }
+
+  private async run(): Promise<void> {
+    const { backend, queueArn, region } = this.options;
+    while (!this.stopped) {
+      let messages: ReceivedMessage[];
+      try {
+        messages = await this.receive();
+      } catch (error) {
+        if (this.stopped) return;
+        this.options.onBatch?.({ queueArn, records: 0, failed: 0, error: `receive failed: ${(error as Error).message}` });
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (!messages.length) continue;
+      const event = {
+        Records: messages.map((m) => ({
+          messageId: m.messageId,
+          receiptHandle: m.receiptHandle,
+          body: m.body,
+          attributes: m.attributes,
+          messageAttributes: Object.fromEntries(
+            Object.entries(m.messageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType, stringValue: v.StringValue, binaryValue: v.BinaryValue, stringListValues: [], binaryListValues: [] }]),
+          ),
+          md5OfBody: m.md5OfBody || createHash('md5').update(m.body).digest('hex'),
+          eventSource: 'aws:sqs',
+          eventSourceARN: queueArn,
+          awsRegion: region,
+        })),
+      };
+      const result = await this.options.invoke(event);
+      let keep: Set<string>;
+      let error = result.error?.errorMessage;
+      if (!result.ok) keep = new Set(messages.map((m) => m.messageId));
+      else if (this.options.reportBatchItemFailures) {
+        const reported = (result.result as { batchItemFailures?: { itemIdentifier?: unknown }[] } | null)?.batchItemFailures ?? [];
+        const ids = reported.map((f) => f?.itemIdentifier);
+        if (ids.some((id) => typeof id !== 'string' || !messages.some((m) => m.messageId === id))) {
+          keep = new Set(messages.map((m) => m.messageId));
+          error = 'batchItemFailures names a record that is not in the batch: the whole batch failed';
+        } else keep = new Set(ids as string[]);
+      } else keep = new Set();
+      const queue = backend.getQueue(queueArn);
+      for (const m of messages) if (!keep.has(m.messageId)) backend.deleteMessage(queue, m.receiptHandle);
+      this.options.onBatch?.({ queueArn, records: messages.length, failed: keep.size, ...(error ? { error } : {}) });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    await Promise.allSettled(this.loops);
+  }
+}

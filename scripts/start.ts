@@ -1,0 +1,77 @@
+/**
+ * `npm start`: the whole platform on this machine (see local/runtime.ts). Packages the
+ * template with the real CLI (`osls package --stage local`), then runs what it declares.
+ *
+ *   npm start                       # state kept in .local-data/ across restarts
+ *   npm start -- --in-memory        # fresh state, nothing written
+ *   npm start -- --reset            # wipe .local-data/ first
+ *   npm start -- --template <file>  # run an already packaged template
+ *   ports: --aws-port 4566 --http-port 3000 --dynamodb-port 8000; --no-watch
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { LocalCloud, readTemplate, resetDataDir } from '../local/runtime';
+import { formatSummary } from '../local/summary';
+
+const ROOT = resolve(__dirname, '..');
+
+function flag(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+
+function packageTemplate(stage: string, outDir: string): Promise<Record<string, unknown>> {
+  return new Promise((resolvePromise, reject) => {
+    const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--stage', stage, '--package', outDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolvePromise(readTemplate(join(outDir, 'cloudformation-template-update-stack.json'))) : reject(new Error(`osls package --stage ${stage} failed:\n${output}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const stage = option('stage', 'local');
+  const inMemory = flag('in-memory');
+  const dataDir = inMemory ? undefined : resolve(ROOT, option('data-dir', '.local-data'));
+  if (dataDir && flag('reset')) resetDataDir(dataDir);
+  const work = join(ROOT, '.local-data', inMemory ? `.run-${process.pid}` : '');
+  const templateFile = option('template', '');
+  const cloud = new LocalCloud({
+    root: ROOT,
+    template: templateFile ? async () => readTemplate(resolve(templateFile)) : () => packageTemplate(stage, join(work, 'package')),
+    ports: { aws: Number(option('aws-port', '4566')), http: Number(option('http-port', '3000')), dynamodb: Number(option('dynamodb-port', '8000')) },
+    dataDir,
+    buildDir: join(work, 'build'),
+    region: option('region', 'us-east-1'),
+    watch: !flag('no-watch'),
+    log: (line) => process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`),
+  });
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping...\n`);
+    await cloud.stop().catch((e: unknown) => process.stderr.write(`${String(e)}\n`));
+    if (inMemory) resetDataDir(work);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  try {
+    await cloud.start();
+  } catch (error) {
+    process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    await cloud.stop().catch(() => undefined);
+    process.exit(1);
+  }
+  process.stdout.write(formatSummary(cloud, { stage, dataDir, ms: Date.now() - started }));
+}
+
+void main();
