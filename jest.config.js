@@ -4,8 +4,10 @@ module.exports = {
   roots: ['<rootDir>'],
   testPathIgnorePatterns: ['/node_modules/', '/.test-out/', '/generated/'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
-  moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
+  transform: { '^.+\\.(t|j)sx?$|^.+\\.mjs$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  // Middy 6 ships ES modules only: let swc turn them into CommonJS like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

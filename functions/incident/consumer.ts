@@ -1,7 +1,8 @@
 // Handler stub created by `npm run codegen` for queue incident-queue. This file is yours: codegen never overwrites it.
-import type { IncidentQueueHandlers } from '../../generated';
+import { incidentPublisher, incidentQueue, incidentQueueRoutes, type IncidentQueueEvents, type IncidentQueueHandlers } from '../../generated';
+import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
-export const handlers: IncidentQueueHandlers = {
+export const handlers: IncidentQueueHandlers<ConsumerContext> = {
   AssignIncident: async (event) => {
     // TODO: implement: Saga command - assign the reserved vendor to the incident.
     throw new Error(`AssignIncident handler not implemented (event ${event.id})`);
@@ -15,3 +16,11 @@ export const handlers: IncidentQueueHandlers = {
     throw new Error(`OfferExpired handler not implemented (event ${event.id})`);
   },
 };
+
+/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
+export const handler = createSqsConsumer<IncidentQueueEvents>({
+  queue: incidentQueue,
+  routes: incidentQueueRoutes,
+  handlers,
+  errorEvent: incidentPublisher.ErrorOccurred,
+});

@@ -1,7 +1,8 @@
 // Handler stub created by `npm run codegen` for queue match-queue. This file is yours: codegen never overwrites it.
-import type { MatchQueueHandlers } from '../../generated';
+import { matchPublisher, matchQueue, matchQueueRoutes, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
+import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
-export const handlers: MatchQueueHandlers = {
+export const handlers: MatchQueueHandlers<ConsumerContext> = {
   IncidentCreated: async (event) => {
     // TODO: implement: A driver reported a roadside incident.
     throw new Error(`IncidentCreated handler not implemented (event ${event.id})`);
@@ -71,3 +72,11 @@ export const handlers: MatchQueueHandlers = {
     throw new Error(`IncidentAssignmentRejected handler not implemented (event ${event.id})`);
   },
 };
+
+/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
+export const handler = createSqsConsumer<MatchQueueEvents>({
+  queue: matchQueue,
+  routes: matchQueueRoutes,
+  handlers,
+  errorEvent: matchPublisher.ErrorOccurred,
+});

@@ -1,7 +1,8 @@
 // Handler stub created by `npm run codegen` for queue notifications-queue. This file is yours: codegen never overwrites it.
-import type { NotificationsQueueHandlers } from '../../generated';
+import { notificationsPublisher, notificationsQueue, notificationsQueueRoutes, type NotificationsQueueEvents, type NotificationsQueueHandlers } from '../../generated';
+import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
-export const handlers: NotificationsQueueHandlers = {
+export const handlers: NotificationsQueueHandlers<ConsumerContext> = {
   OfferCreated: async (event) => {
     // TODO: implement: A job offer was sent to a vendor.
     throw new Error(`OfferCreated handler not implemented (event ${event.id})`);
@@ -55,3 +56,11 @@ export const handlers: NotificationsQueueHandlers = {
     throw new Error(`PaymentFailed handler not implemented (event ${event.id})`);
   },
 };
+
+/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
+export const handler = createSqsConsumer<NotificationsQueueEvents>({
+  queue: notificationsQueue,
+  routes: notificationsQueueRoutes,
+  handlers,
+  errorEvent: notificationsPublisher.ErrorOccurred,
+});

@@ -1,7 +1,8 @@
 // Handler stub created by `npm run codegen` for queue payment-approval-queue. This file is yours: codegen never overwrites it.
-import type { PaymentApprovalQueueHandlers } from '../../generated';
+import { paymentsPublisher, paymentApprovalQueue, paymentApprovalQueueRoutes, type PaymentApprovalQueueEvents, type PaymentApprovalQueueHandlers } from '../../generated';
+import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
-export const handlers: PaymentApprovalQueueHandlers = {
+export const handlers: PaymentApprovalQueueHandlers<ConsumerContext> = {
   WorkCompleted: async (event) => {
     // TODO: implement: The technician finished the job.
     throw new Error(`WorkCompleted handler not implemented (event ${event.id})`);
@@ -15,3 +16,11 @@ export const handlers: PaymentApprovalQueueHandlers = {
     throw new Error(`VoidPaymentAuthorization handler not implemented (event ${event.id})`);
   },
 };
+
+/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
+export const handler = createSqsConsumer<PaymentApprovalQueueEvents>({
+  queue: paymentApprovalQueue,
+  routes: paymentApprovalQueueRoutes,
+  handlers,
+  errorEvent: paymentsPublisher.ErrorOccurred,
+});

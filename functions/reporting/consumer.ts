@@ -1,7 +1,8 @@
 // Handler stub created by `npm run codegen` for queue reporting-queue. This file is yours: codegen never overwrites it.
-import type { ReportingQueueHandlers } from '../../generated';
+import { reportingPublisher, reportingQueue, reportingQueueRoutes, type ReportingQueueEvents, type ReportingQueueHandlers } from '../../generated';
+import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
-export const handlers: ReportingQueueHandlers = {
+export const handlers: ReportingQueueHandlers<ConsumerContext> = {
   IncidentCreated: async (event) => {
     // TODO: implement: A driver reported a roadside incident.
     throw new Error(`IncidentCreated handler not implemented (event ${event.id})`);
@@ -87,3 +88,11 @@ export const handlers: ReportingQueueHandlers = {
     throw new Error(`VendorArrived handler not implemented (event ${event.id})`);
   },
 };
+
+/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
+export const handler = createSqsConsumer<ReportingQueueEvents>({
+  queue: reportingQueue,
+  routes: reportingQueueRoutes,
+  handlers,
+  errorEvent: reportingPublisher.ErrorOccurred,
+});

@@ -1,7 +1,8 @@
 // Handler stub created by `npm run codegen` for queue tracking-queue. This file is yours: codegen never overwrites it.
-import type { TrackingQueueHandlers } from '../../generated';
+import { trackingPublisher, trackingQueue, trackingQueueRoutes, type TrackingQueueEvents, type TrackingQueueHandlers } from '../../generated';
+import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
-export const handlers: TrackingQueueHandlers = {
+export const handlers: TrackingQueueHandlers<ConsumerContext> = {
   EtaRequested: async (event) => {
     // TODO: implement: The match service asks for vendor ETAs to the incident.
     throw new Error(`EtaRequested handler not implemented (event ${event.id})`);
@@ -19,3 +20,11 @@ export const handlers: TrackingQueueHandlers = {
     throw new Error(`IncidentCancelled handler not implemented (event ${event.id})`);
   },
 };
+
+/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
+export const handler = createSqsConsumer<TrackingQueueEvents>({
+  queue: trackingQueue,
+  routes: trackingQueueRoutes,
+  handlers,
+  errorEvent: trackingPublisher.ErrorOccurred,
+});

@@ -1,7 +1,8 @@
 // Handler stub created by `npm run codegen` for queue vendor-queue. This file is yours: codegen never overwrites it.
-import type { VendorQueueHandlers } from '../../generated';
+import { vendorPublisher, vendorQueue, vendorQueueRoutes, type VendorQueueEvents, type VendorQueueHandlers } from '../../generated';
+import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
-export const handlers: VendorQueueHandlers = {
+export const handlers: VendorQueueHandlers<ConsumerContext> = {
   VendorAvailabilityRequested: async (event) => {
     // TODO: implement: The match service asks which vendors can take the incident.
     throw new Error(`VendorAvailabilityRequested handler not implemented (event ${event.id})`);
@@ -15,3 +16,11 @@ export const handlers: VendorQueueHandlers = {
     throw new Error(`ReleaseVendor handler not implemented (event ${event.id})`);
   },
 };
+
+/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
+export const handler = createSqsConsumer<VendorQueueEvents>({
+  queue: vendorQueue,
+  routes: vendorQueueRoutes,
+  handlers,
+  errorEvent: vendorPublisher.ErrorOccurred,
+});

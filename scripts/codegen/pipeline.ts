@@ -204,7 +204,7 @@ function writeStubFiles(ctx: EmitContext, outDir: string, cwd: string, functions
   const { commandStubFiles } = require('./emit/command-stubs') as typeof import('./emit/command-stubs');
   const dir = resolve(cwd, functionsDir);
   const created: string[] = [];
-  for (const f of [...stubFiles(ctx.model, dir, outDir), ...commandStubFiles(ctx.model, dir, outDir, resolve(cwd, 'lib'))]) {
+  for (const f of [...stubFiles(ctx.model, dir, outDir, resolve(cwd, 'lib')), ...commandStubFiles(ctx.model, dir, outDir, resolve(cwd, 'lib'))]) {
     const path = join(dir, f.path);
     if (existsSync(path)) continue;
     mkdirSync(dirname(path), { recursive: true });

@@ -134,7 +134,7 @@ describe('codegen CLI contract on an EventBridge spec', () => {
     unlinkSync(stub);
     const third = await generate(MINI, d);
     expect(third.stubs).toHaveLength(1);
-    expect(readFileSync(stub, 'utf8')).toContain('export const handlers: MatchQueueHandlers = {');
+    expect(readFileSync(stub, 'utf8')).toContain('export const handlers: MatchQueueHandlers<ConsumerContext> = {');
   });
 
   it('the stubs and generated code type-check together', () => {

@@ -1,0 +1,3 @@
+export { clients, createEventBridgeClient, createSqsClient, createDynamoDbClient, createDynamoDbDocumentClient, resolveClientConfig, LOCAL_DEFAULT_REGION, LOCAL_DUMMY_CREDENTIALS } from './clients';
+export type { ClientOptions, ResolvedClientConfig } from './clients';
+export { ClientConfigError } from './errors';

@@ -1,0 +1,4 @@
+export { createHttpApi, route, CORRELATION_HEADER } from './api';
+export type { HttpApiHandler, HttpApiOptions, HttpContext, HttpRequest, HttpResult, HttpRoute, RouteDefinition } from './api';
+export { HttpError, BadRequestError, MalformedJsonError, UnauthorizedError, NotFoundError, RouteNotFoundError, ConflictError, UnsupportedMediaTypeError, ValidationFailedError, HttpRouteConfigError } from './errors';
+export type { HttpErrorOptions } from './errors';

@@ -1,0 +1,4 @@
+export { createLogger, createMetrics } from './observability';
+export type { ObservabilityOptions } from './observability';
+export type { Logger } from '@aws-lambda-powertools/logger';
+export type { Metrics } from '@aws-lambda-powertools/metrics';

@@ -1,0 +1,84 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { EventBridgeEvent, Route } from '../../generated/runtime';
+import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
+import { timeIt, type Timing } from './runtime-timing';
+
+export interface ConsumerBench {
+  stack: Timing;
+  bare: Timing;
+  batchSize: number;
+  /** (stack - bare) / batchSize, in microseconds. */
+  perRecordUs: number;
+}
+
+const lambdaContext = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'bench-consumer',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench-consumer',
+  memoryLimitInMB: '1024',
+  awsRequestId: 'bench',
+  logGroupName: '/aws/lambda/bench-consumer',
+  logStreamName: 'bench',
+  getRemainingTimeInMillis: () => 900_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+function record(event: EventBridgeEvent): SQSRecord {
+  const body = JSON.stringify(event);
+  return {
+    messageId: randomUUID(),
+    receiptHandle: 'bench',
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'bench', ApproximateFirstReceiveTimestamp: '0' },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:bench',
+    awsRegion: 'us-east-1',
+  };
+}
+
+/**
+ * Per-record overhead of the consumer stack (Middy, Powertools logger + metrics + batch,
+ * parse, validation, dispatch) with idempotency off: a batch of `batchSize` copies of the
+ * event through the full handler with no-op handlers, minus a bare async handler that
+ * calls the same no-op once per record. Log and EMF output is serialised as usual but the
+ * final write to stdout is dropped while measuring (terminal I/O is not the stack's cost).
+ */
+export async function benchConsumer(queue: string, routes: Readonly<Record<string, Route>>, event: EventBridgeEvent, runs: number, batchSize = 10): Promise<ConsumerBench> {
+  const noop = async (_event: unknown, _ctx?: ConsumerContext): Promise<void> => undefined;
+  const handlers = Object.fromEntries(Object.keys(routes).map((detailType) => [detailType, noop]));
+  const handler = createSqsConsumer<Record<string, unknown>>({
+    queue,
+    routes,
+    handlers,
+    idempotency: false,
+    logger: new Logger({ serviceName: 'bench', logLevel: 'INFO' }),
+    metrics: new Metrics({ namespace: 'Bench', serviceName: 'bench' }),
+    env: {},
+  });
+  const batch: SQSEvent = { Records: Array.from({ length: batchSize }, () => record(event)) };
+  const bare = async (input: SQSEvent): Promise<{ batchItemFailures: [] }> => {
+    for (const r of input.Records) await noop(r);
+    return { batchItemFailures: [] };
+  };
+
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    const check = await handler(batch, lambdaContext);
+    if (check.batchItemFailures.length) throw new Error(`the bench batch failed: ${JSON.stringify(check)}`);
+    const options = { iterations: 2_000, runs, warmup: 2_000 };
+    const stack = await timeIt(() => handler(batch, lambdaContext), options);
+    const bareTiming = await timeIt(() => bare(batch), options);
+    return { stack, bare: bareTiming, batchSize, perRecordUs: (stack.nsPerOp - bareTiming.nsPerOp) / batchSize / 1000 };
+  } finally {
+    process.stdout.write = write;
+  }
+}

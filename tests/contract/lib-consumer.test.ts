@@ -1,0 +1,331 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { parse } from 'yaml';
+import { incidentPublisher, matchPublisher, matchQueue, matchQueueRoutes, validateErrorOccurred, type BuiltEvent, type EventBridgeEvent, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
+import { createBusPublisher } from '../../lib/bus';
+import { createSqsConsumer, NonRetryableEventError, type ConsumerContext, type SqsConsumerOptions } from '../../lib/consumer';
+import { handler as matchStubHandler } from '../../functions/match/consumer';
+import { createIdempotencyTable, startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
+
+// The consumer stack end to end with real SQS-shaped events built from the spec's examples
+// by the generated publishers: real Powertools idempotency against DynamoDB Local, PutEvents
+// captured with aws-sdk-client-mock, logs and EMF metrics captured from stdout.
+
+const TABLE = 'idempotency-consumer-test';
+const BUSES = { EVENT_BUS_CORE: 'roadcall-events-test', EVENT_BUS_ERRORS: 'roadcall-errors-test' };
+let ddb: DynamoDbLocal;
+const ebClient = new EventBridgeClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const eb = mockClient(ebClient);
+let stdout: string[] = [];
+
+beforeAll(async () => {
+  ddb = await startDynamoDbLocal();
+  await createIdempotencyTable(ddb.client, TABLE);
+});
+afterAll(async () => {
+  await ddb?.stop();
+});
+beforeEach(() => {
+  eb.reset();
+  eb.on(PutEventsCommand).callsFake((input: { Entries?: PutEventsRequestEntry[] }) => ({ FailedEntryCount: 0, Entries: (input.Entries ?? []).map(() => ({ EventId: randomUUID() })) }));
+  stdout = [];
+  // Powertools writes INFO/DEBUG lines and EMF to stdout, WARN/ERROR to stderr.
+  for (const stream of [process.stdout, process.stderr]) {
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+  }
+});
+afterEach(() => jest.restoreAllMocks());
+
+// ---- fixtures ---------------------------------------------------------------------------
+
+function example<T>(domain: string, message: string): T {
+  const doc = parse(readFileSync(join(__dirname, '../../asyncapi', domain, 'messages.yaml'), 'utf8')) as Record<string, { examples: { payload: T }[] }>;
+  return (doc[message]?.examples[0] as { payload: T }).payload;
+}
+type Data<F extends (data: never, ...rest: never[]) => unknown> = Parameters<F>[0];
+const incidentCreated = example<{ data: Data<typeof incidentPublisher.IncidentCreated> }>('incident', 'IncidentCreated').data;
+const incidentCancelled = example<{ data: Data<typeof incidentPublisher.IncidentCancelled> }>('incident', 'IncidentCancelled').data;
+const availabilityRequested = example<{ data: Data<typeof matchPublisher.VendorAvailabilityRequested> }>('scatter-gather', 'VendorAvailabilityRequested').data;
+
+/** The EventBridge event a rule target receives for a built event. */
+function delivered<D extends string, T>(built: BuiltEvent<D, T>): EventBridgeEvent<D, T> {
+  return { version: '0', id: randomUUID(), 'detail-type': built.detailType, source: built.source, account: '123456789012', time: '2025-03-14T09:12:04Z', region: 'us-east-1', resources: built.resources, detail: built.detail };
+}
+
+/** An SQS record as Lambda's event source mapping delivers it. */
+function sqsRecord(body: unknown, receiveCount = 1): SQSRecord {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return {
+    messageId: randomUUID(),
+    receiptHandle: `rh-${randomUUID()}`,
+    body: text,
+    attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: '1741943524118', SenderId: 'AIDAEVENTBRIDGE', ApproximateFirstReceiveTimestamp: '1741943524120' },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(text).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:match-queue',
+    awsRegion: 'us-east-1',
+  };
+}
+
+const lambdaContext = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'match-consumer-test',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:match-consumer-test',
+  memoryLimitInMB: '256',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  logGroupName: '/aws/lambda/match-consumer-test',
+  logStreamName: '2025/03/14/[$LATEST]abc',
+  getRemainingTimeInMillis: () => 60_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+/** Handlers for every match-queue detail-type: no-ops unless overridden, each call recorded. */
+function handlersWith(overrides: Partial<MatchQueueHandlers<ConsumerContext>> = {}) {
+  const calls: { detailType: string; eventId: string }[] = [];
+  const handlers = Object.fromEntries(
+    Object.keys(matchQueueRoutes).map((detailType) => [
+      detailType,
+      async (event: EventBridgeEvent<string, { metadata: { eventId: string } }>, ctx: ConsumerContext) => {
+        calls.push({ detailType, eventId: event.detail.metadata.eventId });
+        const override = (overrides as Record<string, (e: unknown, c: ConsumerContext) => Promise<void>>)[detailType];
+        if (override) await override(event, ctx);
+      },
+    ]),
+  ) as unknown as MatchQueueHandlers<ConsumerContext>;
+  return { handlers, calls };
+}
+
+function consumer(handlers: MatchQueueHandlers<ConsumerContext>, options: Partial<SqsConsumerOptions<MatchQueueEvents>> = {}) {
+  return createSqsConsumer<MatchQueueEvents>({
+    queue: matchQueue,
+    routes: matchQueueRoutes,
+    handlers,
+    errorEvent: matchPublisher.ErrorOccurred,
+    bus: createBusPublisher({ client: ebClient, env: BUSES, sleep: async () => undefined }),
+    logger: new Logger({ serviceName: 'match' }),
+    metrics: new Metrics({ namespace: 'RoadcallTest', serviceName: 'match' }),
+    idempotency: { table: TABLE, client: ddb.client },
+    env: {},
+    ...options,
+  });
+}
+
+const run = (handler: ReturnType<typeof consumer>, records: SQSRecord[]): Promise<SQSBatchResponse> => handler({ Records: records }, lambdaContext);
+const sentEntries = (): PutEventsRequestEntry[] => eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+const errorEvents = () => sentEntries().filter((e) => e.DetailType === 'ErrorOccurred').map((e) => ({ entry: e, detail: JSON.parse(e.Detail ?? '{}') as { metadata: Record<string, string>; data: Record<string, unknown> & { context: Record<string, unknown> } } }));
+const logLines = (): Record<string, unknown>[] =>
+  stdout
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+// ---- tests ------------------------------------------------------------------------------
+
+describe('SQS consumer stack', () => {
+  it('handles valid events and reports only the record whose handler failed', async () => {
+    const { handlers, calls } = handlersWith({
+      IncidentCancelled: async () => {
+        throw new Error('database unavailable');
+      },
+    });
+    const ok1 = sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated)));
+    const bad = sqsRecord(delivered(incidentPublisher.IncidentCancelled(incidentCancelled)));
+    const ok2 = sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated)));
+    const response = await run(consumer(handlers), [ok1, bad, ok2]);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    expect(calls.map((c) => c.detailType)).toEqual(['IncidentCreated', 'IncidentCancelled', 'IncidentCreated']);
+    expect(errorEvents()).toEqual([]); // first receive of 3: SQS retries it, nothing on the errors bus yet
+  });
+
+  it('runs the handler once per eventId (duplicate in one batch and redelivery), against DynamoDB with the Powertools persistence layer', async () => {
+    const { handlers, calls } = handlersWith();
+    const built = incidentPublisher.IncidentCreated(incidentCreated);
+    // Two EventBridge deliveries of the same envelope (different SQS message and EventBridge ids).
+    const response = await run(consumer(handlers), [sqsRecord(delivered(built)), sqsRecord(delivered(built))]);
+    expect(response.batchItemFailures).toEqual([]);
+    await run(consumer(handlers), [sqsRecord(delivered(built), 2)]);
+    expect(calls).toEqual([{ detailType: 'IncidentCreated', eventId: built.detail.metadata.eventId }]);
+    const items = await ddb.client.send(new ScanCommand({ TableName: TABLE }));
+    const item = items.Items?.find((i) => i['id']?.S?.startsWith('match-queue#'));
+    expect(item?.['status']?.S).toBe('COMPLETED');
+    expect(Number(item?.['expiration']?.N)).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('keeps no idempotency record for a failed handler, so the redelivery runs it again', async () => {
+    let fail = true;
+    const { handlers, calls } = handlersWith({
+      IncidentCreated: async () => {
+        if (fail) throw new Error('transient');
+      },
+    });
+    const record = delivered(incidentPublisher.IncidentCreated(incidentCreated));
+    const first = sqsRecord(record);
+    expect((await run(consumer(handlers), [first])).batchItemFailures).toEqual([{ itemIdentifier: first.messageId }]);
+    fail = false;
+    expect((await run(consumer(handlers), [sqsRecord(record, 2)])).batchItemFailures).toEqual([]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('publishes schema-invalid, unknown and malformed records to the errors bus with their reason and does not report them', async () => {
+    const { handlers, calls } = handlersWith();
+    const valid = incidentPublisher.IncidentCreated(incidentCreated, { correlationId: 'flow-invalid-1' });
+    const invalid = structuredClone(delivered(valid));
+    invalid.detail.data.location.coordinates.lat = 200;
+    const unknown = { ...delivered(valid), 'detail-type': 'IncidentTeleported' };
+    const records = [sqsRecord(invalid), sqsRecord(unknown), sqsRecord('{"detail-type": "IncidentCreated", oops'), sqsRecord({ hello: 'world' })];
+    const response = await run(consumer(handlers), records);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(calls).toEqual([]);
+    const events = errorEvents();
+    expect(events.map((e) => [e.entry.EventBusName, e.entry.Source, e.detail.data['errorCode']])).toEqual([
+      ['roadcall-errors-test', 'roadcall.errors', 'EVENT_SCHEMA_INVALID'],
+      ['roadcall-errors-test', 'roadcall.errors', 'EVENT_TYPE_UNKNOWN'],
+      ['roadcall-errors-test', 'roadcall.errors', 'EVENT_MALFORMED'],
+      ['roadcall-errors-test', 'roadcall.errors', 'EVENT_MALFORMED'],
+    ]);
+    const [schema, type, json, shape] = events.map((e) => e.detail);
+    expect(schema?.data['errorMessage']).toBe('IncidentCreated does not match its schema: /data/location/coordinates/lat must be <= 90 [maximum]');
+    expect(schema?.data.context).toMatchObject({ service: 'match', queue: 'match-queue', attempt: 1, messageId: records[0]?.messageId, eventId: valid.detail.metadata.eventId, detailType: 'IncidentCreated', issues: [{ path: '/data/location/coordinates/lat', keyword: 'maximum', message: 'must be <= 90' }] });
+    expect(schema?.data).toMatchObject({ severity: 'ERROR', canRetry: false, failedEvent: invalid });
+    expect(schema?.metadata).toMatchObject({ correlationId: 'flow-invalid-1', causationId: valid.detail.metadata.eventId, producer: 'match' });
+    expect(type?.data['errorMessage']).toBe('queue match-queue has no handler for detail-type "IncidentTeleported" from source "roadcall.incident"');
+    expect(json?.data['errorMessage']).toMatch(/^not an EventBridge event: SQS message body is not JSON: /);
+    expect(json?.data['failedEvent']).toEqual({ body: '{"detail-type": "IncidentCreated", oops' });
+    expect(shape?.data['errorMessage']).toBe('not an EventBridge event: "detail-type" is missing or not a string');
+    // Every error event is a valid ErrorOccurred of the spec.
+    for (const e of events) expect(validateErrorOccurred(e.detail)).toMatchObject({ ok: true });
+  });
+
+  it('reports a rejected record as a failure when its error event cannot be published (SQS redrives it to the DLQ)', async () => {
+    eb.on(PutEventsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    const { handlers } = handlersWith();
+    const bad = sqsRecord('not json');
+    const good = sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated)));
+    const response = await run(consumer(handlers), [bad, good]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
+    expect(logLines().find((l) => l['level'] === 'ERROR')).toMatchObject({ message: expect.stringContaining('reported as a batch item failure'), errorCode: 'EVENT_MALFORMED', messageId: bad.messageId });
+  });
+
+  it('reports a rejected record as a failure when no error event builder is configured', async () => {
+    const { handlers } = handlersWith();
+    const bad = sqsRecord('{"not": "an event"}');
+    const response = await run(consumer(handlers, { errorEvent: undefined }), [bad]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
+    expect(sentEntries()).toEqual([]);
+  });
+
+  it('sends a NonRetryableEventError thrown by a handler to the errors bus instead of retrying', async () => {
+    const { handlers } = handlersWith({
+      IncidentCreated: async () => {
+        throw new NonRetryableEventError('UNSUPPORTED_EVENT_VERSION', 'IncidentCreated eventVersion 1.0 is not supported');
+      },
+    });
+    const response = await run(consumer(handlers), [sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated)))]);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(errorEvents().map((e) => [e.detail.data['errorCode'], e.detail.data['errorMessage'], e.detail.data['canRetry']])).toEqual([['UNSUPPORTED_EVENT_VERSION', 'IncidentCreated eventVersion 1.0 is not supported', false]]);
+  });
+
+  it('on the last receive a failing handler is also reported on the errors bus (canRetry) and still fails', async () => {
+    const { handlers } = handlersWith({
+      IncidentCreated: async () => {
+        throw new TypeError('cannot read properties of undefined');
+      },
+    });
+    const record = sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated)), matchQueue.maxReceiveCount);
+    const response = await run(consumer(handlers), [record]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    const [error] = errorEvents();
+    expect(error?.detail.data).toMatchObject({ errorCode: 'HANDLER_FAILED', errorMessage: 'TypeError: cannot read properties of undefined', canRetry: true, context: { attempt: 3 } });
+    expect(error?.detail.data['stackTrace']).toContain('TypeError');
+    expect(validateErrorOccurred(error?.detail)).toMatchObject({ ok: true });
+  });
+
+  it('propagates correlation and causation ids into emitted events and into every log line of the record', async () => {
+    const { handlers } = handlersWith({
+      IncidentCreated: async (event, ctx) => {
+        ctx.logger.info('matching started');
+        await ctx.emit(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId: event.detail.data.incidentId });
+      },
+    });
+    const logger = new Logger({ serviceName: 'match' });
+    const incoming = incidentPublisher.IncidentCreated(incidentCreated, { correlationId: 'flow-42' });
+    const record = sqsRecord(delivered(incoming));
+    await run(consumer(handlers, { logger }), [record]);
+    logger.info('after the batch');
+
+    const [emitted] = sentEntries();
+    expect(emitted).toMatchObject({ Source: 'roadcall.match', DetailType: 'VendorAvailabilityRequested', EventBusName: 'roadcall-events-test' });
+    expect(JSON.parse(emitted?.Detail ?? '{}').metadata).toMatchObject({ correlationId: 'flow-42', causationId: incoming.detail.metadata.eventId, producer: 'match' });
+
+    const lines = logLines();
+    expect(lines.find((l) => l['message'] === 'matching started')).toMatchObject({ correlationId: 'flow-42', eventId: incoming.detail.metadata.eventId, detailType: 'IncidentCreated', queue: 'match-queue', messageId: record.messageId, service: 'match', function_request_id: lambdaContext.awsRequestId });
+    const after = lines.find((l) => l['message'] === 'after the batch');
+    expect(after).toBeDefined();
+    expect(after).not.toHaveProperty('correlationId');
+    expect(after).not.toHaveProperty('eventId');
+  });
+
+  it('emits EMF metrics: consumed, failed, rejected and event age, dimensioned by service and queue', async () => {
+    const { handlers } = handlersWith({
+      IncidentCancelled: async () => {
+        throw new Error('boom');
+      },
+    });
+    const occurredAt = new Date(Date.now() - 1500).toISOString();
+    const records = [sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated, { occurredAt }))), sqsRecord(delivered(incidentPublisher.IncidentCancelled(incidentCancelled, { occurredAt }))), sqsRecord('garbage')];
+    await run(consumer(handlers, { now: () => Date.parse(occurredAt) + 1500 }), records);
+    const emf = logLines().find((l) => '_aws' in l) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
+    expect(emf).toBeDefined();
+    const directive = emf._aws.CloudWatchMetrics[0];
+    expect(directive?.Namespace).toBe('RoadcallTest');
+    expect(directive?.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'queue']));
+    expect(emf).toMatchObject({ service: 'match', queue: 'match-queue', EventsConsumed: 1, EventsFailed: 1, EventsRejected: 1, EventAgeMs: [1500, 1500] });
+  });
+});
+
+describe('the generated handler stub', () => {
+  it('is a working consumer: an unimplemented event is reported as a failure, so it is retried and reaches the DLQ', async () => {
+    const record = sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated)));
+    await expect(matchStubHandler({ Records: [record] }, lambdaContext)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(logLines().find((l) => l['level'] === 'ERROR')).toMatchObject({ queue: 'match-queue', detailType: 'IncidentCreated', error: expect.objectContaining({ message: expect.stringContaining('IncidentCreated handler not implemented') }) });
+  });
+});
+
+describe('consumer stack types (checked by `npm run typecheck`)', () => {
+  it('gives handlers the typed event and the context, and refuses an incomplete handler map', () => {
+    const typed = (): unknown => {
+      const { handlers } = handlersWith();
+      const complete: MatchQueueHandlers<ConsumerContext> = {
+        ...handlers,
+        IncidentCreated: async (event, ctx) => {
+          const incidentId: string = event.detail.data.incidentId;
+          // @ts-expect-error IncidentCreated's data has no offerId
+          void event.detail.data.offerId;
+          await ctx.emit(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId });
+          // @ts-expect-error the data must be the builder's data type
+          await ctx.emit(matchPublisher.VendorAvailabilityRequested, { incidentId });
+        },
+      };
+      const { IncidentCreated: _missing, ...incomplete } = complete;
+      // @ts-expect-error a handler per detail-type is required
+      return [consumer(complete), createSqsConsumer<MatchQueueEvents>({ queue: matchQueue, routes: matchQueueRoutes, handlers: incomplete })];
+    };
+    expect(typeof typed).toBe('function');
+  });
+});
