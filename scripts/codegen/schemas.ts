@@ -68,6 +68,71 @@ function forEachSubschema(schema: JsonSchemaObject, visit: (child: JsonSchemaObj
   if (isObject(deps)) for (const [prop, child] of Object.entries(deps)) if (isObject(child)) visit(child, `/dependencies/${esc(prop)}`);
 }
 
+/** Structural equality of two schema graphs, ignoring parser annotations; cycle-safe. */
+function sameSchema(a: unknown, b: unknown, seen = new Map<object, Set<object>>()): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const pairs = seen.get(a) ?? new Set<object>();
+  if (pairs.has(b)) return true;
+  pairs.add(b);
+  seen.set(a, pairs);
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => sameSchema(v, (b as unknown[])[i], seen));
+  const keys = (o: object): string[] => Object.keys(o).filter((k) => !k.startsWith('x-parser-')).sort();
+  const ka = keys(a);
+  const kb = keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameSchema((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], seen));
+}
+
+/**
+ * Makes structurally equal schemas with the same title one object. The parser may hand
+ * out separate copies of a schema reached through different $ref paths (depending on the
+ * order its async file reads finish), which would otherwise yield `Foo` and `Foo2`.
+ * Rewrites parent slots in place; returns the canonical object for each root.
+ */
+function canonicalizeCopies(roots: JsonSchema[]): JsonSchema[] {
+  const byTitle = new Map<string, JsonSchemaObject[]>();
+  const visited = new Set<JsonSchemaObject>();
+  const canonical = (schema: JsonSchemaObject): JsonSchemaObject => {
+    const title = schema['title'];
+    if (typeof title !== 'string') return schema;
+    const candidates = byTitle.get(title) ?? [];
+    const found = candidates.find((c) => c === schema || sameSchema(c, schema));
+    if (found) return found;
+    candidates.push(schema);
+    byTitle.set(title, candidates);
+    return schema;
+  };
+  const walk = (schema: JsonSchemaObject): void => {
+    if (visited.has(schema)) return;
+    visited.add(schema);
+    const replace = (container: Record<string, unknown> | unknown[], key: string | number, child: JsonSchemaObject): void => {
+      const c = canonical(child);
+      if (c !== child) (container as Record<string | number, unknown>)[key] = c;
+      walk(c);
+    };
+    for (const key of SUBSCHEMA_MAP_KEYS) {
+      const map = schema[key];
+      if (isObject(map)) for (const [prop, child] of Object.entries(map)) if (isObject(child)) replace(map, prop, child);
+    }
+    for (const key of SUBSCHEMA_KEYS) {
+      const child = schema[key];
+      if (isObject(child)) replace(schema, key, child);
+    }
+    for (const key of SUBSCHEMA_ARRAY_KEYS) {
+      const list = schema[key];
+      if (Array.isArray(list)) list.forEach((child, i) => isObject(child) && replace(list, i, child));
+    }
+    const deps = schema['dependencies'];
+    if (isObject(deps)) for (const [prop, child] of Object.entries(deps)) if (isObject(child)) replace(deps, prop, child);
+  };
+  return roots.map((root) => {
+    if (!isObject(root)) return root;
+    const c = canonical(root);
+    walk(c);
+    return c;
+  });
+}
+
 /** Whether modelina turns this schema into a model of its own, so it needs a good name. */
 function needsTitle(schema: JsonSchemaObject): boolean {
   return (
@@ -92,6 +157,8 @@ function needsTitle(schema: JsonSchemaObject): boolean {
  */
 export function bundleSchemas(roots: SchemaRoot[], resolveCircular: CircularRefResolver = () => undefined, reservedNames: Iterable<string> = []): SchemaBundle {
   const registry = new NameRegistry(reservedNames);
+  const canonicalRoots = canonicalizeCopies(roots.map((r) => r.schema));
+  roots = roots.map((r, i) => ({ ...r, schema: canonicalRoots[i] as JsonSchema }));
   const seenCount = new Map<JsonSchemaObject, number>();
   const stack: { schema: JsonSchemaObject; pointer: string }[] = [];
   const recursive = new Set<JsonSchemaObject>();

@@ -49,7 +49,15 @@ export const emitDocs: Emitter = async ({ document, model }) => {
   const parsed = JSON.parse(stringified) as unknown;
   const pii = new Map<string, string[]>(model.messages.filter((m: MessageModel) => m.pii.length).map((m) => [m.key, m.pii]));
   redactExamples(parsed, pii);
-  const embedded = JSON.stringify(parsed).replace(/</g, '\\u003c');
+  // The parser numbers anonymous schemas in the order its async $ref reads finish:
+  // renumber them in document order so the page is the same on every run.
+  const numbers = new Map<string, number>();
+  const embedded = JSON.stringify(parsed)
+    .replace(/<anonymous-schema-(\d+)>/g, (_, n: string) => {
+      if (!numbers.has(n)) numbers.set(n, numbers.size + 1);
+      return `<anonymous-schema-${numbers.get(n)}>`;
+    })
+    .replace(/</g, '\\u003c');
   const bundle = readFileSync(require.resolve('@asyncapi/react-component/browser/standalone/without-parser.js'), 'utf8');
   const css = readFileSync(require.resolve('@asyncapi/react-component/styles/default.min.css'), 'utf8');
   const title = `${model.title} ${model.version}: event docs`;
