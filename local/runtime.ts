@@ -10,8 +10,7 @@ import { handleEventBridgeRequest } from './eventbridge/protocol';
 import { parseSchedule } from './eventbridge/schedule';
 import { FunctionRunner } from './lambda/runner';
 import { SqsEventSource } from './lambda/sqs-source';
-import { SqsBackend } from './sqs/backend';
-import { handleSqsRequest } from './sqs/protocol';
+import { handleSqsRequest, SqsBackend } from './sqs';
 import { planFromTemplate, type LocalPlan } from './template/plan';
 
 /**
@@ -115,7 +114,7 @@ export class LocalCloud {
     this.sqs = new SqsBackend({ region: this.region, accountId: this.accountId, baseUrl: this.urls.aws, ...(options.dataDir ? { dataDir: join(options.dataDir, 'sqs') } : {}) });
     // DLQs first, so a queue's redrive target exists when it is created.
     const queues = [...this.plan.queues].sort((a, b) => Number('RedrivePolicy' in a.attributes) - Number('RedrivePolicy' in b.attributes));
-    for (const q of queues) this.sqs.createQueue(q.name, q.attributes);
+    for (const q of queues) this.sqs.ensureQueue(q.name, q.attributes);
 
     this.events = new EventBridgeBackend({
       region: this.region,
@@ -124,10 +123,14 @@ export class LocalCloud {
       deliver: (target, payload) => this.deliver(target, payload),
       deadLetter: async (queueArn, payload, attributes) => {
         this.sqs.sendMessage(this.sqs.getQueue(queueArn), payload, {
-          messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+          messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { dataType: 'String', stringValue: v }])),
         });
       },
     });
+    this.events.on('event', (e: { bus: string; event: { source: string; 'detail-type': string; id: string; 'replay-name'?: string }; rules: string[] }) =>
+      this.log(`${e.event['replay-name'] ? `replay ${e.event['replay-name']}: ` : ''}${e.bus} <- ${e.event.source} ${e.event['detail-type']} ${e.event.id} -> ${e.rules.length ? e.rules.join(', ') : '(no rule)'}`),
+    );
+    this.events.on('delivery-failed', (e: { rule: string; target: string; error: string }) => this.log(`delivery of ${e.rule} to ${e.target} failed for good: ${e.error}`));
     for (const bus of this.plan.buses) this.events.createBus(bus.name);
     for (const a of this.plan.archives) this.events.addArchive(a.name, a.busName, { ...(a.retentionDays ? { retentionDays: a.retentionDays } : {}), ...(a.pattern ? { pattern: a.pattern } : {}) });
     for (const r of this.plan.rules) {
@@ -160,8 +163,13 @@ export class LocalCloud {
         AWS_ENDPOINT_URL_SQS: this.urls.aws,
         AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        // Lambda runs Node 22; the SDK's warning about the local Node 20 is noise here.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     });
+    this.runner.on('invoked', (e: { function: string; ok: boolean; durationMs: number; error?: string }) =>
+      this.log(`${e.ok ? 'ran' : 'FAILED'} ${e.function} (${e.durationMs} ms)${e.error ? `: ${e.error}` : ''}`),
+    );
     this.runner.on('reloaded', (e: { function: string }) => this.log(`reloaded ${e.function}`));
     this.runner.on('build-error', (e: { function: string; error: string }) => this.log(`build error in ${e.function}:\n${e.error}`));
     await this.runner.load(this.plan.functions);

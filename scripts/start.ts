@@ -14,6 +14,8 @@ import { LocalCloud, readTemplate, resetDataDir } from '../local/runtime';
 import { formatSummary } from '../local/summary';
 
 const ROOT = resolve(__dirname, '..');
+// Lambda runs Node 22; the AWS SDK's warning about this machine's Node 20 is noise here.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 function flag(name: string): boolean {
   return process.argv.includes(`--${name}`);

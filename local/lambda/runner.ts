@@ -193,21 +193,24 @@ export class FunctionRunner extends EventEmitter {
         const fn = new LocalFunction(plan, this);
         this.functions.set(plan.name, fn);
         const outfile = join(this.options.buildDir, `${plan.name}.js`);
-        let first = true;
+        let built = 0;
+        let firstBuild!: () => void;
+        const ready = new Promise<void>((r) => (firstBuild = r));
         const notify: Plugin = {
           name: 'local-reload',
           setup: (build) => {
             build.onEnd((result) => {
+              built += 1;
               if (result.errors.length) {
                 fn.buildError = result.errors.map((e) => `${e.location?.file ?? ''}:${e.location?.line ?? ''} ${e.text}`).join('\n');
                 this.emit('build-error', { function: plan.name, error: fn.buildError });
-                return;
+              } else {
+                fn.buildError = undefined;
+                // Each worker has its own module cache: new workers load the new bundle.
+                fn.reload(outfile);
+                if (built > 1) this.emit('reloaded', { function: plan.name });
               }
-              fn.buildError = undefined;
-              // Each worker has its own module cache: new workers load the new bundle.
-              fn.reload(outfile);
-              if (!first) this.emit('reloaded', { function: plan.name });
-              first = false;
+              firstBuild();
             });
           },
         };
@@ -224,8 +227,10 @@ export class FunctionRunner extends EventEmitter {
           plugins: [notify],
         });
         this.builds.push(ctx);
-        await ctx.rebuild().catch(() => undefined);
+        // watch() starts with a build of its own; without watching, build once.
         if (this.options.watch) await ctx.watch();
+        else await ctx.rebuild().catch(() => undefined);
+        await ready;
       }),
     );
   }

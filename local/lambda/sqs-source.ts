@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { SqsBackend } from '../sqs/backend';
+import { toLambdaSqsRecord, type ReceivedMessage, type SqsBackend } from '../sqs';
 
 /**
  * An SQS event source mapping, as Lambda runs it: long-polls the queue, gathers up to
@@ -23,15 +22,6 @@ export interface SqsSourceOptions {
   onBatch?: (info: { queueArn: string; records: number; failed: number; error?: string }) => void;
 }
 
-interface ReceivedMessage {
-  messageId: string;
-  receiptHandle: string;
-  body: string;
-  attributes: Record<string, string>;
-  messageAttributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
-  md5OfBody: string;
-}
-
 export class SqsEventSource {
   private stopped = false;
   private loops: Promise<void>[] = [];
@@ -52,13 +42,13 @@ export class SqsEventSource {
     while (!this.stopped && batch.length < batchSize) {
       const waitSeconds = batch.length === 0 ? 20 : Math.max(0, (windowEnds - Date.now()) / 1000);
       if (batch.length > 0 && waitSeconds <= 0) break;
-      const got = (await backend.receiveMessages(queue, {
+      const got = await backend.receiveMessages(queue, {
         maxNumberOfMessages: Math.min(10, batchSize - batch.length),
         waitTimeSeconds: waitSeconds,
         attributeNames: ['All'],
         messageAttributeNames: ['All'],
         signal: this.abort.signal,
-      })) as ReceivedMessage[];
+      });
       batch.push(...got);
       if (windowSeconds === 0 && batch.length > 0) break;
     }
@@ -78,21 +68,8 @@ export class SqsEventSource {
         continue;
       }
       if (!messages.length) continue;
-      const event = {
-        Records: messages.map((m) => ({
-          messageId: m.messageId,
-          receiptHandle: m.receiptHandle,
-          body: m.body,
-          attributes: m.attributes,
-          messageAttributes: Object.fromEntries(
-            Object.entries(m.messageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType, stringValue: v.StringValue, binaryValue: v.BinaryValue, stringListValues: [], binaryListValues: [] }]),
-          ),
-          md5OfBody: m.md5OfBody || createHash('md5').update(m.body).digest('hex'),
-          eventSource: 'aws:sqs',
-          eventSourceARN: queueArn,
-          awsRegion: region,
-        })),
-      };
+      const queue = backend.getQueue(queueArn);
+      const event = { Records: messages.map((m) => toLambdaSqsRecord(m, queue, region)) };
       const result = await this.options.invoke(event);
       let keep: Set<string>;
       let error = result.error?.errorMessage;
@@ -105,7 +82,6 @@ export class SqsEventSource {
           error = 'batchItemFailures names a record that is not in the batch: the whole batch failed';
         } else keep = new Set(ids as string[]);
       } else keep = new Set();
-      const queue = backend.getQueue(queueArn);
       for (const m of messages) if (!keep.has(m.messageId)) backend.deleteMessage(queue, m.receiptHandle);
       this.options.onBatch?.({ queueArn, records: messages.length, failed: keep.size, ...(error ? { error } : {}) });
     }
