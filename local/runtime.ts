@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { createDynamoDbClient } from '../lib/clients';
 import { HttpApiGateway } from './apigw/gateway';
 import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
@@ -95,7 +96,7 @@ export class LocalCloud {
     const httpServer = createServer((req, res) => void this.handleHttp(req, res));
     this.servers.push(awsServer, httpServer);
     const dynamo =
-      typeof options.dynamodb === 'object'
+      typeof options.dynamodb === 'object' || options.dynamodb === false
         ? Promise.resolve(undefined)
         : startDynamoDbLocal({ port: options.ports.dynamodb, ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}) });
     const [awsPort, httpPort] = await Promise.all([listen(awsServer, options.ports.aws), listen(httpServer, options.ports.http)]);
@@ -140,11 +141,15 @@ export class LocalCloud {
     }
 
     this.dynamodb = await dynamo;
-    this.dynamodbEndpoint = typeof options.dynamodb === 'object' ? options.dynamodb.endpoint : (this.dynamodb?.endpoint as string);
-    this.urls.dynamodb = this.dynamodbEndpoint;
-    const { createDynamoDbClient } = await import('../lib/clients');
-    const ddb = this.dynamodb?.client ?? createDynamoDbClient({ endpoint: this.dynamodbEndpoint, env: {} });
-    const streams = await ensureTables(ddb, this.plan.tables);
+    let streams = new Map<string, string | undefined>();
+    if (options.dynamodb === false) {
+      if (this.plan.tables.length) throw new Error(`the template has DynamoDB tables (${this.plan.tables.map((t) => t.name).join(', ')}) but DynamoDB is off`);
+    } else {
+      this.dynamodbEndpoint = typeof options.dynamodb === 'object' ? options.dynamodb.endpoint : (this.dynamodb?.endpoint as string);
+      this.urls.dynamodb = this.dynamodbEndpoint;
+      const ddb = this.dynamodb?.client ?? createDynamoDbClient({ endpoint: this.dynamodbEndpoint, env: {} });
+      streams = await ensureTables(ddb, this.plan.tables);
+    }
 
     this.issuer = new LocalIssuer(`${this.urls.http}/local-auth/`, options.dataDir ? join(options.dataDir, 'jwt-key.pem') : undefined);
     this.runner = new FunctionRunner({

@@ -54,10 +54,9 @@ async function main(): Promise<number> {
       queues.map(async (q, i) => {
         if (!q.url) return void (state[i] = 'no such queue');
         const now = await attributes(sqs, q.url);
-        const was = before[i] as Record<string, number>;
-        const pending = now['ApproximateNumberOfMessages'] + now['ApproximateNumberOfMessagesNotVisible'];
-        const wasPending = was['ApproximateNumberOfMessages'] + was['ApproximateNumberOfMessagesNotVisible'];
-        state[i] = pending <= wasPending ? 'consumed' : now['ApproximateNumberOfMessagesNotVisible'] > was['ApproximateNumberOfMessagesNotVisible'] ? 'received, not deleted (handler failed? see the npm start log)' : 'queued';
+        const was = before[i] as QueueCounts;
+        const pending = now.visible + now.inFlight;
+        state[i] = pending <= was.visible + was.inFlight ? 'consumed' : now.inFlight > was.inFlight ? 'received, not deleted (handler failed? see the npm start log)' : 'queued';
       }),
     );
   }
@@ -67,9 +66,14 @@ async function main(): Promise<number> {
   return state.every((s) => s === 'consumed') ? 0 : 1;
 }
 
-async function attributes(sqs: ReturnType<typeof createSqsClient>, url: string): Promise<Record<string, number>> {
+interface QueueCounts {
+  visible: number;
+  inFlight: number;
+}
+
+async function attributes(sqs: ReturnType<typeof createSqsClient>, url: string): Promise<QueueCounts> {
   const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes ?? {};
-  return { ApproximateNumberOfMessages: Number(a['ApproximateNumberOfMessages'] ?? 0), ApproximateNumberOfMessagesNotVisible: Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) };
+  return { visible: Number(a['ApproximateNumberOfMessages'] ?? 0), inFlight: Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) };
 }
 
 main().then(
