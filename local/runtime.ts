@@ -11,7 +11,7 @@ import { handleEventBridgeRequest } from './eventbridge/protocol';
 import { parseSchedule } from './eventbridge/schedule';
 import { FunctionRunner } from './lambda/runner';
 import { SqsEventSource } from './lambda/sqs-source';
-import { handleSqsRequest, SqsBackend } from './sqs';
+import { createSqsRequestHandler, SqsBackend, type SqsRequestHandler } from './sqs';
 import { planFromTemplate, type LocalPlan } from './template/plan';
 
 /**
@@ -75,6 +75,7 @@ export class LocalCloud {
   private sources: { stop(): Promise<void> }[] = [];
   private timers: NodeJS.Timeout[] = [];
   private gateway: HttpApiGateway | undefined;
+  private sqsHandler: SqsRequestHandler | undefined;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: LocalCloudOptions) {
@@ -113,6 +114,7 @@ export class LocalCloud {
     this.plan = planFromTemplate(template, { region: this.region, accountId: this.accountId, endpoints: { aws: this.urls.aws, http: this.urls.http } });
 
     this.sqs = new SqsBackend({ region: this.region, accountId: this.accountId, baseUrl: this.urls.aws, ...(options.dataDir ? { dataDir: join(options.dataDir, 'sqs') } : {}) });
+    this.sqsHandler = createSqsRequestHandler(this.sqs);
     // DLQs first, so a queue's redrive target exists when it is created.
     const queues = [...this.plan.queues].sort((a, b) => Number('RedrivePolicy' in a.attributes) - Number('RedrivePolicy' in b.attributes));
     for (const q of queues) this.sqs.ensureQueue(q.name, q.attributes);
@@ -264,14 +266,12 @@ export class LocalCloud {
     const target = String(req.headers['x-amz-target'] ?? '');
     try {
       if (req.method === 'GET') return send(res, 200, this.summary(), 'application/json');
+      // SQS reads its own body, so a long poll ends when its client goes away.
+      if (this.sqsHandler?.(req, res)) return;
       const body = await readJson(req);
       if (target.startsWith('AWSEvents.')) {
         const out = handleEventBridgeRequest(this.events, target, body);
         return send(res, out.status, out.body, 'application/x-amz-json-1.1');
-      }
-      if (target.startsWith('AmazonSQS.')) {
-        const out = await handleSqsRequest(this.sqs, target, body);
-        return send(res, out.status, out.body, 'application/x-amz-json-1.0', out.headers ?? {});
       }
       send(res, 400, { __type: 'UnknownOperationException', message: `No local service for x-amz-target "${target}" (EventBridge: AWSEvents.*, SQS: AmazonSQS.*)` }, 'application/x-amz-json-1.1');
     } catch (error) {

@@ -1,0 +1,142 @@
+/**
+ * HTTP front of the local SQS: a request handler another `node:http` server can mount, and a
+ * tiny standalone server (tests, or running SQS alone). Binds 127.0.0.1 only.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SqsBackend, type SqsBackendOptions } from './backend';
+import { SqsSerializationError } from './errors';
+import { errorResponse, handleSqsRequest, SQS_TARGET_PREFIX, type SqsResponse } from './protocol';
+
+/** Largest request body accepted (a full 1 MiB batch, JSON-escaped, fits comfortably). */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+/** Handles the request when it is an SQS call (`x-amz-target: AmazonSQS.*`) and returns `true`; otherwise returns `false` and leaves it alone. */
+export type SqsRequestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
+ * A request handler for a shared HTTP server.
+ *
+ * @example
+ * const sqsHandler = createSqsRequestHandler(backend);
+ * createServer((req, res) => { if (!sqsHandler(req, res)) otherServices(req, res); });
+ */
+export function createSqsRequestHandler(backend: SqsBackend): SqsRequestHandler {
+  return (req, res) => {
+    const target = req.headers['x-amz-target'];
+    if (typeof target !== 'string' || !target.startsWith(SQS_TARGET_PREFIX)) return false;
+    void serve(backend, target, req, res);
+    return true;
+  };
+}
+
+async function serve(backend: SqsBackend, target: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // A long poll whose client went away must not keep (and hide) the messages it would take.
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  let response: SqsResponse;
+  try {
+    const body = await readJson(req);
+    const senderId = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1];
+    response = await handleSqsRequest(backend, target, body, { signal: abort.signal, ...(senderId ? { senderId } : {}) });
+  } catch (error) {
+    response = errorResponse(error);
+  }
+  if (res.destroyed) return;
+  const payload = JSON.stringify(response.body);
+  res.writeHead(response.status, {
+    'content-type': 'application/x-amz-json-1.0',
+    ...response.headers,
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': randomUUID(),
+  });
+  res.end(payload);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_REQUEST_BYTES) throw new SqsSerializationError(`The request body is larger than ${MAX_REQUEST_BYTES} bytes.`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new SqsSerializationError('The request body is not valid JSON.', { cause });
+  }
+}
+
+export interface StartSqsServerOptions {
+  /** Serve this backend (not closed by `close()`); default a new one whose queue URLs use the server URL. */
+  backend?: SqsBackend;
+  /** Options of the backend created when none is given (`baseUrl` is the server URL). */
+  backendOptions?: Omit<SqsBackendOptions, 'baseUrl'>;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Loopback only. */
+  host?: '127.0.0.1';
+}
+
+export interface SqsServer {
+  /** `http://127.0.0.1:<port>`: the `endpoint` of an `SQSClient`. */
+  readonly url: string;
+  readonly backend: SqsBackend;
+  /** Stops the server (dropping open connections) and closes the backend it created. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a standalone local SQS endpoint.
+ *
+ * @example
+ * const sqs = await startSqsServer();
+ * const client = new SQSClient({ endpoint: sqs.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+ * // ...
+ * client.destroy();
+ * await sqs.close();
+ */
+export async function startSqsServer(options: StartSqsServerOptions = {}): Promise<SqsServer> {
+  const host = options.host ?? '127.0.0.1';
+  let backend = options.backend;
+  const handler: { current?: SqsRequestHandler } = {};
+  const server = createServer((req, res) => {
+    if (handler.current?.(req, res)) return;
+    const { status, body, headers } = errorResponse(new SqsSerializationError('Expected an SQS JSON request: POST / with x-amz-target: AmazonSQS.<Operation>.'));
+    res.writeHead(status, headers).end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  const owned = !backend;
+  backend ??= new SqsBackend({ ...options.backendOptions, baseUrl: url });
+  handler.current = createSqsRequestHandler(backend);
+  const served = backend;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    backend: served,
+    close() {
+      closing ??= (async () => {
+        if (owned) await served.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}
