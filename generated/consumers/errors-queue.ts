@@ -14,7 +14,7 @@ export const errorsQueue = {
   "dlqMessageRetentionPeriod": 1209600,
   "maxReceiveCount": 3,
   "batchSize": 10,
-  "batchWindowSeconds": 1
+  "batchWindowSeconds": 0
 } as const;
 
 /** Events delivered to errors-queue, keyed by detail-type. */

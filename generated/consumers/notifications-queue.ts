@@ -26,7 +26,7 @@ export const notificationsQueue = {
   "dlqMessageRetentionPeriod": 1209600,
   "maxReceiveCount": 3,
   "batchSize": 10,
-  "batchWindowSeconds": 1
+  "batchWindowSeconds": 0
 } as const;
 
 /** Events delivered to notifications-queue, keyed by detail-type. */

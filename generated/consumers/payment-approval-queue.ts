@@ -16,7 +16,7 @@ export const paymentApprovalQueue = {
   "dlqMessageRetentionPeriod": 1209600,
   "maxReceiveCount": 3,
   "batchSize": 10,
-  "batchWindowSeconds": 1
+  "batchWindowSeconds": 0
 } as const;
 
 /** Events delivered to payment-approval-queue, keyed by detail-type. */

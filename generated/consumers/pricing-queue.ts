@@ -14,7 +14,7 @@ export const pricingQueue = {
   "dlqMessageRetentionPeriod": 1209600,
   "maxReceiveCount": 3,
   "batchSize": 10,
-  "batchWindowSeconds": 1
+  "batchWindowSeconds": 0
 } as const;
 
 /** Events delivered to pricing-queue, keyed by detail-type. */

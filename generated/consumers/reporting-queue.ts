@@ -34,7 +34,7 @@ export const reportingQueue = {
   "dlqMessageRetentionPeriod": 1209600,
   "maxReceiveCount": 3,
   "batchSize": 10,
-  "batchWindowSeconds": 1
+  "batchWindowSeconds": 0
 } as const;
 
 /** Events delivered to reporting-queue, keyed by detail-type. */

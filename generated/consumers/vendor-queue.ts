@@ -16,7 +16,7 @@ export const vendorQueue = {
   "dlqMessageRetentionPeriod": 1209600,
   "maxReceiveCount": 3,
   "batchSize": 10,
-  "batchWindowSeconds": 1
+  "batchWindowSeconds": 0
 } as const;
 
 /** Events delivered to vendor-queue, keyed by detail-type. */

@@ -1,0 +1,176 @@
+// The incident aggregate: event-sourced state and the decisions of the incident service.
+// Plain functions, no AWS: state = fold(events); decide(state, command) = new events' data.
+import type {
+  AssignIncidentData,
+  CancelIncidentCommand,
+  CreateIncidentCommand,
+  IncidentAssignedData,
+  IncidentAssignmentRejectedData,
+  IncidentCancelledData,
+  IncidentCreatedData,
+  IncidentStatus,
+  IncidentStatusChangedData,
+  VendorArrivedData,
+} from '../../generated';
+
+/** The aggregate's events as stored: detail-type and data (the envelope lives beside). */
+export type IncidentEvent =
+  | { type: 'IncidentCreated'; data: IncidentCreatedData }
+  | { type: 'IncidentStatusChanged'; data: IncidentStatusChangedData }
+  | { type: 'IncidentAssigned'; data: IncidentAssignedData }
+  | { type: 'IncidentAssignmentRejected'; data: IncidentAssignmentRejectedData }
+  | { type: 'IncidentCancelled'; data: IncidentCancelledData };
+
+export interface Incident {
+  incidentId: string;
+  driverId: string;
+  status: IncidentStatus;
+  problemType: string;
+  createdAt: string;
+  vendorId?: string;
+  offerId?: string;
+  /** Saga ids already answered, so a duplicate AssignIncident gets the same answer. */
+  answeredSagas: string[];
+  /** Number of events applied = the aggregate version. */
+  version: number;
+}
+
+/** Why a command was refused; the HTTP layer maps it to a status code. */
+export class IncidentRuleError extends Error {
+  constructor(
+    readonly code: 'INCIDENT_NOT_FOUND' | 'INCIDENT_FINAL' | 'INCIDENT_EXISTS',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IncidentRuleError';
+  }
+}
+
+export const FINAL_STATUSES: readonly IncidentStatus[] = ['completed', 'cancelled', 'escalated'];
+
+/** Allowed transitions (seed 004's lifecycle); cancel and escalate from any non-final status. */
+const NEXT: Readonly<Record<IncidentStatus, readonly IncidentStatus[]>> = {
+  new: ['matching', 'offered', 'assigned'],
+  matching: ['offered', 'assigned'],
+  offered: ['matching', 'assigned'],
+  assigned: ['en_route', 'arrived'],
+  en_route: ['arrived'],
+  arrived: ['in_progress'],
+  in_progress: ['completed'],
+  completed: [],
+  cancelled: [],
+  escalated: [],
+};
+
+export function canTransition(from: IncidentStatus, to: IncidentStatus): boolean {
+  if (FINAL_STATUSES.includes(from)) return false;
+  if (to === 'cancelled' || to === 'escalated') return true;
+  return NEXT[from].includes(to);
+}
+
+export function apply(state: Incident | undefined, event: IncidentEvent): Incident {
+  if (event.type === 'IncidentCreated') {
+    const d = event.data;
+    return { incidentId: d.incidentId, driverId: d.driverId, status: d.status, problemType: d.problemType, createdAt: d.createdAt, answeredSagas: [], version: 1 };
+  }
+  if (!state) throw new Error(`${event.type} before IncidentCreated`);
+  const next = { ...state, version: state.version + 1 };
+  switch (event.type) {
+    case 'IncidentStatusChanged':
+      return { ...next, status: event.data.status };
+    case 'IncidentAssigned':
+      return { ...next, status: 'assigned', vendorId: event.data.vendorId, ...(event.data.offerId ? { offerId: event.data.offerId } : {}), answeredSagas: event.data.sagaId ? [...state.answeredSagas, event.data.sagaId] : state.answeredSagas };
+    case 'IncidentAssignmentRejected':
+      return { ...next, answeredSagas: [...state.answeredSagas, event.data.sagaId] };
+    case 'IncidentCancelled':
+      return { ...next, status: 'cancelled' };
+  }
+}
+
+export const fold = (events: readonly IncidentEvent[]): Incident | undefined => events.reduce<Incident | undefined>(apply, undefined);
+
+const statusChange = (state: Incident, status: IncidentStatus, changedBy: IncidentStatusChangedData['changedBy'], at: string, reason?: string): IncidentEvent => ({
+  type: 'IncidentStatusChanged',
+  data: { incidentId: state.incidentId, driverId: state.driverId, previousStatus: state.status, status, changedBy, changedAt: at, ...(reason ? { reason } : {}) },
+});
+
+/** A driver reports an incident: the first event of the aggregate. */
+export function createIncident(command: CreateIncidentCommand, incidentId: string, now: string): IncidentEvent[] {
+  return [
+    {
+      type: 'IncidentCreated',
+      data: {
+        incidentId,
+        driverId: command.driverId,
+        driverContact: command.contact,
+        vehicle: command.vehicle,
+        location: command.location,
+        problemType: command.problemType,
+        ...(command.description ? { description: command.description } : {}),
+        status: 'new',
+        channel: 'driver_app',
+        createdAt: now,
+      },
+    },
+  ];
+}
+
+/** Cancels a non-final incident; a final one is refused. */
+export function cancelIncident(state: Incident | undefined, incidentId: string, command: CancelIncidentCommand, now: string): IncidentEvent[] {
+  if (!state) throw new IncidentRuleError('INCIDENT_NOT_FOUND', `incident ${incidentId} does not exist`);
+  if (!canTransition(state.status, 'cancelled')) throw new IncidentRuleError('INCIDENT_FINAL', `incident ${incidentId} is ${state.status} and cannot be cancelled`);
+  return [
+    {
+      type: 'IncidentCancelled',
+      data: {
+        incidentId: state.incidentId,
+        driverId: state.driverId,
+        ...(state.vendorId ? { vendorId: state.vendorId } : {}),
+        previousStatus: state.status,
+        cancelledBy: command.cancelledBy,
+        ...(command.reason ? { reason: command.reason } : {}),
+        ...(command.comment ? { comment: command.comment } : {}),
+        cancelledAt: now,
+      },
+    },
+    statusChange(state, 'cancelled', command.cancelledBy, now, command.reason),
+  ];
+}
+
+/**
+ * The assignment saga asks to assign a vendor: assigned (with the status change) or a
+ * rejection with its reason. A saga already answered gets no new events (duplicate).
+ */
+export function assignIncident(state: Incident | undefined, command: AssignIncidentData, now: string): IncidentEvent[] {
+  const reject = (reason: IncidentAssignmentRejectedData['reason']): IncidentEvent[] => [
+    { type: 'IncidentAssignmentRejected', data: { sagaId: command.sagaId, incidentId: command.incidentId, vendorId: command.vendorId, offerId: command.offerId, reason, rejectedAt: now } },
+  ];
+  if (!state) return reject('incident_not_found');
+  if (state.answeredSagas.includes(command.sagaId)) return [];
+  if (state.status === 'cancelled') return reject('incident_cancelled');
+  if (state.vendorId) return reject('incident_already_assigned');
+  if (!canTransition(state.status, 'assigned')) return reject('invalid_status');
+  return [
+    {
+      type: 'IncidentAssigned',
+      data: {
+        sagaId: command.sagaId,
+        incidentId: state.incidentId,
+        driverId: state.driverId,
+        vendorId: command.vendorId,
+        ...(command.vendorName ? { vendorName: command.vendorName } : {}),
+        offerId: command.offerId,
+        agreedPrice: command.agreedPrice,
+        status: 'assigned',
+        assignedAt: now,
+      },
+    },
+    statusChange(state, 'assigned', 'system', now),
+  ];
+}
+
+/** The technician reached the driver: the status moves to arrived (once). */
+export function vendorArrived(state: Incident | undefined, arrival: VendorArrivedData, now: string): IncidentEvent[] {
+  if (!state || !canTransition(state.status, 'arrived')) return [];
+  return [statusChange(state, 'arrived', 'vendor', arrival.arrivedAt ?? now)];
+}

@@ -1,0 +1,77 @@
+import { apply, assignIncident, cancelIncident, canTransition, createIncident, fold, IncidentRuleError, vendorArrived, type IncidentEvent } from '../../functions/incident/domain';
+import type { AssignIncidentData, CreateIncidentCommand } from '../../generated';
+
+// The incident aggregate's decisions, without AWS: state transitions, refusals, duplicates.
+
+const NOW = '2026-11-22T10:00:00.000Z';
+const ID = '3600e936-9901-49b3-ba7b-1d5fa897373f';
+const command: CreateIncidentCommand = {
+  driverId: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f',
+  contact: { name: 'Dana Driver', phone: '+14155550123' },
+  vehicle: { make: 'Toyota', model: 'Corolla', year: 2019, plate: '8KZD427' },
+  location: { coordinates: { lat: 37.7793, lon: -122.4193 } },
+  problemType: 'flat_tire',
+};
+const assign = (sagaId: string): AssignIncidentData => ({
+  sagaId,
+  incidentId: ID,
+  vendorId: '0b6b7f2e-1f3c-4c8e-9a51-3d2f6e9a1c01',
+  offerId: '7d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a',
+  reservationId: '8e2f3a4b-5c6d-4e7f-9a8b-0c1d2e3f4a5b',
+  authorizationId: '9f3a4b5c-6d7e-4f8a-8b9c-1d2e3f4a5b6c',
+  agreedPrice: { amountCents: 9500, currency: 'USD' },
+});
+
+const created = (): IncidentEvent[] => createIncident(command, ID, NOW);
+
+describe('incident aggregate', () => {
+  it('is created new, with the command data and version 1', () => {
+    const [event] = created();
+    expect(event).toMatchObject({ type: 'IncidentCreated', data: { incidentId: ID, driverId: command.driverId, status: 'new', problemType: 'flat_tire', driverContact: command.contact, createdAt: NOW } });
+    expect(fold(created())).toMatchObject({ incidentId: ID, status: 'new', version: 1 });
+  });
+
+  it('cancels a live incident with IncidentCancelled and a status change, and refuses a second cancel', () => {
+    const state = fold(created());
+    const events = cancelIncident(state, ID, { cancelledBy: 'driver', reason: 'resolved_by_driver' }, NOW);
+    expect(events.map((e) => e.type)).toEqual(['IncidentCancelled', 'IncidentStatusChanged']);
+    expect(events[1]?.data).toMatchObject({ previousStatus: 'new', status: 'cancelled', changedBy: 'driver', reason: 'resolved_by_driver' });
+    const after = events.reduce(apply, state);
+    expect(after).toMatchObject({ status: 'cancelled', version: 3 });
+    expect(() => cancelIncident(after, ID, { cancelledBy: 'driver' }, NOW)).toThrow(new IncidentRuleError('INCIDENT_FINAL', `incident ${ID} is cancelled and cannot be cancelled`));
+    expect(() => cancelIncident(undefined, ID, { cancelledBy: 'driver' }, NOW)).toThrow(/does not exist/);
+  });
+
+  it('assigns once per saga, rejects a second vendor, a cancelled incident and a missing one', () => {
+    const state = fold(created());
+    const first = assignIncident(state, assign('a0000000-0000-4000-8000-000000000001'), NOW);
+    expect(first.map((e) => e.type)).toEqual(['IncidentAssigned', 'IncidentStatusChanged']);
+    const assigned = first.reduce(apply, state);
+    expect(assigned).toMatchObject({ status: 'assigned', vendorId: assign('x').vendorId });
+    // The same saga again: already answered, nothing new.
+    expect(assignIncident(assigned, assign('a0000000-0000-4000-8000-000000000001'), NOW)).toEqual([]);
+    expect(assignIncident(assigned, assign('a0000000-0000-4000-8000-000000000002'), NOW)).toMatchObject([{ type: 'IncidentAssignmentRejected', data: { reason: 'incident_already_assigned' } }]);
+    const cancelled = cancelIncident(state, ID, { cancelledBy: 'dispatcher' }, NOW).reduce(apply, state);
+    expect(assignIncident(cancelled, assign('a0000000-0000-4000-8000-000000000003'), NOW)).toMatchObject([{ type: 'IncidentAssignmentRejected', data: { reason: 'incident_cancelled' } }]);
+    expect(assignIncident(undefined, assign('a0000000-0000-4000-8000-000000000004'), NOW)).toMatchObject([{ type: 'IncidentAssignmentRejected', data: { reason: 'incident_not_found' } }]);
+  });
+
+  it('moves to arrived only from assigned or en route, once', () => {
+    const state = fold(created());
+    const arrival = { trackingSessionId: 'b0000000-0000-4000-8000-000000000001', incidentId: ID, driverId: command.driverId, vendorId: assign('x').vendorId, location: { lat: 37.7, lon: -122.4 }, arrivedAt: NOW };
+    expect(vendorArrived(state, arrival, NOW)).toEqual([]);
+    const assigned = assignIncident(state, assign('a0000000-0000-4000-8000-000000000005'), NOW).reduce(apply, state);
+    const events = vendorArrived(assigned, arrival, NOW);
+    expect(events).toMatchObject([{ type: 'IncidentStatusChanged', data: { previousStatus: 'assigned', status: 'arrived', changedBy: 'vendor' } }]);
+    expect(vendorArrived(events.reduce(apply, assigned), arrival, NOW)).toEqual([]);
+  });
+
+  it('follows the lifecycle: no way back from a final status, cancel and escalate from any live one', () => {
+    expect(canTransition('new', 'assigned')).toBe(true);
+    expect(canTransition('assigned', 'new')).toBe(false);
+    expect(canTransition('in_progress', 'cancelled')).toBe(true);
+    expect(canTransition('completed', 'cancelled')).toBe(false);
+    expect(canTransition('cancelled', 'escalated')).toBe(false);
+    expect(() => apply(undefined, { type: 'IncidentCancelled', data: { incidentId: ID, driverId: command.driverId, previousStatus: 'new', cancelledBy: 'driver', cancelledAt: NOW } })).toThrow(/before IncidentCreated/);
+  });
+});
