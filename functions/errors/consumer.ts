@@ -1,18 +1,46 @@
-// Handler stub created by `npm run codegen` for queue errors-queue. This file is yours: codegen never overwrites it.
+// Errors service: every ErrorOccurred from the errors bus, stored per correlation id so a
+// failing flow can be followed end to end (GET /errors/{correlationId}). Idempotent per
+// event. It sends nothing on the errors bus itself, so its own rejects go to its DLQ.
 import { errorsQueue, errorsQueueRoutes, type ErrorsQueueEvents, type ErrorsQueueHandlers } from '../../generated';
+import { clients } from '../../lib/clients';
+import { requireEnv } from '../../lib/config';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
+import { writeOnce } from '../../lib/read-model';
+
+export const errorsKey = (correlationId: string): string => `ERRORS#${correlationId}`;
 
 export const handlers: ErrorsQueueHandlers<ConsumerContext> = {
-  ErrorOccurred: async (event) => {
-    // TODO: implement: A service failed to handle an event or a request.
-    throw new Error(`ErrorOccurred handler not implemented (event ${event.id})`);
+  ErrorOccurred: async (event, ctx) => {
+    const { metadata, data } = event.detail;
+    const written = await writeOnce(clients.dynamoDbDocument(), {
+      table: requireEnv('READ_MODEL_TABLE'),
+      items: [
+        {
+          pk: errorsKey(metadata.correlationId),
+          sk: `${metadata.occurredAt}#${metadata.eventId}`,
+          eventId: metadata.eventId,
+          correlationId: metadata.correlationId,
+          causationId: metadata.causationId,
+          producer: metadata.producer,
+          occurredAt: metadata.occurredAt,
+          errorCode: data.errorCode,
+          errorMessage: data.errorMessage,
+          severity: data.severity,
+          canRetry: data.canRetry,
+          context: data.context,
+          // The failed event itself may carry personal data: kept for replay, never logged.
+          failedEvent: data.failedEvent,
+        },
+      ],
+      updates: [{ key: { pk: 'COUNTS', sk: `ERROR#${data.errorCode}` }, expression: 'ADD #count :one', names: { '#count': 'count' }, values: { ':one': 1 } }],
+    });
+    ctx.logger[data.severity === 'CRITICAL' ? 'error' : 'info'](written ? 'error stored' : 'error already stored', { errorCode: data.errorCode, producer: metadata.producer });
   },
 };
 
-/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
+/** The Lambda handler: parse, validate, dispatch idempotently per eventId (lib/consumer/README.md). */
 export const handler = createSqsConsumer<ErrorsQueueEvents>({
   queue: errorsQueue,
   routes: errorsQueueRoutes,
   handlers,
-  // No errors-bus event for this service: rejected records are reported as failures and reach the DLQ.
 });

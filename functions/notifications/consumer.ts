@@ -1,60 +1,50 @@
-// Handler stub created by `npm run codegen` for queue notifications-queue. This file is yours: codegen never overwrites it.
+// Notifications: records the push/SMS/email messages the platform sends for offer,
+// incident and payment events (a notification log per incident), idempotent per event:
+// the rows are keyed by the envelope eventId and written only once.
 import { notificationsPublisher, notificationsQueue, notificationsQueueRoutes, type NotificationsQueueEvents, type NotificationsQueueHandlers } from '../../generated';
+import { clients } from '../../lib/clients';
+import { requireEnv } from '../../lib/config';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
+import { writeOnce } from '../../lib/read-model';
+import { notificationsFor, type Notification } from './messages';
+
+interface Handled {
+  'detail-type': string;
+  detail: { metadata: { eventId: string; occurredAt: string; correlationId: string }; data: { incidentId: string } };
+}
+
+async function record(event: Handled, ctx: ConsumerContext, notifications: Notification[]): Promise<void> {
+  if (!notifications.length) return;
+  const { metadata, data } = event.detail;
+  const written = await writeOnce(clients.dynamoDbDocument(), {
+    table: requireEnv('READ_MODEL_TABLE'),
+    items: notifications.map((n, i) => ({
+      pk: `INCIDENT#${data.incidentId}`,
+      sk: `NOTIFICATION#${metadata.occurredAt}#${metadata.eventId}#${i}`,
+      ...n,
+      incidentId: data.incidentId,
+      causedBy: { eventId: metadata.eventId, detailType: event['detail-type'] },
+      correlationId: metadata.correlationId,
+      sentAt: new Date().toISOString(),
+    })),
+  });
+  ctx.logger.info(written ? 'notifications sent' : 'notifications already sent', { count: notifications.length, channels: notifications.map((n) => n.channel) });
+}
 
 export const handlers: NotificationsQueueHandlers<ConsumerContext> = {
-  OfferCreated: async (event) => {
-    // TODO: implement: A job offer was sent to a vendor.
-    throw new Error(`OfferCreated handler not implemented (event ${event.id})`);
-  },
-  OfferAccepted: async (event) => {
-    // TODO: implement: A vendor accepted a job offer.
-    throw new Error(`OfferAccepted handler not implemented (event ${event.id})`);
-  },
-  OfferDeclined: async (event) => {
-    // TODO: implement: A vendor declined a job offer.
-    throw new Error(`OfferDeclined handler not implemented (event ${event.id})`);
-  },
-  OfferExpired: async (event) => {
-    // TODO: implement: A job offer reached its deadline without an answer.
-    throw new Error(`OfferExpired handler not implemented (event ${event.id})`);
-  },
-  IncidentStatusChanged: async (event) => {
-    // TODO: implement: The status of an incident changed.
-    throw new Error(`IncidentStatusChanged handler not implemented (event ${event.id})`);
-  },
-  IncidentAssigned: async (event) => {
-    // TODO: implement: A vendor has been assigned to the incident.
-    throw new Error(`IncidentAssigned handler not implemented (event ${event.id})`);
-  },
-  VendorArrived: async (event) => {
-    // TODO: implement: The vendor reached the incident location.
-    throw new Error(`VendorArrived handler not implemented (event ${event.id})`);
-  },
-  TrackingUpdated: async (event) => {
-    // TODO: implement: New position and ETA of the vendor on its way.
-    throw new Error(`TrackingUpdated handler not implemented (event ${event.id})`);
-  },
-  WorkCompleted: async (event) => {
-    // TODO: implement: The technician finished the job.
-    throw new Error(`WorkCompleted handler not implemented (event ${event.id})`);
-  },
-  PaymentCreated: async (event) => {
-    // TODO: implement: A payment record was created for completed work.
-    throw new Error(`PaymentCreated handler not implemented (event ${event.id})`);
-  },
-  PaymentApproved: async (event) => {
-    // TODO: implement: The back office approved a payment.
-    throw new Error(`PaymentApproved handler not implemented (event ${event.id})`);
-  },
-  PaymentCompleted: async (event) => {
-    // TODO: implement: The payment was captured successfully.
-    throw new Error(`PaymentCompleted handler not implemented (event ${event.id})`);
-  },
-  PaymentFailed: async (event) => {
-    // TODO: implement: Capturing the payment failed.
-    throw new Error(`PaymentFailed handler not implemented (event ${event.id})`);
-  },
+  OfferCreated: (event, ctx) => record(event, ctx, notificationsFor.OfferCreated(event.detail.data)),
+  OfferAccepted: (event, ctx) => record(event, ctx, notificationsFor.OfferAccepted(event.detail.data)),
+  OfferDeclined: (event, ctx) => record(event, ctx, notificationsFor.OfferDeclined(event.detail.data)),
+  OfferExpired: (event, ctx) => record(event, ctx, notificationsFor.OfferExpired(event.detail.data)),
+  IncidentStatusChanged: (event, ctx) => record(event, ctx, notificationsFor.IncidentStatusChanged(event.detail.data)),
+  IncidentAssigned: (event, ctx) => record(event, ctx, notificationsFor.IncidentAssigned(event.detail.data)),
+  VendorArrived: (event, ctx) => record(event, ctx, notificationsFor.VendorArrived(event.detail.data)),
+  TrackingUpdated: (event, ctx) => record(event, ctx, notificationsFor.TrackingUpdated(event.detail.data)),
+  WorkCompleted: (event, ctx) => record(event, ctx, notificationsFor.WorkCompleted(event.detail.data)),
+  PaymentCreated: (event, ctx) => record(event, ctx, notificationsFor.PaymentCreated(event.detail.data)),
+  PaymentApproved: (event, ctx) => record(event, ctx, notificationsFor.PaymentApproved(event.detail.data)),
+  PaymentCompleted: (event, ctx) => record(event, ctx, notificationsFor.PaymentCompleted(event.detail.data)),
+  PaymentFailed: (event, ctx) => record(event, ctx, notificationsFor.PaymentFailed(event.detail.data)),
 };
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */

@@ -292,6 +292,34 @@ function commandRole(fn: string): Cfn {
   };
 }
 
+/** Name of the outbox relay function (serverless.yml), whose role the spec's sources decide. */
+export const OUTBOX_RELAY_FUNCTION = 'outbox-relay';
+
+/**
+ * The outbox relay publishes what every service wrote to the outbox: it may put each
+ * bus's events with exactly the sources the spec declares on that bus, nothing else.
+ * Its table permissions are attached in serverless.yml, where the outbox table lives.
+ */
+function outboxRelayRole(model: SpecModel): Cfn {
+  const byBus = new Map<string, Set<string>>();
+  for (const m of model.messages) {
+    if (!m.eventbridge) continue;
+    byBus.set(m.eventbridge.bus, (byBus.get(m.eventbridge.bus) ?? new Set()).add(m.eventbridge.source));
+  }
+  const statements: Cfn[] = [logStatement(OUTBOX_RELAY_FUNCTION)];
+  for (const [bus, sources] of byBus) {
+    statements.push({ Sid: `PutSpecEventsOn${pascalCase(bus)}`, Effect: 'Allow', Action: 'events:PutEvents', Resource: arn(ids.bus(bus)), Condition: { StringEquals: { 'events:source': [...sources].sort() } } });
+  }
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: `${OUTBOX_RELAY_FUNCTION}: publishes outbox rows, with the sources the spec declares per bus`,
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      Policies: [{ PolicyName: OUTBOX_RELAY_FUNCTION, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+    },
+  };
+}
+
 /** Platform resources every consumer relies on: the alarm topic and the idempotency table. */
 function platformResources(): Cfn {
   return {
@@ -347,7 +375,7 @@ export interface InfraPlan {
 /** Everything generated/infra holds, from the model. */
 export function planInfra(model: SpecModel): InfraPlan {
   const rules = planRules(model);
-  const resources: Cfn = { ...busResources(model), ...platformResources() };
+  const resources: Cfn = { ...busResources(model), ...platformResources(), [ids.role(OUTBOX_RELAY_FUNCTION)]: outboxRelayRole(model) };
   const functions: Cfn = {};
   const busEnvironment = Object.fromEntries(model.buses.map((b) => [busEnv(b.key), ref(ids.bus(b.key))]));
   for (const q of model.queues) {
