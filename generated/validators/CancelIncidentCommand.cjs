@@ -4,7 +4,7 @@ module.exports = validate206;
 module.exports.default = validate206;
 const schema242 = {"$id":"urn:asyncapi-codegen:validate:CancelIncidentCommand","$ref":"urn:asyncapi-codegen:definitions#/definitions/CancelIncidentCommand"};
 const schema243 = {"title":"CancelIncidentCommand","x-command":true,"x-http":{"method":"POST","path":"/incidents/{incidentId}/cancel","service":"incident"},"type":"object","description":"Body of `POST /incidents/{incidentId}/cancel` (driver app or dispatcher console). The incident service cancels a non-final incident and publishes IncidentCancelled and IncidentStatusChanged; a final incident answers 409.","required":["cancelledBy"],"properties":{"cancelledBy":{"type":"string","enum":["driver","dispatcher"],"title":"CancelIncidentCommandCancelledBy"},"reason":{"type":"string","enum":["resolved_by_driver","duplicate","wait_too_long","other"],"title":"CancelIncidentCommandReason"},"comment":{"type":"string","maxLength":500}}};
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 
 function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:asyncapi-codegen:validate:CancelIncidentCommand" */;

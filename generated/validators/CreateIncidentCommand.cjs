@@ -9,7 +9,7 @@ const schema17 = {"title":"Vehicle","type":"object","description":"The driver's 
 const schema21 = {"title":"ProblemType","type":"string","description":"What kind of roadside help is needed.","enum":["flat_tire","battery","lockout","fuel","tow","accident","other"]};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats8 = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 const pattern2 = new RegExp("^\\+[1-9][0-9]{6,14}$", "u");
 const schema18 = {"title":"Location","type":"object","description":"Where the driver is stranded - coordinates plus an optional address.","required":["coordinates"],"properties":{"coordinates":{"$ref":"#/definitions/GeoLocation"},"address":{"$ref":"#/definitions/Address"},"notes":{"type":"string","maxLength":500,"description":"Free-text hints for the technician (e.g. \"northbound shoulder, past exit 4\")."}}};
 const schema19 = {"title":"GeoLocation","type":"object","description":"A WGS 84 point.","required":["lat","lon"],"properties":{"lat":{"type":"number","minimum":-90,"maximum":90,"description":"Latitude in decimal degrees."},"lon":{"type":"number","minimum":-180,"maximum":180,"description":"Longitude in decimal degrees."},"accuracyMeters":{"type":"number","minimum":0,"description":"Horizontal accuracy reported by the device, in meters."}}};

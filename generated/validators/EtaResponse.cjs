@@ -8,7 +8,7 @@ const schema14 = {"title":"EventMetadata","type":"object","description":"Envelop
 const schema175 = {"title":"EtaResponseData","type":"object","required":["requestId","incidentId","estimates","computedAt"],"properties":{"requestId":{"type":"string","minLength":1,"maxLength":128},"incidentId":{"type":"string","format":"uuid"},"estimates":{"type":"array","description":"One estimate per vendor in range, fastest first. May be empty.","items":{"title":"EtaEstimate","type":"object","required":["vendorId","etaMinutes","distanceKm","basis"],"properties":{"vendorId":{"type":"string","format":"uuid"},"etaMinutes":{"type":"integer","minimum":0},"distanceKm":{"type":"number","minimum":0,"description":"Road distance to the destination."},"basis":{"type":"string","enum":["live_gps","last_known_position","depot"],"description":"Which vendor position the estimate was computed from.","title":"EtaEstimateBasis"}}}},"computedAt":{"type":"string","format":"date-time"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = require("ajv-formats/dist/formats").fastFormats["date-time"];
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 const pattern0 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
 const pattern1 = new RegExp("^[a-z][a-z0-9-]*$", "u");
 

@@ -8,7 +8,7 @@ const schema14 = {"title":"EventMetadata","type":"object","description":"Envelop
 const schema76 = {"title":"OfferDeclinedData","type":"object","required":["offerId","incidentId","vendorId","reason","declinedAt"],"properties":{"offerId":{"type":"string","format":"uuid"},"incidentId":{"type":"string","format":"uuid"},"vendorId":{"type":"string","format":"uuid"},"reason":{"type":"string","enum":["too_far","busy","price_too_low","cannot_service_vehicle","other"],"title":"OfferDeclinedDataReason"},"comment":{"type":"string","maxLength":500},"remainingActiveOffers":{"type":"integer","minimum":0,"description":"Offers for the same incident still open after this one."},"declinedAt":{"type":"string","format":"date-time"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = require("ajv-formats/dist/formats").fastFormats["date-time"];
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 const pattern0 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
 const pattern1 = new RegExp("^[a-z][a-z0-9-]*$", "u");
 

@@ -8,7 +8,7 @@ const schema14 = {"title":"EventMetadata","type":"object","description":"Envelop
 const schema80 = {"title":"OfferExpiredData","type":"object","required":["offerId","incidentId","vendorId","expiresAt","expiredAt","remainingActiveOffers"],"properties":{"offerId":{"type":"string","format":"uuid"},"incidentId":{"type":"string","format":"uuid"},"vendorId":{"type":"string","format":"uuid"},"expiresAt":{"type":"string","format":"date-time","description":"The deadline that was missed (from OfferCreated)."},"expiredAt":{"type":"string","format":"date-time","description":"When the match service marked the offer expired."},"remainingActiveOffers":{"type":"integer","minimum":0,"description":"Offers for the same incident still open after this one. When it is 0 and no offer was accepted, the incident service escalates."},"incidentAlreadyAccepted":{"type":"boolean","description":"True when another offer for the incident had already been accepted."}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = require("ajv-formats/dist/formats").fastFormats["date-time"];
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 const pattern0 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
 const pattern1 = new RegExp("^[a-z][a-z0-9-]*$", "u");
 

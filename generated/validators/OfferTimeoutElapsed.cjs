@@ -8,7 +8,7 @@ const schema14 = {"title":"EventMetadata","type":"object","description":"Envelop
 const schema84 = {"title":"OfferTimeoutElapsedData","type":"object","description":"Timer tick scheduled by the match service for an offer's deadline (local event: produced and consumed by match only).","required":["offerId","incidentId","expiresAt","firedAt"],"properties":{"offerId":{"type":"string","format":"uuid"},"incidentId":{"type":"string","format":"uuid"},"vendorId":{"type":"string","format":"uuid"},"expiresAt":{"type":"string","format":"date-time","description":"The deadline the timer was set for."},"firedAt":{"type":"string","format":"date-time","description":"When the scheduler fired (at or shortly after expiresAt)."}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = require("ajv-formats/dist/formats").fastFormats["date-time"];
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 const pattern0 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
 const pattern1 = new RegExp("^[a-z][a-z0-9-]*$", "u");
 

@@ -8,7 +8,7 @@ const schema14 = {"title":"EventMetadata","type":"object","description":"Envelop
 const schema226 = {"title":"PaymentAuthorizationFailedData","type":"object","required":["sagaId","incidentId","reason","canRetry","failedAt"],"properties":{"sagaId":{"type":"string","format":"uuid"},"incidentId":{"type":"string","format":"uuid"},"reason":{"type":"string","enum":["card_declined","insufficient_funds","no_payment_method","processor_unavailable","fraud_suspected"],"title":"PaymentAuthorizationFailedDataReason"},"processorCode":{"type":"string","maxLength":64,"description":"Raw decline code of the processor, for support."},"canRetry":{"type":"boolean","description":"Whether authorizing again later can succeed (e.g. processor outage)."},"failedAt":{"type":"string","format":"date-time"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = require("ajv-formats/dist/formats").fastFormats["date-time"];
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 const pattern0 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
 const pattern1 = new RegExp("^[a-z][a-z0-9-]*$", "u");
 

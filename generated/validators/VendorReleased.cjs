@@ -8,7 +8,7 @@ const schema14 = {"title":"EventMetadata","type":"object","description":"Envelop
 const schema216 = {"title":"VendorReleasedData","type":"object","required":["sagaId","incidentId","vendorId","reservationId","releasedAt"],"properties":{"sagaId":{"type":"string","format":"uuid"},"incidentId":{"type":"string","format":"uuid"},"vendorId":{"type":"string","format":"uuid"},"reservationId":{"type":"string","format":"uuid"},"releasedAt":{"type":"string","format":"date-time"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = require("ajv-formats/dist/formats").fastFormats["date-time"];
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 const pattern0 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
 const pattern1 = new RegExp("^[a-z][a-z0-9-]*$", "u");
 

@@ -8,7 +8,7 @@ const schema14 = {"title":"EventMetadata","type":"object","description":"Envelop
 const schema212 = {"title":"VendorReservationFailedData","type":"object","required":["sagaId","incidentId","vendorId","reason","failedAt"],"properties":{"sagaId":{"type":"string","format":"uuid"},"incidentId":{"type":"string","format":"uuid"},"vendorId":{"type":"string","format":"uuid"},"reason":{"type":"string","enum":["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"],"title":"VendorReservationFailedDataReason"},"message":{"type":"string","maxLength":500},"failedAt":{"type":"string","format":"date-time"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = require("ajv-formats/dist/formats").fastFormats["date-time"];
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 const pattern0 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
 const pattern1 = new RegExp("^[a-z][a-z0-9-]*$", "u");
 

@@ -8,7 +8,7 @@ const schema14 = {"title":"EventMetadata","type":"object","description":"Envelop
 const schema54 = {"title":"WorkStartedData","type":"object","required":["incidentId","driverId","vendorId","startedAt"],"properties":{"incidentId":{"type":"string","format":"uuid"},"driverId":{"type":"string","format":"uuid"},"vendorId":{"type":"string","format":"uuid"},"technicianId":{"type":"string","format":"uuid","description":"The vendor's technician on site."},"startedAt":{"type":"string","format":"date-time"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = require("ajv-formats/dist/formats").fastFormats["date-time"];
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("./ucs2length.cjs");
 const pattern0 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
 const pattern1 = new RegExp("^[a-z][a-z0-9-]*$", "u");
 
