@@ -6,7 +6,7 @@ import { HttpApiGateway } from './apigw/gateway';
 import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { StreamEventSource } from './dynamodb/streams';
-import { EventBridgeBackend, type Rule, type Target } from './eventbridge/backend';
+import { EventBridgeBackend, type EventBridgeEvent, type Rule, type Target } from './eventbridge/backend';
 import { handleEventBridgeRequest } from './eventbridge/protocol';
 import { parseSchedule } from './eventbridge/schedule';
 import { FunctionRunner } from './lambda/runner';
@@ -130,7 +130,8 @@ export class LocalCloud {
         });
       },
     });
-    this.events.on('event', (e: { bus: string; event: { source: string; 'detail-type': string; id: string; 'replay-name'?: string }; rules: string[] }) =>
+    this.events.on('event', (e: { bus: string; event: EventBridgeEvent; rules: string[] }) => this.record(e));
+    this.events.on('event', (e: { bus: string; event: EventBridgeEvent; rules: string[] }) =>
       this.log(`${e.event['replay-name'] ? `replay ${e.event['replay-name']}: ` : ''}${e.bus} <- ${e.event.source} ${e.event['detail-type']} ${e.event.id} -> ${e.rules.length ? e.rules.join(', ') : '(no rule)'}`),
     );
     this.events.on('delivery-failed', (e: { rule: string; target: string; error: string }) => this.log(`delivery of ${e.rule} to ${e.target} failed for good: ${e.error}`));
@@ -191,6 +192,7 @@ export class LocalCloud {
           windowSeconds: source.windowSeconds,
           reportBatchItemFailures: source.reportBatchItemFailures,
           invoke: (event) => this.runner.invoke(source.functionName, event),
+          onBatch: (b) => b.error && this.log(`${source.sourceArn.split(':').pop()} -> ${source.functionName}: ${b.error}`),
         });
         s.start();
         this.sources.push(s);
@@ -208,6 +210,7 @@ export class LocalCloud {
           maximumRetryAttempts: source.maximumRetryAttempts,
           checkpointFile: options.dataDir ? join(options.dataDir, 'streams', `${source.logicalId}.json`) : undefined,
           invoke: (event) => this.runner.invoke(source.functionName, event),
+          onBatch: (b) => b.error && this.log(`stream ${table.name} -> ${source.functionName}: ${b.error}`),
         });
         s.start();
         this.sources.push(s);
@@ -221,6 +224,24 @@ export class LocalCloud {
       region: this.region,
       accountId: this.accountId,
       onRequest: (r) => this.log(`${r.method} ${r.path} -> ${r.status} (${r.ms} ms)`),
+    });
+  }
+
+  /** Recent bus traffic, for `GET /local/events` (the demo, tail and console read it). */
+  private readonly eventLog: { at: number; bus: string; rules: string[]; event: EventBridgeEvent }[] = [];
+
+  private record(entry: { bus: string; event: EventBridgeEvent; rules: string[] }): void {
+    this.eventLog.push({ at: Date.now(), ...entry });
+    if (this.eventLog.length > 20_000) this.eventLog.splice(0, this.eventLog.length - 20_000);
+  }
+
+  /** Events seen on the buses, oldest first, optionally of one correlation id or after a time. */
+  recentEvents(filter: { correlationId?: string; since?: number } = {}): { at: number; bus: string; rules: string[]; event: EventBridgeEvent }[] {
+    return this.eventLog.filter((e) => {
+      if (filter.since !== undefined && e.at < filter.since) return false;
+      if (!filter.correlationId) return true;
+      const metadata = (e.event.detail as { metadata?: { correlationId?: unknown } } | null)?.metadata;
+      return metadata?.correlationId === filter.correlationId;
     });
   }
 
@@ -265,7 +286,15 @@ export class LocalCloud {
   private async handleAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
     try {
-      if (req.method === 'GET') return send(res, 200, this.summary(), 'application/json');
+      if (req.method === 'GET') {
+        const url = new URL(req.url ?? '/', 'http://local');
+        if (url.pathname === '/local/events') {
+          const correlationId = url.searchParams.get('correlationId') ?? undefined;
+          const since = url.searchParams.get('since');
+          return send(res, 200, { events: this.recentEvents({ ...(correlationId ? { correlationId } : {}), ...(since ? { since: Number(since) } : {}) }) }, 'application/json');
+        }
+        return send(res, 200, this.summary(), 'application/json');
+      }
       // SQS reads its own body, so a long poll ends when its client goes away.
       if (this.sqsHandler?.(req, res)) return;
       const body = await readJson(req);

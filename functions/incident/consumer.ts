@@ -1,19 +1,26 @@
-// Handler stub created by `npm run codegen` for queue incident-queue. This file is yours: codegen never overwrites it.
+// Incident service consumer: saga commands and tracking events that change the incident.
+// Each decision runs on the stored aggregate and appends through the outbox (store.ts).
 import { incidentPublisher, incidentQueue, incidentQueueRoutes, type IncidentQueueEvents, type IncidentQueueHandlers } from '../../generated';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
+import { assignIncident, offerExpired, vendorArrived } from './domain';
+import { decide } from './store';
+
+const now = (): string => new Date().toISOString();
 
 export const handlers: IncidentQueueHandlers<ConsumerContext> = {
-  AssignIncident: async (event) => {
-    // TODO: implement: Saga command - assign the reserved vendor to the incident.
-    throw new Error(`AssignIncident handler not implemented (event ${event.id})`);
+  AssignIncident: async (event, ctx) => {
+    const command = event.detail.data;
+    const events = await decide(command.incidentId, ctx.causedBy, (state) => assignIncident(state, command, now()));
+    ctx.logger.info('assignment decided', { incidentId: command.incidentId, outcome: events[0]?.type ?? 'already answered' });
   },
-  VendorArrived: async (event) => {
-    // TODO: implement: The vendor reached the incident location.
-    throw new Error(`VendorArrived handler not implemented (event ${event.id})`);
+  VendorArrived: async (event, ctx) => {
+    const arrival = event.detail.data;
+    await decide(arrival.incidentId, ctx.causedBy, (state) => vendorArrived(state, arrival, now()));
   },
-  OfferExpired: async (event) => {
-    // TODO: implement: A job offer reached its deadline without an answer.
-    throw new Error(`OfferExpired handler not implemented (event ${event.id})`);
+  OfferExpired: async (event, ctx) => {
+    const expiry = event.detail.data;
+    const events = await decide(expiry.incidentId, ctx.causedBy, (state) => offerExpired(state, expiry, now()));
+    if (events.length) ctx.logger.warn('incident escalated: no vendor accepted', { incidentId: expiry.incidentId });
   },
 };
 

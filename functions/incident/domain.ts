@@ -8,8 +8,10 @@ import type {
   IncidentAssignmentRejectedData,
   IncidentCancelledData,
   IncidentCreatedData,
+  IncidentEscalatedData,
   IncidentStatus,
   IncidentStatusChangedData,
+  OfferExpiredData,
   VendorArrivedData,
 } from '../../generated';
 
@@ -19,7 +21,8 @@ export type IncidentEvent =
   | { type: 'IncidentStatusChanged'; data: IncidentStatusChangedData }
   | { type: 'IncidentAssigned'; data: IncidentAssignedData }
   | { type: 'IncidentAssignmentRejected'; data: IncidentAssignmentRejectedData }
-  | { type: 'IncidentCancelled'; data: IncidentCancelledData };
+  | { type: 'IncidentCancelled'; data: IncidentCancelledData }
+  | { type: 'IncidentEscalated'; data: IncidentEscalatedData };
 
 export interface Incident {
   incidentId: string;
@@ -84,6 +87,8 @@ export function apply(state: Incident | undefined, event: IncidentEvent): Incide
       return { ...next, answeredSagas: [...state.answeredSagas, event.data.sagaId] };
     case 'IncidentCancelled':
       return { ...next, status: 'cancelled' };
+    case 'IncidentEscalated':
+      return { ...next, status: 'escalated' };
   }
 }
 
@@ -173,4 +178,16 @@ export function assignIncident(state: Incident | undefined, command: AssignIncid
 export function vendorArrived(state: Incident | undefined, arrival: VendorArrivedData, now: string): IncidentEvent[] {
   if (!state || !canTransition(state.status, 'arrived')) return [];
   return [statusChange(state, 'arrived', 'vendor', arrival.arrivedAt ?? now)];
+}
+
+/**
+ * An offer expired: when it was the last open offer and no vendor is assigned, a person
+ * has to find one (escalation to the dispatcher queue). Otherwise nothing changes.
+ */
+export function offerExpired(state: Incident | undefined, expiry: OfferExpiredData, now: string): IncidentEvent[] {
+  if (!state || expiry.remainingActiveOffers > 0 || state.vendorId || !canTransition(state.status, 'escalated')) return [];
+  return [
+    { type: 'IncidentEscalated', data: { incidentId: state.incidentId, driverId: state.driverId, previousStatus: state.status, reason: 'no_vendor_accepted', escalationLevel: 1, details: `last offer ${expiry.offerId} expired at ${expiry.expiredAt}`, escalatedAt: now } },
+    statusChange(state, 'escalated', 'system', now, 'no vendor accepted'),
+  ];
 }

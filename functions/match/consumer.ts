@@ -1,11 +1,35 @@
-// Handler stub created by `npm run codegen` for queue match-queue. This file is yours: codegen never overwrites it.
+// Match service consumer. The first slice: a new incident gets offers for up to three
+// vendors (offers.ts), written with their OfferCreated outbox rows in one transaction.
+// The scatter-gather and assignment-saga handlers are still stubs (later issues).
 import { matchPublisher, matchQueue, matchQueueRoutes, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
+import { clients } from '../../lib/clients';
+import { requireEnv } from '../../lib/config';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
+import { AlreadyWrittenError, writeWithOutbox } from '../../lib/event-store';
+import { planOffers } from './offers';
 
 export const handlers: MatchQueueHandlers<ConsumerContext> = {
-  IncidentCreated: async (event) => {
-    // TODO: implement: A driver reported a roadside incident.
-    throw new Error(`IncidentCreated handler not implemented (event ${event.id})`);
+  IncidentCreated: async (event, ctx) => {
+    const incident = event.detail.data;
+    const offers = planOffers(incident, ctx.causedBy, new Date());
+    if (!offers.length) {
+      ctx.logger.warn('no vendor can take this incident', { incidentId: incident.incidentId, problemType: incident.problemType });
+      return;
+    }
+    const table = requireEnv('READ_MODEL_TABLE');
+    try {
+      await writeWithOutbox({
+        doc: clients.dynamoDbDocument(),
+        outboxTable: requireEnv('OUTBOX_TABLE'),
+        events: offers.map((o) => o.event),
+        writes: offers.map((o) => ({ Put: { TableName: table, Item: o.row, ConditionExpression: 'attribute_not_exists(pk)' } })),
+      });
+      ctx.logger.info('offers created', { incidentId: incident.incidentId, offers: offers.length });
+    } catch (error) {
+      // A duplicate delivery: the same offers (same derived ids) are already stored.
+      if (!(error instanceof AlreadyWrittenError)) throw error;
+      ctx.logger.info('offers already created', { incidentId: incident.incidentId });
+    }
   },
   IncidentCancelled: async (event) => {
     // TODO: implement: The incident was cancelled.

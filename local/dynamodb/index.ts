@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -34,13 +35,26 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
+/** A free TCP port on 127.0.0.1 (for DynamoDB Local, which cannot be asked for port 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new DynamoDbLocalError('no free port'))));
+    });
+  });
+}
+
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string; timeoutMs?: number }): Promise<DynamoDbLocal> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const port = options.port || (await freePort());
   const previous = process.env['DDB_LOCAL_TELEMETRY'];
   process.env['DDB_LOCAL_TELEMETRY'] = '0';
   let child: ChildProcess;
   try {
-    child = spawn({ port: options.port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: options.dataDir } : {}) });
+    child = spawn({ port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: options.dataDir } : {}) });
   } finally {
     if (previous === undefined) delete process.env['DDB_LOCAL_TELEMETRY'];
     else process.env['DDB_LOCAL_TELEMETRY'] = previous;
@@ -52,7 +66,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const failedToSpawn = new Promise<never>((_, reject) => child.once('error', (e) => reject(new DynamoDbLocalError(`could not start java for DynamoDB Local (is Java 17 installed?): ${e.message}`, { cause: e }))));
-  const endpoint = `http://127.0.0.1:${options.port}`;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = createDynamoDbClient({ endpoint, env: {} });
   const deadline = Date.now() + (options.timeoutMs ?? 45_000);
   const ready = (async (): Promise<void> => {

@@ -79,7 +79,17 @@ export class StreamEventSource {
         let busy = false;
         for (const [shardId, iterator] of iterators) {
           if (!iterator || this.stopped) continue;
-          const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize }));
+          let page;
+          try {
+            page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize }));
+          } catch (error) {
+            // An iterator that expired or points before the shard's trim horizon (DynamoDB
+            // Local hands those out for empty shards): take a fresh one next round.
+            const name = (error as { name?: string }).name;
+            if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+            iterators.delete(shardId);
+            continue;
+          }
           const records = page.Records ?? [];
           if (records.length) {
             busy = true;

@@ -1,0 +1,42 @@
+// Offers for a new incident: the selected vendors become OfferCreated events, stored with
+// the offer rows and their outbox rows in one transaction. Ids are derived from the
+// incident and vendor, so a duplicate IncidentCreated finds its offers already there.
+import { matchPublisher, type EventContext, type IncidentCreatedData } from '../../generated';
+import { nameUuid } from '../../lib/ids';
+import { vendors } from './registry';
+import { selectVendors } from './selection';
+
+/** Namespace of match's derived ids (a fixed random UUID). */
+export const MATCH_NAMESPACE = '5a0c7f0e-4f3b-4d52-9a7e-3b1f1f6f2c11';
+/** How long a vendor has to accept an offer. */
+export const OFFER_TTL_SECONDS = 120;
+
+export interface PlannedOffer {
+  row: Record<string, unknown>;
+  event: ReturnType<(typeof matchPublisher)['OfferCreated']>;
+}
+
+export function planOffers(incident: IncidentCreatedData, context: EventContext, now: Date): PlannedOffer[] {
+  const picks = selectVendors(vendors, { location: incident.location.coordinates, problemType: incident.problemType });
+  const createdAt = now.toISOString();
+  const expiresAt = new Date(now.getTime() + OFFER_TTL_SECONDS * 1000).toISOString();
+  return picks.map((c) => {
+    const offerId = nameUuid(MATCH_NAMESPACE, 'offer', incident.incidentId, c.vendor.vendorId);
+    const data = {
+      offerId,
+      incidentId: incident.incidentId,
+      vendorId: c.vendor.vendorId,
+      problemType: incident.problemType,
+      location: incident.location.coordinates,
+      distanceKm: c.distanceKm,
+      price: { amountCents: c.priceCents, currency: 'USD' },
+      etaMinutes: c.etaMinutes,
+      rank: c.rank,
+      expiresAt,
+      createdAt,
+    };
+    const event = matchPublisher.OfferCreated(data, { ...context, eventId: nameUuid(MATCH_NAMESPACE, 'OfferCreated', offerId), aggregateId: offerId, sequence: 1, occurredAt: now });
+    const row = { pk: `OFFER#${offerId}`, sk: 'STATE', gsi1pk: `INCIDENT#${incident.incidentId}`, gsi1sk: `OFFER#${c.rank}`, ...data, vendorName: c.vendor.name, status: 'open', version: 1 };
+    return { row, event };
+  });
+}
