@@ -29,6 +29,9 @@ function project(name: string): string {
   cpSync(join(ROOT, 'asyncapi'), join(dir, 'asyncapi'), { recursive: true });
   for (const file of ['serverless.yml', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, file), join(dir, file));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  symlinkSync(join(ROOT, 'lib'), join(dir, 'lib'), 'dir');
+  // The hand-written functions serverless.yml names; codegen adds the new consumer's stub beside them.
+  cpSync(join(ROOT, 'functions'), join(dir, 'functions'), { recursive: true });
   return dir;
 }
 

@@ -44,8 +44,9 @@ interface DeployedRule {
   targets: { queue: string | undefined; dlq: string | undefined }[];
 }
 
+/** The event rules (schedules, such as the outbox sweeper's, have no pattern). */
 function rules(template: Template): DeployedRule[] {
-  return resourcesOfType(template, 'AWS::Events::Rule').map(([id, r]) => ({
+  return resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties['EventPattern'] !== undefined).map(([id, r]) => ({
     id,
     bus: logicalId(r.Properties['EventBusName']),
     pattern: r.Properties['EventPattern'] as Json,

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { incidentPublisher, matchPublisher, matchQueue, matchQueueRoutes, validateErrorOccurred, type BuiltEvent, type EventBridgeEvent, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
 import { createBusPublisher } from '../../lib/bus';
 import { createSqsConsumer, NonRetryableEventError, type ConsumerContext, type SqsConsumerOptions } from '../../lib/consumer';
-import { handler as matchStubHandler } from '../../functions/match/consumer';
+import { handler as vendorStubHandler } from '../../functions/vendor/consumer';
 import { createIdempotencyTable, startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 
 // The consumer stack end to end with real SQS-shaped events built from the spec's examples
@@ -301,9 +301,10 @@ describe('SQS consumer stack', () => {
 
 describe('the generated handler stub', () => {
   it('is a working consumer: an unimplemented event is reported as a failure, so it is retried and reaches the DLQ', async () => {
-    const record = sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated)));
-    await expect(matchStubHandler({ Records: [record] }, lambdaContext)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
-    expect(logLines().find((l) => l['level'] === 'ERROR')).toMatchObject({ queue: 'match-queue', detailType: 'IncidentCreated', error: expect.objectContaining({ message: expect.stringContaining('IncidentCreated handler not implemented') }) });
+    // The vendor service's handlers are still the codegen stubs.
+    const record = sqsRecord(delivered(matchPublisher.VendorAvailabilityRequested(availabilityRequested)));
+    await expect(vendorStubHandler({ Records: [record] }, lambdaContext)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(logLines().find((l) => l['level'] === 'ERROR')).toMatchObject({ queue: 'vendor-queue', detailType: 'VendorAvailabilityRequested', error: expect.objectContaining({ message: expect.stringContaining('VendorAvailabilityRequested handler not implemented') }) });
   });
 });
 
