@@ -1,6 +1,20 @@
-export { createEventStore, writeWithOutbox } from './store';
-export type { AppendInput, EventStore, EventStoreOptions, StoredEvent } from './store';
-export { outboxRow, outboxWrites } from './outbox-rows';
-export type { OutboxRow, TransactItem } from './outbox-rows';
-export { MAX_TRANSACTION_ITEMS } from './transact';
-export { AlreadyWrittenError, ConcurrencyError, EventStoreError, EventStoreInputError, TransactionFailedError } from './errors';
+export { createEventStore, appendContext } from './store';
+export type { AppendInput, AppendResult, EventStore, EventStoreOptions, LoadOptions, StoredEvent } from './store';
+export { writeWithOutbox } from './with-outbox';
+export type { WriteWithOutboxInput, WriteWithOutboxResult } from './with-outbox';
+export { MAX_TRANSACTION_ITEMS } from './transaction';
+export { outboxWrites } from '../outbox/row';
+export type { OutboxRow, TransactWrite } from '../outbox/row';
+export {
+  EventStoreError,
+  EventStoreInputError,
+  TransactionTooLargeError,
+  ConcurrencyError,
+  ExpectedVersionNotFoundError,
+  WriteConditionFailedError,
+  AlreadyWrittenError,
+  TransactionCancelledError,
+  EventStoreWriteError,
+  EventStoreReadError,
+} from './errors';
+export type { CancellationDetail } from './errors';

@@ -1,12 +1,15 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OutgoingEvent } from '../envelope';
-import { AlreadyWrittenError, ConcurrencyError, EventStoreInputError } from './errors';
-import { metadataOf, outboxWrites, type TransactItem } from './outbox-rows';
-import { transact, transactionFailed } from './transact';
+import type { EventContext } from '../../generated/runtime';
+import { readMetadata, type OutgoingEvent } from '../envelope';
+import { outboxEventProblems, outboxWrites, type TransactWrite } from '../outbox/row';
+import { ConcurrencyError, EventStoreInputError, EventStoreReadError, ExpectedVersionNotFoundError } from './errors';
+import { conditionFailure } from './conditions';
+import { transactWrite, writeProblems, type PlannedItem } from './transaction';
 
-/** One stored event of an aggregate. */
+/** One stored event of an aggregate (one item of the event store table). */
 export interface StoredEvent {
   aggregateId: string;
+  /** 1, 2, 3... per aggregate: the sort key, and the envelope's `sequence`. */
   version: number;
   aggregateType: string;
   eventId: string;
@@ -14,101 +17,211 @@ export interface StoredEvent {
   detailType: string;
   occurredAt: string;
   correlationId: string;
-  detail: unknown;
+  /** The EventBridge detail as built: `{ metadata, data }`. */
+  detail: Record<string, unknown>;
 }
 
 export interface AppendInput {
   aggregateId: string;
+  /** Recorded on each row (`Incident`, `Order`...), for tools that read the table. */
   aggregateType: string;
-  /** The version the decision was made on (0 for a new aggregate). */
+  /** The version the decision was made on: 0 for a new aggregate, else the last loaded version. */
   expectedVersion: number;
-  /** Built events whose envelope has aggregateId and sequence = expectedVersion + 1, + 2, ... */
+  /**
+   * Built events (a generated builder's result). Each envelope must carry
+   * `metadata.aggregateId` = aggregateId and `metadata.sequence` = expectedVersion + 1, + 2...
+   * (build them with `appendContext`).
+   */
   events: readonly OutgoingEvent[];
-  /** More writes of the same transaction (a state row, a read model...). */
-  extraWrites?: readonly TransactItem[];
+  /** More items for the same transaction (a state or read-model row...), as `{ Put | Update | Delete | ConditionCheck }`. */
+  extraWrites?: readonly TransactWrite[];
+}
+
+export interface AppendResult {
+  /** The aggregate's version after the append. */
+  version: number;
+  eventIds: string[];
+}
+
+export interface LoadOptions {
+  /** Only events after this version (e.g. after a snapshot); default all. */
+  afterVersion?: number;
+  /** Strongly consistent read (default true: a decision must see the latest version). */
+  consistentRead?: boolean;
+  /** Items per Query page (default 500); every page is read. */
+  pageSize?: number;
 }
 
 export interface EventStore {
-  load(aggregateId: string): Promise<StoredEvent[]>;
+  /** The aggregate's events in version order ([] when it has none). */
+  load(aggregateId: string, options?: LoadOptions): Promise<StoredEvent[]>;
   /**
-   * Appends the events and their outbox rows in one transaction. Throws ConcurrencyError
-   * when another writer appended to the aggregate since `expectedVersion` (nothing written).
+   * Appends the events, their outbox rows (PENDING) and `extraWrites` in ONE transaction:
+   * all of them or none. Throws ConcurrencyError when another writer appended since
+   * `expectedVersion`, ExpectedVersionNotFoundError when the aggregate is not at that
+   * version yet, EventStoreInputError (nothing sent) for events that do not fit.
    */
-  append(input: AppendInput): Promise<void>;
+  append(input: AppendInput): Promise<AppendResult>;
 }
 
 export interface EventStoreOptions {
   doc: DynamoDBDocumentClient;
   /** Event store table: partition key `aggregateId` (S), sort key `version` (N). */
   table: string;
-  /** Outbox table: partition key `id` (S). */
+  /** Outbox table: partition key `id` (S); the relay reads its stream. */
   outboxTable: string;
+  /** Clock for the outbox rows' `createdAt` (tests). */
   now?: () => Date;
 }
 
 /**
- * An event store on DynamoDB (seeds 001, 003): one item per event, the version as sort key,
- * optimistic concurrency by `attribute_not_exists(version)`, and the transactional outbox
- * (seed 002): every append writes the outbox rows in the same transaction, so an event is
- * published if and only if it was stored.
+ * The EventContext for the `index`-th (0-based) event of an append at `expectedVersion`:
+ * `base` plus aggregateId and sequence = expectedVersion + index + 1.
+ *
+ * @example
+ * const events = decided.map((e, i) => build(e.data, appendContext(ctx, incidentId, version, i)));
+ * await store.append({ aggregateId: incidentId, aggregateType: 'Incident', expectedVersion: version, events });
+ */
+export function appendContext(base: EventContext, aggregateId: string, expectedVersion: number, index: number): EventContext {
+  return { ...base, aggregateId, sequence: expectedVersion + index + 1 };
+}
+
+const PAGE_SIZE = 500;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function toStoredEvent(item: Record<string, unknown>): StoredEvent {
+  const text = (key: string): string => {
+    const value = item[key];
+    if (typeof value !== 'string') throw new EventStoreReadError(`event store item ${String(item['aggregateId'])} v${String(item['version'])} has no ${key}`);
+    return value;
+  };
+  const version = item['version'];
+  const detail = item['detail'];
+  if (typeof version !== 'number' || !Number.isInteger(version)) throw new EventStoreReadError(`event store item of ${String(item['aggregateId'])} has a version that is not an integer: ${String(version)}`);
+  if (!isObject(detail)) throw new EventStoreReadError(`event store item ${String(item['aggregateId'])} v${version} has no detail map`);
+  return {
+    aggregateId: text('aggregateId'),
+    version,
+    aggregateType: text('aggregateType'),
+    eventId: text('eventId'),
+    source: text('source'),
+    detailType: text('detailType'),
+    occurredAt: text('occurredAt'),
+    correlationId: text('correlationId'),
+    detail,
+  };
+}
+
+/** Every reason the input cannot be appended (empty when it can). */
+function appendProblems(input: AppendInput): string[] {
+  const problems: string[] = [];
+  if (typeof input.aggregateId !== 'string' || !input.aggregateId) problems.push('aggregateId is empty');
+  if (typeof input.aggregateType !== 'string' || !input.aggregateType) problems.push('aggregateType is empty');
+  if (!Number.isInteger(input.expectedVersion) || input.expectedVersion < 0) problems.push(`expectedVersion must be an integer >= 0, got ${String(input.expectedVersion)}`);
+  if (!input.events?.length) problems.push('no events to append');
+  const seen = new Set<string>();
+  (input.events ?? []).forEach((event, i) => {
+    const shape = outboxEventProblems(event);
+    if (shape.length) {
+      problems.push(...shape.map((p) => `event #${i} ${p}`));
+      return;
+    }
+    const m = readMetadata(event.detail);
+    const name = `event #${i} ${event.detailType}`;
+    const version = input.expectedVersion + i + 1;
+    if (m.aggregateId !== input.aggregateId) problems.push(`${name}: metadata.aggregateId must be ${JSON.stringify(input.aggregateId)}, got ${JSON.stringify(m.aggregateId)}`);
+    if (m.sequence !== version) problems.push(`${name}: metadata.sequence must be ${version} (expectedVersion ${input.expectedVersion} + ${i + 1}), got ${JSON.stringify(m.sequence)}`);
+    if (!m.occurredAt) problems.push(`${name}: metadata.occurredAt is missing`);
+    if (!m.correlationId) problems.push(`${name}: metadata.correlationId is missing`);
+    if (m.eventId && seen.has(m.eventId)) problems.push(`${name}: eventId ${m.eventId} appears twice`);
+    if (m.eventId) seen.add(m.eventId);
+  });
+  problems.push(...writeProblems(input.extraWrites ?? []).map((p) => `extraWrites: ${p}`));
+  return problems;
+}
+
+/**
+ * An event store on DynamoDB (seeds 001, 003): one item per event, the version as sort
+ * key, optimistic concurrency by `attribute_not_exists(version)`, and the transactional
+ * outbox (seed 002): every append writes the events' outbox rows in the same transaction,
+ * so an event is published if and only if it was stored.
  */
 export function createEventStore(options: EventStoreOptions): EventStore {
   const { doc, table, outboxTable } = options;
   const now = options.now ?? ((): Date => new Date());
+
   return {
-    async load(aggregateId) {
+    async load(aggregateId, loadOptions = {}) {
+      const after = loadOptions.afterVersion;
       const events: StoredEvent[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await doc.send(
-          new QueryCommand({ TableName: table, KeyConditionExpression: 'aggregateId = :a', ExpressionAttributeValues: { ':a': aggregateId }, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
-        );
-        events.push(...((page.Items ?? []) as StoredEvent[]));
+        let page;
+        try {
+          page = await doc.send(
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: after === undefined ? '#a = :a' : '#a = :a AND #v > :v',
+              ExpressionAttributeNames: after === undefined ? { '#a': 'aggregateId' } : { '#a': 'aggregateId', '#v': 'version' },
+              ExpressionAttributeValues: after === undefined ? { ':a': aggregateId } : { ':a': aggregateId, ':v': after },
+              ConsistentRead: loadOptions.consistentRead ?? true,
+              Limit: loadOptions.pageSize ?? PAGE_SIZE,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+        } catch (cause) {
+          throw new EventStoreReadError(`loading ${aggregateId} from ${table} failed: ${(cause as Error).message}`, { cause });
+        }
+        for (const item of page.Items ?? []) events.push(toStoredEvent(item));
         start = page.LastEvaluatedKey;
       } while (start);
-      return events;
+      return events; // Query returns sort-key (version) order
     },
 
     async append(input) {
-      if (!input.events.length) return;
-      const at = now().toISOString();
-      const rows = input.events.map((event, i) => {
-        const version = input.expectedVersion + i + 1;
-        const m = metadataOf(event) as { eventId: string; aggregateId?: unknown; sequence?: unknown; occurredAt?: unknown; correlationId?: unknown };
-        if (m.aggregateId !== input.aggregateId) throw new EventStoreInputError(`${event.detailType}: metadata.aggregateId must be ${input.aggregateId}, got ${String(m.aggregateId)}`);
-        if (m.sequence !== version) throw new EventStoreInputError(`${event.detailType}: metadata.sequence must be ${version} (expectedVersion ${input.expectedVersion} + ${i + 1}), got ${String(m.sequence)}`);
-        const item: StoredEvent = {
-          aggregateId: input.aggregateId,
+      const problems = appendProblems(input);
+      if (problems.length) throw new EventStoreInputError(problems);
+      const { aggregateId, aggregateType, expectedVersion } = input;
+      const createdAt = now().toISOString();
+      const items: PlannedItem[] = [];
+      // The version the decision was made on must exist: else the append would leave a gap.
+      if (expectedVersion > 0) {
+        items.push({
+          write: { ConditionCheck: { TableName: table, Key: { aggregateId, version: expectedVersion }, ConditionExpression: 'attribute_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } } },
+          role: { kind: 'expected-version', version: expectedVersion },
+        });
+      }
+      const eventIds: string[] = [];
+      input.events.forEach((event, i) => {
+        const m = readMetadata(event.detail);
+        const version = expectedVersion + i + 1;
+        const row: StoredEvent = {
+          aggregateId,
           version,
-          aggregateType: input.aggregateType,
-          eventId: m.eventId,
+          aggregateType,
+          eventId: m.eventId as string,
           source: event.source,
           detailType: event.detailType,
-          occurredAt: typeof m.occurredAt === 'string' ? m.occurredAt : at,
-          correlationId: typeof m.correlationId === 'string' ? m.correlationId : '',
-          detail: event.detail,
+          occurredAt: m.occurredAt as string,
+          correlationId: m.correlationId as string,
+          detail: event.detail as Record<string, unknown>,
         };
-        return { Put: { TableName: table, Item: item as unknown as Record<string, unknown>, ConditionExpression: 'attribute_not_exists(version)' } };
+        eventIds.push(row.eventId);
+        // A concurrent writer of the same version makes this condition (or the transaction) fail.
+        items.push({ write: { Put: { TableName: table, Item: { ...row }, ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } } }, role: { kind: 'event', version, eventId: row.eventId } });
       });
-      const items: TransactItem[] = [...rows, ...outboxWrites(outboxTable, input.events, at), ...(input.extraWrites ?? [])];
-      await transact(doc, items, (reasons, error) => {
-        if (reasons.slice(0, rows.length).some((r) => r.code === 'ConditionalCheckFailed')) throw new ConcurrencyError(input.aggregateId, input.expectedVersion, { cause: error });
-        throw transactionFailed(`append to ${input.aggregateId}`, reasons, error);
+      outboxWrites(outboxTable, input.events, createdAt).forEach((write, i) => items.push({ write, role: { kind: 'outbox', eventId: eventIds[i] as string } }));
+      (input.extraWrites ?? []).forEach((write, index) => items.push({ write, role: { kind: 'write', index } }));
+
+      await transactWrite(doc, items, `append of ${input.events.length} event(s) to ${aggregateId} at version ${expectedVersion}`, (failed, reasons, cause) => {
+        // TransactionConflict: another transaction was writing the same version at that moment.
+        if (failed.some((f) => f.role.kind === 'event' && (f.code === 'ConditionalCheckFailed' || f.code === 'TransactionConflict'))) {
+          return new ConcurrencyError(aggregateId, expectedVersion, { cause, reasons });
+        }
+        if (failed.some((f) => f.role.kind === 'expected-version' && f.code === 'ConditionalCheckFailed')) return new ExpectedVersionNotFoundError(aggregateId, expectedVersion, { cause });
+        return conditionFailure(failed, reasons, cause);
       });
+      return { version: expectedVersion + input.events.length, eventIds };
     },
   };
-}
-
-/**
- * For services that keep state rather than events: their own writes (guarded by their own
- * conditions) and the events' outbox rows in one transaction. When every failing item is a
- * failed condition the work was done before (a duplicate): AlreadyWrittenError.
- */
-export async function writeWithOutbox(input: { doc: DynamoDBDocumentClient; outboxTable: string; events: readonly OutgoingEvent[]; writes?: readonly TransactItem[]; now?: Date }): Promise<void> {
-  const items: TransactItem[] = [...(input.writes ?? []), ...outboxWrites(input.outboxTable, input.events, (input.now ?? new Date()).toISOString())];
-  await transact(input.doc, items, (reasons, error) => {
-    const failing = reasons.filter((r) => r.code !== 'None');
-    if (failing.length && failing.every((r) => r.code === 'ConditionalCheckFailed')) throw new AlreadyWrittenError(`already written (${failing.length} condition(s) failed)`, { cause: error });
-    throw transactionFailed('write with outbox', reasons, error);
-  });
 }

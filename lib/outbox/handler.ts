@@ -1,52 +1,106 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { createBusPublisher } from '../bus';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { createBusPublisher, type BusPublisher } from '../bus';
 import { clients } from '../clients';
-import { requireEnv } from '../config';
+import { ENV, numberEnv, optionalEnv, requireEnv } from '../config';
 import { createLogger, createMetrics } from '../observability';
-import { createOutboxRelay, type OutboxErrorEventBuilder, type OutboxRelay } from './relay';
+import { counts, createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type SweepOptions } from './relay';
 
-export interface OutboxRelayHandlerOptions {
-  service?: string;
-  errorEvent?: OutboxErrorEventBuilder;
-  maxAttempts?: number;
-  /** Rows younger than this are left to the stream by the sweeper. */
-  sweepOlderThanMs?: number;
-  relay?: OutboxRelay;
+/** Environment variables the relay's Lambda reads (besides `EVENT_BUS_<KEY>` and Powertools'). */
+export const OUTBOX_ENV = {
+  /** Outbox table name (required). */
+  table: 'OUTBOX_TABLE',
+  /** Failed attempts before a row is marked FAILED (optional, integer >= 1, default 5). */
+  maxAttempts: 'OUTBOX_MAX_ATTEMPTS',
+} as const;
+
+export interface OutboxRelayHandlerOptions extends Partial<Omit<OutboxRelayOptions, 'doc' | 'table' | 'publisher'>> {
+  /** Default: the shared document client of lib/clients. */
+  doc?: DynamoDBDocumentClient;
+  /** Default: `OUTBOX_TABLE`. */
+  table?: string;
+  /** Default: a bus publisher over the shared EventBridge client (buses from `EVENT_BUS_<KEY>`). */
+  publisher?: BusPublisher;
+  /** The sweeper stops starting chunks when less than this is left before the Lambda timeout. Default 10 s. */
+  sweepTimeMarginMs?: number;
 }
 
-type RelayEvent = DynamoDBStreamEvent | { sweep?: boolean; source?: string };
+/** What the schedule sends: `{ "sweep": true }` (serverless.yml `input`) or EventBridge's scheduled event; overrides optional. */
+export interface SweepEvent {
+  sweep?: boolean;
+  olderThanMs?: number;
+  limit?: number;
+  [key: string]: unknown;
+}
+
+export type OutboxRelayEvent = DynamoDBStreamEvent | SweepEvent;
+
+/** The sweeper's answer (counts only: the ids are in the logs of failures). */
+export interface SweepSummary {
+  scanned: number;
+  more: boolean;
+  published: number;
+  retrying: number;
+  failed: number;
+  unconfirmed: number;
+  skipped: number;
+}
+
+export type OutboxRelayHandler = MiddyfiedHandler<OutboxRelayEvent, DynamoDBBatchResponse | SweepSummary, Error, Context>;
+
+const isStreamEvent = (event: OutboxRelayEvent): event is DynamoDBStreamEvent => Array.isArray((event as { Records?: unknown }).Records);
+const positive = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined);
 
 /**
- * The relay's Lambda handler: a DynamoDB stream batch (`Records`) is relayed; anything
- * else (the schedule's `{ "sweep": true }` or an EventBridge scheduled event) runs the
- * sweeper. Table from `OUTBOX_TABLE`, buses from `EVENT_BUS_<KEY>`.
+ * The relay's Lambda handler, for one function with both event sources: a DynamoDB stream
+ * batch (`Records`) is relayed and answered with `batchItemFailures`; anything else (the
+ * schedule's `{ "sweep": true }`, an EventBridge scheduled event) runs the sweeper. Middy
+ * with Powertools: logger with the Lambda context, EMF metrics flushed per invocation.
+ * Clients, table and publisher are built on the first invocation (importing needs no AWS
+ * configuration) and reused while the container lives.
+ *
+ * @example
+ * // functions/outbox/relay.ts
+ * export const handler = createOutboxRelayHandler({ errorEvent: somePublisher.ErrorOccurred });
  */
-export function createOutboxRelayHandler(options: OutboxRelayHandlerOptions = {}): middy.MiddyfiedHandler<RelayEvent, unknown, Error, Context> {
-  const service = options.service ?? 'outbox-relay';
-  const logger = createLogger({ serviceName: service });
-  const metrics = createMetrics({ serviceName: service });
-  let relay = options.relay;
-  const get = (context: Context): OutboxRelay =>
+export function createOutboxRelayHandler(options: OutboxRelayHandlerOptions = {}): OutboxRelayHandler {
+  const env = options.env ?? process.env;
+  const service = options.service ?? optionalEnv(ENV.service, env) ?? 'outbox-relay';
+  const logger = options.logger ?? createLogger({ serviceName: service });
+  const metrics = options.metrics ?? createMetrics({ serviceName: service });
+  const margin = options.sweepTimeMarginMs ?? 10_000;
+  let relay: OutboxRelay | undefined;
+
+  const relayFor = (context: Context): OutboxRelay =>
     (relay ??= createOutboxRelay({
-      doc: clients.dynamoDbDocument(),
-      table: requireEnv('OUTBOX_TABLE'),
-      publisher: createBusPublisher({ client: clients.eventBridge(), onRetry: (info) => logger.warn('PutEvents retry', info) }),
+      ...options,
+      env,
       service,
-      functionName: context.functionName,
       logger,
       metrics,
-      ...(options.errorEvent ? { errorEvent: options.errorEvent } : {}),
-      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+      functionName: options.functionName ?? context.functionName,
+      doc: options.doc ?? clients.dynamoDbDocument(),
+      table: options.table ?? requireEnv(OUTBOX_ENV.table, env, 'the outbox table the relay reads'),
+      publisher: options.publisher ?? createBusPublisher({ client: clients.eventBridge(), env, onRetry: (info) => logger.warn('PutEvents retry', { ...info }) }),
+      maxAttempts: options.maxAttempts ?? numberEnv(OUTBOX_ENV.maxAttempts, { default: 5, integer: true, min: 1 }, env),
     }));
-  return middy<RelayEvent, unknown, Error, Context>()
-    .use(injectLambdaContext(logger))
+
+  return middy<OutboxRelayEvent, DynamoDBBatchResponse | SweepSummary, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {
-      if ('Records' in event && Array.isArray(event.Records)) return get(context).handleStream(event);
-      const outcome = await get(context).sweep({ olderThanMs: options.sweepOlderThanMs ?? 30_000 });
-      return { swept: outcome.scanned, published: outcome.published.length, retrying: outcome.retrying.length, failed: outcome.failed.length };
+      if (isStreamEvent(event)) return relayFor(context).handleStream(event);
+      const olderThanMs = positive(event.olderThanMs);
+      const limit = positive(event.limit);
+      const sweepOptions: SweepOptions = {
+        ...(olderThanMs === undefined ? {} : { olderThanMs }),
+        ...(limit === undefined ? {} : { limit }),
+        shouldStop: () => typeof context.getRemainingTimeInMillis === 'function' && context.getRemainingTimeInMillis() < margin,
+      };
+      const report = await relayFor(context).sweep(sweepOptions);
+      return { scanned: report.scanned, more: report.more, ...counts(report) };
     });
 }

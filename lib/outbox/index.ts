@@ -1,5 +1,21 @@
-export { createOutboxRelay, OUTBOX_METRICS } from './relay';
-export type { OutboxErrorEventBuilder, OutboxRelay, OutboxRelayOptions, RelayOutcome } from './relay';
-export { createOutboxRelayHandler } from './handler';
-export type { OutboxRelayHandlerOptions } from './handler';
-export { OutboxError } from './errors';
+export { createOutboxRelay, counts, OUTBOX_METRICS, DEFAULT_MAX_ATTEMPTS, DEFAULT_SWEEP_LIMIT, DEFAULT_SWEEP_OLDER_THAN_MS } from './relay';
+export type { OutboxRelay, OutboxRelayOptions, RecheckMode, RelayInput, RelayReport, SweepOptions, SweepReport } from './relay';
+export { createOutboxRelayHandler, OUTBOX_ENV } from './handler';
+export type { OutboxRelayEvent, OutboxRelayHandler, OutboxRelayHandlerOptions, SweepEvent, SweepSummary } from './handler';
+export { toOutboxErrorData, errorEventContext, OUTBOX_ERROR_CODES } from './error-event';
+export type { OutboxErrorEventData, OutboxFailure } from './error-event';
+export { selectPending } from './stream';
+export type { StreamCandidate, StreamSelection } from './stream';
+export {
+  OUTBOX_STATUS,
+  OUTBOX_STATUS_INDEX,
+  PUBLISHED_ROW_TTL_SECONDS,
+  outboxWrites,
+  toOutboxRow,
+  parseOutboxRow,
+  toOutgoingEvent,
+  compareForSending,
+  outboxEventProblems,
+} from './row';
+export type { OutboxRow, OutboxStatus, TransactWrite } from './row';
+export { OutboxError, OutboxEventInvalidError, OutboxRowInvalidError, OutboxStoreError } from './errors';

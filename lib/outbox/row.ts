@@ -131,9 +131,8 @@ export function toOutgoingEvent(row: OutboxRow): OutgoingEvent {
  * sequence; rows without an aggregate by createdAt, then id. Stable and total.
  */
 export function compareForSending(a: OutboxRow, b: OutboxRow): number {
-  const aggregate = (a.aggregateId ?? '').localeCompare(b.aggregateId ?? '');
-  if (aggregate) return aggregate;
-  const sequence = (a.sequence ?? 0) - (b.sequence ?? 0);
-  if (sequence) return sequence;
-  return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  return compare(a.aggregateId ?? '', b.aggregateId ?? '') || (a.sequence ?? 0) - (b.sequence ?? 0) || compare(a.createdAt, b.createdAt) || compare(a.id, b.id);
 }
+
+/** Code-unit order: locale-independent, like DynamoDB's own string ordering of ISO times and ids. */
+const compare = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);

@@ -1,0 +1,52 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readMetadata, type OutgoingEvent } from '../envelope';
+import { outboxEventProblems, outboxWrites, type TransactWrite } from '../outbox/row';
+import { EventStoreInputError } from './errors';
+import { conditionFailure } from './conditions';
+import { transactWrite, writeProblems, type PlannedItem } from './transaction';
+
+export interface WriteWithOutboxInput {
+  doc: DynamoDBDocumentClient;
+  /** Outbox table: partition key `id` (S). */
+  outboxTable: string;
+  /** Built events; each needs an envelope eventId (aggregateId + sequence, when given, order the relay). */
+  events: readonly OutgoingEvent[];
+  /** The service's own writes, as transaction items (`{ Put: { TableName, Item, ConditionExpression } }`...). */
+  writes?: readonly TransactWrite[];
+  /** Time recorded as the rows' `createdAt` (default now). */
+  now?: Date;
+}
+
+export interface WriteWithOutboxResult {
+  eventIds: string[];
+  /** Items in the transaction (writes + outbox rows). */
+  items: number;
+}
+
+/**
+ * For services that keep state rather than events: their own writes and the events'
+ * outbox rows (PENDING) in ONE transaction, so the events are published if and only if
+ * the state changed. Errors: EventStoreInputError (nothing sent), TransactionTooLargeError
+ * (over 100 items), AlreadyWrittenError (an event is already in the outbox: this write was
+ * made before), WriteConditionFailedError (only a condition of `writes` failed),
+ * TransactionCancelledError (anything else DynamoDB cancelled it for), EventStoreWriteError.
+ *
+ * @example
+ * await writeWithOutbox({ doc, outboxTable, events: [offerCreated],
+ *   writes: [{ Put: { TableName: table, Item: offerRow, ConditionExpression: 'attribute_not_exists(pk)' } }] });
+ */
+export async function writeWithOutbox(input: WriteWithOutboxInput): Promise<WriteWithOutboxResult> {
+  const writes = input.writes ?? [];
+  const problems = [...input.events.flatMap((event, i) => outboxEventProblems(event).map((p) => `event #${i} ${p}`)), ...writeProblems(writes)];
+  if (!input.events.length) problems.push('no events: use a plain write when nothing is published');
+  const eventIds = input.events.map((event) => readMetadata(event.detail).eventId ?? '');
+  if (new Set(eventIds).size !== eventIds.length) problems.push('the same eventId appears twice');
+  if (problems.length) throw new EventStoreInputError(problems);
+
+  const items: PlannedItem[] = [
+    ...writes.map((write, index) => ({ write, role: { kind: 'write', index } as const })),
+    ...outboxWrites(input.outboxTable, input.events, (input.now ?? new Date()).toISOString()).map((write, i) => ({ write, role: { kind: 'outbox', eventId: eventIds[i] as string } as const })),
+  ];
+  await transactWrite(input.doc, items, `write of ${writes.length} item(s) with ${input.events.length} outbox row(s)`, conditionFailure);
+  return { eventIds, items: items.length };
+}
