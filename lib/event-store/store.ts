@@ -23,7 +23,7 @@ export interface StoredEvent {
 
 export interface AppendInput {
   aggregateId: string;
-  /** Recorded on each row (`Incident`, `Order`...), for tools that read the table. */
+  /** Recorded on each row (`Order`, `Account`...), for tools that read the table. */
   aggregateType: string;
   /** The version the decision was made on: 0 for a new aggregate, else the last loaded version. */
   expectedVersion: number;
@@ -79,8 +79,8 @@ export interface EventStoreOptions {
  * `base` plus aggregateId and sequence = expectedVersion + index + 1.
  *
  * @example
- * const events = decided.map((e, i) => build(e.data, appendContext(ctx, incidentId, version, i)));
- * await store.append({ aggregateId: incidentId, aggregateType: 'Incident', expectedVersion: version, events });
+ * const events = decided.map((e, i) => build(e.data, appendContext(ctx, orderId, version, i)));
+ * await store.append({ aggregateId: orderId, aggregateType: 'Order', expectedVersion: version, events });
  */
 export function appendContext(base: EventContext, aggregateId: string, expectedVersion: number, index: number): EventContext {
   return { ...base, aggregateId, sequence: expectedVersion + index + 1 };

@@ -32,8 +32,8 @@ export interface WriteWithOutboxResult {
  * TransactionCancelledError (anything else DynamoDB cancelled it for), EventStoreWriteError.
  *
  * @example
- * await writeWithOutbox({ doc, outboxTable, events: [offerCreated],
- *   writes: [{ Put: { TableName: table, Item: offerRow, ConditionExpression: 'attribute_not_exists(pk)' } }] });
+ * await writeWithOutbox({ doc, outboxTable, events: [shipmentBooked],
+ *   writes: [{ Put: { TableName: table, Item: shipmentRow, ConditionExpression: 'attribute_not_exists(pk)' } }] });
  */
 export async function writeWithOutbox(input: WriteWithOutboxInput): Promise<WriteWithOutboxResult> {
   const writes = input.writes ?? [];

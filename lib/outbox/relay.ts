@@ -3,15 +3,16 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { EventContext } from '../../generated/runtime';
-import { PublishFailedError, PublishRefusedError, type BusPublisher } from '../bus';
+import type { BusPublisher } from '../bus';
 import { ENV, optionalEnv, type Env } from '../config';
 import type { ErrorEventBuilder } from '../consumer';
 import type { OutgoingEvent } from '../envelope';
 import { createLogger, createMetrics } from '../observability';
-import { laneOf, mapLimit } from './concurrency';
+import { mapLimit } from './concurrency';
 import { errorEventContext, toOutboxErrorData, type OutboxErrorEventData, type OutboxFailure } from './error-event';
 import { OutboxRowInvalidError } from './errors';
-import { compareForSending, OUTBOX_STATUS, parseOutboxRow, PUBLISHED_ROW_TTL_SECONDS, toOutgoingEvent, type OutboxRow } from './row';
+import { compareForSending, OUTBOX_STATUS, parseOutboxRow, PUBLISHED_ROW_TTL_SECONDS, type OutboxRow } from './row';
+import { createSender } from './send';
 import { selectPending } from './stream';
 import { createOutboxTable } from './table';
 
@@ -132,8 +133,6 @@ export interface OutboxRelay {
   relay(inputs: readonly RelayInput[], read?: boolean): Promise<RelayReport>;
 }
 
-type SendOutcome = { sent: true } | { sent: false; reason: string; permanent: boolean };
-type MarkResult = 'published' | 'not-pending' | Error;
 export type RecheckMode = 'retries' | 'always' | 'never';
 /** Sequence numbers remembered to recognise a retried batch (per container). */
 const REMEMBERED_FAILURES = 2000;
@@ -181,68 +180,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const writeConcurrency = Math.max(1, options.writeConcurrency ?? 16);
   const markBatchSize = Math.min(100, Math.max(1, options.markBatchSize ?? 25));
   const table = createOutboxTable({ doc: options.doc, table: tableName, maxAttempts, publishedTtlSeconds: options.publishedTtlSeconds ?? PUBLISHED_ROW_TTL_SECONDS });
-
-  /** Publishes rows of one bus, in order; every row gets an outcome. */
-  async function publishGroup(rows: readonly OutboxRow[], outcomes: Map<string, SendOutcome>): Promise<void> {
-    if (!rows.length) return;
-    try {
-      await publisher.publish(rows.map(toOutgoingEvent));
-      for (const row of rows) outcomes.set(row.id, { sent: true });
-    } catch (error) {
-      if (error instanceof PublishRefusedError) {
-        // Invalid or too large: PutEvents can never take it. Give those up, send the others.
-        const refused = new Map(error.refused.map((r) => [r.index, r.reason]));
-        rows.forEach((row, i) => {
-          const reason = refused.get(i);
-          if (reason !== undefined) outcomes.set(row.id, { sent: false, reason, permanent: true });
-        });
-        return publishGroup(
-          rows.filter((_, i) => !refused.has(i)),
-          outcomes,
-        );
-      }
-      if (error instanceof PublishFailedError) {
-        for (const p of error.published) outcomes.set((rows[p.index] as OutboxRow).id, { sent: true });
-        for (const u of error.unsent) outcomes.set((rows[u.index] as OutboxRow).id, { sent: false, reason: `${u.errorCode}: ${u.errorMessage} (${u.attempts} PutEvents attempt(s))`, permanent: false });
-        return;
-      }
-      // Nothing was sent (e.g. EVENT_BUS_<KEY> missing): an attempt of each row.
-      logger.error('publishing outbox rows failed before any PutEvents call', { bus: rows[0]?.bus, rows: rows.length, error: error as Error });
-      for (const row of rows) outcomes.set(row.id, { sent: false, reason: errorText(error), permanent: false });
-    }
-  }
-
-  /**
-   * Spreads rows over lanes (by aggregate); each lane publishes its rows bus by bus, in
-   * order, and marks what went out right away, so one lane's marking overlaps the other
-   * lanes' PutEvents calls. Returns each row's send outcome and, for sent rows, its mark.
-   */
-  async function sendAndMark(rows: readonly OutboxRow[]): Promise<{ outcomes: Map<string, SendOutcome>; marks: Map<string, MarkResult> }> {
-    const outcomes = new Map<string, SendOutcome>();
-    const marks = new Map<string, MarkResult>();
-    const byLane: OutboxRow[][] = Array.from({ length: lanes }, () => []);
-    for (const row of rows) byLane[laneOf(row.aggregateId ?? row.id, lanes)]?.push(row);
-    await Promise.all(
-      byLane.map(async (laneRows) => {
-        const byBus = new Map<string, OutboxRow[]>();
-        for (const row of laneRows) {
-          const group = byBus.get(row.bus);
-          if (group) group.push(row);
-          else byBus.set(row.bus, [row]);
-        }
-        for (const group of byBus.values()) {
-          await publishGroup(group, outcomes);
-          const sent = group.filter((row) => outcomes.get(row.id)?.sent).map((row) => row.id);
-          for (let i = 0; i < sent.length; i += markBatchSize) {
-            const chunk = sent.slice(i, i + markBatchSize);
-            const results = markBatchSize > 1 ? await table.markPublishedAll(chunk, now()) : new Map([[chunk[0] as string, await table.markPublished(chunk[0] as string, now()).catch((e: unknown) => e as Error)]]);
-            for (const [id, result] of results) marks.set(id, result);
-          }
-        }
-      }),
-    );
-    return { outcomes, marks };
-  }
+  const sendAndMark = createSender({ publisher, table, lanes, markBatchSize, logger, now });
 
   /** Best effort: a FAILED row is in the table and counted in the metric whatever happens here. */
   async function publishErrorEvents(failures: readonly OutboxFailure[]): Promise<void> {
@@ -387,6 +325,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         mergeInto(report, await relay(chunk, true));
       }
       metrics.addMetric(OUTBOX_METRICS.swept, MetricUnit.Count, items.length);
+      if (!items.length) metrics.addMetric(OUTBOX_METRICS.failed, MetricUnit.Count, 0);
       if (items.length) logger.warn('sweeper found PENDING rows older than the cut-off (the stream did not finish them)', { before, scanned: items.length, more: report.more, ...counts(report) });
       return report;
     },

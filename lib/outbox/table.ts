@@ -20,11 +20,10 @@ export type FailureRecord =
 export interface OutboxTable {
   /** Current items by id, strongly consistent (ids not found are absent). */
   read(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>>;
-  /** PENDING -> PUBLISHED with `publishedAt` and the TTL `expiresAt`; 'not-pending' when another run got there first. */
-  markPublished(id: string, at: number): Promise<'published' | 'not-pending'>;
   /**
-   * The same for several rows in one TransactWriteItems (each update still conditioned on
-   * PENDING). If the transaction is cancelled (a row marked by another run meanwhile) or
+   * PENDING -> PUBLISHED with `publishedAt` and the TTL `expiresAt` ('not-pending' when
+   * another run got there first), for several rows in one TransactWriteItems (each update
+   * conditioned on PENDING). If the transaction is cancelled (a row marked by another run meanwhile) or
    * fails, every row is marked on its own instead. An Error in the result: that row's mark
    * failed (it stays PENDING and will be sent again).
    */
@@ -119,8 +118,6 @@ export function createOutboxTable(options: OutboxTableOptions): OutboxTable {
       for (let i = 0; i < unique.length; i += BATCH_GET_MAX_KEYS) await readChunk(unique.slice(i, i + BATCH_GET_MAX_KEYS), found);
       return found;
     },
-
-    markPublished,
 
     async markPublishedAll(ids, at) {
       const results = new Map<string, 'published' | 'not-pending' | Error>();

@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { incidentPublisher, validateErrorOccurred } from '../../generated';
 import { createBusPublisher } from '../../lib/bus';
 import type { OutgoingEvent } from '../../lib/envelope';
@@ -385,6 +386,54 @@ describe('outbox relay: stream', () => {
     expect(await outbox.row(victim)).toMatchObject({ status: 'PUBLISHED' });
   });
 
+  it('trusts the stream images unless the batch is a retry it reported (recheck "retries"); "always" reads every batch again', async () => {
+    const outbox = await freshOutbox();
+    const events = [event(), event()];
+    await outbox.write(events);
+    const batch = await outbox.records(2);
+    expect(await relayOn(outbox).handleStream(batch)).toEqual({ batchItemFailures: [] });
+    const reads = jest.spyOn(doc, 'send');
+    // The same records delivered again to a container that never reported them (e.g. after a
+    // crash before the response): the images say PENDING, so they go out again (at least once).
+    expect(await relayOn(outbox).handleStream(batch)).toEqual({ batchItemFailures: [] });
+    expect(reads.mock.calls.filter(([command]) => command instanceof BatchGetCommand)).toHaveLength(0);
+    expect(sentIds()).toHaveLength(4);
+    // Reading first, nothing is sent twice.
+    expect(await relayOn(outbox, { recheck: 'always' }).handleStream(batch)).toEqual({ batchItemFailures: [] });
+    expect(reads.mock.calls.filter(([command]) => command instanceof BatchGetCommand)).toHaveLength(1);
+    expect(sentIds()).toHaveLength(4);
+    for (const e of events) expect(await outbox.row(idOf(e))).toMatchObject({ status: 'PUBLISHED', attempts: 1 });
+  });
+
+  it('marks rows one by one when the batched mark is cancelled because another run marked one of them first', async () => {
+    const outbox = await freshOutbox();
+    const [first, second] = [event(), event()] as [OutgoingEvent, OutgoingEvent];
+    await outbox.write([first, second]);
+    const batch = await outbox.records(2);
+    // The sweeper got to the first row meanwhile.
+    await doc.send(new UpdateCommand({ TableName: outbox.table, Key: { id: idOf(first) }, UpdateExpression: 'SET #s = :p', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':p': 'PUBLISHED' } }));
+    const report = await relayOn(outbox, { recheck: 'never', publishLanes: 1 }).relay(
+      batch.Records.map((r) => ({ id: r.dynamodb?.Keys?.['id']?.S as string, item: unmarshall(r.dynamodb?.NewImage as never) })),
+      false,
+    );
+    expect(report).toMatchObject({ retrying: [], unconfirmed: [] });
+    expect(report.published.sort()).toEqual([idOf(first), idOf(second)].sort());
+    expect(await outbox.row(idOf(first))).toMatchObject({ status: 'PUBLISHED', attempts: 0 }); // untouched by this run
+    expect(await outbox.row(idOf(second))).toMatchObject({ status: 'PUBLISHED', attempts: 1 });
+  });
+
+  it('keeps rows of a bus with no configured name PENDING (naming the variable) and sends the other buses\' rows', async () => {
+    const outbox = await freshOutbox();
+    const lost = { ...event(), bus: 'audit' };
+    const fine = event();
+    await outbox.write([lost, fine]);
+    const batch = await outbox.records(2);
+    const response = await relayOn(outbox).handleStream(batch);
+    expect(response.batchItemFailures).toEqual(seqOf(batch, idOf(lost)).map((itemIdentifier) => ({ itemIdentifier })));
+    expect(sentIds()).toEqual([idOf(fine)]);
+    expect(await outbox.row(idOf(lost))).toMatchObject({ status: 'PENDING', attempts: 1, lastError: expect.stringContaining('EVENT_BUS_AUDIT') });
+  });
+
   it('sends a FAILED row again when an operator puts it back to PENDING', async () => {
     const outbox = await freshOutbox();
     const e = event();
@@ -410,7 +459,7 @@ describe('outbox relay: stream', () => {
       if (command instanceof BatchGetCommand) throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
       return send(command as never);
     }) as never);
-    const response = await relayOn(outbox).handleStream(batch);
+    const response = await relayOn(outbox, { recheck: 'always' }).handleStream(batch);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(batch.Records.map((r) => r.dynamodb?.SequenceNumber));
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
