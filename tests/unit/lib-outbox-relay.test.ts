@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +13,7 @@ import type { OutgoingEvent } from '../../lib/envelope';
 import { writeWithOutbox } from '../../lib/event-store';
 import { createOutboxRelay, createOutboxRelayHandler, type OutboxRelayOptions, type SweepSummary } from '../../lib/outbox';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
+import { createTableLike } from '../helpers/tables';
 
 // The outbox relay against DynamoDB Local (the outbox table as serverless.yml declares it,
 // its real stream records read with the DynamoDB Streams API) and EventBridge mocked with
@@ -104,30 +104,7 @@ interface Outbox {
 let tables = 0;
 async function freshOutbox(): Promise<Outbox> {
   const table = `relay-test-${++tables}-${Date.now()}`;
-  await ddb.client.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'id', AttributeType: 'S' },
-        { AttributeName: 'status', AttributeType: 'S' },
-        { AttributeName: 'createdAt', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'byStatus',
-          KeySchema: [
-            { AttributeName: 'status', KeyType: 'HASH' },
-            { AttributeName: 'createdAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }),
-  );
-  const streamArn = (await ddb.client.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn as string;
+  const streamArn = (await createTableLike(ddb.client, 'OutboxTable', table)) as string;
   const positions = new Map<string, string>();
 
   async function readNew(): Promise<_Record[]> {
