@@ -8,11 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
+import { option } from './args';
 
 interface DemoRequest {
   method: string;
@@ -29,9 +25,9 @@ interface LoggedEvent {
 }
 
 async function main(): Promise<number> {
-  const http = arg('http', 'http://127.0.0.1:3000');
-  const aws = arg('aws', 'http://127.0.0.1:4566');
-  const request = JSON.parse(readFileSync(resolve(arg('request', 'functions/incident/demo-request.json')), 'utf8')) as DemoRequest;
+  const http = option('http', 'http://127.0.0.1:3000');
+  const aws = option('aws', 'http://127.0.0.1:4566');
+  const request = JSON.parse(readFileSync(resolve(option('request', 'functions/incident/demo-request.json')), 'utf8')) as DemoRequest;
   const tokenResponse = await fetch(`${http}/local-auth/token`, { method: 'POST', body: '{}' }).catch(() => undefined);
   if (!tokenResponse?.ok) throw new Error(`no local cloud answers on ${http}: run \`npm start\` first`);
   const { token } = (await tokenResponse.json()) as { token: string };

@@ -14,23 +14,19 @@ import { createEventBridgeClient, createSqsClient } from '../lib/clients';
 import { loadSpec } from './codegen/load';
 import { SpecLocator } from './codegen/locate';
 import { buildModel } from './codegen/model';
+import { option } from './args';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-
 async function main(): Promise<number> {
-  const endpoint = arg('endpoint', process.env['AWS_ENDPOINT_URL'] ?? 'http://127.0.0.1:4566');
-  const timeoutMs = Number(arg('timeout', '15')) * 1000;
+  const endpoint = option('endpoint', process.env['AWS_ENDPOINT_URL'] ?? 'http://127.0.0.1:4566');
+  const timeoutMs = Number(option('timeout', '15')) * 1000;
   const summary = (await (await fetch(endpoint)).json().catch(() => undefined)) as { buses: string[]; queues: string[] } | undefined;
   if (!summary?.buses) throw new Error(`no local cloud answers on ${endpoint}: run \`npm start\` first`);
-  const spec = resolve(__dirname, '..', arg('spec', 'asyncapi/asyncapi.yaml'));
+  const spec = resolve(__dirname, '..', option('spec', 'asyncapi/asyncapi.yaml'));
   const { document } = await loadSpec(spec);
   const model = buildModel(document, new SpecLocator(spec));
-  const wanted = arg('event', '');
+  const wanted = option('event', '');
   const message = model.messages.find((m) => (wanted ? m.name === wanted : m.consumers.some((c) => c.queue && !c.filter)) && m.eventbridge && m.examples.length);
   if (!message?.eventbridge) throw new Error(wanted ? `no message ${wanted} with an example and an EventBridge route in the spec` : 'no message with consumers and an example in the spec');
   const eb = message.eventbridge;

@@ -12,18 +12,12 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { LocalCloud, readTemplate, resetDataDir } from '../local/runtime';
 import { formatSummary } from '../local/summary';
+import { flag, option } from './args';
 
 const ROOT = resolve(__dirname, '..');
 // Lambda runs Node 22; the AWS SDK's warning about this machine's Node 20 is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-function flag(name: string): boolean {
-  return process.argv.includes(`--${name}`);
-}
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
 
 function packageTemplate(stage: string, outDir: string): Promise<Record<string, unknown>> {
   return new Promise((resolvePromise, reject) => {

@@ -6,8 +6,7 @@ import { clients } from '../../lib/clients';
 import { requireEnv } from '../../lib/config';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 import { writeOnce } from '../../lib/read-model';
-
-export const errorsKey = (correlationId: string): string => `ERRORS#${correlationId}`;
+import { errorsKey } from './keys';
 
 export const handlers: ErrorsQueueHandlers<ConsumerContext> = {
   ErrorOccurred: async (event, ctx) => {

@@ -3,6 +3,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { clients } from '../../lib/clients';
 import { requireEnv } from '../../lib/config';
 import { createHttpApi, route } from '../../lib/http';
+import { errorsKey } from './keys';
 
 export const handler = createHttpApi({
   service: 'errors',
@@ -11,7 +12,7 @@ export const handler = createHttpApi({
       handler: async ({ pathParameters }) => {
         const correlationId = pathParameters['correlationId'] as string;
         const out = await clients.dynamoDbDocument().send(
-          new QueryCommand({ TableName: requireEnv('READ_MODEL_TABLE'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ERRORS#${correlationId}` }, Limit: 100 }),
+          new QueryCommand({ TableName: requireEnv('READ_MODEL_TABLE'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': errorsKey(correlationId) }, Limit: 100 }),
         );
         const errors = (out.Items ?? []).map(({ pk: _pk, sk: _sk, failedEvent: _failed, ...e }) => e);
         return { body: { correlationId, errors } };
