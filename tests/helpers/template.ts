@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './codegen';
 
@@ -20,6 +20,29 @@ export interface Template {
  * environment, and returns the CloudFormation template it wrote.
  */
 export function packageStage(stage: string, outDir: string, cwd = ROOT): Template {
+  // serverless-esbuild builds in the project's .esbuild/ folder: two packagings of one
+  // project at once (jest workers) overwrite each other, so they take turns.
+  const lock = join(cwd, '.esbuild-package.lock');
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run (packaging takes seconds, not minutes) is taken over.
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`packaging lock ${lock} held for 5 minutes`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return runPackage(stage, outDir, cwd);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function runPackage(stage: string, outDir: string, cwd: string): Template {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
   for (const key of Object.keys(env)) if (key.startsWith('AWS_')) delete env[key];
   const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--stage', stage, '--package', outDir], {
