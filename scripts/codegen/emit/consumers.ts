@@ -1,3 +1,4 @@
+import { validatorImport } from './validators';
 import type { MessageModel, QueueModel, SpecModel } from '../model';
 import { lit, pascalCase, valueName } from '../naming';
 import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
@@ -15,7 +16,8 @@ export function queueIdentifiers(queue: QueueModel): { type: string; value: stri
  * detail-type, an exhaustive handler-map type (a missing handler does not compile), the
  * routes, and a dispatcher that validates each event before calling its handler.
  */
-export const emitConsumers: Emitter = ({ model, specLabel }) => {
+export const emitConsumers: Emitter = (ctx) => {
+  const { model, specLabel } = ctx;
   const files: GeneratedFile[] = [];
   for (const queue of model.queues) {
     const messages = queueMessages(model, queue);
@@ -24,7 +26,7 @@ export const emitConsumers: Emitter = ({ model, specLabel }) => {
     const types = [...new Set(messages.map((m) => m.typeName as string))].sort();
     const lines: string[] = [TS_HEADER(specLabel)];
     lines.push(`import type { ${types.join(', ')} } from '../models';`);
-    for (const m of messages) lines.push(`import ${m.name}Schema from '../validators/${m.name}.cjs';`);
+    for (const m of messages) lines.push(validatorImport(ctx, m.name));
     lines.push(`import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';`, '');
     const { messages: _m, ...facts } = queue;
     lines.push(`/** Queue ${queue.name} of service ${queue.service}, as the spec declares it. */`);

@@ -1,3 +1,4 @@
+import { validatorImport } from './validators';
 import type { MessageModel, SpecModel } from '../model';
 import { kebabCase, lit, pascalCase, valueName } from '../naming';
 import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
@@ -18,7 +19,8 @@ export function ebSends(model: SpecModel, service: string): MessageModel[] {
  * is a compile error; the data parameter is the message's `data` type, so a wrong
  * payload is one too. Builders validate before returning: an invalid event never leaves.
  */
-export const emitPublishers: Emitter = ({ model, specLabel }) => {
+export const emitPublishers: Emitter = (ctx) => {
+  const { model, specLabel } = ctx;
   const files: GeneratedFile[] = [];
   for (const service of model.services) {
     const sends = ebSends(model, service.name);
@@ -28,7 +30,7 @@ export const emitPublishers: Emitter = ({ model, specLabel }) => {
     const types = [...new Set(sends.map((m) => m.typeName as string))].sort();
     const lines: string[] = [TS_HEADER(specLabel)];
     lines.push(`import type { ${types.join(', ')} } from '../models';`);
-    for (const m of sends) lines.push(`import ${m.name}Schema from '../validators/${m.name}.cjs';`);
+    for (const m of sends) lines.push(validatorImport(ctx, m.name));
     lines.push(`import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../runtime';`, '');
     lines.push(`const SERVICE = ${lit(service.name)};`, '');
     lines.push(`/** Routing facts of every event ${service.name} sends, from the spec. */`);

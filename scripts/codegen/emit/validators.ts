@@ -1,7 +1,8 @@
 import standaloneCode from 'ajv/dist/standalone';
 import { compileDefinition } from '../ajv';
-import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
+import { TS_HEADER, type EmitContext, type Emitter, type GeneratedFile } from './types';
 import { lit } from '../naming';
+import { compileValidators, type CompiledValidators } from '../validator-code';
 
 // minLength/maxLength count code points. Ajv's counter walks every string char by char;
 // ours answers strings without surrogates (nearly all) with one native regex scan and
@@ -34,11 +35,35 @@ export function validatedTypes(ctx: Parameters<Emitter>[0]): { name: string; typ
   return out;
 }
 
+const compiledFor = new WeakMap<EmitContext, CompiledValidators>();
+
+/** The compiled validators of this spec (computed once per codegen run). */
+export function compiledValidators(ctx: EmitContext): CompiledValidators {
+  let compiled = compiledFor.get(ctx);
+  if (!compiled) {
+    const roots = validatedTypes(ctx).map(({ name, typeName }) => ({ exportName: `${name}Validator`, name, definition: typeName }));
+    compiled = compileValidators(ctx.ajv, ctx.model.definitions, roots);
+    compiledFor.set(ctx, compiled);
+  }
+  return compiled;
+}
+
 /**
- * generated/validators/: an Ajv standalone validator per message and per command
- * (`<Name>.cjs` with its `.d.cts`), plus typed wrappers in index.ts that return the typed
- * value or the list of issues. Standalone code loads in milliseconds: no schema compiling
- * at cold start.
+ * The import that binds `<name>Schema` (a StandaloneValidator) in a module of
+ * generated/<folder>/: a named import from the compiled validators (so bundlers keep only
+ * the validators a function uses), or Ajv's standalone module for a schema the compiler
+ * does not handle.
+ */
+export function validatorImport(ctx: EmitContext, name: string): string {
+  return compiledValidators(ctx).unsupported.has(name) ? `import ${name}Schema from '../validators/${name}.cjs';` : `import { ${name}Validator as ${name}Schema } from '../validators/compiled';`;
+}
+
+/**
+ * generated/validators/: validators compiled from the spec's schemas into compiled.ts (the
+ * helpers of templates/validation.ts, then one function per schema definition, shared), an Ajv
+ * standalone validator (`<Name>.cjs`) for a schema using what the compiler does not
+ * handle, and typed wrappers in index.ts that return the typed value or every issue.
+ * Nothing compiles schemas at cold start.
  */
 export const emitValidators: Emitter = (ctx) => {
   const { ajv, specLabel } = ctx;
@@ -47,15 +72,21 @@ export const emitValidators: Emitter = (ctx) => {
   const imports: string[] = [];
   const typeImports = new Set<string>();
   const entries = validatedTypes(ctx);
+  const compiled = compiledValidators(ctx);
+  files.push({ path: 'validators/compiled.ts', content: `${TS_HEADER(specLabel)}${compiled.code}` });
   for (const { name, typeName } of entries) {
-    const validate = compileDefinition(ajv, typeName);
-    const code = standaloneCode(ajv, validate).split(UCS2LENGTH_AJV).join(UCS2LENGTH_OURS);
-    files.push({ path: `validators/${name}.cjs`, content: `${TS_HEADER(specLabel)}${code.trim()}\n` });
-    files.push({
-      path: `validators/${name}.d.cts`,
-      content: `${TS_HEADER(specLabel)}import type { StandaloneValidator } from '../runtime';\ndeclare const validate: StandaloneValidator;\nexport = validate;\n`,
-    });
-    imports.push(`import ${name}Schema from './${name}.cjs';`);
+    if (compiled.unsupported.has(name)) {
+      const validate = compileDefinition(ajv, typeName);
+      const code = standaloneCode(ajv, validate).split(UCS2LENGTH_AJV).join(UCS2LENGTH_OURS);
+      files.push({ path: `validators/${name}.cjs`, content: `${TS_HEADER(specLabel)}// Ajv standalone code: ${compiled.unsupported.get(name)} is not handled by the validator compiler.\n${code.trim()}\n` });
+      files.push({
+        path: `validators/${name}.d.cts`,
+        content: `${TS_HEADER(specLabel)}import type { StandaloneValidator } from '../runtime';\ndeclare const validate: StandaloneValidator;\nexport = validate;\n`,
+      });
+      imports.push(`import ${name}Schema from './${name}.cjs';`);
+    } else {
+      imports.push(`import { ${name}Validator as ${name}Schema } from './compiled';`);
+    }
     typeImports.add(typeName);
     wrappers.push(
       `/** Validates a ${name} payload against the spec; returns the typed value or every issue. */\n` +
