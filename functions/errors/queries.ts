@@ -1,6 +1,5 @@
 // Errors query side: GET /errors/{correlationId} lists the errors of one flow, oldest first.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../lib/clients';
+import { clients, sdk } from '../../lib/clients';
 import { requireEnv } from '../../lib/config';
 import { createHttpApi, route } from '../../lib/http';
 import { errorsKey } from './keys';
@@ -12,7 +11,7 @@ export const handler = createHttpApi({
       handler: async ({ pathParameters }) => {
         const correlationId = pathParameters['correlationId'] as string;
         const out = await clients.dynamoDbDocument().send(
-          new QueryCommand({ TableName: requireEnv('READ_MODEL_TABLE'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': errorsKey(correlationId) }, Limit: 100 }),
+          new (sdk.document().QueryCommand)({ TableName: requireEnv('READ_MODEL_TABLE'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': errorsKey(correlationId) }, Limit: 100 }),
         );
         const errors = (out.Items ?? []).map(({ pk: _pk, sk: _sk, failedEvent: _failed, ...e }) => e);
         return { body: { correlationId, errors } };

@@ -1,6 +1,7 @@
 // Incident service consumer: saga commands and tracking events that change the incident.
 // Each decision runs on the stored aggregate and appends through the outbox (store.ts).
-import { incidentPublisher, incidentQueue, incidentQueueRoutes, type IncidentQueueEvents, type IncidentQueueHandlers } from '../../generated';
+import { incidentQueue, incidentQueueRoutes, type IncidentQueueEvents, type IncidentQueueHandlers } from '../../generated';
+import * as events from '../../generated/publishers/incident';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 import { assignIncident, offerExpired, vendorArrived } from './domain';
 import { decide } from './store';
@@ -29,5 +30,5 @@ export const handler = createSqsConsumer<IncidentQueueEvents>({
   queue: incidentQueue,
   routes: incidentQueueRoutes,
   handlers,
-  errorEvent: incidentPublisher.ErrorOccurred,
+  errorEvent: events.ErrorOccurred,
 });

@@ -1,7 +1,8 @@
 // Match service consumer. The first slice: a new incident gets offers for up to three
 // vendors (offers.ts), written with their OfferCreated outbox rows in one transaction.
 // The scatter-gather and assignment-saga handlers are still stubs (later issues).
-import { matchPublisher, matchQueue, matchQueueRoutes, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
+import { matchQueue, matchQueueRoutes, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
+import * as events from '../../generated/publishers/match';
 import { clients } from '../../lib/clients';
 import { requireEnv } from '../../lib/config';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
@@ -102,5 +103,5 @@ export const handler = createSqsConsumer<MatchQueueEvents>({
   queue: matchQueue,
   routes: matchQueueRoutes,
   handlers,
-  errorEvent: matchPublisher.ErrorOccurred,
+  errorEvent: events.ErrorOccurred,
 });

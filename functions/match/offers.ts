@@ -1,7 +1,8 @@
 // Offers for a new incident: the selected vendors become OfferCreated events, stored with
 // the offer rows and their outbox rows in one transaction. Ids are derived from the
 // incident and vendor, so a duplicate IncidentCreated finds its offers already there.
-import { matchPublisher, type EventContext, type IncidentCreatedData } from '../../generated';
+import { type EventContext, type IncidentCreatedData } from '../../generated';
+import * as events from '../../generated/publishers/match';
 import { nameUuid } from '../../lib/ids';
 import { vendors } from './registry';
 import { selectVendors } from './selection';
@@ -13,7 +14,7 @@ export const OFFER_TTL_SECONDS = 120;
 
 export interface PlannedOffer {
   row: Record<string, unknown>;
-  event: ReturnType<(typeof matchPublisher)['OfferCreated']>;
+  event: ReturnType<(typeof events)['OfferCreated']>;
 }
 
 export function planOffers(incident: IncidentCreatedData, context: EventContext, now: Date): PlannedOffer[] {
@@ -35,7 +36,7 @@ export function planOffers(incident: IncidentCreatedData, context: EventContext,
       expiresAt,
       createdAt,
     };
-    const event = matchPublisher.OfferCreated(data, { ...context, eventId: nameUuid(MATCH_NAMESPACE, 'OfferCreated', offerId), aggregateId: offerId, sequence: 1, occurredAt: now });
+    const event = events.OfferCreated(data, { ...context, eventId: nameUuid(MATCH_NAMESPACE, 'OfferCreated', offerId), aggregateId: offerId, sequence: 1, occurredAt: now });
     const row = { pk: `OFFER#${offerId}`, sk: 'STATE', gsi1pk: `INCIDENT#${incident.incidentId}`, gsi1sk: `OFFER#${c.rank}`, ...data, vendorName: c.vendor.name, status: 'open', version: 1 };
     return { row, event };
   });

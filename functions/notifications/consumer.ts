@@ -1,7 +1,8 @@
 // Notifications: records the push/SMS/email messages the platform sends for offer,
 // incident and payment events (a notification log per incident), idempotent per event:
 // the rows are keyed by the envelope eventId and written only once.
-import { notificationsPublisher, notificationsQueue, notificationsQueueRoutes, type NotificationsQueueEvents, type NotificationsQueueHandlers } from '../../generated';
+import { notificationsQueue, notificationsQueueRoutes, type NotificationsQueueEvents, type NotificationsQueueHandlers } from '../../generated';
+import * as events from '../../generated/publishers/notifications';
 import { clients } from '../../lib/clients';
 import { requireEnv } from '../../lib/config';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
@@ -52,5 +53,5 @@ export const handler = createSqsConsumer<NotificationsQueueEvents>({
   queue: notificationsQueue,
   routes: notificationsQueueRoutes,
   handlers,
-  errorEvent: notificationsPublisher.ErrorOccurred,
+  errorEvent: events.ErrorOccurred,
 });

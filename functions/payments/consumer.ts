@@ -1,5 +1,6 @@
 // Handler stub created by `npm run codegen` for queue payment-approval-queue. This file is yours: codegen never overwrites it.
-import { paymentsPublisher, paymentApprovalQueue, paymentApprovalQueueRoutes, type PaymentApprovalQueueEvents, type PaymentApprovalQueueHandlers } from '../../generated';
+import { paymentApprovalQueue, paymentApprovalQueueRoutes, type PaymentApprovalQueueEvents, type PaymentApprovalQueueHandlers } from '../../generated';
+import * as events from '../../generated/publishers/payments';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
 export const handlers: PaymentApprovalQueueHandlers<ConsumerContext> = {
@@ -22,5 +23,5 @@ export const handler = createSqsConsumer<PaymentApprovalQueueEvents>({
   queue: paymentApprovalQueue,
   routes: paymentApprovalQueueRoutes,
   handlers,
-  errorEvent: paymentsPublisher.ErrorOccurred,
+  errorEvent: events.ErrorOccurred,
 });

@@ -1,5 +1,6 @@
 // Handler stub created by `npm run codegen` for queue pricing-queue. This file is yours: codegen never overwrites it.
-import { pricingPublisher, pricingQueue, pricingQueueRoutes, type PricingQueueEvents, type PricingQueueHandlers } from '../../generated';
+import { pricingQueue, pricingQueueRoutes, type PricingQueueEvents, type PricingQueueHandlers } from '../../generated';
+import * as events from '../../generated/publishers/pricing';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
 export const handlers: PricingQueueHandlers<ConsumerContext> = {
@@ -14,5 +15,5 @@ export const handler = createSqsConsumer<PricingQueueEvents>({
   queue: pricingQueue,
   routes: pricingQueueRoutes,
   handlers,
-  errorEvent: pricingPublisher.ErrorOccurred,
+  errorEvent: events.ErrorOccurred,
 });

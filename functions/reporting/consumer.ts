@@ -1,6 +1,7 @@
 // Reporting: every platform event into the read model (timeline per incident, counts per
 // event type), idempotent per event (conditional writes keyed by the envelope eventId).
-import { reportingPublisher, reportingQueue, reportingQueueRoutes, type ReportingQueueEvents, type ReportingQueueHandlers } from '../../generated';
+import { reportingQueue, reportingQueueRoutes, type ReportingQueueEvents, type ReportingQueueHandlers } from '../../generated';
+import * as events from '../../generated/publishers/reporting';
 import { clients } from '../../lib/clients';
 import { requireEnv } from '../../lib/config';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
@@ -46,5 +47,5 @@ export const handler = createSqsConsumer<ReportingQueueEvents>({
   queue: reportingQueue,
   routes: reportingQueueRoutes,
   handlers,
-  errorEvent: reportingPublisher.ErrorOccurred,
+  errorEvent: events.ErrorOccurred,
 });

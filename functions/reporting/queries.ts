@@ -1,6 +1,5 @@
 // Reporting query side: GET /reports/incidents/{incidentId}/timeline and GET /reports/counts.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../lib/clients';
+import { clients, sdk } from '../../lib/clients';
 import { requireEnv } from '../../lib/config';
 import { createHttpApi, NotFoundError, route } from '../../lib/http';
 import { COUNTS_KEY, incidentKey } from './timeline';
@@ -10,7 +9,7 @@ async function queryAll(input: { pk: string; skPrefix?: string }): Promise<Recor
   let start: Record<string, unknown> | undefined;
   do {
     const page = await clients.dynamoDbDocument().send(
-      new QueryCommand({
+      new (sdk.document().QueryCommand)({
         TableName: requireEnv('READ_MODEL_TABLE'),
         KeyConditionExpression: input.skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
         ExpressionAttributeValues: { ':pk': input.pk, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },

@@ -1,5 +1,6 @@
 // Handler stub created by `npm run codegen` for queue tracking-queue. This file is yours: codegen never overwrites it.
-import { trackingPublisher, trackingQueue, trackingQueueRoutes, type TrackingQueueEvents, type TrackingQueueHandlers } from '../../generated';
+import { trackingQueue, trackingQueueRoutes, type TrackingQueueEvents, type TrackingQueueHandlers } from '../../generated';
+import * as events from '../../generated/publishers/tracking';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
 export const handlers: TrackingQueueHandlers<ConsumerContext> = {
@@ -26,5 +27,5 @@ export const handler = createSqsConsumer<TrackingQueueEvents>({
   queue: trackingQueue,
   routes: trackingQueueRoutes,
   handlers,
-  errorEvent: trackingPublisher.ErrorOccurred,
+  errorEvent: events.ErrorOccurred,
 });

@@ -1,5 +1,6 @@
 // Handler stub created by `npm run codegen` for queue vendor-queue. This file is yours: codegen never overwrites it.
-import { vendorPublisher, vendorQueue, vendorQueueRoutes, type VendorQueueEvents, type VendorQueueHandlers } from '../../generated';
+import { vendorQueue, vendorQueueRoutes, type VendorQueueEvents, type VendorQueueHandlers } from '../../generated';
+import * as events from '../../generated/publishers/vendor';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 
 export const handlers: VendorQueueHandlers<ConsumerContext> = {
@@ -22,5 +23,5 @@ export const handler = createSqsConsumer<VendorQueueEvents>({
   queue: vendorQueue,
   routes: vendorQueueRoutes,
   handlers,
-  errorEvent: vendorPublisher.ErrorOccurred,
+  errorEvent: events.ErrorOccurred,
 });

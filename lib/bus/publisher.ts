@@ -1,4 +1,5 @@
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { sdk } from '../clients/sdk';
 import { ENV, optionalEnv, resolveBusName, type Env } from '../config';
 import { entrySize, EnvelopeInvalidError, PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES, readMetadata, toPutEventsEntry, type OutgoingEvent } from '../envelope';
 import { PublishFailedError, PublishRefusedError, type EventRef, type PublishedEvent, type RefusedEvent, type UnsentEvent } from './errors';
@@ -111,7 +112,7 @@ export function createBusPublisher(options: BusPublisherOptions): BusPublisher {
       const retry: Prepared[] = [];
       let lastReason = '';
       try {
-        const output = await options.client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
+        const output = await options.client.send(new (sdk.eventBridge().PutEventsCommand)({ Entries: pending.map((p) => p.entry) }));
         const results = output.Entries ?? [];
         pending.forEach((item, i) => {
           const result = results[i];

@@ -1,9 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient, TranslateConfig } from '@aws-sdk/lib-dynamodb';
 import { ENV, endpointFor, optionalEnv, type AwsService, type Env } from '../config';
 import { ClientConfigError } from './errors';
+import { sdk } from './sdk';
 
 /** Region used against a local endpoint when none is configured (the local runtime ignores it). */
 export const LOCAL_DEFAULT_REGION = 'us-east-1';
@@ -56,27 +57,27 @@ export function resolveClientConfig(service: AwsService, options: ClientOptions 
 }
 
 export function createEventBridgeClient(options: ClientOptions = {}): EventBridgeClient {
-  return new EventBridgeClient(resolveClientConfig('eventbridge', options));
+  return new (sdk.eventBridge().EventBridgeClient)(resolveClientConfig('eventbridge', options));
 }
 
 export function createSqsClient(options: ClientOptions = {}): SQSClient {
-  return new SQSClient(resolveClientConfig('sqs', options));
+  return new (sdk.sqs().SQSClient)(resolveClientConfig('sqs', options));
 }
 
 export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClient {
-  return new DynamoDBClient(resolveClientConfig('dynamodb', options));
+  return new (sdk.dynamoDb().DynamoDBClient)(resolveClientConfig('dynamodb', options));
 }
 
 /** Document client over a fresh DynamoDB client; `removeUndefinedValues` on by default. */
 export function createDynamoDbDocumentClient(options: ClientOptions = {}, translate: TranslateConfig = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(createDynamoDbClient(options), {
+  return sdk.document().DynamoDBDocumentClient.from(createDynamoDbClient(options), {
     ...translate,
     marshallOptions: { removeUndefinedValues: true, ...translate.marshallOptions },
   });
 }
 
-// One client per service per container: built on first use (so importing a handler never
-// needs AWS configuration) and reused by every warm invocation (keep-alive connections).
+// One client per service per container: built on first use (so importing a handler neither
+// needs AWS configuration nor loads the SDK) and reused by every warm invocation (keep-alive connections).
 let cache: { eventBridge?: EventBridgeClient; sqs?: SQSClient; dynamoDb?: DynamoDBClient; dynamoDbDocument?: DynamoDBDocumentClient } = {};
 
 /** Shared, lazily built clients configured from `process.env`. */
@@ -84,7 +85,7 @@ export const clients = {
   eventBridge: (): EventBridgeClient => (cache.eventBridge ??= createEventBridgeClient()),
   sqs: (): SQSClient => (cache.sqs ??= createSqsClient()),
   dynamoDb: (): DynamoDBClient => (cache.dynamoDb ??= createDynamoDbClient()),
-  dynamoDbDocument: (): DynamoDBDocumentClient => (cache.dynamoDbDocument ??= DynamoDBDocumentClient.from(clients.dynamoDb(), { marshallOptions: { removeUndefinedValues: true } })),
+  dynamoDbDocument: (): DynamoDBDocumentClient => (cache.dynamoDbDocument ??= sdk.document().DynamoDBDocumentClient.from(clients.dynamoDb(), { marshallOptions: { removeUndefinedValues: true } })),
   /** Forgets the shared clients (tests that change the environment). */
   reset: (): void => {
     cache = {};

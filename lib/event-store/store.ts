@@ -1,4 +1,5 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdk } from '../clients/sdk';
 import type { EventContext } from '../../generated/runtime';
 import { readMetadata, type OutgoingEvent } from '../envelope';
 import { outboxEventProblems, outboxWrites, type TransactWrite } from '../outbox/row';
@@ -159,7 +160,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         let page;
         try {
           page = await doc.send(
-            new QueryCommand({
+            new (sdk.document().QueryCommand)({
               TableName: table,
               KeyConditionExpression: after === undefined ? '#a = :a' : '#a = :a AND #v > :v',
               ExpressionAttributeNames: after === undefined ? { '#a': 'aggregateId' } : { '#a': 'aggregateId', '#v': 'version' },

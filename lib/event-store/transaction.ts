@@ -1,4 +1,5 @@
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdk } from '../clients/sdk';
 import type { TransactWrite } from '../outbox/row';
 import { EventStoreWriteError, TransactionCancelledError, TransactionTooLargeError, type CancellationDetail, type EventStoreError } from './errors';
 
@@ -98,7 +99,7 @@ function breakdown(items: readonly PlannedItem[]): string {
 export async function transactWrite(doc: DynamoDBDocumentClient, items: readonly PlannedItem[], what: string, refine: RefineCancellation): Promise<void> {
   if (items.length > MAX_TRANSACTION_ITEMS) throw new TransactionTooLargeError(items.length, MAX_TRANSACTION_ITEMS, breakdown(items));
   try {
-    await doc.send(new TransactWriteCommand({ TransactItems: items.map((i) => i.write) }));
+    await doc.send(new (sdk.document().TransactWriteCommand)({ TransactItems: items.map((i) => i.write) }));
   } catch (error) {
     const e = error as Error;
     if (e?.name === 'TransactionCanceledException') {

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { clients } from '../clients';
 import { booleanEnv, ENV, optionalEnv, type Env } from '../config';
 import { IdempotencyConfigError } from './errors';
@@ -50,7 +50,13 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     const reason = options.enabled === false ? 'turned off by option' : disabledByEnv ? `turned off by ${ENV.idempotencyDisabled}` : `${ENV.idempotencyTable} is not set`;
     return { enabled: false, reason, wrap: (fn) => fn };
   }
-  const persistenceStore = new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: options.client ?? clients.dynamoDb() });
+  // The persistence layer imports the DynamoDB client: built on the first wrapped call, so
+  // importing a handler does not load the SDK (see lib/clients/sdk.ts).
+  let persistenceStore: Promise<BasePersistenceLayer> | undefined;
+  const store = (): Promise<BasePersistenceLayer> =>
+    (persistenceStore ??= import('@aws-lambda-powertools/idempotency/dynamodb').then(
+      ({ DynamoDBPersistenceLayer }) => new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: options.client ?? clients.dynamoDb() }),
+    ));
   const config = new IdempotencyConfig({
     eventKeyJmesPath: options.keyPath,
     // A missing key would hash `null` and make every such call share one record.
@@ -60,6 +66,12 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   return {
     enabled: true,
     reason: `table ${table}, key ${options.keyPath}`,
-    wrap: (fn) => makeIdempotent(fn, { persistenceStore, config, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) }),
+    wrap: <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => {
+      let idempotent: ((...args: A) => Promise<R>) | undefined;
+      return async (...args: A): Promise<R> => {
+        idempotent ??= makeIdempotent(fn, { persistenceStore: await store(), config, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
+        return idempotent(...args);
+      };
+    },
   };
 }

@@ -1,5 +1,6 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdk } from '../clients/sdk';
 
 /**
  * Read-model writes that are safe to repeat: the items are put only if none of them
@@ -29,7 +30,7 @@ export async function writeOnce(doc: DynamoDBDocumentClient, write: OnceWrite): 
   if (write.items.length + (write.updates?.length ?? 0) > 100) throw new ReadModelWriteError('writeOnce: more than 100 items in one transaction');
   try {
     await doc.send(
-      new TransactWriteCommand({
+      new (sdk.document().TransactWriteCommand)({
         TransactItems: [
           ...write.items.map((item) => ({ Put: { TableName: write.table, Item: item as Record<string, unknown>, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': pk } } })),
           ...(write.updates ?? []).map((u) => ({
@@ -40,7 +41,7 @@ export async function writeOnce(doc: DynamoDBDocumentClient, write: OnceWrite): 
     );
     return true;
   } catch (error) {
-    const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+    const reasons = (error as Error).name === 'TransactionCanceledException' ? ((error as TransactionCanceledException).CancellationReasons ?? []) : [];
     // Every item already there: this event was recorded before.
     if (reasons.length && reasons.slice(0, write.items.length).some((r) => r.Code === 'ConditionalCheckFailed') && reasons.every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None')) return false;
     throw new ReadModelWriteError(`read-model write to ${write.table} failed: ${(error as Error).message}`, { cause: error });

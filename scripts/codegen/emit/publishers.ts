@@ -27,9 +27,9 @@ export const emitPublishers: Emitter = (ctx) => {
     if (!sends.length) continue;
     const P = pascalCase(service.name);
     const v = valueName(service.name);
-    const types = [...new Set(sends.map((m) => m.typeName as string))].sort();
     const lines: string[] = [TS_HEADER(specLabel)];
-    lines.push(`import type { ${types.join(', ')} } from '../models';`);
+    // Types through a namespace: the builders are named after the messages.
+    lines.push(`import type * as Models from '../models';`);
     for (const m of sends) lines.push(validatorImport(ctx, m.name));
     lines.push(`import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../runtime';`, '');
     lines.push(`const SERVICE = ${lit(service.name)};`, '');
@@ -42,26 +42,28 @@ export const emitPublishers: Emitter = (ctx) => {
     lines.push(`} as const satisfies Record<string, EventSpec>;`, '');
     lines.push(`/** The events ${service.name} may send, by message name, with their full detail type. */`);
     lines.push(`export type ${P}Sends = {`);
-    for (const m of sends) lines.push(`  ${m.name}: ${m.typeName};`);
+    for (const m of sends) lines.push(`  ${m.name}: Models.${m.typeName};`);
     lines.push(`};`, '');
     lines.push(`/** Any event ${service.name} sends, built and validated. */`);
     lines.push(`export type ${P}Event = { [K in keyof ${P}Sends]: BuiltEvent<(typeof ${v}EventSpecs)[K]['detailType'], ${P}Sends[K]> }[keyof ${P}Sends];`, '');
-    lines.push(`/** Builders for the events ${service.name} sends: \`${v}Publisher.${(sends[0] as MessageModel).name}(data, { causedBy })\`. */`);
-    lines.push(`export const ${v}Publisher = {`);
     for (const m of sends) {
       const eb = m.eventbridge as NonNullable<MessageModel['eventbridge']>;
-      const doc = `  /** ${m.summary ?? m.title ?? m.name} (${eb.source} / ${eb.detailType} on ${eb.bus}). Throws EventValidationError if the result breaks the schema. */`;
-      lines.push(doc);
+      lines.push(`/** ${m.summary ?? m.title ?? m.name} (${eb.source} / ${eb.detailType} on ${eb.bus}). Throws EventValidationError if the result breaks the schema. */`);
       if (m.envelope) {
-        lines.push(`  ${m.name}(data: ${m.typeName}['data'], context: EventContext = {}): BuiltEvent<${lit(eb.detailType)}, ${m.typeName}> {`);
-        lines.push(`    return buildEnvelopeEvent(${v}EventSpecs.${m.name}, SERVICE, data, context, ${m.name}Schema);`);
+        lines.push(`export function ${m.name}(data: Models.${m.typeName}['data'], context: EventContext = {}): BuiltEvent<${lit(eb.detailType)}, Models.${m.typeName}> {`);
+        lines.push(`  return buildEnvelopeEvent(${v}EventSpecs.${m.name}, SERVICE, data, context, ${m.name}Schema);`);
       } else {
-        lines.push(`  ${m.name}(detail: ${m.typeName}, context: EventContext = {}): BuiltEvent<${lit(eb.detailType)}, ${m.typeName}> {`);
-        lines.push(`    return buildRawEvent(${v}EventSpecs.${m.name}, detail, context, ${m.name}Schema);`);
+        lines.push(`export function ${m.name}(detail: Models.${m.typeName}, context: EventContext = {}): BuiltEvent<${lit(eb.detailType)}, Models.${m.typeName}> {`);
+        lines.push(`  return buildRawEvent(${v}EventSpecs.${m.name}, detail, context, ${m.name}Schema);`);
       }
-      lines.push(`  },`);
+      lines.push(`}`, '');
     }
-    lines.push(`} as const;`, '');
+    lines.push(`/**`);
+    lines.push(` * Builders for the events ${service.name} sends: \`${v}Publisher.${(sends[0] as MessageModel).name}(data, { causedBy })\`.`);
+    lines.push(` * A function that imports this module as a namespace (\`import * as ${v} from '<generated>/publishers/${kebabCase(service.name)}'\`)`);
+    lines.push(` * bundles only the builders (and validators) it uses; this object keeps them all.`);
+    lines.push(` */`);
+    lines.push(`export const ${v}Publisher = { ${sends.map((m) => m.name).join(', ')} } as const;`, '');
     files.push({ path: `publishers/${kebabCase(service.name)}.ts`, content: `${lines.join('\n')}` });
   }
   return files;

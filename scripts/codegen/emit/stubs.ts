@@ -45,7 +45,6 @@ export function stubFiles(model: SpecModel, functionsDir: string, outDir: string
   for (const q of model.queues) byService.set(q.service, [...(byService.get(q.service) ?? []), q]);
   for (const [service, queues] of byService) {
     const errorEvent = errorEventOf(model, service);
-    const publisher = `${valueName(service)}Publisher`;
     for (const queue of queues) {
       const messages = queueMessages(model, queue);
       if (!messages.length) continue;
@@ -59,15 +58,18 @@ export function stubFiles(model: SpecModel, functionsDir: string, outDir: string
           return `  ${key}: async (event) => {\n    // TODO: implement${m.summary ? `: ${m.summary}` : ''}\n    throw new Error(\`${dt} handler not implemented (event \${event.id})\`);\n  },`;
         })
         .join('\n');
-      const generatedImports = [...(errorEvent ? [publisher] : []), v, `${v}Routes`, `type ${T}Events`, `type ${T}Handlers`];
+      const generatedImports = [v, `${v}Routes`, `type ${T}Events`, `type ${T}Handlers`];
+      // The service's builders as a namespace: the bundle keeps only the ones used.
+      const eventsImport = errorEvent ? `import * as events from '${importPath(dir, `${outDir}/publishers/${kebabCase(service)}`)}';\n` : '';
       const errorOption = errorEvent
-        ? `  errorEvent: ${publisher}.${errorEvent.name},\n`
+        ? `  errorEvent: events.${errorEvent.name},\n`
         : `  // No errors-bus event for this service: rejected records are reported as failures and reach the DLQ.\n`;
       files.push({
         path,
         content:
           `// Handler stub created by \`npm run codegen\` for queue ${queue.name}. This file is yours: codegen never overwrites it.\n` +
           `import { ${generatedImports.join(', ')} } from '${importPath(dir, outDir)}';\n` +
+          eventsImport +
           `import { createSqsConsumer, type ConsumerContext } from '${importPath(dir, `${libDir}/consumer`)}';\n\n` +
           `export const handlers: ${T}Handlers<ConsumerContext> = {\n${body}\n};\n\n` +
           `/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */\n` +
