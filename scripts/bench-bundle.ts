@@ -3,7 +3,8 @@
  * function in serverless.yml, bundled with the esbuild options serverless.yml gives
  * serverless-esbuild (AWS SDK external, as the nodejs22.x runtime provides it), against
  * the same bundle with the AWS SDK included. Init = `require()` of the bundle in a fresh
- * node process (the SDK, when external, is loaded from node_modules as the runtime would).
+ * node process; the SDK modules a function loads on first use (lib/clients/sdk.ts) are timed
+ * separately, right after, in the same process.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -56,16 +57,30 @@ async function bundle(entry: string, outfile: string, options: BuildOptions, ext
   return statSync(outfile).size;
 }
 
-/** Cold `require` of a bundle in a fresh process, in ms (median of RUNS). */
-function initTime(file: string): number {
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
-  const times: number[] = [];
+/** The external AWS SDK modules a bundle requires (loaded on first use, see lib/clients/sdk.ts). */
+function sdkModules(file: string): string[] {
+  return [...new Set([...readFileSync(file, 'utf8').matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1] as string))].sort();
+}
+
+/**
+ * Cold `require` of a bundle in a fresh process, then (same process) the SDK modules it
+ * loads on first use: both in ms, medians of RUNS.
+ */
+function initTime(file: string, sdk: string[] = []): { init: number; sdk: number } {
+  const script =
+    `const t=process.hrtime.bigint();require(${JSON.stringify(file)});const t1=process.hrtime.bigint();` +
+    `for (const m of ${JSON.stringify(sdk)}) require(m);` +
+    `process.stdout.write(JSON.stringify([Number(t1-t)/1e6, Number(process.hrtime.bigint()-t1)/1e6]));`;
+  const init: number[] = [];
+  const load: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
     const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_REGION: 'eu-west-1', POWERTOOLS_DEV: 'false' } });
     if (r.status !== 0) throw new Error(`require(${file}) failed:\n${r.stderr}`);
-    times.push(Number(r.stdout));
+    const [a, b] = JSON.parse(r.stdout) as [number, number];
+    init.push(a);
+    load.push(b);
   }
-  return median(times);
+  return { init: median(init), sdk: median(load) };
 }
 
 async function main(): Promise<void> {
@@ -73,29 +88,32 @@ async function main(): Promise<void> {
   const { exclude, ...options } = esbuildOptions(config);
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  const rows: { name: string; size: number; init: number; fullSize: number; fullInit: number }[] = [];
+  const rows: { name: string; size: number; init: number; sdk: string[]; sdkMs: number; fullSize: number; fullInit: number }[] = [];
   for (const [name, handler] of functionsOf(config)) {
     const entry = `${handler.slice(0, handler.lastIndexOf('.'))}.ts`;
     const slim = join(OUT, `${name}.js`);
     const full = join(OUT, `${name}.with-sdk.js`);
     const size = await bundle(entry, slim, options, exclude);
     const fullSize = await bundle(entry, full, options, []);
-    rows.push({ name, size, init: initTime(slim), fullSize, fullInit: initTime(full) });
+    const sdk = sdkModules(slim);
+    const timing = initTime(slim, sdk);
+    rows.push({ name, size, init: timing.init, sdk, sdkMs: timing.sdk, fullSize, fullInit: initTime(full).init });
     process.stdout.write(`${name}: ${(size / 1024).toFixed(1)} KB\n`);
   }
   const kb = (b: number): string => `${(b / 1024).toFixed(1)} KB`;
   const ms = (v: number): string => `${v.toFixed(1)} ms`;
+  const short = (m: string): string => m.replace('@aws-sdk/', '');
   const maxSize = Math.max(...rows.map((r) => r.size));
   const maxInit = Math.max(...rows.map((r) => r.init));
   const table = [
-    '| function | bundle (SDK external) | init | baseline: bundle with AWS SDK | baseline init | size ratio |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${kb(r.size)} | ${ms(r.init)} | ${kb(r.fullSize)} | ${ms(r.fullInit)} | ${(r.size / r.fullSize).toFixed(2)}× |`),
+    '| function | bundle (SDK external) | init | SDK modules it may require on first use | time to load them all | baseline: bundle with AWS SDK | baseline init | size ratio |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${kb(r.size)} | ${ms(r.init)} | ${r.sdk.length ? r.sdk.map(short).join(', ') : 'none'} | ${r.sdk.length ? ms(r.sdkMs) : '-'} | ${kb(r.fullSize)} | ${ms(r.fullInit)} | ${(r.size / r.fullSize).toFixed(2)}× |`),
   ].join('\n');
   const body = [
     '## Function bundles (`npm run bench:bundle`)',
     '',
-    `Every function of serverless.yml bundled with its esbuild options (minified, \`@aws-sdk/*\` external because nodejs22.x provides it); the baseline bundles the AWS SDK in. Init is a cold \`require()\` of the bundle in a fresh node process (external SDK modules loaded from node_modules), median of ${RUNS}.`,
+    `Every function of serverless.yml bundled with its esbuild options (minified, \`@aws-sdk/*\` external because nodejs22.x provides it); the baseline bundles the AWS SDK in. Init is a cold \`require()\` of the bundle in a fresh node process, median of ${RUNS}. Functions load the SDK on first use (lib/clients/sdk.ts), not at init: the next columns name the SDK modules a bundle can require when it first calls AWS (every loader it contains, whether its code paths call it or not) and the time to load all of them from node_modules right after init, in the same process. That time moves from the init to the first invocation that calls AWS, it is not saved; a request that never calls AWS (a 4xx answer, a rejected record) never pays it.`,
     '',
     table,
     '',
