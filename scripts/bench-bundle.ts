@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const body = [
     '## Function bundles (`npm run bench:bundle`)',
     '',
-    `Every function of serverless.yml bundled with its esbuild options (minified, \`@aws-sdk/*\` external because nodejs22.x provides it); the baseline bundles the AWS SDK in. Init is a cold \`require()\` of the bundle in a fresh node process, median of ${RUNS}. Functions load the SDK on first use (lib/clients/sdk.ts), not at init: the next columns name the SDK modules a bundle can require when it first calls AWS (every loader it contains, whether its code paths call it or not) and the time to load all of them from node_modules right after init, in the same process. That time moves from the init to the first invocation that calls AWS, it is not saved; a request that never calls AWS (a 4xx answer, a rejected record) never pays it.`,
+    `Every function of serverless.yml bundled with its esbuild options (minified, \`@aws-sdk/*\` external because nodejs22.x provides it); the baseline bundles the AWS SDK in. Init is a cold \`require()\` of the bundle in a fresh node process, median of ${RUNS}. Functions load the SDK on first use (lib/clients/sdk.ts), not at init: the next columns name the SDK modules a bundle can require when it first calls AWS (every loader it contains, whether its code paths call it or not) and the time to load all of them from node_modules right after init, in the same process. That time moves from the init to the first invocation that calls AWS, it is not saved; a request that never calls AWS (a 4xx answer) never pays it.`,
     '',
     table,
     '',

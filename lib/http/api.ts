@@ -61,7 +61,7 @@ type RouteInvocationContext = Context & { readonly invocation: { pathParameters:
 
 /**
  * Declares a route. With `body`, the request body goes through Middy's JSON body parser
- * (wrong content-type: 415, malformed JSON: 400) and the command validator (422 listing
+ * (wrong content-type: 415, malformed JSON: 400) and the command validator (400 listing
  * every failing path); the handler gets the typed body.
  *
  * @example

@@ -84,7 +84,7 @@ export class ValidationFailedError extends HttpError {
     readonly issues: readonly { path: string; message: string; keyword: string }[],
     options: Omit<HttpErrorOptions, 'details'> = {},
   ) {
-    super(422, message, { defaultCode: 'VALIDATION_FAILED', ...options, details: { issues: issues.map(({ path, message: m, keyword }) => ({ path: path || '/', message: m, keyword })) } });
+    super(400, message, { defaultCode: 'VALIDATION_FAILED', ...options, details: { issues: issues.map(({ path, message: m, keyword }) => ({ path: path || '/', message: m, keyword })) } });
     this.name = 'ValidationFailedError';
   }
 }

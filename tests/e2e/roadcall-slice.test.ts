@@ -116,10 +116,12 @@ describe('bad requests and concurrency', () => {
   it('answers a schema-invalid POST with an error naming the field, and produces no event', async () => {
     const since = Date.now();
     const res = await call('POST', '/incidents', { ...demo.body, problemType: 'dragon_attack' });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('VALIDATION_FAILED');
     expect(JSON.stringify(res.body)).toContain('/problemType');
     const malformed = await call('POST', '/incidents', '{"driverId":');
     expect(malformed.status).toBe(400);
+    expect(JSON.stringify(malformed.body)).toContain('MALFORMED_JSON');
     await new Promise((r) => setTimeout(r, 500));
     expect(cloud.recentEvents({ correlationId: res.correlationId as string })).toEqual([]);
     expect(cloud.recentEvents({ since }).filter((e) => e.event['detail-type'] === 'IncidentCreated')).toEqual([]);

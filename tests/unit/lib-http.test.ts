@@ -124,11 +124,11 @@ describe('HTTP command stack', () => {
     expect(wrongType.json?.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'content-type must be application/json' });
   });
 
-  it('answers a schema-invalid body with 422 VALIDATION_FAILED listing every failing path', async () => {
+  it('answers a schema-invalid body with 400 VALIDATION_FAILED listing every failing path', async () => {
     const { driverId: _omitted, ...rest } = command;
     const invalid = { ...rest, location: { ...command.location, coordinates: { ...command.location.coordinates, lat: 123 } } };
     const response = await call(request('POST', '/incidents', { body: JSON.stringify(invalid) }));
-    expect(response.statusCode).toBe(422);
+    expect(response.statusCode).toBe(400);
     expect(response.json?.error).toEqual({
       code: 'VALIDATION_FAILED',
       message: 'request body does not match CreateIncidentCommand: / missing required property "driverId"; /location/coordinates/lat must be <= 90',
