@@ -4,27 +4,12 @@ import { TS_HEADER, type EmitContext, type Emitter, type GeneratedFile } from '.
 import { lit } from '../naming';
 import { compileValidators, type CompiledValidators } from '../validator-code';
 
-// minLength/maxLength count code points. Ajv's counter walks every string char by char;
-// ours answers strings without surrogates (nearly all) with one native regex scan and
-// counts the rest the same way, so results are identical and validation ~2x faster.
+// minLength/maxLength count code points. In Ajv standalone code (the fallback for schemas
+// the compiler does not handle) Ajv's counter walks every string char by char; the kernel's
+// `length` in compiled.ts gives the same answers with a native scan when there are no
+// surrogates.
 const UCS2LENGTH_AJV = 'require("ajv/dist/runtime/ucs2length").default';
-const UCS2LENGTH_OURS = 'require("./ucs2length.cjs")';
-const UCS2LENGTH_SOURCE = `'use strict';
-const SURROGATE = /[\\uD800-\\uDFFF]/;
-/** Number of code points in a string (JSON Schema string length). */
-module.exports = function ucs2length(str) {
-  if (!SURROGATE.test(str)) return str.length;
-  const len = str.length;
-  let length = 0;
-  let pos = 0;
-  while (pos < len) {
-    length++;
-    const value = str.charCodeAt(pos++);
-    if (value >= 0xd800 && value <= 0xdbff && pos < len && (str.charCodeAt(pos) & 0xfc00) === 0xdc00) pos++;
-  }
-  return length;
-};
-`;
+const UCS2LENGTH_OURS = 'require("./compiled").length';
 
 /** What gets a validator: every message with a payload, and every command schema. */
 export function validatedTypes(ctx: Parameters<Emitter>[0]): { name: string; typeName: string; kind: 'message' | 'command' }[] {
@@ -103,6 +88,5 @@ export const emitValidators: Emitter = (ctx) => {
     `/** Every typed validator, keyed by message or command name. */\nexport const validators = {\n${map}\n} as const;\n\n` +
     `/** The raw standalone validate functions, keyed by message or command name. */\nexport const standaloneValidators: Readonly<Record<${entries.length ? entries.map((e) => lit(e.name)).join(' | ') : 'never'}, StandaloneValidator>> = {\n${raw}\n};\n`;
   files.push({ path: 'validators/index.ts', content: index });
-  if (files.some((f) => f.content.includes(UCS2LENGTH_OURS))) files.push({ path: 'validators/ucs2length.cjs', content: `${TS_HEADER(specLabel)}${UCS2LENGTH_SOURCE}` });
   return files;
 };
