@@ -28,7 +28,7 @@ export class UnsupportedSchemaError extends Error {}
  * The helpers of templates/validation.ts, which head every compiled module (one module, so
  * calls between helpers and checks stay direct under any loader).
  */
-export function KERNEL(): string {
+export function kernelSource(): string {
   return readFileSync(join(__dirname, 'templates', 'validation.ts'), 'utf8').replace("from './runtime'", "from '../runtime'");
 }
 
@@ -340,7 +340,7 @@ class Compiler {
  * Compiles the validators of `roots` (export name -> definition). Those whose schemas use
  * something the compiler does not handle are returned in `unsupported`.
  */
-export function compileValidators(ajv: Ajv, definitions: Record<string, JsonSchema>, roots: { exportName: string; name: string; definition: string }[], kernel: string = KERNEL()): CompiledValidators {
+export function compileValidators(ajv: Ajv, definitions: Record<string, JsonSchema>, roots: { exportName: string; name: string; definition: string }[], kernel: string = kernelSource()): CompiledValidators {
   const compiler = new Compiler(ajv, definitions);
   const unsupported = new Map<string, string>();
   const needed = new Set<string>();
