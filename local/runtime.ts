@@ -191,6 +191,7 @@ export class LocalCloud {
           batchSize: source.batchSize,
           windowSeconds: source.windowSeconds,
           reportBatchItemFailures: source.reportBatchItemFailures,
+          filters: source.filters,
           invoke: (event) => this.runner.invoke(source.functionName, event),
           onBatch: (b) => b.error && this.log(`${source.sourceArn.split(':').pop()} -> ${source.functionName}: ${b.error}`),
         });
@@ -208,6 +209,7 @@ export class LocalCloud {
           batchSize: source.batchSize,
           reportBatchItemFailures: source.reportBatchItemFailures,
           maximumRetryAttempts: source.maximumRetryAttempts,
+          filters: source.filters,
           checkpointFile: options.dataDir ? join(options.dataDir, 'streams', `${source.logicalId}.json`) : undefined,
           invoke: (event) => this.runner.invoke(source.functionName, event),
           onBatch: (b) => b.error && this.log(`stream ${table.name} -> ${source.functionName}: ${b.error}`),

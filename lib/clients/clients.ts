@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient, TranslateConfig } from '@aws-sdk/lib-dynamodb';
@@ -56,16 +56,25 @@ export function resolveClientConfig(service: AwsService, options: ClientOptions 
   };
 }
 
+/**
+ * The logger every client gets. The SDK's default logger does nothing, but because it has
+ * an `info` method @aws-sdk/core's logger middleware copies each call's input and output
+ * through the sensitive-data filter for a log line nobody reads (in a busy outbox relay,
+ * a few percent of its CPU; more for large responses such as stream reads). Without
+ * `info` that copy is skipped; the SDK logs nothing either way.
+ */
+export const QUIET_SDK_LOGGER = { trace: () => undefined, debug: () => undefined, warn: () => undefined, error: () => undefined } as unknown as NonNullable<DynamoDBClientConfig['logger']>;
+
 export function createEventBridgeClient(options: ClientOptions = {}): EventBridgeClient {
-  return new (sdk.eventBridge().EventBridgeClient)(resolveClientConfig('eventbridge', options));
+  return new (sdk.eventBridge().EventBridgeClient)({ ...resolveClientConfig('eventbridge', options), logger: QUIET_SDK_LOGGER });
 }
 
 export function createSqsClient(options: ClientOptions = {}): SQSClient {
-  return new (sdk.sqs().SQSClient)(resolveClientConfig('sqs', options));
+  return new (sdk.sqs().SQSClient)({ ...resolveClientConfig('sqs', options), logger: QUIET_SDK_LOGGER });
 }
 
 export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClient {
-  return new (sdk.dynamoDb().DynamoDBClient)(resolveClientConfig('dynamodb', options));
+  return new (sdk.dynamoDb().DynamoDBClient)({ ...resolveClientConfig('dynamodb', options), logger: QUIET_SDK_LOGGER });
 }
 
 /** Document client over a fresh DynamoDB client; `removeUndefinedValues` on by default. */

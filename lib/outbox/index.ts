@@ -1,5 +1,6 @@
 export { createOutboxRelay, counts, OUTBOX_METRICS, DEFAULT_MAX_ATTEMPTS, DEFAULT_SWEEP_LIMIT, DEFAULT_SWEEP_OLDER_THAN_MS } from './relay';
 export type { OutboxRelay, OutboxRelayOptions, RecheckMode, RelayInput, RelayReport, SweepOptions, SweepReport } from './relay';
+export type { MarkingMode } from './send';
 export { createOutboxRelayHandler, OUTBOX_ENV } from './handler';
 export type { OutboxRelayEvent, OutboxRelayHandler, OutboxRelayHandlerOptions, SweepEvent, SweepSummary } from './handler';
 export { toOutboxErrorData, errorEventContext, OUTBOX_ERROR_CODES } from './error-event';

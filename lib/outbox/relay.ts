@@ -12,7 +12,7 @@ import { mapLimit } from './concurrency';
 import { errorEventContext, toOutboxErrorData, type OutboxErrorEventData, type OutboxFailure } from './error-event';
 import { OutboxRowInvalidError } from './errors';
 import { compareForSending, OUTBOX_STATUS, parseOutboxRow, PUBLISHED_ROW_TTL_SECONDS, type OutboxRow } from './row';
-import { createSender } from './send';
+import { createSender, type MarkingMode } from './send';
 import { selectPending } from './stream';
 import { createOutboxTable } from './table';
 
@@ -81,6 +81,12 @@ export interface OutboxRelayOptions {
    * save a round trip per row.
    */
   markBatchSize?: number;
+  /**
+   * How sent rows become PUBLISHED: `images` (default) writes their PUBLISHED images back
+   * with BatchWriteItem, `conditional` updates each row conditioned on PENDING in
+   * transactions of `markBatchSize`. Either way a row is marked only after PutEvents took it.
+   */
+  marking?: MarkingMode;
   /** Defaults of `sweep()`. */
   sweep?: SweepOptions;
   env?: Env;
@@ -180,7 +186,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const writeConcurrency = Math.max(1, options.writeConcurrency ?? 16);
   const markBatchSize = Math.min(100, Math.max(1, options.markBatchSize ?? 25));
   const table = createOutboxTable({ doc: options.doc, table: tableName, maxAttempts, publishedTtlSeconds: options.publishedTtlSeconds ?? PUBLISHED_ROW_TTL_SECONDS });
-  const sendAndMark = createSender({ publisher, table, lanes, markBatchSize, logger, now });
+  const sendAndMark = createSender({ publisher, table, lanes, markBatchSize, marking: options.marking ?? 'images', logger, now });
 
   /** Best effort: a FAILED row is in the table and counted in the metric whatever happens here. */
   async function publishErrorEvents(failures: readonly OutboxFailure[]): Promise<void> {
@@ -213,6 +219,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const current = read ? await table.read([...byId.keys()]) : undefined;
 
     const rows: OutboxRow[] = [];
+    const items = new Map<string, Record<string, unknown>>();
     const unsendable: { id: string; item?: Record<string, unknown>; reason: string }[] = [];
     for (const [id, input] of byId) {
       const item = current ? current.get(id) : input.item;
@@ -227,13 +234,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
       try {
         rows.push(parseOutboxRow(item));
+        items.set(id, item);
       } catch (error) {
         unsendable.push({ id, item, reason: error instanceof OutboxRowInvalidError ? error.reason : errorText(error) });
       }
     }
     rows.sort(compareForSending);
 
-    const { outcomes, marks } = await sendAndMark(rows);
+    const { outcomes, marks } = await sendAndMark(rows, items);
     for (const row of rows) {
       const mark = marks.get(row.id);
       if (mark === undefined) continue;

@@ -2,12 +2,18 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { PublishFailedError, PublishRefusedError, type BusPublisher } from '../bus';
 import { laneOf } from './concurrency';
 import { toOutgoingEvent, type OutboxRow } from './row';
-import type { OutboxTable } from './table';
+import { BATCH_WRITE_MAX_ITEMS, type OutboxTable } from './table';
 
 /** What publishing did with a row. `permanent`: PutEvents can never take it as it is. */
 export type SendOutcome = { sent: true } | { sent: false; reason: string; permanent: boolean };
 /** A sent row's mark: 'not-pending' = another run marked it first; an Error = not marked (it stays PENDING). */
 export type MarkResult = 'published' | 'not-pending' | Error;
+/**
+ * `images`: the sent rows' PUBLISHED images, BatchWriteItem, 25 per call (rows without an
+ * image fall back to `conditional`); `conditional`: updates conditioned on PENDING, in
+ * transactions of `markBatchSize`. See OutboxTable.writePublishedImages.
+ */
+export type MarkingMode = 'images' | 'conditional';
 
 export interface SenderOptions {
   publisher: BusPublisher;
@@ -16,6 +22,8 @@ export interface SenderOptions {
   lanes: number;
   /** Rows per conditional marking transaction. */
   markBatchSize: number;
+  /** How sent rows become PUBLISHED: their images written back in batches (default), or conditional updates. */
+  marking: MarkingMode;
   logger: Logger;
   now: () => number;
 }
@@ -26,8 +34,22 @@ const errorText = (error: unknown): string => (error instanceof Error ? `${error
  * The publishing half of the relay: rows (already sorted for sending) out to their buses
  * with the bus publisher, each sent row marked PUBLISHED right after its call.
  */
-export function createSender(options: SenderOptions): (rows: readonly OutboxRow[]) => Promise<{ outcomes: Map<string, SendOutcome>; marks: Map<string, MarkResult> }> {
-  const { publisher, table, lanes, markBatchSize, logger, now } = options;
+export type SendAndMark = (rows: readonly OutboxRow[], items: ReadonlyMap<string, Record<string, unknown>>) => Promise<{ outcomes: Map<string, SendOutcome>; marks: Map<string, MarkResult> }>;
+
+export function createSender(options: SenderOptions): SendAndMark {
+  const { publisher, table, lanes, markBatchSize, marking, logger, now } = options;
+  /** Rows published before their marking starts: one BatchWriteItem, or one transaction. */
+  const chunkSize = marking === 'images' ? BATCH_WRITE_MAX_ITEMS : markBatchSize;
+
+  /** Marks the sent rows of one group PUBLISHED. */
+  async function mark(ids: readonly string[], items: ReadonlyMap<string, Record<string, unknown>>, marks: Map<string, MarkResult>): Promise<void> {
+    const images = marking === 'images' ? ids.flatMap((id): Record<string, unknown>[] => { const item = items.get(id); return item ? [item] : []; }) : [];
+    if (images.length) for (const [id, result] of await table.writePublishedImages(images, now())) marks.set(id, result);
+    const rest = ids.filter((id) => !marks.has(id));
+    for (let i = 0; i < rest.length; i += markBatchSize) {
+      for (const [id, result] of await table.markPublishedAll(rest.slice(i, i + markBatchSize), now())) marks.set(id, result);
+    }
+  }
 
   /** Publishes rows of one bus, in order; every row gets an outcome. */
   async function publishGroup(rows: readonly OutboxRow[], outcomes: Map<string, SendOutcome>): Promise<void> {
@@ -58,10 +80,10 @@ export function createSender(options: SenderOptions): (rows: readonly OutboxRow[
 
   /**
    * Spreads rows over lanes (by aggregate); each lane publishes its rows bus by bus, in
-   * order, and marks what went out right away, so one lane's marking overlaps the other
-   * lanes' PutEvents calls. Returns each row's send outcome and, for sent rows, its mark.
+   * order, a chunk at a time, and starts marking each chunk as soon as it went out, so
+   * marking overlaps the lane's next PutEvents calls and the other lanes'. Returns each row's send outcome and, for sent rows, its mark.
    */
-  async function sendAndMark(rows: readonly OutboxRow[]): Promise<{ outcomes: Map<string, SendOutcome>; marks: Map<string, MarkResult> }> {
+  async function sendAndMark(rows: readonly OutboxRow[], items: ReadonlyMap<string, Record<string, unknown>>): Promise<{ outcomes: Map<string, SendOutcome>; marks: Map<string, MarkResult> }> {
     const outcomes = new Map<string, SendOutcome>();
     const marks = new Map<string, MarkResult>();
     const byLane: OutboxRow[][] = Array.from({ length: lanes }, () => []);
@@ -74,14 +96,16 @@ export function createSender(options: SenderOptions): (rows: readonly OutboxRow[
           if (group) group.push(row);
           else byBus.set(row.bus, [row]);
         }
+        // In chunks of one mark call: a chunk's marking overlaps the next chunk's PutEvents.
+        const marking: Promise<void>[] = [];
         for (const group of byBus.values()) {
-          await publishGroup(group, outcomes);
-          const sent = group.filter((row) => outcomes.get(row.id)?.sent).map((row) => row.id);
-          for (let i = 0; i < sent.length; i += markBatchSize) {
-            const chunk = sent.slice(i, i + markBatchSize);
-            for (const [id, result] of await table.markPublishedAll(chunk, now())) marks.set(id, result);
+          for (let i = 0; i < group.length; i += chunkSize) {
+            const chunk = group.slice(i, i + chunkSize);
+            await publishGroup(chunk, outcomes);
+            marking.push(mark(chunk.filter((row) => outcomes.get(row.id)?.sent).map((row) => row.id), items, marks));
           }
         }
+        await Promise.all(marking);
       }),
     );
     return { outcomes, marks };

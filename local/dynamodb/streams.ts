@@ -1,14 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
-import { resolveClientConfig } from '../../lib/clients';
+import { QUIET_SDK_LOGGER, resolveClientConfig } from '../../lib/clients';
+import { compilePattern } from '../event-pattern';
 
 /**
  * A DynamoDB stream event source, as Lambda runs it: polls every shard of the table's
  * stream, invokes the function with batches of records in order, retries a failed batch
  * (from the first failed record when the function reports batch item failures) until
  * it succeeds or `maximumRetryAttempts` is spent, and keeps its position per shard in a
- * checkpoint file so a restart resumes where it stopped.
+ * checkpoint file so a restart resumes where it stopped. Like Lambda's poller it applies
+ * the mapping's FilterCriteria before invoking (records matching no filter are dropped as
+ * processed) and reads a shard's next page while the function handles the current one.
  */
 
 export interface StreamSourceOptions {
@@ -22,6 +25,8 @@ export interface StreamSourceOptions {
   maximumRetryAttempts: number | undefined;
   checkpointFile: string | undefined;
   pollMs?: number;
+  /** FilterCriteria patterns (JSON text); none = every record. */
+  filters?: readonly string[];
   invoke: (event: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { errorMessage: string } }>;
   onBatch?: (info: { records: number; ok: boolean; error?: string }) => void;
 }
@@ -33,9 +38,11 @@ export class StreamEventSource {
   private stopped = false;
   private readonly checkpoints: Checkpoints;
   private loop: Promise<void> | undefined;
+  private readonly filters: { matches(event: unknown): boolean }[];
 
   constructor(private readonly options: StreamSourceOptions) {
-    this.client = new DynamoDBStreamsClient(resolveClientConfig('dynamodb', { endpoint: options.endpoint, env: {}, region: options.region }));
+    this.client = new DynamoDBStreamsClient({ ...resolveClientConfig('dynamodb', { endpoint: options.endpoint, env: {}, region: options.region }), logger: QUIET_SDK_LOGGER });
+    this.filters = (options.filters ?? []).map((f) => compilePattern(f));
     this.checkpoints = options.checkpointFile && existsSync(options.checkpointFile) ? (JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Checkpoints) : {};
   }
 
@@ -67,21 +74,39 @@ export class StreamEventSource {
     return { ...r, eventSourceARN: this.options.eventSourceArn, awsRegion: this.options.region };
   }
 
+  /** Whether Lambda would invoke with this record (FilterCriteria). */
+  private wanted(record: Record<string, unknown>): boolean {
+    return !this.filters.length || this.filters.some((f) => f.matches(record));
+  }
+
+  private getRecords(iterator: string): Promise<{ records: _Record[]; next: string | undefined }> {
+    return this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize })).then((page) => ({ records: page.Records ?? [], next: page.NextShardIterator }));
+  }
+
   private async run(): Promise<void> {
     const iterators = new Map<string, string | undefined>();
+    // The page read ahead per shard while the function handled the previous one.
+    const ahead = new Map<string, { iterator: string; page: Promise<{ records: _Record[]; next: string | undefined }> }>();
     const pollMs = this.options.pollMs ?? 100;
+    let described = 0;
     while (!this.stopped) {
       try {
-        const described = await this.client.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn }));
-        for (const shard of described.StreamDescription?.Shards ?? []) {
-          if (shard.ShardId && !iterators.has(shard.ShardId)) iterators.set(shard.ShardId, await this.iterator(shard.ShardId));
+        // New shards appear rarely: look every few seconds, or when no shard is known.
+        if (!iterators.size || Date.now() - described > 5000) {
+          const description = await this.client.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn }));
+          described = Date.now();
+          for (const shard of description.StreamDescription?.Shards ?? []) {
+            if (shard.ShardId && !iterators.has(shard.ShardId)) iterators.set(shard.ShardId, await this.iterator(shard.ShardId));
+          }
         }
         let busy = false;
         for (const [shardId, iterator] of iterators) {
           if (!iterator || this.stopped) continue;
           let page;
           try {
-            page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize }));
+            const early = ahead.get(shardId);
+            ahead.delete(shardId);
+            page = await (early?.iterator === iterator ? early.page : this.getRecords(iterator));
           } catch (error) {
             // An iterator that expired or points before the shard's trim horizon (DynamoDB
             // Local hands those out for empty shards): take a fresh one next round.
@@ -90,9 +115,14 @@ export class StreamEventSource {
             iterators.delete(shardId);
             continue;
           }
-          const records = page.Records ?? [];
+          const { records, next } = page;
           if (records.length) {
             busy = true;
+            if (next) {
+              const read = this.getRecords(next);
+              read.catch(() => undefined); // read again, without the head start, if this fails
+              ahead.set(shardId, { iterator: next, page: read });
+            }
             const done = await this.deliver(records);
             const last = done > 0 ? records[done - 1]?.dynamodb?.SequenceNumber : undefined;
             if (last) {
@@ -101,15 +131,17 @@ export class StreamEventSource {
             }
             if (done < records.length) {
               // Stopped mid-batch: read again from the checkpoint.
+              ahead.delete(shardId);
               iterators.set(shardId, await this.iterator(shardId));
               continue;
             }
           }
-          iterators.set(shardId, page.NextShardIterator);
+          iterators.set(shardId, next);
         }
         if (!busy) await new Promise((r) => setTimeout(r, pollMs));
       } catch (error) {
         if (this.stopped) return;
+        ahead.clear();
         this.options.onBatch?.({ records: 0, ok: false, error: `stream poll failed: ${(error as Error).message}` });
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -119,8 +151,9 @@ export class StreamEventSource {
   /** Invokes until the batch succeeds (or retries run out); returns how many records are done. */
   private async deliver(records: _Record[]): Promise<number> {
     let attempt = 0;
-    let batch = records;
-    let offset = 0;
+    // Records no filter matches are done without an invocation, as Lambda drops them.
+    let batch = records.filter((r) => this.wanted(this.toLambdaRecord(r)));
+    if (!batch.length) return records.length;
     for (;;) {
       const result = await this.options.invoke({ Records: batch.map((r) => this.toLambdaRecord(r)) });
       let failedAt = -1;
@@ -131,15 +164,12 @@ export class StreamEventSource {
       }
       const ok = result.ok && failedAt < 0;
       this.options.onBatch?.({ records: batch.length, ok, ...(result.error ? { error: result.error.errorMessage } : {}) });
-      if (ok) return offset + batch.length;
-      if (failedAt > 0) {
-        offset += failedAt;
-        batch = batch.slice(failedAt);
-      }
+      if (ok) return records.length;
+      if (failedAt > 0) batch = batch.slice(failedAt);
       attempt += 1;
       const max = this.options.maximumRetryAttempts;
       if (max !== undefined && max >= 0 && attempt > max) return records.length; // discarded, as Lambda does after its retries
-      if (this.stopped) return offset;
+      if (this.stopped) return records.indexOf(batch[0] as _Record); // every record before the first one not done
       await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
     }
   }

@@ -1,3 +1,4 @@
+import { compilePattern } from '../event-pattern';
 import { toLambdaSqsRecord, type ReceivedMessage, type SqsBackend } from '../sqs';
 
 /**
@@ -6,7 +7,8 @@ import { toLambdaSqsRecord, type ReceivedMessage, type SqsBackend } from '../sqs
  * event, and deletes what succeeded. With ReportBatchItemFailures only the reported
  * records stay (they come back after the visibility timeout, and go to the DLQ after
  * maxReceiveCount); an invocation error leaves the whole batch; a response naming an
- * unknown record fails the whole batch, as AWS does.
+ * unknown record fails the whole batch, as AWS does. FilterCriteria apply first: a
+ * message no filter matches (its body read as JSON when it is JSON) is deleted unprocessed.
  */
 
 export interface SqsSourceOptions {
@@ -18,6 +20,8 @@ export interface SqsSourceOptions {
   reportBatchItemFailures: boolean;
   /** Parallel pollers (Lambda starts with five; locally two are plenty). */
   pollers?: number;
+  /** FilterCriteria patterns (JSON text); none = every message. */
+  filters?: readonly string[];
   invoke: (event: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { errorMessage: string } }>;
   onBatch?: (info: { queueArn: string; records: number; failed: number; error?: string }) => void;
 }
@@ -27,7 +31,24 @@ export class SqsEventSource {
   private loops: Promise<void>[] = [];
   private readonly abort = new AbortController();
 
-  constructor(private readonly options: SqsSourceOptions) {}
+  private readonly filters: { matches(event: unknown): boolean }[];
+
+  constructor(private readonly options: SqsSourceOptions) {
+    this.filters = (options.filters ?? []).map((f) => compilePattern(f));
+  }
+
+  /** Whether Lambda would invoke with this record: filters see the body as JSON when it parses. */
+  private wanted(record: { body: string }): boolean {
+    if (!this.filters.length) return true;
+    let body: unknown = record.body;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      // a plain-text body is matched as a string
+    }
+    const view = { ...record, body };
+    return this.filters.some((f) => f.matches(view));
+  }
 
   start(): void {
     for (let i = 0; i < (this.options.pollers ?? 2); i++) this.loops.push(this.run());
@@ -69,7 +90,12 @@ export class SqsEventSource {
       }
       if (!messages.length) continue;
       const queue = backend.getQueue(queueArn);
-      const event = { Records: messages.map((m) => toLambdaSqsRecord(m, queue, region)) };
+      const records = messages.map((m) => toLambdaSqsRecord(m, queue, region));
+      const wanted = records.map((r) => this.wanted(r));
+      for (const [i, m] of messages.entries()) if (!wanted[i]) backend.deleteMessage(queue, m.receiptHandle);
+      messages = messages.filter((_, i) => wanted[i]);
+      if (!messages.length) continue;
+      const event = { Records: records.filter((_, i) => wanted[i]) };
       const result = await this.options.invoke(event);
       let keep: Set<string>;
       let error = result.error?.errorMessage;

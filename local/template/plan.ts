@@ -1,5 +1,6 @@
 import { TemplateError } from './errors';
 import { resolve, type Json, type Physical, type ResolveContext } from './intrinsics';
+import { validatePattern } from '../event-pattern';
 
 /**
  * What the local runtime runs, read from the packaged CloudFormation template (the
@@ -87,6 +88,8 @@ export interface EventSourcePlan {
   enabled: boolean;
   maximumRetryAttempts: number | undefined;
   startingPosition: string | undefined;
+  /** `FilterCriteria.Filters[].Pattern`: Lambda invokes only with records matching one of them (none = every record). */
+  filters: string[];
 }
 export interface RoutePlan {
   routeKey: string;
@@ -205,6 +208,21 @@ const of = (resources: Record<string, Resource>, type: string): [string, Json][]
     .map(([id, r]) => [id, r.Properties ?? {}]);
 
 /** Reads the template into the local plan; throws TemplateError naming what it cannot run. */
+/** The patterns of an event source mapping's FilterCriteria, each checked as Lambda checks it. */
+function filterPatterns(criteria: unknown, id: string): string[] {
+  const filters = (criteria as { Filters?: { Pattern?: unknown }[] } | undefined)?.Filters ?? [];
+  return filters.map((f, i) => {
+    const pattern = f.Pattern;
+    if (typeof pattern !== 'string') throw new TemplateError(`${id}: FilterCriteria.Filters[${i}].Pattern must be a JSON string`);
+    try {
+      validatePattern(JSON.parse(pattern));
+    } catch (error) {
+      throw new TemplateError(`${id}: FilterCriteria.Filters[${i}].Pattern is not a valid filter pattern: ${(error as Error).message}`);
+    }
+    return pattern;
+  });
+}
+
 export function planFromTemplate(template: Template, opts: PlanOptions, stackName = 'local'): LocalPlan {
   const resources = template.Resources ?? {};
   const physical = physicalValues(resources, opts, stackName);
@@ -306,6 +324,7 @@ export function planFromTemplate(template: Template, opts: PlanOptions, stackNam
       enabled: p['Enabled'] !== false,
       maximumRetryAttempts: p['MaximumRetryAttempts'] === undefined ? undefined : Number(p['MaximumRetryAttempts']),
       startingPosition: str(p['StartingPosition']),
+      filters: filterPatterns(p['FilterCriteria'], id),
     } satisfies EventSourcePlan;
   });
 

@@ -12,6 +12,10 @@ export interface OutboxBenchFiles {
 }
 
 export interface OutboxBenchRelay {
+  /** `platform`: lib/outbox (fixtures/outbox-relay.ts); `naive`: one row at a time (fixtures/outbox-naive-relay.ts). */
+  kind: 'platform' | 'naive';
+  /** How the platform relay marks rows PUBLISHED. */
+  marking?: 'images' | 'conditional';
   /** Entries per PutEvents call (10, or 1 for the baselines). */
   entriesPerCall: number;
   /** Publish calls in flight at once (the relay's `publishLanes`). */
@@ -58,7 +62,7 @@ export function outboxBenchTemplate(name: string, files: OutboxBenchFiles, relay
         Type: 'AWS::Lambda::Function',
         Properties: {
           FunctionName: `${name}-relay`,
-          Handler: 'scripts/bench/fixtures/outbox-relay.handler',
+          Handler: relay.kind === 'naive' ? 'scripts/bench/fixtures/outbox-naive-relay.handler' : 'scripts/bench/fixtures/outbox-relay.handler',
           Timeout: 60,
           Environment: {
             Variables: {
@@ -66,6 +70,7 @@ export function outboxBenchTemplate(name: string, files: OutboxBenchFiles, relay
               EVENT_BUS_CORE: { Ref: 'Bus' },
               RELAY_ENTRIES_PER_CALL: String(relay.entriesPerCall),
               RELAY_LANES: String(relay.lanes),
+              RELAY_MARKING: relay.marking ?? 'images',
               ...Object.fromEntries(['RELAY_RECHECK', 'RELAY_MARK_BATCH'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
               RELAY_LOG_FILE: files.relayLog,
               POWERTOOLS_LOG_LEVEL: 'ERROR',
@@ -74,7 +79,7 @@ export function outboxBenchTemplate(name: string, files: OutboxBenchFiles, relay
           },
         },
       },
-      // As serverless.yml wires the platform relay: batches of 100, partial batch responses.
+      // As serverless.yml wires the platform relay: batches of 100, partial batch responses, PENDING filter.
       RelayStream: {
         Type: 'AWS::Lambda::EventSourceMapping',
         Properties: {
@@ -84,6 +89,8 @@ export function outboxBenchTemplate(name: string, files: OutboxBenchFiles, relay
           StartingPosition: 'TRIM_HORIZON',
           MaximumRetryAttempts: 10,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
+          // As serverless.yml: only rows written or left PENDING wake the relay.
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { status: { S: ['PENDING'] } } } }) }] },
         },
       },
       Consumer: {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { createDynamoDbDocumentClient } from '../../lib/clients';
 import { LocalCloud } from '../../local/runtime';
@@ -97,12 +97,17 @@ describe('incident creation flow', () => {
   });
 
   it('delivers every event at least once and shows each once when the relay publishes a row again', async () => {
-    // A relay that crashed after PutEvents but before marking: the row is PENDING again.
+    // A relay that crashed after PutEvents but before marking: the row as it was before
+    // the mark (PENDING, with the event's detail, which a PUBLISHED row no longer keeps).
     const outbox = await doc.send(new ScanCommand({ TableName: table('outbox'), FilterExpression: 'aggregateId = :a', ExpressionAttributeValues: { ':a': incidentId } }));
     const row = outbox.Items?.[0] as Record<string, unknown>;
-    expect(row['status']).toBe('PUBLISHED');
+    expect(row).toMatchObject({ status: 'PUBLISHED', publishedAt: expect.any(String), expiresAt: expect.any(Number) });
+    expect(row['detail']).toBeUndefined();
+    const sent = cloud.recentEvents().find((e) => (e.event.detail as { metadata?: { eventId?: string } }).metadata?.eventId === row['id']);
+    expect(sent).toBeDefined();
     const since = Date.now();
-    await doc.send(new UpdateCommand({ TableName: table('outbox'), Key: { id: row['id'] }, UpdateExpression: 'SET #s = :p REMOVE expiresAt', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':p': 'PENDING' } }));
+    const { publishedAt: _p, expiresAt: _e, lastAttemptAt: _l, ...before } = row;
+    await doc.send(new PutCommand({ TableName: table('outbox'), Item: { ...before, status: 'PENDING', attempts: 0, detail: sent?.event.detail } }));
     const again = await until(() => cloud.recentEvents({ since }).filter((e) => (e.event.detail as { metadata?: { eventId?: string } }).metadata?.eventId === row['id']), (e) => e.length >= 1, 10_000);
     expect(again.length).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 1500));

@@ -63,6 +63,12 @@ describe('client factory', () => {
     expect(await client.config.credentials()).toMatchObject(LOCAL_DUMMY_CREDENTIALS);
   });
 
+  it("gives clients a logger without info, so the SDK skips copying every call's input and output for a log line", () => {
+    const logger = createEventBridgeClient({ env: { AWS_REGION: 'eu-west-1' } }).config.logger as unknown as Record<string, unknown>;
+    expect(logger['info']).toBeUndefined();
+    expect(typeof logger['error']).toBe('function');
+  });
+
   it('reports a malformed endpoint as a typed client error with its cause', () => {
     const error = (() => {
       try {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -350,7 +350,7 @@ describe('outbox relay: stream', () => {
       if (crashing && marksVictim(command)) throw Object.assign(new Error('connection reset while marking'), { name: 'TimeoutError' });
       return send(command as never);
     }) as never);
-    const relay = relayOn(outbox);
+    const relay = relayOn(outbox, { marking: 'conditional' });
 
     expect(await relay.handleStream(batch)).toEqual({ batchItemFailures: seqOf(batch, victim).map((itemIdentifier) => ({ itemIdentifier })) });
     expect(await outbox.row(victim)).toMatchObject({ status: 'PENDING' });
@@ -382,6 +382,53 @@ describe('outbox relay: stream', () => {
     for (const e of events) expect(await outbox.row(idOf(e))).toMatchObject({ status: 'PUBLISHED', attempts: 1 });
   });
 
+  it('marking with images: a lost BatchWriteItem leaves its rows PENDING and reported, and the retry publishes and marks them', async () => {
+    const outbox = await freshOutbox();
+    const events = [event(), event(), event()];
+    await outbox.write(events);
+    const batch = await outbox.records(3);
+    const send = doc.send.bind(doc);
+    let crashing = true;
+    jest.spyOn(doc, 'send').mockImplementation((async (command: unknown) => {
+      if (crashing && command instanceof BatchWriteCommand) throw Object.assign(new Error('connection reset while marking'), { name: 'TimeoutError' });
+      return send(command as never);
+    }) as never);
+    const relay = relayOn(outbox, { publishLanes: 1 });
+
+    const first = await relay.handleStream(batch);
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(events.flatMap((e) => seqOf(batch, idOf(e))).sort());
+    for (const e of events) expect(await outbox.row(idOf(e))).toMatchObject({ status: 'PENDING' });
+    expect(sentIds().sort()).toEqual(events.map(idOf).sort());
+
+    crashing = false;
+    expect(await relay.handleStream(batch)).toEqual({ batchItemFailures: [] });
+    // Every event went out again with its eventId (consumers drop the repeat), and is marked once.
+    expect(sentIds().sort()).toEqual([...events, ...events].map(idOf).sort());
+    for (const e of events) expect(await outbox.row(idOf(e))).toMatchObject({ status: 'PUBLISHED', attempts: 1, publishedAt: expect.any(String), expiresAt: expect.any(Number) });
+  });
+
+  it('marking with images keeps every attribute but the detail and writes PUBLISHED even if another run marked it first', async () => {
+    const outbox = await freshOutbox();
+    const [first, second] = [event(), event()] as [OutgoingEvent, OutgoingEvent];
+    await outbox.write([first, second]);
+    const batch = await outbox.records(2);
+    const before = await outbox.row(idOf(second));
+    await doc.send(new UpdateCommand({ TableName: outbox.table, Key: { id: idOf(first) }, UpdateExpression: 'SET #s = :p', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':p': 'PUBLISHED' } }));
+    const report = await relayOn(outbox, { recheck: 'never' }).relay(
+      batch.Records.map((r) => ({ id: r.dynamodb?.Keys?.['id']?.S as string, item: unmarshall(r.dynamodb?.NewImage as never) })),
+      false,
+    );
+    expect(report).toMatchObject({ retrying: [], unconfirmed: [] });
+    expect(report.published.sort()).toEqual([idOf(first), idOf(second)].sort());
+    expect(await outbox.row(idOf(first))).toMatchObject({ status: 'PUBLISHED', attempts: 1 });
+    // Everything but the event's detail (it is on the bus now), with the PUBLISHED bookkeeping.
+    const { status: _s, attempts: _a, detail, ...kept } = before as Record<string, unknown>;
+    expect(detail).toBeDefined();
+    const after = (await outbox.row(idOf(second))) as Record<string, unknown>;
+    expect(after).toMatchObject({ ...kept, status: 'PUBLISHED', attempts: 1, publishedAt: expect.any(String), expiresAt: expect.any(Number) });
+    expect(after['detail']).toBeUndefined();
+  });
+
   it('marks rows one by one when the batched mark is cancelled because another run marked one of them first', async () => {
     const outbox = await freshOutbox();
     const [first, second] = [event(), event()] as [OutgoingEvent, OutgoingEvent];
@@ -389,7 +436,7 @@ describe('outbox relay: stream', () => {
     const batch = await outbox.records(2);
     // The sweeper got to the first row meanwhile.
     await doc.send(new UpdateCommand({ TableName: outbox.table, Key: { id: idOf(first) }, UpdateExpression: 'SET #s = :p', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':p': 'PUBLISHED' } }));
-    const report = await relayOn(outbox, { recheck: 'never', publishLanes: 1 }).relay(
+    const report = await relayOn(outbox, { recheck: 'never', publishLanes: 1, marking: 'conditional' }).relay(
       batch.Records.map((r) => ({ id: r.dynamodb?.Keys?.['id']?.S as string, item: unmarshall(r.dynamodb?.NewImage as never) })),
       false,
     );
