@@ -37,6 +37,52 @@ function redactExamples(node: unknown, pii: Map<string, string[]>, seen = new Se
   for (const value of Object.values(obj)) redactExamples(value, pii, seen);
 }
 
+const REF = '$ref:$';
+
+/**
+ * The parser's stringified document marks an object met again as `"$ref:$.path"` to its
+ * first place, and which objects are shared depends on the order its async $ref reads
+ * finish, so the same spec could give different text. This expands every mark and marks
+ * again only what must be: a reference to an object that contains it (a recursive schema),
+ * and large subtrees equal to one met earlier in document order, so the text depends on
+ * the document alone. The page's parser restores the marks the same way.
+ */
+export function canonicalReferences(root: unknown): unknown {
+  const at = (path: string): unknown => {
+    let node: unknown = root;
+    for (const key of path.split('.').slice(1)) node = (node as Record<string, unknown> | unknown[])[key as never];
+    return node;
+  };
+  // Expand: each mark becomes a copy of its target, except a target the walk is inside.
+  const expand = (node: unknown, path: string, open: Map<unknown, string>): unknown => {
+    let target = node;
+    for (let hops = 0; typeof target === 'string' && target.startsWith(REF); hops++) {
+      if (hops > 100) throw new Error(`docs: reference chain too long at ${path}`);
+      target = at(target.slice(REF.length - 1));
+    }
+    if (target === null || typeof target !== 'object') return target;
+    const cycle = open.get(target);
+    if (cycle !== undefined) return `${REF.slice(0, -1)}${cycle}`;
+    open.set(target, path);
+    const out = Array.isArray(target) ? target.map((v, i) => expand(v, `${path}.${i}`, open)) : Object.fromEntries(Object.entries(target).map(([k, v]) => [k, expand(v, `${path}.${k}`, open)]));
+    open.delete(target);
+    return out;
+  };
+  const tree = expand(root, '$', new Map());
+  // Share again: a large subtree equal to one earlier in document order becomes a mark.
+  const first = new Map<string, string>();
+  const share = (node: unknown, path: string): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    const text = JSON.stringify(node);
+    if (text.length >= 400 && !text.includes(REF)) {
+      const seen = first.get(text);
+      if (seen !== undefined) return `${REF.slice(0, -1)}${seen}`;
+      first.set(text, path);
+    }
+    return Array.isArray(node) ? node.map((v, i) => share(v, `${path}.${i}`)) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, share(v, `${path}.${k}`)]));
+  };
+  return share(tree, '$');
+}
 /**
  * generated/docs/: the spec rendered by the AsyncAPI React component, fully offline:
  * the component's standalone bundle and stylesheet sit beside index.html, and the
@@ -46,7 +92,7 @@ export const emitDocs: Emitter = async ({ document, model }) => {
   const { stringify } = await import('@asyncapi/parser');
   const stringified = stringify(document);
   if (!stringified) throw new Error('docs: the parser could not stringify the document');
-  const parsed = JSON.parse(stringified) as unknown;
+  const parsed = canonicalReferences(JSON.parse(stringified) as unknown);
   const pii = new Map<string, string[]>(model.messages.filter((m: MessageModel) => m.pii.length).map((m) => [m.key, m.pii]));
   redactExamples(parsed, pii);
   // The parser numbers anonymous schemas in the order its async $ref reads finish:
