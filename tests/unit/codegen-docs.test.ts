@@ -22,3 +22,13 @@ it('keeps a mark where a schema contains itself, and expands small repeats', () 
   expect(out.schemas.Tree.properties.children.items).toBe('$ref:$.schemas.Tree');
   expect(out.other.id).toEqual({ type: 'string' });
 });
+
+it('follows a mark that points at another mark, and paths into arrays', () => {
+  const doc = { a: { b: [{ c: { d: 1 } }] }, e: '$ref:$.a.b[0].c', f: '$ref:$.e' };
+  expect(canonicalReferences(doc)).toEqual({ a: { b: [{ c: { d: 1 } }] }, e: { d: 1 }, f: { d: 1 } });
+});
+
+it('resolves marks through keys that contain dots (operation ids like match.receiveX)', () => {
+  const doc = { operations: { 'match.receiveX': { bindings: { sqs: { queue: 'q' } } } }, ref: '$ref:$.operations.match.receiveX.bindings' };
+  expect((canonicalReferences(doc) as { ref: unknown }).ref).toEqual({ sqs: { queue: 'q' } });
+});

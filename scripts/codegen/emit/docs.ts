@@ -48,23 +48,28 @@ const REF = '$ref:$';
  * the document alone. The page's parser restores the marks the same way.
  */
 export function canonicalReferences(root: unknown): unknown {
-  const at = (path: string): unknown => {
-    let node: unknown = root;
-    for (const key of path.split('.').slice(1)) node = (node as Record<string, unknown> | unknown[])[key as never];
-    return node;
+  // Every node by its path, in the parser's format (`$.key`, `$.list[0]`; keys may hold dots).
+  const index = new Map<string, unknown>();
+  const visit = (node: unknown, path: string): void => {
+    index.set(path, node);
+    if (Array.isArray(node)) node.forEach((v, i) => visit(v, `${path}[${i}]`));
+    else if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) visit(v, `${path}.${k}`);
+  };
+  visit(root, '$');
+  const at = (path: string, hops = 0): unknown => {
+    if (hops > 100) throw new Error(`docs: reference chain too long at ${path}`);
+    if (!index.has(path)) throw new Error(`docs: reference ${path} does not resolve`);
+    const node = index.get(path);
+    return typeof node === 'string' && node.startsWith(REF) ? at(node.slice(REF.length - 1), hops + 1) : node;
   };
   // Expand: each mark becomes a copy of its target, except a target the walk is inside.
   const expand = (node: unknown, path: string, open: Map<unknown, string>): unknown => {
-    let target = node;
-    for (let hops = 0; typeof target === 'string' && target.startsWith(REF); hops++) {
-      if (hops > 100) throw new Error(`docs: reference chain too long at ${path}`);
-      target = at(target.slice(REF.length - 1));
-    }
+    const target = typeof node === 'string' && node.startsWith(REF) ? at(node.slice(REF.length - 1)) : node;
     if (target === null || typeof target !== 'object') return target;
     const cycle = open.get(target);
     if (cycle !== undefined) return `${REF.slice(0, -1)}${cycle}`;
     open.set(target, path);
-    const out = Array.isArray(target) ? target.map((v, i) => expand(v, `${path}.${i}`, open)) : Object.fromEntries(Object.entries(target).map(([k, v]) => [k, expand(v, `${path}.${k}`, open)]));
+    const out = Array.isArray(target) ? target.map((v, i) => expand(v, `${path}[${i}]`, open)) : Object.fromEntries(Object.entries(target).map(([k, v]) => [k, expand(v, `${path}.${k}`, open)]));
     open.delete(target);
     return out;
   };
@@ -79,7 +84,7 @@ export function canonicalReferences(root: unknown): unknown {
       if (seen !== undefined) return `${REF.slice(0, -1)}${seen}`;
       first.set(text, path);
     }
-    return Array.isArray(node) ? node.map((v, i) => share(v, `${path}.${i}`)) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, share(v, `${path}.${k}`)]));
+    return Array.isArray(node) ? node.map((v, i) => share(v, `${path}[${i}]`)) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, share(v, `${path}.${k}`)]));
   };
   return share(tree, '$');
 }
