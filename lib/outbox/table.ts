@@ -71,11 +71,16 @@ export function createOutboxTable(options: OutboxTableOptions): OutboxTable {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const names = { '#s': 'status' };
 
+  /** Before attempt `attempt` of a batch call: waits with backoff after the first, throws once the retries of what is left unprocessed are spent. */
+  async function beforeAttempt(attempt: number, operation: string, left: number): Promise<void> {
+    if (attempt > UNPROCESSED_RETRIES) throw new OutboxStoreError(`${operation} on ${table} left ${left} item(s) unprocessed after ${UNPROCESSED_RETRIES} retries`);
+    if (attempt) await sleep(Math.min(1000, 25 * 2 ** attempt));
+  }
+
   async function readChunk(ids: readonly string[], into: Map<string, Record<string, unknown>>): Promise<void> {
     let keys: Record<string, unknown>[] = ids.map((id) => ({ id }));
     for (let attempt = 0; keys.length; attempt++) {
-      if (attempt > UNPROCESSED_RETRIES) throw new OutboxStoreError(`BatchGetItem on ${table} left ${keys.length} key(s) unprocessed after ${UNPROCESSED_RETRIES} retries`);
-      if (attempt) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      await beforeAttempt(attempt, 'BatchGetItem', keys.length);
       let out;
       try {
         out = await doc.send(new (sdk.document().BatchGetCommand)({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
@@ -157,16 +162,16 @@ export function createOutboxTable(options: OutboxTableOptions): OutboxTable {
     async writePublishedImages(items, at) {
       const results = new Map<string, 'published' | Error>();
       const expiresAt = Math.floor(at / 1000) + options.publishedTtlSeconds;
+      const when = iso(at);
       for (let i = 0; i < items.length; i += BATCH_WRITE_MAX_ITEMS) {
         const chunk = items.slice(i, i + BATCH_WRITE_MAX_ITEMS);
         let requests: { PutRequest: { Item: Record<string, unknown> } }[] = chunk.map(({ detail: _sent, ...item }) => ({
-          PutRequest: { Item: { ...item, status: OUTBOX_STATUS.published, publishedAt: iso(at), lastAttemptAt: iso(at), expiresAt, attempts: (typeof item['attempts'] === 'number' ? item['attempts'] : 0) + 1 } },
+          PutRequest: { Item: { ...item, status: OUTBOX_STATUS.published, publishedAt: when, lastAttemptAt: when, expiresAt, attempts: (typeof item['attempts'] === 'number' ? item['attempts'] : 0) + 1 } },
         }));
         let error: OutboxStoreError | undefined;
         try {
           for (let attempt = 0; requests.length; attempt++) {
-            if (attempt > UNPROCESSED_RETRIES) throw new OutboxStoreError(`BatchWriteItem on ${table} left ${requests.length} row(s) unprocessed after ${UNPROCESSED_RETRIES} retries`);
-            if (attempt) await sleep(Math.min(1000, 25 * 2 ** attempt));
+            await beforeAttempt(attempt, 'BatchWriteItem', requests.length);
             const out = await doc.send(new (sdk.document().BatchWriteCommand)({ RequestItems: { [table]: requests } }));
             requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
           }

@@ -38,6 +38,9 @@ function redactExamples(node: unknown, pii: Map<string, string[]>, seen = new Se
 }
 
 const REF = '$ref:$';
+/** The mark of a path (`$.a.b` -> `$ref:$.a.b`), and the path of a mark. */
+const markOf = (path: string): string => `$ref:${path}`;
+const pathOf = (mark: string): string => mark.slice('$ref:'.length);
 
 /**
  * The parser's stringified document marks an object met again as `"$ref:$.path"` to its
@@ -60,14 +63,14 @@ export function canonicalReferences(root: unknown): unknown {
     if (hops > 100) throw new Error(`docs: reference chain too long at ${path}`);
     if (!index.has(path)) throw new Error(`docs: reference ${path} does not resolve`);
     const node = index.get(path);
-    return typeof node === 'string' && node.startsWith(REF) ? at(node.slice(REF.length - 1), hops + 1) : node;
+    return typeof node === 'string' && node.startsWith(REF) ? at(pathOf(node), hops + 1) : node;
   };
   // Expand: each mark becomes a copy of its target, except a target the walk is inside.
   const expand = (node: unknown, path: string, open: Map<unknown, string>): unknown => {
-    const target = typeof node === 'string' && node.startsWith(REF) ? at(node.slice(REF.length - 1)) : node;
+    const target = typeof node === 'string' && node.startsWith(REF) ? at(pathOf(node)) : node;
     if (target === null || typeof target !== 'object') return target;
     const cycle = open.get(target);
-    if (cycle !== undefined) return `${REF.slice(0, -1)}${cycle}`;
+    if (cycle !== undefined) return markOf(cycle);
     open.set(target, path);
     const out = Array.isArray(target) ? target.map((v, i) => expand(v, `${path}[${i}]`, open)) : Object.fromEntries(Object.entries(target).map(([k, v]) => [k, expand(v, `${path}.${k}`, open)]));
     open.delete(target);
@@ -81,7 +84,7 @@ export function canonicalReferences(root: unknown): unknown {
     const text = JSON.stringify(node);
     if (text.length >= 400 && !text.includes(REF)) {
       const seen = first.get(text);
-      if (seen !== undefined) return `${REF.slice(0, -1)}${seen}`;
+      if (seen !== undefined) return markOf(seen);
       first.set(text, path);
     }
     return Array.isArray(node) ? node.map((v, i) => share(v, `${path}[${i}]`)) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, share(v, `${path}.${k}`)]));
