@@ -62,6 +62,11 @@ function send(res: ServerResponse, status: number, body: unknown, contentType: s
   res.end(JSON.stringify(body));
 }
 
+/** 503 until the endpoint is ready; SDK clients retry it as a transient error. */
+function starting(res: ServerResponse): void {
+  send(res, 503, { __type: 'ServiceUnavailableException', message: 'The local cloud is starting; retry in a moment.' }, 'application/json', { 'retry-after': '1' });
+}
+
 export class LocalCloud {
   plan!: LocalPlan;
   sqs!: SqsBackend;
@@ -93,8 +98,8 @@ export class LocalCloud {
   async start(): Promise<void> {
     const { options } = this;
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const awsServer = createServer((req, res) => void this.handleAws(req, res));
-    const httpServer = createServer((req, res) => void this.handleHttp(req, res));
+    const awsServer = createServer(this.guard('aws', (req, res) => this.handleAws(req, res)));
+    const httpServer = createServer(this.guard('http', (req, res) => this.handleHttp(req, res)));
     this.servers.push(awsServer, httpServer);
     const dynamo =
       typeof options.dynamodb === 'object' || options.dynamodb === false
@@ -142,6 +147,8 @@ export class LocalCloud {
       this.events.putRule(rule);
       if (r.schedule && r.enabled) this.schedule(rule);
     }
+    // The AWS endpoint serves from here on: functions started below may call it at once.
+    this.ready.aws = true;
 
     this.dynamodb = await dynamo;
     let streams = new Map<string, string | undefined>();
@@ -227,6 +234,32 @@ export class LocalCloud {
       accountId: this.accountId,
       onRequest: (r) => this.log(`${r.method} ${r.path} -> ${r.status} (${r.ms} ms)`),
     });
+    this.ready.http = true;
+  }
+
+  /** What went wrong inside the local cloud and was survived: shown by `GET /` and the start banner. */
+  readonly health = { requestErrors: 0, unhandledRejections: 0 };
+  private readonly ready = { aws: false, http: false };
+
+  /**
+   * Wraps a request handler so that nothing it throws can take the process down: the
+   * error is logged with its stack, counted, and answered as a 500 in the AWS error shape.
+   */
+  private guard(server: string, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): (req: IncomingMessage, res: ServerResponse) => void {
+    return (req, res) => {
+      handler(req, res).catch((error: unknown) => {
+        this.health.requestErrors += 1;
+        this.log(`internal error in the ${server} endpoint on ${req.method ?? '?'} ${req.url ?? '?'}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (res.headersSent) return void res.destroy();
+        send(res, 500, { __type: 'InternalFailure', message: 'The local cloud failed to handle this request; its log has the details.' }, 'application/json');
+      });
+    };
+  }
+
+  /** Logs and counts a rejection nobody handled (see `guardProcess`), instead of exiting. */
+  unhandledRejection(reason: unknown): void {
+    this.health.unhandledRejections += 1;
+    this.log(`unhandled rejection (the local cloud lives on): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
   }
 
   /** Recent bus traffic, for `GET /local/events` (the demo, tail and console read it). */
@@ -287,6 +320,7 @@ export class LocalCloud {
 
   private async handleAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
+    if (!this.ready.aws) return starting(res);
     try {
       if (req.method === 'GET') {
         const url = new URL(req.url ?? '/', 'http://local');
@@ -311,6 +345,7 @@ export class LocalCloud {
   }
 
   private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.ready.http || !this.gateway) return starting(res);
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname === '/local-auth/.well-known/jwks.json') return send(res, 200, this.issuer.jwks(), 'application/json');
     if (url.pathname === '/local-auth/token' && req.method === 'POST') {
@@ -318,7 +353,6 @@ export class LocalCloud {
       const audience = this.plan.routes.find((r) => r.authorizer)?.authorizer?.audience[0];
       return send(res, 200, { token: this.issuer.mint({ ...(audience ? { aud: audience } : {}), ...body }), issuer: this.issuer.issuer }, 'application/json');
     }
-    if (!this.gateway) return send(res, 503, { message: 'starting' }, 'application/json');
     await this.gateway.handle(req, res);
   }
 
@@ -332,6 +366,7 @@ export class LocalCloud {
       tables: this.plan?.tables.map((t) => t.name),
       functions: this.plan?.functions.map((f) => ({ name: f.name, handler: f.handler })),
       routes: this.plan?.routes.map((r) => `${r.routeKey} -> ${r.functionName}`),
+      health: this.health,
     };
   }
 

@@ -5,10 +5,12 @@
  *
  *   npm run demo                                   # functions/incident/demo-request.json
  *   npm run demo -- --request my-request.json --http http://127.0.0.1:3000 --aws http://127.0.0.1:4566
+ *   npm run demo -- --wait 60      # seconds to wait for a local cloud still starting (default 30)
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { option } from './args';
+import { fetchWhenReady } from './local-endpoint';
 
 interface DemoRequest {
   method: string;
@@ -28,8 +30,11 @@ async function main(): Promise<number> {
   const http = option('http', 'http://127.0.0.1:3000');
   const aws = option('aws', 'http://127.0.0.1:4566');
   const request = JSON.parse(readFileSync(resolve(option('request', 'functions/incident/demo-request.json')), 'utf8')) as DemoRequest;
-  const tokenResponse = await fetch(`${http}/local-auth/token`, { method: 'POST', body: '{}' }).catch(() => undefined);
-  if (!tokenResponse?.ok) throw new Error(`no local cloud answers on ${http}: run \`npm start\` first`);
+  const tokenResponse = await fetchWhenReady(`${http}/local-auth/token`, { method: 'POST', body: '{}' }, {
+    timeoutMs: Number(option('wait', '30')) * 1000,
+    onWait: (why) => process.stderr.write(`${why}\n`),
+  });
+  if (!tokenResponse.ok) throw new Error(`${http}/local-auth/token answered ${tokenResponse.status}: is this the local cloud of \`npm start\`?`);
   const { token } = (await tokenResponse.json()) as { token: string };
 
   const started = Date.now();

@@ -15,13 +15,14 @@ import { loadSpec } from './codegen/load';
 import { SpecLocator } from './codegen/locate';
 import { buildModel } from './codegen/model';
 import { option } from './args';
+import { fetchWhenReady } from './local-endpoint';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 async function main(): Promise<number> {
   const endpoint = option('endpoint', process.env['AWS_ENDPOINT_URL'] ?? 'http://127.0.0.1:4566');
   const timeoutMs = Number(option('timeout', '15')) * 1000;
-  const summary = (await (await fetch(endpoint)).json().catch(() => undefined)) as { buses: string[]; queues: string[] } | undefined;
+  const summary = (await (await fetchWhenReady(endpoint, {}, { onWait: (why) => process.stderr.write(`${why}\n`) })).json().catch(() => undefined)) as { buses: string[]; queues: string[] } | undefined;
   if (!summary?.buses) throw new Error(`no local cloud answers on ${endpoint}: run \`npm start\` first`);
   const spec = resolve(__dirname, '..', option('spec', 'asyncapi/asyncapi.yaml'));
   const { document } = await loadSpec(spec);

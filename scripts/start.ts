@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { LocalCloud, readTemplate, resetDataDir } from '../local/runtime';
 import { formatSummary } from '../local/summary';
 import { flag, option } from './args';
+import { withPackagingLock } from './packaging-lock';
 
 const ROOT = resolve(__dirname, '..');
 // Lambda runs Node 22; the AWS SDK's warning about this machine's Node 20 is noise here.
@@ -20,7 +21,7 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 
 function packageTemplate(stage: string, outDir: string): Promise<Record<string, unknown>> {
-  return new Promise((resolvePromise, reject) => {
+  return withPackagingLock(ROOT, () => new Promise((resolvePromise, reject) => {
     const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--stage', stage, '--package', outDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -28,7 +29,7 @@ function packageTemplate(stage: string, outDir: string): Promise<Record<string, 
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolvePromise(readTemplate(join(outDir, 'cloudformation-template-update-stack.json'))) : reject(new Error(`osls package --stage ${stage} failed:\n${output}`))));
-  });
+  }));
 }
 
 async function main(): Promise<void> {
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
     if (inMemory) resetDataDir(work);
     process.exit(0);
   };
+  // A rejection nobody awaited must not take the whole platform down with it.
+  process.on('unhandledRejection', (reason) => cloud.unhandledRejection(reason));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   try {

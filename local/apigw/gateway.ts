@@ -46,6 +46,19 @@ function compile(plan: RoutePlan): CompiledRoute {
   return { plan, method: method.toUpperCase(), regex: new RegExp(`^${source}$`), params, score };
 }
 
+/** A request path whose percent-escapes do not decode (API Gateway answers 400). */
+export class MalformedPathError extends Error {
+  override readonly name = 'MalformedPathError';
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new MalformedPathError(`Bad Request: the path has a malformed percent-escape in "${segment}"`);
+  }
+}
+
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
@@ -68,13 +81,14 @@ export class HttpApiGateway {
     this.routes = options.routes.map(compile).sort((a, b) => b.score - a.score);
   }
 
+  /** The route for a request, or undefined; throws `MalformedPathError` for a path with a broken percent-escape. */
   match(method: string, path: string): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined {
     for (const route of this.routes) {
       if (route.method !== 'ANY' && route.method !== method) continue;
       if (!route.regex) return { route, pathParameters: {} };
       const m = route.regex.exec(path);
       if (!m) continue;
-      return { route, pathParameters: Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(m[i + 1] as string)])) };
+      return { route, pathParameters: Object.fromEntries(route.params.map((p, i) => [p, decodePathSegment(m[i + 1] as string)])) };
     }
     return undefined;
   }
@@ -89,7 +103,14 @@ export class HttpApiGateway {
     const raw = Buffer.concat(chunks);
     const done = (status: number, routeKey: string | undefined): void => this.options.onRequest?.({ method, path: url.pathname, status, routeKey, ms: Date.now() - started });
 
-    const found = this.match(method, url.pathname);
+    let found: ReturnType<HttpApiGateway['match']>;
+    try {
+      found = this.match(method, url.pathname);
+    } catch (error) {
+      if (!(error instanceof MalformedPathError)) throw error;
+      json(res, 400, { message: error.message });
+      return done(400, undefined);
+    }
     if (!found) {
       json(res, 404, { message: 'Not Found' });
       return done(404, undefined);

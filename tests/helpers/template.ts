@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PACKAGING_LOCK_WAIT_MS, packagingLockPath, releasePackagingLock, tryPackagingLock } from '../../scripts/packaging-lock';
 import { ROOT } from './codegen';
 
 export type Json = Record<string, unknown>;
@@ -20,25 +21,15 @@ export interface Template {
  * environment, and returns the CloudFormation template it wrote.
  */
 export function packageStage(stage: string, outDir: string, cwd = ROOT): Template {
-  // serverless-esbuild builds in the project's .esbuild/ folder: two packagings of one
-  // project at once (jest workers) overwrite each other, so they take turns.
-  const lock = join(cwd, '.esbuild-package.lock');
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // A lock left by a killed run (packaging takes seconds, not minutes) is taken over.
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`packaging lock ${lock} held for 5 minutes`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
+  const deadline = Date.now() + PACKAGING_LOCK_WAIT_MS;
+  while (!tryPackagingLock(cwd)) {
+    if (Date.now() > deadline) throw new Error(`packaging lock ${packagingLockPath(cwd)} held for 5 minutes`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
   try {
     return runPackage(stage, outDir, cwd);
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    releasePackagingLock(cwd);
   }
 }
 
