@@ -3,7 +3,7 @@ import { sdk } from '../clients/sdk';
 import { ENV, optionalEnv, resolveBusName, type Env } from '../config';
 import { entrySize, EnvelopeInvalidError, PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES, readMetadata, toPutEventsEntry, type OutgoingEvent } from '../envelope';
 import { PublishFailedError, PublishRefusedError, type EventRef, type PublishedEvent, type RefusedEvent, type UnsentEvent } from './errors';
-import { backoffDelay, DEFAULT_RETRY, isRetryableCallError, realSleep, RETRYABLE_ENTRY_ERRORS, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY, isRetryableCallError, realSleep, retryDelay, RETRYABLE_ENTRY_ERRORS, type RetryPolicy } from './retry';
 
 /** The one client method the publisher uses (an EventBridgeClient, or a fake in tests). */
 export type PutEventsClient = Pick<EventBridgeClient, 'send'>;
@@ -139,7 +139,7 @@ export function createBusPublisher(options: BusPublisherOptions): BusPublisher {
         }
       }
       if (retry.length) {
-        const delayMs = backoffDelay(attempt, policy, random);
+        const delayMs = retryDelay(attempt, policy, random);
         options.onRetry?.({ attempt, delayMs, entries: retry.length, reason: lastReason });
         await sleep(delayMs);
       }

@@ -1,3 +1,5 @@
+import { backoffDelay } from '../backoff';
+
 export interface RetryPolicy {
   /** PutEvents calls per entry, first included (>= 1). */
   maxAttempts: number;
@@ -13,10 +15,9 @@ export const RETRYABLE_ENTRY_ERRORS: ReadonlySet<string> = new Set(['InternalFai
 const RETRYABLE_CALL_ERRORS = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'InternalFailure', 'InternalException', 'ServiceUnavailable', 'RequestTimeout', 'TimeoutError']);
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN']);
 
-/** Delay before retry number `retry` (1-based): "full jitter", random in [0, min(max, base * 2^(retry-1))). */
-export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(random() * ceiling);
+/** Delay before retry number `retry` (1-based) of a policy: full jitter under the policy's capped ceiling. */
+export function retryDelay(retry: number, policy: RetryPolicy, random: () => number): number {
+  return backoffDelay(retry, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs, jitter: 'full' }, random);
 }
 
 /** Whether a failed PutEvents call (not a per-entry failure) may succeed when repeated: throttling, 5xx, network. */

@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { incidentPublisher } from '../../generated';
-import { backoffDelay, createBusPublisher, PublishFailedError, PublishRefusedError, type BusPublisherOptions } from '../../lib/bus';
+import { backoffDelay } from '../../lib/backoff';
+import { retryDelay, createBusPublisher, PublishFailedError, PublishRefusedError, type BusPublisherOptions } from '../../lib/bus';
 import { ConfigMissingError } from '../../lib/config';
 import { entrySize, PUT_EVENTS_MAX_BYTES, toPutEventsEntry, type OutgoingEvent } from '../../lib/envelope';
 
@@ -216,7 +217,17 @@ describe('bus publisher', () => {
 
   it('backoff is full jitter under an exponential, capped ceiling', () => {
     const policy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000 };
-    expect([1, 2, 3, 4, 5].map((r) => backoffDelay(r, policy, () => 0.999))).toEqual([99, 199, 399, 799, 999]);
-    expect(backoffDelay(3, policy, () => 0)).toBe(0);
+    expect([1, 2, 3, 4, 5].map((r) => retryDelay(r, policy, () => 0.999))).toEqual([99, 199, 399, 799, 999]);
+    expect(retryDelay(3, policy, () => 0)).toBe(0);
+  });
+
+  it('one backoff formula: exponential, capped, with full, equal or no jitter, finite for any retry', () => {
+    const b = { baseMs: 100, maxMs: 1000 };
+    expect([1, 2, 3, 4, 5].map((r) => backoffDelay(r, { ...b, jitter: 'none' }))).toEqual([100, 200, 400, 800, 1000]);
+    expect(backoffDelay(3, { ...b, jitter: 'equal' }, () => 0)).toBe(200);
+    expect(backoffDelay(3, { ...b, jitter: 'equal' }, () => 0.999)).toBe(399);
+    expect(backoffDelay(4, b, () => 0.5)).toBe(400);
+    expect(backoffDelay(10_000, { ...b, jitter: 'none' })).toBe(1000);
+    expect(backoffDelay(0, { ...b, jitter: 'none' })).toBe(100);
   });
 });
