@@ -36,7 +36,7 @@ export interface DynamoDbLocal {
 }
 
 /** A free TCP port on 127.0.0.1 (for DynamoDB Local, which cannot be asked for port 0). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../local/dynamodb';
 import { ROOT } from '../helpers/codegen';
 
 // A newcomer runs `npm start` in one terminal and a command in another while the cloud is
@@ -9,17 +9,6 @@ import { ROOT } from '../helpers/codegen';
 // answer 500, and then serve them; `npm run demo` started at the same moment succeeds.
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Probe {
   name: string;
