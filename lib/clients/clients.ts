@@ -1,5 +1,6 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient, TranslateConfig } from '@aws-sdk/lib-dynamodb';
 import { ENV, endpointFor, optionalEnv, type AwsService, type Env } from '../config';
@@ -73,6 +74,10 @@ export function createSqsClient(options: ClientOptions = {}): SQSClient {
   return new (sdk.sqs().SQSClient)({ ...resolveClientConfig('sqs', options), logger: QUIET_SDK_LOGGER });
 }
 
+export function createSchedulerClient(options: ClientOptions = {}): SchedulerClient {
+  return new (sdk.scheduler().SchedulerClient)({ ...resolveClientConfig('scheduler', options), logger: QUIET_SDK_LOGGER });
+}
+
 export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClient {
   return new (sdk.dynamoDb().DynamoDBClient)({ ...resolveClientConfig('dynamodb', options), logger: QUIET_SDK_LOGGER });
 }
@@ -87,12 +92,13 @@ export function createDynamoDbDocumentClient(options: ClientOptions = {}, transl
 
 // One client per service per container: built on first use (so importing a handler neither
 // needs AWS configuration nor loads the SDK) and reused by every warm invocation (keep-alive connections).
-let cache: { eventBridge?: EventBridgeClient; sqs?: SQSClient; dynamoDb?: DynamoDBClient; dynamoDbDocument?: DynamoDBDocumentClient } = {};
+let cache: { eventBridge?: EventBridgeClient; sqs?: SQSClient; scheduler?: SchedulerClient; dynamoDb?: DynamoDBClient; dynamoDbDocument?: DynamoDBDocumentClient } = {};
 
 /** Shared, lazily built clients configured from `process.env`. */
 export const clients = {
   eventBridge: (): EventBridgeClient => (cache.eventBridge ??= createEventBridgeClient()),
   sqs: (): SQSClient => (cache.sqs ??= createSqsClient()),
+  scheduler: (): SchedulerClient => (cache.scheduler ??= createSchedulerClient()),
   dynamoDb: (): DynamoDBClient => (cache.dynamoDb ??= createDynamoDbClient()),
   dynamoDbDocument: (): DynamoDBDocumentClient => (cache.dynamoDbDocument ??= sdk.document().DynamoDBDocumentClient.from(clients.dynamoDb(), { marshallOptions: { removeUndefinedValues: true } })),
   /** Forgets the shared clients (tests that change the environment). */

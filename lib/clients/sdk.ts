@@ -17,10 +17,12 @@ type DynamoDbSdk = typeof import('@aws-sdk/client-dynamodb');
 type DocumentSdk = typeof import('@aws-sdk/lib-dynamodb');
 type EventBridgeSdk = typeof import('@aws-sdk/client-eventbridge');
 type SqsSdk = typeof import('@aws-sdk/client-sqs');
+type SchedulerSdk = typeof import('@aws-sdk/client-scheduler');
 
 export const sdk = {
   dynamoDb: (): DynamoDbSdk => require('@aws-sdk/client-dynamodb') as DynamoDbSdk,
   document: (): DocumentSdk => require('@aws-sdk/lib-dynamodb') as DocumentSdk,
   eventBridge: (): EventBridgeSdk => require('@aws-sdk/client-eventbridge') as EventBridgeSdk,
   sqs: (): SqsSdk => require('@aws-sdk/client-sqs') as SqsSdk,
+  scheduler: (): SchedulerSdk => require('@aws-sdk/client-scheduler') as SchedulerSdk,
 };

@@ -95,7 +95,7 @@ export function resolveBusName(key: string, env: Env = process.env): string {
 }
 
 /** AWS services whose endpoint the client factory can redirect to a local runtime. */
-export type AwsService = 'eventbridge' | 'sqs' | 'dynamodb';
+export type AwsService = 'eventbridge' | 'sqs' | 'dynamodb' | 'scheduler';
 
 /** `AWS_ENDPOINT_URL_<SERVICE>` wins over `AWS_ENDPOINT_URL`; undefined means the real AWS endpoint. */
 export function endpointFor(service: AwsService, env: Env = process.env): string | undefined {

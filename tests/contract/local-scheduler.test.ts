@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import {
   ConflictException,
@@ -8,12 +7,13 @@ import {
   GetScheduleCommand,
   ListSchedulesCommand,
   ResourceNotFoundException,
-  SchedulerClient,
   UpdateScheduleCommand,
   ValidationException,
   type CreateScheduleCommandInput,
+  type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { createSchedulerRequestHandler, parseScheduleExpression, SchedulerBackend, type ScheduleTarget } from '../../local/scheduler';
+import { parseScheduleExpression } from '../../local/scheduler';
+import { schedulerHarness as harness, serveScheduler, type Fired } from '../helpers/scheduler';
 import { freshDir } from '../helpers/codegen';
 import { until } from '../helpers/local-cloud';
 
@@ -23,42 +23,6 @@ import { until } from '../helpers/local-cloud';
 
 const ROLE = 'arn:aws:iam::000000000000:role/scheduler-role';
 const BUS = 'arn:aws:events:us-east-1:000000000000:event-bus/timers-bus';
-
-interface Fired {
-  at: number;
-  target: ScheduleTarget;
-  payload: string;
-  schedule: string;
-}
-
-function harness(options: { dataDir?: string; fail?: (payload: string) => boolean } = {}): { backend: SchedulerBackend; fired: Fired[]; dead: { queue: string; payload: string; attributes: Record<string, string> }[] } {
-  const fired: Fired[] = [];
-  const dead: { queue: string; payload: string; attributes: Record<string, string> }[] = [];
-  const backend = new SchedulerBackend({
-    region: 'us-east-1',
-    accountId: '000000000000',
-    retryBaseMs: 5,
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    deliver: async (target, payload, schedule) => {
-      if (options.fail?.(payload)) throw Object.assign(new Error('bus refused it'), { code: 'AccessDenied' });
-      fired.push({ at: Date.now(), target, payload, schedule: schedule.Name });
-    },
-    deadLetter: async (queue, payload, attributes) => void dead.push({ queue, payload, attributes }),
-  });
-  return { backend, fired, dead };
-}
-
-async function serve(backend: SchedulerBackend): Promise<{ client: SchedulerClient; server: Server }> {
-  const handler = createSchedulerRequestHandler(backend);
-  const server = createServer((req, res) => {
-    if (!handler(req, res)) res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const client = new SchedulerClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  return { client, server };
-}
 
 /** `at(...)` for a time `ms` from now, in UTC, to the second (the expression has no finer unit). */
 function atIn(ms: number): { expression: string; due: number } {
@@ -77,17 +41,16 @@ const schedule = (name: string, expression: string, extra: Partial<CreateSchedul
 describe('local Scheduler API with the real SDK client', () => {
   let h: ReturnType<typeof harness>;
   let client: SchedulerClient;
-  let server: Server;
+  let close: () => Promise<void>;
 
   beforeEach(async () => {
     h = harness();
-    ({ client, server } = await serve(h.backend));
+    ({ client, close } = await serveScheduler(h.backend));
   });
 
   afterEach(async () => {
-    client.destroy();
+    await close();
     await h.backend.close();
-    await new Promise((r) => server.close(r));
   });
 
   it('fires a one-time schedule within a second of its time, then deletes it (ActionAfterCompletion DELETE)', async () => {
