@@ -1,0 +1,11 @@
+export { defineSaga, DEFAULT_COMPENSATION_ATTEMPTS } from './definition';
+export type { SagaDefinition, SagaStep, SagaEvent, CommandContext, CommandBuilder, DefinedSaga, ReplyRole } from './definition';
+export { startSaga, applyReply, applyTimeout, abortSaga, timerId, sagaEventId } from './engine';
+export type { Transition, Outcome } from './engine';
+export { createSagaRunner } from './runner';
+export type { SagaRunner, SagaRunnerOptions, SagaTimeoutData, SagaMetric } from './runner';
+export { createDynamoDbSagaStore, createInMemorySagaStore } from './store';
+export type { SagaStore, DynamoDbSagaStoreOptions } from './store';
+export { TERMINAL } from './state';
+export type { SagaState, SagaStatus, SagaPhase, StepRecord, SagaTimer } from './state';
+export { SagaError, SagaDefinitionError, SagaConflictError, SagaStoreError } from './errors';
