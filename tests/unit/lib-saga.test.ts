@@ -239,10 +239,10 @@ describe('saga engine and runner', () => {
 
   it('refuses a definition whose replies are ambiguous or whose steps could wait forever, naming each problem', () => {
     expect(() =>
-      defineSaga({
+      defineSaga<Booking>({
         name: 'bad',
         sagaId: () => 'x',
-        init: () => ({}),
+        init: () => ({ bookingId: 'x' }),
         steps: [
           { name: 'a', command: command('A'), success: ['Done'], failure: [], timeoutSeconds: 0 },
           { name: 'b', command: command('B'), success: ['Done'], failure: [], timeoutSeconds: 5 },
