@@ -45,6 +45,8 @@ export interface MessageModel {
   examples: ExampleModel[];
   eventbridge?: EventBridgeInfo;
   scope?: 'integration' | 'local';
+  /** `x-timer: true`: put on its bus by an EventBridge Scheduler timer its producer schedules (lib/timers). */
+  timer?: true;
   version: string;
   /** Payload is the `{ metadata, data }` envelope of this project's convention. */
   envelope: boolean;
@@ -164,6 +166,9 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     }
     const scope = message['x-scope'];
     if (scope !== undefined && scope !== 'integration' && scope !== 'local') issue(`${pointer}/x-scope`, `x-scope must be "integration" or "local", got ${JSON.stringify(scope)}`);
+    const timer = message['x-timer'];
+    if (timer !== undefined && typeof timer !== 'boolean') issue(`${pointer}/x-timer`, `x-timer must be true or false, got ${JSON.stringify(timer)}`);
+    if (timer === true && !eventbridge) issue(`${pointer}/x-timer`, `message ${name} is x-timer but has no x-eventbridge: a timer puts its event on a bus`);
     const rawVersion = message['x-version'];
     let payload: unknown = message['payload'];
     if (isObj(payload) && typeof payload['schemaFormat'] === 'string' && 'schema' in payload) {
@@ -199,6 +204,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
       ...(str(message['contentType']) ? { contentType: str(message['contentType']) } : {}),
       ...(eventbridge ? { eventbridge } : {}),
       ...(scope === 'integration' || scope === 'local' ? { scope } : {}),
+      ...(timer === true ? { timer: true as const } : {}),
     };
     if (payload !== undefined && payload !== null && (isObj(payload) || typeof payload === 'boolean')) {
       payloadRoots.push({ schema: payload as JsonSchema, preferredName: name, authoritative: false, pointer: `${pointer}/payload${isObj(message['payload']) && 'schema' in message['payload'] && 'schemaFormat' in message['payload'] ? '/schema' : ''}` });

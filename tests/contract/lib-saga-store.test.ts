@@ -1,4 +1,3 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { createDynamoDbSagaStore, SagaConflictError, type SagaState, type SagaStore } from '../../lib/saga';
@@ -18,7 +17,8 @@ let store: SagaStore;
 beforeAll(async () => {
   ddb = await startDynamoDbLocal();
   doc = DynamoDBDocumentClient.from(ddb.client, { marshallOptions: { removeUndefinedValues: true } });
-  await ddb.client.send(new CreateTableCommand({ TableName: SAGAS, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'sagaId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'sagaId', KeyType: 'HASH' }] }));
+  // Both tables exactly as serverless.yml declares them.
+  await createTableLike(ddb.client, 'SagaTable', SAGAS);
   await createTableLike(ddb.client, 'OutboxTable', OUTBOX);
   store = createDynamoDbSagaStore({ doc, table: SAGAS, outboxTable: OUTBOX });
 }, 60_000);

@@ -33,6 +33,10 @@ export const ids = {
   registry: 'EventSchemaRegistry',
   alarmTopic: 'AlarmTopic',
   idempotencyTable: 'IdempotencyTable',
+  timersGroup: 'TimersScheduleGroup',
+  timersRole: 'TimersSchedulerRole',
+  timersDlq: 'TimersDlq',
+  timersDlqAlarm: 'TimersDlqMessagesAlarm',
 } as const;
 
 /** Serverless function name of a queue's consumer and the handler module it runs. */
@@ -237,6 +241,98 @@ const logStatement = (fn: string): Cfn => ({
   Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${PREFIX}-${fn}:*`),
 });
 
+/** The x-timer messages, and the services that schedule them (their producers). */
+export function timerMessages(model: SpecModel): { messages: SpecModel['messages']; services: string[] } {
+  const messages = model.messages.filter((m) => m.timer && m.eventbridge);
+  return { messages, services: [...new Set(messages.flatMap((m) => m.producers))].sort() };
+}
+
+/**
+ * Timers (lib/timers) as EventBridge Scheduler one-time schedules: a schedule group per
+ * stage, the role the Scheduler assumes (only PutEvents of the timer events' sources on
+ * their buses, and sending failed invocations to the timers DLQ), the DLQ and its alarm.
+ */
+function timerResources(model: SpecModel): Cfn {
+  const { messages } = timerMessages(model);
+  if (!messages.length) return {};
+  const byBus = new Map<string, Set<string>>();
+  for (const m of messages) if (m.eventbridge) byBus.set(m.eventbridge.bus, (byBus.get(m.eventbridge.bus) ?? new Set()).add(m.eventbridge.source));
+  return {
+    [ids.timersGroup]: { Type: 'AWS::Scheduler::ScheduleGroup', Properties: { Name: `${PREFIX}-timers` } },
+    [ids.timersDlq]: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${PREFIX}-timers-dlq`, MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true } },
+    [ids.timersRole]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Description: `EventBridge Scheduler: puts due timer events (${messages.map((m) => m.name).join(', ')}) on their bus`.slice(0, 1000),
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              // Only schedules of this account's timer group may use the role (confused deputy).
+              Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') }, ArnLike: { 'aws:SourceArn': sub(`arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/${PREFIX}-timers/*`) } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'timers',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                ...[...byBus].map(([bus, sources]) => ({ Sid: `PutTimerEventsOn${pascalCase(bus)}`, Effect: 'Allow', Action: 'events:PutEvents', Resource: arn(ids.bus(bus)), Condition: { StringEquals: { 'events:source': [...sources].sort() } } })),
+                { Sid: 'DeadLetter', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arn(ids.timersDlq) },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    [ids.timersDlqAlarm]: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${PREFIX}-timers-dlq-not-empty`,
+        AlarmDescription: 'A timer could not put its event on the bus after its retries: the message in the timers DLQ says which and why.',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.timersDlq, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [ref(ids.alarmTopic)],
+      },
+    },
+  };
+}
+
+/** What a function that schedules timers may do: create and delete schedules in the timer group, and hand the Scheduler its role. */
+function timerStatements(): Cfn[] {
+  return [
+    {
+      Sid: 'ScheduleTimers',
+      Effect: 'Allow',
+      Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+      Resource: sub(`arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/${PREFIX}-timers/*`),
+    },
+    { Sid: 'PassTimersRole', Effect: 'Allow', Action: 'iam:PassRole', Resource: arn(ids.timersRole), Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } },
+  ];
+}
+
+/** The environment lib/timers reads (TIMER_ENV). */
+function timerEnvironment(): Cfn {
+  return {
+    TIMERS_SCHEDULE_GROUP: ref(ids.timersGroup),
+    TIMERS_ROLE_ARN: arn(ids.timersRole),
+    TIMERS_DLQ_ARN: arn(ids.timersDlq),
+    TIMERS_BUS_ARN_PREFIX: sub('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/'),
+  };
+}
+
 /** Least privilege for a consumer: its log group, its queue, its sources on each bus, the idempotency table. */
 function consumerRole(model: SpecModel, q: QueueModel): Cfn {
   const fn = consumerFunction(model, q).name;
@@ -258,6 +354,7 @@ function consumerRole(model: SpecModel, q: QueueModel): Cfn {
       Condition: { StringEquals: { 'events:source': sources } },
     });
   }
+  if (timerMessages(model).services.includes(q.service)) statements.push(...timerStatements());
   statements.push({
     Sid: 'Idempotency',
     Effect: 'Allow',
@@ -277,8 +374,8 @@ function consumerRole(model: SpecModel, q: QueueModel): Cfn {
   };
 }
 
-/** A command function writes through the outbox (tables attached in serverless.yml); here only its logs. */
-function commandRole(fn: string): Cfn {
+/** A command function writes through the outbox (tables attached in serverless.yml); here its logs, and timers if its service schedules any. */
+function commandRole(fn: string, timers: boolean): Cfn {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -287,7 +384,7 @@ function commandRole(fn: string): Cfn {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       },
-      Policies: [{ PolicyName: fn, PolicyDocument: { Version: '2012-10-17', Statement: [logStatement(fn)] } }],
+      Policies: [{ PolicyName: fn, PolicyDocument: { Version: '2012-10-17', Statement: [logStatement(fn), ...(timers ? timerStatements() : [])] } }],
     },
   };
 }
@@ -375,7 +472,8 @@ export interface InfraPlan {
 /** Everything generated/infra holds, from the model. */
 export function planInfra(model: SpecModel): InfraPlan {
   const rules = planRules(model);
-  const resources: Cfn = { ...busResources(model), ...platformResources(), [ids.role(OUTBOX_RELAY_FUNCTION)]: outboxRelayRole(model) };
+  const resources: Cfn = { ...busResources(model), ...platformResources(), ...timerResources(model), [ids.role(OUTBOX_RELAY_FUNCTION)]: outboxRelayRole(model) };
+  const schedulesTimers = new Set(timerMessages(model).services);
   const functions: Cfn = {};
   const busEnvironment = Object.fromEntries(model.buses.map((b) => [busEnv(b.key), ref(ids.bus(b.key))]));
   for (const q of model.queues) {
@@ -389,7 +487,7 @@ export function planInfra(model: SpecModel): InfraPlan {
       role: arn(ids.role(fn.name)),
       // AWS advises a queue visibility timeout of at least six times the function timeout.
       timeout: Math.max(3, Math.min(900, Math.floor(q.visibilityTimeout / 6))),
-      environment: { POWERTOOLS_SERVICE_NAME: q.service, ...busEnvironment, IDEMPOTENCY_TABLE: ref(ids.idempotencyTable) },
+      environment: { POWERTOOLS_SERVICE_NAME: q.service, ...busEnvironment, IDEMPOTENCY_TABLE: ref(ids.idempotencyTable), ...(schedulesTimers.has(q.service) ? timerEnvironment() : {}) },
       events: [
         {
           sqs: {
@@ -405,12 +503,12 @@ export function planInfra(model: SpecModel): InfraPlan {
   for (const service of [...new Set(model.commands.flatMap((c) => (c.http ? [c.http.service] : [])))]) {
     const fn = commandFunction(service);
     const routes = model.commands.filter((c) => c.http?.service === service);
-    resources[ids.role(fn.name)] = commandRole(fn.name);
+    resources[ids.role(fn.name)] = commandRole(fn.name, schedulesTimers.has(service));
     functions[fn.name] = {
       handler: fn.handler,
       description: `HTTP commands of ${service}: ${routes.map((c) => c.name).join(', ')}`.slice(0, 256),
       role: arn(ids.role(fn.name)),
-      environment: { POWERTOOLS_SERVICE_NAME: service },
+      environment: { POWERTOOLS_SERVICE_NAME: service, ...(schedulesTimers.has(service) ? timerEnvironment() : {}) },
       events: routes.map((c) => ({ httpApi: { method: c.http?.method, path: c.http?.path, authorizer: { name: 'jwt' } } })),
     };
   }
@@ -421,6 +519,7 @@ export function planInfra(model: SpecModel): InfraPlan {
     outputs[`${ids.bus(bus.key)}Name`] = { Description: `Deployed name of spec bus ${bus.key}`, Value: ref(ids.bus(bus.key)) };
     outputs[`${ids.bus(bus.key)}Arn`] = { Value: arn(ids.bus(bus.key)) };
   }
+  if (resources[ids.timersGroup]) outputs[`${ids.timersGroup}Name`] = { Description: 'Schedule group of the timers (lib/timers)', Value: ref(ids.timersGroup) };
   for (const q of model.queues) {
     if (!rules.some((r) => r.queue === q.name)) continue;
     outputs[`${ids.queue(q)}Url`] = { Value: ref(ids.queue(q)) };
