@@ -1,0 +1,2 @@
+export { FaultInjector, type FaultScope, type InjectedFault } from './injector';
+export { parseFaultSettings, FaultSettingsError, FAULT_KINDS, type FaultRule, type FaultSettings, type FaultService, type FaultKind } from './config';

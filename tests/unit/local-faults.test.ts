@@ -1,0 +1,58 @@
+import { FaultInjector, FaultSettingsError, parseFaultSettings } from '../../local/faults';
+
+// The fault injector: settings checked with every problem named, scopes with wildcards,
+// rates honoured, and the same seed giving the same faults for the same calls.
+
+describe('fault settings', () => {
+  it('names every problem of a bad settings file', () => {
+    expect(() => parseFaultSettings({ seed: 1.5, faults: [{ service: 'kinesis', kind: 'error', rate: 1 }, { service: 'sqs', kind: 'error', rate: 2, queue: 3, extra: true }] })).toThrow(
+      new FaultSettingsError(['seed must be an integer', 'faults[0].service must be one of events, sqs, dynamodb, lambda', 'faults[1].kind must be one of duplicate for sqs', 'faults[1].rate must be a number from 0 to 1', 'faults[1].queue must be a string', 'faults[1] has unknown field(s) extra']),
+    );
+    expect(() => parseFaultSettings([])).toThrow(/must be an object/);
+  });
+});
+
+describe('fault injector', () => {
+  const settings = {
+    seed: 42,
+    faults: [
+      { service: 'lambda', function: '*-match-consumer', kind: 'error', rate: 0.3 },
+      { service: 'events', operation: 'PutEvents', kind: 'entry-failure', rate: 0.1, code: 'ThrottlingException' },
+    ],
+  };
+
+  it('injects only into calls in scope, at about the rate asked for, and counts them per kind', () => {
+    const injector = new FaultInjector(parseFaultSettings(settings));
+    let hits = 0;
+    for (let i = 0; i < 10_000; i++) if (injector.decide({ service: 'lambda', function: 'roadcall-dev-match-consumer' })) hits++;
+    expect(hits).toBeGreaterThan(2700);
+    expect(hits).toBeLessThan(3300);
+    for (let i = 0; i < 1000; i++) expect(injector.decide({ service: 'lambda', function: 'roadcall-dev-vendor-consumer' })).toBeUndefined();
+    for (let i = 0; i < 1000; i++) expect(injector.decide({ service: 'events', operation: 'ListRules' })).toBeUndefined();
+    expect(injector.decide({ service: 'lambda', function: 'x-match-consumer' }, ['timeout'])).toBeUndefined();
+    expect(injector.injected()).toEqual({ 'lambda/error': hits });
+  });
+
+  it('gives the same faults for the same seed and calls, and others for another seed', () => {
+    const run = (seed: number): boolean[] => {
+      const injector = new FaultInjector(parseFaultSettings({ ...settings, seed }));
+      return Array.from({ length: 200 }, () => injector.decide({ service: 'events', operation: 'PutEvents' }) !== undefined);
+    };
+    expect(run(42)).toEqual(run(42));
+    expect(run(42)).not.toEqual(run(43));
+  });
+
+  it('is changed live: new settings take effect at once and the generator restarts from their seed', () => {
+    const injector = new FaultInjector();
+    expect(injector.active).toBe(false);
+    expect(injector.decide({ service: 'sqs', queue: 'q' })).toBeUndefined();
+    injector.configure({ seed: 3, faults: [{ service: 'sqs', kind: 'duplicate', rate: 1 }] });
+    expect(injector.active).toBe(true);
+    const seen: string[] = [];
+    injector.onInject = (fault, scope) => seen.push(`${fault.label} ${scope.queue}`);
+    expect(injector.decide({ service: 'sqs', queue: 'q' })?.rule.kind).toBe('duplicate');
+    expect(seen).toEqual(['sqs/duplicate q']);
+    expect(() => injector.configure({ faults: 'all' })).toThrow(FaultSettingsError);
+    expect(injector.describe().settings.faults).toHaveLength(1);
+  });
+});
