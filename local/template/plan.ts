@@ -1,6 +1,7 @@
 import { TemplateError } from './errors';
 import { resolve, type Json, type Physical, type ResolveContext } from './intrinsics';
 import { validatePattern } from '../event-pattern';
+import type { Rule } from '../eventbridge/types';
 
 /**
  * What the local runtime runs, read from the packaged CloudFormation template (the
@@ -41,23 +42,9 @@ export interface QueuePlan {
   /** SQS attributes as CreateQueue takes them (strings; RedrivePolicy as JSON text). */
   attributes: Record<string, string>;
 }
-export interface TargetPlan {
-  id: string;
-  arn: string;
-  maximumRetryAttempts: number;
-  maximumEventAgeSeconds: number;
-  deadLetterArn: string | undefined;
-  input: string | undefined;
-}
-export interface RulePlan {
+/** A rule as the template declares it: the engine's `Rule` (targets included) plus its logical id. */
+export interface RulePlan extends Rule {
   logicalId: string;
-  name: string;
-  arn: string;
-  busName: string;
-  pattern: Json | undefined;
-  schedule: string | undefined;
-  enabled: boolean;
-  targets: TargetPlan[];
 }
 export interface TablePlan {
   logicalId: string;
