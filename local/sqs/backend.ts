@@ -69,11 +69,10 @@ export class SqsBackend {
     }
   }
 
-  /** Region of queue ARNs. */
+  /** Region of queue ARNs and account of queue URLs and ARNs. */
   get region(): string {
     return this.queues.region;
   }
-  /** Account of queue URLs and ARNs. */
   get accountId(): string {
     return this.queues.accountId;
   }
@@ -126,8 +125,7 @@ export class SqsBackend {
 
   /** Queues whose RedrivePolicy targets this queue. */
   listDeadLetterSourceQueues(queue: QueueRef): QueueInfo[] {
-    const arn = this.queues.arnOf(this.queues.require(queue).name);
-    return this.queues.sorted().filter((q) => q.config.redrivePolicy?.deadLetterTargetArn === arn).map((q) => this.queues.info(q));
+    return this.queues.deadLetterSourcesOf(this.queues.require(queue)).map((q) => this.queues.info(q));
   }
 
   /** Queue attributes as SQS returns them (all strings); `names` may hold `All` (the default) or names; an unknown one throws `InvalidAttributeName`. */

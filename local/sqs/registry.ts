@@ -52,6 +52,12 @@ export class QueueRegistry {
     return [...this.queues.values()].filter((q) => q.name.startsWith(prefix)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /** Queues whose RedrivePolicy targets `dlq`, sorted by name. */
+  deadLetterSourcesOf(dlq: QueueState): QueueState[] {
+    const arn = this.arnOf(dlq.name);
+    return this.sorted().filter((q) => q.config.redrivePolicy?.deadLetterTargetArn === arn);
+  }
+
   /** Whether some queue's RedrivePolicy targets this ARN. */
   isDeadLetterQueue(arn: string): boolean {
     return [...this.queues.values()].some((q) => q.config.redrivePolicy?.deadLetterTargetArn === arn);
