@@ -5,14 +5,16 @@ import { createDynamoDbClient } from '../lib/clients';
 import { HttpApiGateway } from './apigw/gateway';
 import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
-import { StreamEventSource } from './dynamodb/streams';
-import { EventBridgeBackend, type EventBridgeEvent, type Rule, type Target } from './eventbridge/backend';
+import { EventLog, type LoggedEvent } from './event-log';
+import { EventBridgeBackend } from './eventbridge/backend';
 import { handleEventBridgeRequest } from './eventbridge/protocol';
-import { parseSchedule } from './eventbridge/schedule';
+import type { EventBridgeEvent, Rule } from './eventbridge/types';
+import { readJson } from './http/body';
+import { closeAll, guard, HOST, listen, send, starting } from './http/endpoint';
 import { FunctionRunner } from './lambda/runner';
-import { SqsEventSource } from './lambda/sqs-source';
 import { createSqsRequestHandler, SqsBackend, type SqsRequestHandler } from './sqs';
 import { planFromTemplate, type LocalPlan } from './template/plan';
+import { deliverToTarget, scheduleRule, startEventSources, type Services } from './wiring';
 
 /**
  * The local cloud: everything the packaged template declares, on 127.0.0.1, no AWS
@@ -36,35 +38,6 @@ export interface LocalCloudOptions {
   /** Start DynamoDB Local (false: use `dynamodbEndpoint`). */
   dynamodb?: boolean | { endpoint: string };
   log?: (line: string) => void;
-}
-
-const HOST = '127.0.0.1';
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, HOST, () => {
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? (JSON.parse(text) as unknown) : {};
-}
-
-function send(res: ServerResponse, status: number, body: unknown, contentType: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': contentType, ...headers });
-  res.end(JSON.stringify(body));
-}
-
-/** 503 until the endpoint is ready; SDK clients retry it as a transient error. */
-function starting(res: ServerResponse): void {
-  send(res, 503, { __type: 'ServiceUnavailableException', message: 'The local cloud is starting; retry in a moment.' }, 'application/json', { 'retry-after': '1' });
 }
 
 export class LocalCloud {
@@ -98,8 +71,12 @@ export class LocalCloud {
   async start(): Promise<void> {
     const { options } = this;
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const awsServer = createServer(this.guard('aws', (req, res) => this.handleAws(req, res)));
-    const httpServer = createServer(this.guard('http', (req, res) => this.handleHttp(req, res)));
+    const onError = (line: string): void => {
+      this.health.requestErrors += 1;
+      this.log(line);
+    };
+    const awsServer = createServer(guard('aws', (req, res) => this.handleAws(req, res), onError));
+    const httpServer = createServer(guard('http', (req, res) => this.handleHttp(req, res), onError));
     this.servers.push(awsServer, httpServer);
     const dynamo =
       typeof options.dynamodb === 'object' || options.dynamodb === false
@@ -113,7 +90,7 @@ export class LocalCloud {
       template = typeof options.template === 'function' ? await options.template() : options.template;
     } catch (error) {
       await (await dynamo.catch(() => undefined))?.stop();
-      await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await closeAll(this.servers);
       throw error;
     }
     this.plan = planFromTemplate(template, { region: this.region, accountId: this.accountId, endpoints: { aws: this.urls.aws, http: this.urls.http } });
@@ -128,14 +105,14 @@ export class LocalCloud {
       region: this.region,
       accountId: this.accountId,
       ...(options.dataDir ? { dataDir: join(options.dataDir, 'eventbridge') } : {}),
-      deliver: (target, payload) => this.deliver(target, payload),
+      deliver: (target, payload) => deliverToTarget(this.services(), target, payload),
       deadLetter: async (queueArn, payload, attributes) => {
         this.sqs.sendMessage(this.sqs.getQueue(queueArn), payload, {
           messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { dataType: 'String', stringValue: v }])),
         });
       },
     });
-    this.events.on('event', (e: { bus: string; event: EventBridgeEvent; rules: string[] }) => this.record(e));
+    this.events.on('event', (e: { bus: string; event: EventBridgeEvent; rules: string[] }) => this.eventLog.record(e));
     this.events.on('event', (e: { bus: string; event: EventBridgeEvent; rules: string[] }) =>
       this.log(`${e.event['replay-name'] ? `replay ${e.event['replay-name']}: ` : ''}${e.bus} <- ${e.event.source} ${e.event['detail-type']} ${e.event.id} -> ${e.rules.length ? e.rules.join(', ') : '(no rule)'}`),
     );
@@ -145,7 +122,7 @@ export class LocalCloud {
     for (const r of this.plan.rules) {
       const rule: Rule = { name: r.name, arn: r.arn, busName: r.busName, pattern: r.pattern, schedule: r.schedule, enabled: r.enabled, targets: r.targets };
       this.events.putRule(rule);
-      if (r.schedule && r.enabled) this.schedule(rule);
+      if (r.schedule && r.enabled) scheduleRule(this.events, rule, this.timers);
     }
     // The AWS endpoint serves from here on: functions started below may call it at once.
     this.ready.aws = true;
@@ -189,42 +166,7 @@ export class LocalCloud {
     this.runner.on('build-error', (e: { function: string; error: string }) => this.log(`build error in ${e.function}:\n${e.error}`));
     await this.runner.load(this.plan.functions);
 
-    for (const source of this.plan.eventSources.filter((s) => s.enabled)) {
-      if (source.kind === 'sqs') {
-        const s = new SqsEventSource({
-          backend: this.sqs,
-          queueArn: source.sourceArn,
-          region: this.region,
-          batchSize: source.batchSize,
-          windowSeconds: source.windowSeconds,
-          reportBatchItemFailures: source.reportBatchItemFailures,
-          filters: source.filters,
-          invoke: (event) => this.runner.invoke(source.functionName, event),
-          onBatch: (b) => b.error && this.log(`${source.sourceArn.split(':').pop()} -> ${source.functionName}: ${b.error}`),
-        });
-        s.start();
-        this.sources.push(s);
-      } else {
-        const table = this.plan.tables.find((t) => t.streamArn === source.sourceArn);
-        const streamArn = table ? streams.get(table.name) : undefined;
-        if (!table || !streamArn) throw new Error(`${source.logicalId}: table of stream ${source.sourceArn} has no stream in DynamoDB Local`);
-        const s = new StreamEventSource({
-          endpoint: this.dynamodbEndpoint,
-          streamArn,
-          eventSourceArn: source.sourceArn,
-          region: this.region,
-          batchSize: source.batchSize,
-          reportBatchItemFailures: source.reportBatchItemFailures,
-          maximumRetryAttempts: source.maximumRetryAttempts,
-          filters: source.filters,
-          checkpointFile: options.dataDir ? join(options.dataDir, 'streams', `${source.logicalId}.json`) : undefined,
-          invoke: (event) => this.runner.invoke(source.functionName, event),
-          onBatch: (b) => b.error && this.log(`stream ${table.name} -> ${source.functionName}: ${b.error}`),
-        });
-        s.start();
-        this.sources.push(s);
-      }
-    }
+    startEventSources(this.services(), this.plan, { region: this.region, dynamodbEndpoint: this.dynamodbEndpoint, streams, dataDir: options.dataDir }, this.sources);
 
     this.gateway = new HttpApiGateway({
       routes: this.plan.routes,
@@ -241,21 +183,6 @@ export class LocalCloud {
   readonly health = { requestErrors: 0, unhandledRejections: 0 };
   private readonly ready = { aws: false, http: false };
 
-  /**
-   * Wraps a request handler so that nothing it throws can take the process down: the
-   * error is logged with its stack, counted, and answered as a 500 in the AWS error shape.
-   */
-  private guard(server: string, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): (req: IncomingMessage, res: ServerResponse) => void {
-    return (req, res) => {
-      handler(req, res).catch((error: unknown) => {
-        this.health.requestErrors += 1;
-        this.log(`internal error in the ${server} endpoint on ${req.method ?? '?'} ${req.url ?? '?'}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        if (res.headersSent) return void res.destroy();
-        send(res, 500, { __type: 'InternalFailure', message: 'The local cloud failed to handle this request; its log has the details.' }, 'application/json');
-      });
-    };
-  }
-
   /** Logs and counts a rejection nobody handled (see `guardProcess`), instead of exiting. */
   unhandledRejection(reason: unknown): void {
     this.health.unhandledRejections += 1;
@@ -263,59 +190,15 @@ export class LocalCloud {
   }
 
   /** Recent bus traffic, for `GET /local/events` (the demo, tail and console read it). */
-  private readonly eventLog: { at: number; bus: string; rules: string[]; event: EventBridgeEvent }[] = [];
-
-  private record(entry: { bus: string; event: EventBridgeEvent; rules: string[] }): void {
-    this.eventLog.push({ at: Date.now(), ...entry });
-    if (this.eventLog.length > 20_000) this.eventLog.splice(0, this.eventLog.length - 20_000);
-  }
+  private readonly eventLog = new EventLog();
 
   /** Events seen on the buses, oldest first, optionally of one correlation id or after a time. */
-  recentEvents(filter: { correlationId?: string; since?: number } = {}): { at: number; bus: string; rules: string[]; event: EventBridgeEvent }[] {
-    return this.eventLog.filter((e) => {
-      if (filter.since !== undefined && e.at < filter.since) return false;
-      if (!filter.correlationId) return true;
-      const metadata = (e.event.detail as { metadata?: { correlationId?: unknown } } | null)?.metadata;
-      return metadata?.correlationId === filter.correlationId;
-    });
+  recentEvents(filter: { correlationId?: string; since?: number } = {}): LoggedEvent[] {
+    return this.eventLog.recent(filter);
   }
 
-  /** Delivers an event from a rule to its target: an SQS queue, a Lambda function or another bus. */
-  private async deliver(target: Target, payload: string): Promise<void> {
-    const service = target.arn.split(':')[2];
-    if (service === 'sqs') {
-      this.sqs.sendMessage(this.sqs.getQueue(target.arn), payload);
-      return;
-    }
-    if (service === 'lambda') {
-      const name = target.arn.slice(target.arn.lastIndexOf(':') + 1);
-      const result = await this.runner.invoke(name, JSON.parse(payload) as unknown);
-      // Asynchronous invocation: Lambda retries failed async invocations itself (twice) - locally, log it.
-      if (!result.ok) this.log(`async invocation of ${name} failed: ${result.error?.errorMessage ?? ''}`);
-      return;
-    }
-    if (service === 'events') {
-      const event = JSON.parse(payload) as { source: string; 'detail-type': string; detail: unknown; resources?: string[] };
-      const out = this.events.putEvents([{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), EventBusName: target.arn, Resources: event.resources ?? [] }]);
-      if (out.FailedEntryCount) throw new Error(JSON.stringify(out.Entries[0]));
-      return;
-    }
-    throw Object.assign(new Error(`target ${target.arn} is not supported locally (SQS, Lambda and event buses are)`), { code: 'UnsupportedTarget' });
-  }
-
-  private schedule(rule: Rule): void {
-    const schedule = parseSchedule(rule.schedule as string);
-    const arm = (): void => {
-      const wait = Math.max(0, schedule.next(Date.now()) - Date.now());
-      if (!Number.isFinite(wait)) return;
-      const timer = setTimeout(() => {
-        this.events.fireSchedule(rule);
-        arm();
-      }, Math.min(wait, 2 ** 31 - 1));
-      timer.unref();
-      this.timers.push(timer);
-    };
-    arm();
+  private services(): Services {
+    return { sqs: this.sqs, events: this.events, runner: this.runner, log: this.log };
   }
 
   private async handleAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -374,7 +257,7 @@ export class LocalCloud {
     for (const t of this.timers) clearTimeout(t);
     await Promise.all(this.sources.map((s) => s.stop()));
     await this.runner?.stop();
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await closeAll(this.servers);
     await this.events?.close();
     await this.sqs?.close();
     await this.dynamodb?.stop();

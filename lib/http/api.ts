@@ -7,8 +7,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { EventContext, ValidationResult } from '../../generated/runtime';
 import { ENV, optionalEnv, type Env } from '../config';
 import { createLogger } from '../observability';
-import { HttpError, MalformedJsonError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationFailedError } from './errors';
-import { compileRoute, matchRoute } from './routing';
+import { HttpError, MalformedJsonError, MalformedPathError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationFailedError } from './errors';
+import { compileRoutes, matchRoute } from './routing';
 
 /** Header carrying the correlation id in and out (API Gateway v2 lower-cases header names). */
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -123,7 +123,7 @@ function fromBodyParser(error: unknown): HttpError | undefined {
 export function createHttpApi(options: HttpApiOptions): HttpApiHandler {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(options.service ? { serviceName: options.service } : { serviceName: optionalEnv(ENV.service, env) ?? 'http-api' });
-  const routes = Object.entries(options.routes).map(([key, r]) => compileRoute(key, r));
+  const routes = compileRoutes(Object.entries(options.routes));
   const correlationIds = new WeakMap<object, string>();
   const correlationOf = (event: object): string => correlationIds.get(event) ?? randomUUID();
 
@@ -170,6 +170,7 @@ export function createHttpApi(options: HttpApiOptions): HttpApiHandler {
       const path = event.rawPath ?? event.requestContext?.http?.path ?? '/';
       const found = matchRoute(routes, { ...(event.routeKey ? { routeKey: event.routeKey } : {}), method, path });
       if (!found) throw new RouteNotFoundError(method, path);
+      if (found.malformed !== undefined) throw new MalformedPathError(found.malformed);
       const requestId = event.requestContext?.requestId;
       const http: HttpContext = { logger, lambdaContext: context, correlationId, eventContext: { correlationId, ...(requestId ? { causationId: requestId } : {}) } };
       const invocation = { pathParameters: { ...stringsOnly(event.pathParameters), ...found.pathParameters }, http };

@@ -63,6 +63,14 @@ export class RouteNotFoundError extends NotFoundError {
   }
 }
 
+/** A path parameter whose percent-escape does not decode (API Gateway answers 400 too). */
+export class MalformedPathError extends HttpError {
+  constructor(value: string, options: HttpErrorOptions = {}) {
+    super(400, `Bad Request: the path has a malformed percent-escape in "${value}"`, { defaultCode: 'MALFORMED_PATH', ...options });
+    this.name = 'MalformedPathError';
+  }
+}
+
 export class ConflictError extends HttpError {
   constructor(message: string, options: HttpErrorOptions = {}) {
     super(409, message, { defaultCode: 'CONFLICT', ...options });

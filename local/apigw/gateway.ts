@@ -1,63 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MalformedPathError } from '../../lib/http/errors';
+import { compileRoutes, matchRoute, type CompiledRoute, type RouteMatch } from '../../lib/http/routing';
+import { readBody, RequestBodyError } from '../http/body';
 import type { RoutePlan } from '../template/plan';
 import { JwtError, type LocalIssuer } from './jwt';
 
 /**
- * The HTTP API of the template, locally: API Gateway v2 route matching (exact routes,
- * `{param}`, `{proxy+}`, `ANY`, `$default`), the JWT authorizer against the local dev
- * issuer, the payload format 2.0 event, and the Lambda result mapped back to HTTP.
+ * The HTTP API of the template, locally: API Gateway v2 route matching (the matcher of
+ * `lib/http/routing`, shared with the in-function HTTP stack), the JWT authorizer against the
+ * local dev issuer, the payload format 2.0 event, and the Lambda result mapped back to HTTP.
  */
 
 export type Invoke = (functionName: string, event: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { errorMessage: string } }>;
 
-interface CompiledRoute {
-  plan: RoutePlan;
-  method: string;
-  regex: RegExp | undefined;
-  params: string[];
-  /** Higher wins: exact segments beat parameters, which beat greedy ones. */
-  score: number;
-}
-
-function compile(plan: RoutePlan): CompiledRoute {
-  if (plan.routeKey === '$default') return { plan, method: 'ANY', regex: undefined, params: [], score: -1 };
-  const [method = 'ANY', path = '/'] = plan.routeKey.split(' ');
-  const params: string[] = [];
-  let score = 0;
-  const source = path
-    .split('/')
-    .map((seg) => {
-      const greedy = /^\{(\w+)\+\}$/.exec(seg);
-      if (greedy) {
-        params.push(greedy[1] as string);
-        return '(.+)';
-      }
-      const param = /^\{(\w+)\}$/.exec(seg);
-      if (param) {
-        params.push(param[1] as string);
-        score += 1;
-        return '([^/]+)';
-      }
-      score += 100;
-      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('/');
-  return { plan, method: method.toUpperCase(), regex: new RegExp(`^${source}$`), params, score };
-}
-
-/** A request path whose percent-escapes do not decode (API Gateway answers 400). */
-export class MalformedPathError extends Error {
-  override readonly name = 'MalformedPathError';
-}
-
-function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new MalformedPathError(`Bad Request: the path has a malformed percent-escape in "${segment}"`);
-  }
-}
+/** API Gateway HTTP APIs accept payloads up to 10 MB. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -75,22 +33,15 @@ export interface GatewayOptions {
 }
 
 export class HttpApiGateway {
-  private readonly routes: CompiledRoute[];
+  private readonly routes: CompiledRoute<RoutePlan>[];
 
   constructor(private readonly options: GatewayOptions) {
-    this.routes = options.routes.map(compile).sort((a, b) => b.score - a.score);
+    this.routes = compileRoutes(options.routes.map((plan) => [plan.routeKey, plan] as const));
   }
 
-  /** The route for a request, or undefined; throws `MalformedPathError` for a path with a broken percent-escape. */
-  match(method: string, path: string): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined {
-    for (const route of this.routes) {
-      if (route.method !== 'ANY' && route.method !== method) continue;
-      if (!route.regex) return { route, pathParameters: {} };
-      const m = route.regex.exec(path);
-      if (!m) continue;
-      return { route, pathParameters: Object.fromEntries(route.params.map((p, i) => [p, decodePathSegment(m[i + 1] as string)])) };
-    }
-    return undefined;
+  /** The route for a request (`malformed` set when a parameter's percent-escape does not decode), or undefined. */
+  match(method: string, path: string): RouteMatch<RoutePlan> | undefined {
+    return matchRoute(this.routes, { method, path });
   }
 
   /** Handles one HTTP request (node:http handler). */
@@ -98,17 +49,19 @@ export class HttpApiGateway {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks);
     const done = (status: number, routeKey: string | undefined): void => this.options.onRequest?.({ method, path: url.pathname, status, routeKey, ms: Date.now() - started });
-
-    let found: ReturnType<HttpApiGateway['match']>;
+    let raw: Buffer;
     try {
-      found = this.match(method, url.pathname);
+      raw = await readBody(req, MAX_PAYLOAD_BYTES);
     } catch (error) {
-      if (!(error instanceof MalformedPathError)) throw error;
-      json(res, 400, { message: error.message });
+      if (!(error instanceof RequestBodyError)) throw error;
+      json(res, 413, { message: 'Request Entity Too Large' });
+      return done(413, undefined);
+    }
+
+    const found = this.match(method, url.pathname);
+    if (found?.malformed !== undefined) {
+      json(res, 400, { message: new MalformedPathError(found.malformed).message });
       return done(400, undefined);
     }
     if (!found) {
@@ -119,20 +72,20 @@ export class HttpApiGateway {
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
 
     let jwt: { claims: Record<string, unknown>; scopes: null } | undefined;
-    const authorizer = found.route.plan.authorizer;
+    const authorizer = found.route.route.authorizer;
     if (authorizer) {
       const header = authorizer.identitySource.replace(/^\$request\.header\./i, '').toLowerCase();
       const token = headers[header];
       if (!token) {
         json(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
-        return done(401, found.route.plan.routeKey);
+        return done(401, found.route.route.routeKey);
       }
       try {
         jwt = { claims: this.options.issuer.verify(token, authorizer.audience), scopes: null };
       } catch (error) {
         const reason = error instanceof JwtError ? error.message : 'invalid token';
         json(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${reason}"` });
-        return done(401, found.route.plan.routeKey);
+        return done(401, found.route.route.routeKey);
       }
     }
 
@@ -143,7 +96,7 @@ export class HttpApiGateway {
     const now = new Date();
     const event = {
       version: '2.0',
-      routeKey: found.route.plan.routeKey,
+      routeKey: found.route.route.routeKey,
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
       ...(headers['cookie'] ? { cookies: headers['cookie'].split(/;\s*/) } : {}),
@@ -157,7 +110,7 @@ export class HttpApiGateway {
         domainPrefix: 'local',
         http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
         requestId,
-        routeKey: found.route.plan.routeKey,
+        routeKey: found.route.route.routeKey,
         stage: this.options.stage ?? '$default',
         time: now.toUTCString(),
         timeEpoch: now.getTime(),
@@ -167,13 +120,13 @@ export class HttpApiGateway {
       isBase64Encoded: raw.length > 0 && !textual,
     };
 
-    const result = await this.options.invoke(found.route.plan.functionName, event);
+    const result = await this.options.invoke(found.route.route.functionName, event);
     if (!result.ok) {
       json(res, 500, { message: 'Internal Server Error' }, { 'apigw-requestid': requestId });
-      return done(500, found.route.plan.routeKey);
+      return done(500, found.route.route.routeKey);
     }
     const status = this.respond(res, result.result, requestId);
-    done(status, found.route.plan.routeKey);
+    done(status, found.route.route.routeKey);
   }
 
   /** Maps a payload-2.0 Lambda result to the HTTP response, as API Gateway does. */

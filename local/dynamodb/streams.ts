@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import { backoffDelay, type Backoff } from '../../lib/backoff';
 import { QUIET_SDK_LOGGER, resolveClientConfig } from '../../lib/clients';
 import { compilePattern } from '../event-pattern';
 
@@ -32,6 +33,9 @@ export interface StreamSourceOptions {
 }
 
 type Checkpoints = Record<string, string>;
+
+/** A failed batch is retried after 200 ms, doubling to 5 s; no jitter: one poller per shard, nobody to collide with. */
+const RETRY_BACKOFF: Backoff = { baseMs: 200, maxMs: 5000, jitter: 'none' };
 
 export class StreamEventSource {
   private readonly client: DynamoDBStreamsClient;
@@ -170,7 +174,7 @@ export class StreamEventSource {
       const max = this.options.maximumRetryAttempts;
       if (max !== undefined && max >= 0 && attempt > max) return records.length; // discarded, as Lambda does after its retries
       if (this.stopped) return records.indexOf(batch[0] as _Record); // every record before the first one not done
-      await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+      await new Promise((r) => setTimeout(r, backoffDelay(attempt, RETRY_BACKOFF)));
     }
   }
 

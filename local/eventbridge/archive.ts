@@ -1,7 +1,7 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { matches } from '../event-pattern';
-import type { EventBridgeEvent, Json } from './backend';
+import type { EventBridgeEvent, Json } from './types';
 
 export interface ArchivedEvent {
   /** When the bus received it (ms). */

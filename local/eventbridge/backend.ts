@@ -1,81 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { matches, RuleSet, validatePattern } from '../event-pattern';
+import { RuleSet, validatePattern } from '../event-pattern';
 import { ArchiveStore, type ArchivedEvent } from './archive';
+import { deliverWithRetry, type DeliveryDeps } from './delivery';
+import { awsTime, checkEntry, testEventPattern } from './entries';
 import { EventBridgeError } from './errors';
+import type { DeadLetter, Deliver, EventBridgeEvent, Json, PutEventsEntry, PutEventsResultEntry, ReplayState, Rule, Target } from './types';
+
+export type { DeadLetter, Deliver, EventBridgeEvent, Json, PutEventsEntry, PutEventsResultEntry, ReplayState, Rule, Target } from './types';
 
 /**
  * An in-process EventBridge: buses, rules with full event-pattern semantics (compiled per
- * bus), targets with retry policy and dead-letter queue, archives and replays. Delivery is
- * injected (`deliver`), so the local SQS and Lambda runner stay separate modules.
+ * bus), targets with retry policy and dead-letter queue (`delivery.ts`), archives
+ * (`archive.ts`) and replays. Delivery is injected (`deliver`), so the local SQS and Lambda
+ * runner stay separate modules; entry checks live in `entries.ts`.
  */
-
-export type Json = Record<string, unknown>;
-
-export interface EventBridgeEvent {
-  version: string;
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: unknown;
-  'replay-name'?: string;
-}
-
-export interface Target {
-  id: string;
-  arn: string;
-  maximumRetryAttempts: number;
-  maximumEventAgeSeconds: number;
-  deadLetterArn: string | undefined;
-  input: string | undefined;
-}
-
-export interface Rule {
-  name: string;
-  arn: string;
-  busName: string;
-  pattern: Json | undefined;
-  schedule: string | undefined;
-  enabled: boolean;
-  targets: Target[];
-  description?: string;
-}
-
-export interface PutEventsEntry {
-  Source?: string;
-  DetailType?: string;
-  Detail?: string;
-  EventBusName?: string;
-  Resources?: string[];
-  Time?: Date | number | string;
-  TraceHeader?: string;
-}
-
-export type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
-
-/** Sends one event to a target ARN (an SQS queue, a Lambda function, another bus); throws on failure. */
-export type Deliver = (target: Target, payload: string, context: { rule: Rule; event: EventBridgeEvent }) => Promise<void>;
-/** Sends a failed delivery to the target's dead-letter queue, with AWS's attributes. */
-export type DeadLetter = (queueArn: string, payload: string, attributes: Record<string, string>) => Promise<void>;
-
-export interface ReplayState {
-  name: string;
-  archiveArn: string;
-  destinationBusArn: string;
-  filterArns: string[];
-  start: number;
-  end: number;
-  state: 'STARTING' | 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
-  stateReason?: string;
-  startedAt: number;
-  endedAt?: number;
-  lastReplayed?: number;
-  replayed: number;
-}
 
 export interface EventBridgeBackendOptions {
   region: string;
@@ -89,28 +28,23 @@ export interface EventBridgeBackendOptions {
   now?: () => number;
 }
 
-const MAX_ENTRY_BYTES = 256 * 1024;
-
-/** AWS's event time format: ISO 8601 without milliseconds. */
-const awsTime = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-
 export class EventBridgeBackend extends EventEmitter {
   readonly region: string;
   readonly accountId: string;
   private readonly buses = new Map<string, { name: string; arn: string; rules: RuleSet<Rule>; byName: Map<string, Rule> }>();
   private readonly archives: ArchiveStore;
   private readonly replays = new Map<string, ReplayState>();
-  private readonly options: EventBridgeBackendOptions;
   private readonly now: () => number;
+  private readonly delivery: DeliveryDeps;
   private readonly pending = new Set<Promise<void>>();
 
   constructor(options: EventBridgeBackendOptions) {
     super();
-    this.options = options;
     this.region = options.region;
     this.accountId = options.accountId;
     this.now = options.now ?? Date.now;
     this.archives = new ArchiveStore(options.dataDir);
+    this.delivery = { deliver: options.deliver, deadLetter: options.deadLetter, retryBaseMs: options.retryBaseMs, now: this.now, emit: (event, payload) => this.emit(event, payload) };
     this.createBus('default');
   }
 
@@ -191,28 +125,9 @@ export class EventBridgeBackend extends EventEmitter {
     return this.archives.list();
   }
 
+  /** TestEventPattern, as AWS checks its inputs. */
   testEventPattern(pattern: string, event: string): boolean {
-    let p: Json;
-    let e: unknown;
-    try {
-      p = JSON.parse(pattern) as Json;
-    } catch (error) {
-      throw new EventBridgeError('InvalidEventPatternException', 'Event pattern is not valid JSON.', { cause: error });
-    }
-    try {
-      validatePattern(p);
-    } catch (error) {
-      throw new EventBridgeError('InvalidEventPatternException', (error as Error).message, { cause: error });
-    }
-    try {
-      e = JSON.parse(event);
-    } catch (error) {
-      throw new EventBridgeError('ValidationException', 'Event is not valid JSON.', { cause: error });
-    }
-    for (const field of ['id', 'account', 'source', 'time', 'region', 'detail-type']) {
-      if (typeof e !== 'object' || e === null || !(field in e)) throw new EventBridgeError('ValidationException', `Parameter Event is not valid: the event must have a "${field}" field.`);
-    }
-    return matches(p, e);
+    return testEventPattern(pattern, event);
   }
 
   /** PutEvents: each entry accepted or refused on its own, as AWS answers. */
@@ -225,37 +140,16 @@ export class EventBridgeBackend extends EventEmitter {
   }
 
   private putOne(entry: PutEventsEntry): PutEventsResultEntry {
-    const fail = (ErrorCode: string, ErrorMessage: string): PutEventsResultEntry => ({ ErrorCode, ErrorMessage });
-    if (!entry.Source) return fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
-    if (!entry.DetailType) return fail('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
-    if (entry.Detail === undefined) return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
-    let detail: unknown;
-    try {
-      detail = JSON.parse(entry.Detail);
-    } catch {
-      return fail('MalformedDetail', 'Detail is malformed.');
-    }
-    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return fail('MalformedDetail', 'Detail is malformed.');
-    const size = Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail) + (entry.Time ? 14 : 0) + (entry.Resources ?? []).reduce((n, r) => n + Buffer.byteLength(r), 0);
-    if (size > MAX_ENTRY_BYTES) return fail('InvalidArgument', `Event size ${size} bytes exceeds the limit of ${MAX_ENTRY_BYTES} bytes.`);
+    const checked = checkEntry(entry);
+    if ('ErrorCode' in checked) return checked;
     let bus: ReturnType<EventBridgeBackend['bus']>;
     try {
       bus = this.bus(entry.EventBusName);
     } catch (error) {
-      return fail('ResourceNotFoundException', (error as Error).message);
+      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: (error as Error).message };
     }
     const time = entry.Time === undefined ? this.now() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time).getTime();
-    const event: EventBridgeEvent = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': entry.DetailType,
-      source: entry.Source,
-      account: this.accountId,
-      time: awsTime(Number.isNaN(time) ? this.now() : time),
-      region: this.region,
-      resources: entry.Resources ?? [],
-      detail,
-    };
+    const event = this.newEvent(checked.source, checked.detailType, checked.detail, entry.Resources ?? [], Number.isNaN(time) ? this.now() : time);
     this.archives.record(bus.name, event, this.now());
     this.route(bus, event, undefined);
     return { EventId: event.id };
@@ -265,24 +159,18 @@ export class EventBridgeBackend extends EventEmitter {
   private route(bus: ReturnType<EventBridgeBackend['bus']>, event: EventBridgeEvent, onlyRules: Set<string> | undefined): void {
     const matched = bus.rules.matching(event).filter((rule) => !onlyRules || onlyRules.has(rule.arn));
     this.emit('event', { bus: bus.name, event, rules: matched.map((r) => r.name) });
-    for (const rule of matched) for (const target of rule.targets) this.track(this.deliverWithRetry(rule, target, event));
+    for (const rule of matched) for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event));
   }
 
   /** Invokes a schedule rule's targets with the event AWS sends for a scheduled rule. */
   fireSchedule(rule: Rule): void {
-    const event: EventBridgeEvent = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: this.accountId,
-      time: awsTime(this.now()),
-      region: this.region,
-      resources: [rule.arn],
-      detail: {},
-    };
+    const event = this.newEvent('aws.events', 'Scheduled Event', {}, [rule.arn], this.now());
     this.emit('event', { bus: rule.busName, event, rules: [rule.name] });
-    for (const target of rule.targets) this.track(this.deliverWithRetry(rule, target, event));
+    for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event));
+  }
+
+  private newEvent(source: string, detailType: string, detail: unknown, resources: string[], time: number): EventBridgeEvent {
+    return { version: '0', id: randomUUID(), 'detail-type': detailType, source, account: this.accountId, time: awsTime(time), region: this.region, resources, detail };
   }
 
   private track(p: Promise<void>): void {
@@ -293,43 +181,6 @@ export class EventBridgeBackend extends EventEmitter {
   /** Resolves when every delivery started so far has ended (delivered or dead-lettered). */
   async drain(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
-  }
-
-  private async deliverWithRetry(rule: Rule, target: Target, event: EventBridgeEvent): Promise<void> {
-    const payload = target.input ?? JSON.stringify(event);
-    const started = this.now();
-    const base = this.options.retryBaseMs ?? 200;
-    let attempt = 0;
-    for (;;) {
-      try {
-        await this.options.deliver(target, payload, { rule, event });
-        this.emit('delivered', { rule: rule.name, target: target.arn, eventId: event.id });
-        return;
-      } catch (error) {
-        attempt += 1;
-        const tooOld = (this.now() - started) / 1000 >= target.maximumEventAgeSeconds;
-        if (attempt > target.maximumRetryAttempts || tooOld) {
-          const message = error instanceof Error ? error.message : String(error);
-          this.emit('delivery-failed', { rule: rule.name, target: target.arn, eventId: event.id, error: message });
-          if (target.deadLetterArn) {
-            await this.options
-              .deadLetter(target.deadLetterArn, payload, {
-                RULE_ARN: rule.arn,
-                TARGET_ARN: target.arn,
-                ERROR_CODE: (error as { code?: string }).code ?? 'DeliveryFailed',
-                ERROR_MESSAGE: message.slice(0, 256),
-                EXHAUSTED_RETRY_CONDITION: tooOld ? 'MaximumEventAgeInSeconds' : 'MaximumRetryAttempts',
-                RETRY_ATTEMPTS: String(attempt - 1),
-              })
-              .catch((dlqError: unknown) => this.emit('delivery-lost', { rule: rule.name, target: target.arn, eventId: event.id, error: String(dlqError) }));
-          }
-          return;
-        }
-        // Exponential backoff with jitter, capped at 30 s locally.
-        const delay = Math.min(30_000, base * 2 ** Math.min(attempt - 1, 10)) * (0.5 + Math.random() / 2);
-        await new Promise((r) => setTimeout(r, delay).unref());
-      }
-    }
   }
 
   /** StartReplay: re-sends the archive's events of [start, end) to the bus, marked with `replay-name`. */
@@ -401,4 +252,4 @@ export class EventBridgeBackend extends EventEmitter {
   }
 }
 
-export { awsTime };
+export { awsTime } from './entries';

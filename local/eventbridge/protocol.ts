@@ -1,5 +1,6 @@
-import type { EventBridgeBackend, PutEventsEntry, ReplayState, Rule, Target } from './backend';
+import type { EventBridgeBackend } from './backend';
 import { EventBridgeError } from './errors';
+import type { Json, PutEventsEntry, ReplayState, Rule, Target } from './types';
 
 /**
  * The EventBridge API as `@aws-sdk/client-eventbridge` speaks it: AWS JSON 1.1,
@@ -7,7 +8,6 @@ import { EventBridgeError } from './errors';
  * `{ __type, message }` with status 400.
  */
 
-type Json = Record<string, unknown>;
 export interface ProtocolResponse {
   status: number;
   body: unknown;

@@ -48,7 +48,8 @@ export class SqsError extends Error {
   readonly code: SqsErrorCode;
   constructor(code: SqsErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'SqsError';
+    // Every subclass is named after itself, as `instanceof`-free callers (logs, JSON) see it.
+    this.name = new.target.name;
     this.code = code;
   }
   /** HTTP status AWS uses for this code. */
@@ -69,7 +70,6 @@ export class SqsError extends Error {
 export class SqsQueueDoesNotExistError extends SqsError {
   constructor(queue: string, options?: { cause?: unknown }) {
     super('QueueDoesNotExist', `The specified queue does not exist: ${queue}`, options);
-    this.name = 'SqsQueueDoesNotExistError';
   }
 }
 
@@ -77,7 +77,6 @@ export class SqsQueueDoesNotExistError extends SqsError {
 export class SqsQueueNameExistsError extends SqsError {
   constructor(name: string, detail: string) {
     super('QueueNameExists', `A queue already exists with the same name (${name}) and a different value for attribute ${detail}`);
-    this.name = 'SqsQueueNameExistsError';
   }
 }
 
@@ -85,7 +84,6 @@ export class SqsQueueNameExistsError extends SqsError {
 export class SqsInvalidAttributeNameError extends SqsError {
   constructor(attribute: string) {
     super('InvalidAttributeName', `Unknown Attribute ${attribute}.`);
-    this.name = 'SqsInvalidAttributeNameError';
   }
 }
 
@@ -93,7 +91,6 @@ export class SqsInvalidAttributeNameError extends SqsError {
 export class SqsInvalidAttributeValueError extends SqsError {
   constructor(attribute: string, reason: string, options?: { cause?: unknown }) {
     super('InvalidAttributeValue', `Invalid value for the parameter ${attribute}. Reason: ${reason}`, options);
-    this.name = 'SqsInvalidAttributeValueError';
   }
 }
 
@@ -101,7 +98,6 @@ export class SqsInvalidAttributeValueError extends SqsError {
 export class SqsInvalidParameterValueError extends SqsError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('InvalidParameterValue', message, options);
-    this.name = 'SqsInvalidParameterValueError';
   }
 }
 
@@ -109,7 +105,6 @@ export class SqsInvalidParameterValueError extends SqsError {
 export class SqsMissingParameterError extends SqsError {
   constructor(parameter: string) {
     super('MissingParameter', `The request must contain the parameter ${parameter}.`);
-    this.name = 'SqsMissingParameterError';
   }
 }
 
@@ -117,7 +112,6 @@ export class SqsMissingParameterError extends SqsError {
 export class SqsInvalidMessageContentsError extends SqsError {
   constructor() {
     super('InvalidMessageContents', 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
-    this.name = 'SqsInvalidMessageContentsError';
   }
 }
 
@@ -125,7 +119,6 @@ export class SqsInvalidMessageContentsError extends SqsError {
 export class SqsReceiptHandleIsInvalidError extends SqsError {
   constructor(handle: string) {
     super('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
-    this.name = 'SqsReceiptHandleIsInvalidError';
   }
 }
 
@@ -133,7 +126,6 @@ export class SqsReceiptHandleIsInvalidError extends SqsError {
 export class SqsMessageNotInflightError extends SqsError {
   constructor() {
     super('MessageNotInflight', 'The message referred to is not in flight.');
-    this.name = 'SqsMessageNotInflightError';
   }
 }
 
@@ -144,7 +136,6 @@ export class SqsBatchError extends SqsError {
     message: string,
   ) {
     super(code, message);
-    this.name = 'SqsBatchError';
   }
 }
 
@@ -152,7 +143,6 @@ export class SqsBatchError extends SqsError {
 export class SqsResourceNotFoundError extends SqsError {
   constructor(message: string) {
     super('ResourceNotFoundException', message);
-    this.name = 'SqsResourceNotFoundError';
   }
 }
 
@@ -160,7 +150,6 @@ export class SqsResourceNotFoundError extends SqsError {
 export class SqsUnsupportedOperationError extends SqsError {
   constructor(message: string) {
     super('UnsupportedOperation', message);
-    this.name = 'SqsUnsupportedOperationError';
   }
 }
 
@@ -168,7 +157,6 @@ export class SqsUnsupportedOperationError extends SqsError {
 export class SqsInvalidActionError extends SqsError {
   constructor(target: string) {
     super('InvalidAction', `The action ${target} is not valid for this endpoint.`);
-    this.name = 'SqsInvalidActionError';
   }
 }
 
@@ -176,7 +164,6 @@ export class SqsInvalidActionError extends SqsError {
 export class SqsSerializationError extends SqsError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('SerializationException', message, options);
-    this.name = 'SqsSerializationError';
   }
 }
 
@@ -184,6 +171,5 @@ export class SqsSerializationError extends SqsError {
 export class SqsPersistenceError extends SqsError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('InternalError', message, options);
-    this.name = 'SqsPersistenceError';
   }
 }

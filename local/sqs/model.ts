@@ -1,10 +1,9 @@
 /**
- * The engine's internal state: stored messages and queues (not part of the public API), and
- * their conversion to and from the JSON snapshot.
+ * The engine's internal state: stored messages and queues (not part of the public API).
+ * `snapshot.ts` turns it into the JSON snapshot and back.
  */
 import type { CancelTimer } from './clock';
-import { md5OfBody, type MessageAttributes, type MessageAttributeValue } from './messages';
-import type { PersistedAttribute, PersistedMessage } from './persistence';
+import type { MessageAttributes } from './messages';
 import type { QueueConfig } from './queue-attributes';
 import type { ReceivedMessage } from './types';
 
@@ -53,42 +52,4 @@ export interface QueueState {
   nextSequence: number;
   waiters: Set<Waiter>;
   cancelWake?: CancelTimer;
-}
-
-function persistAttributes(attributes: MessageAttributes): Record<string, PersistedAttribute> {
-  const out: Record<string, PersistedAttribute> = {};
-  for (const [name, value] of Object.entries(attributes)) {
-    out[name] = {
-      dataType: value.dataType,
-      ...(value.stringValue !== undefined ? { stringValue: value.stringValue } : {}),
-      ...(value.binaryValue !== undefined ? { binaryValue: Buffer.from(value.binaryValue).toString('base64') } : {}),
-    };
-  }
-  return out;
-}
-
-function restoreAttributes(attributes: Record<string, PersistedAttribute>): MessageAttributes {
-  const out: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of Object.entries(attributes)) {
-    out[name] = {
-      dataType: value.dataType,
-      ...(value.stringValue !== undefined ? { stringValue: value.stringValue } : {}),
-      ...(value.binaryValue !== undefined ? { binaryValue: Buffer.from(value.binaryValue, 'base64') } : {}),
-    };
-  }
-  return out;
-}
-
-export function persistMessage(m: StoredMessage): PersistedMessage {
-  const { md5OfBody: _digest, messageAttributes, systemAttributes, ...rest } = m;
-  return { ...rest, messageAttributes: persistAttributes(messageAttributes), systemAttributes: persistAttributes(systemAttributes) };
-}
-
-export function restoreMessage(m: PersistedMessage): StoredMessage {
-  return {
-    ...m,
-    md5OfBody: md5OfBody(m.body),
-    messageAttributes: restoreAttributes(m.messageAttributes),
-    systemAttributes: restoreAttributes(m.systemAttributes),
-  };
 }

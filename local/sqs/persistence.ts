@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SqsPersistenceError } from './errors';
+import type { StoredMessage } from './model';
 
 export const SNAPSHOT_FILE = 'sqs.json';
 export const SNAPSHOT_VERSION = 1;
@@ -18,22 +19,11 @@ export interface PersistedAttribute {
   binaryValue?: string;
 }
 
-export interface PersistedMessage {
-  id: string;
-  body: string;
+/** A stored message as JSON: binary attribute values in base64; the body digest is recomputed on load. */
+export type PersistedMessage = Omit<StoredMessage, 'md5OfBody' | 'messageAttributes' | 'systemAttributes'> & {
   messageAttributes: Record<string, PersistedAttribute>;
   systemAttributes: Record<string, PersistedAttribute>;
-  sentAt: number;
-  senderId: string;
-  visibleAt: number;
-  receiveCount: number;
-  firstReceivedAt?: number;
-  receiptToken?: string;
-  deadLetterSourceArn?: string;
-  groupId?: string;
-  dedupId?: string;
-  sequenceNumber?: string;
-}
+};
 
 export interface PersistedQueue {
   name: string;

@@ -5,12 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_REQUEST_BYTES, readJson, RequestBodyError } from '../http/body';
 import { SqsBackend, type SqsBackendOptions } from './backend';
 import { SqsSerializationError } from './errors';
 import { errorResponse, handleSqsRequest, SQS_TARGET_PREFIX, type SqsResponse } from './protocol';
 
-/** Largest request body accepted (a full 1 MiB batch, JSON-escaped, fits comfortably). */
-export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 /** Handles the request when it is an SQS call (`x-amz-target: AmazonSQS.*`) and returns `true`; otherwise returns `false` and leaves it alone. */
 export type SqsRequestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -39,7 +38,7 @@ async function serve(backend: SqsBackend, target: string, req: IncomingMessage, 
   });
   let response: SqsResponse;
   try {
-    const body = await readJson(req);
+    const body = await readSqsJson(req);
     const senderId = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1];
     response = await handleSqsRequest(backend, target, body, { signal: abort.signal, ...(senderId ? { senderId } : {}) });
   } catch (error) {
@@ -56,20 +55,13 @@ async function serve(backend: SqsBackend, target: string, req: IncomingMessage, 
   res.end(payload);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) throw new SqsSerializationError(`The request body is larger than ${MAX_REQUEST_BYTES} bytes.`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
+/** The body as JSON, with the body reader's errors in the SQS protocol's shape. */
+async function readSqsJson(req: IncomingMessage): Promise<unknown> {
   try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new SqsSerializationError('The request body is not valid JSON.', { cause });
+    return await readJson(req, MAX_REQUEST_BYTES);
+  } catch (error) {
+    if (error instanceof RequestBodyError) throw new SqsSerializationError(error.message, { cause: error });
+    throw error;
   }
 }
 

@@ -1,114 +1,14 @@
-import { TemplateError } from './errors';
-import { resolve, type Json, type Physical, type ResolveContext } from './intrinsics';
-import { validatePattern } from '../event-pattern';
-
 /**
  * What the local runtime runs, read from the packaged CloudFormation template (the
  * `serverless package` output): the same buses, rules, queues, tables, functions, event
  * sources and HTTP routes as a deployment, with names, ARNs and URLs made local.
  */
+import { validatePattern } from '../event-pattern';
+import { TemplateError } from './errors';
+import { resolve, type Json, type Physical, type ResolveContext } from './intrinsics';
+import type { EventSourcePlan, LocalPlan, PlanOptions } from './plan-types';
 
-export interface LocalEndpoints {
-  /** Base URL of the local AWS endpoint (EventBridge + SQS), e.g. http://127.0.0.1:4566 */
-  aws: string;
-  /** Base URL of the local HTTP API. */
-  http: string;
-}
-
-export interface PlanOptions {
-  region: string;
-  accountId: string;
-  endpoints: LocalEndpoints;
-}
-
-export interface BusPlan {
-  logicalId: string;
-  name: string;
-  arn: string;
-}
-export interface ArchivePlan {
-  logicalId: string;
-  name: string;
-  busName: string;
-  retentionDays: number | undefined;
-  pattern: Json | undefined;
-}
-export interface QueuePlan {
-  logicalId: string;
-  name: string;
-  url: string;
-  arn: string;
-  /** SQS attributes as CreateQueue takes them (strings; RedrivePolicy as JSON text). */
-  attributes: Record<string, string>;
-}
-export interface TargetPlan {
-  id: string;
-  arn: string;
-  maximumRetryAttempts: number;
-  maximumEventAgeSeconds: number;
-  deadLetterArn: string | undefined;
-  input: string | undefined;
-}
-export interface RulePlan {
-  logicalId: string;
-  name: string;
-  arn: string;
-  busName: string;
-  pattern: Json | undefined;
-  schedule: string | undefined;
-  enabled: boolean;
-  targets: TargetPlan[];
-}
-export interface TablePlan {
-  logicalId: string;
-  name: string;
-  arn: string;
-  streamArn: string | undefined;
-  /** The table's CloudFormation properties, resolved: CreateTable input plus TTL and stream settings. */
-  properties: Json;
-}
-export interface FunctionPlan {
-  logicalId: string;
-  name: string;
-  arn: string;
-  /** `path/to/module.export` relative to the project root. */
-  handler: string;
-  timeoutSeconds: number;
-  memoryMb: number;
-  environment: Record<string, string>;
-}
-export interface EventSourcePlan {
-  logicalId: string;
-  functionName: string;
-  kind: 'sqs' | 'dynamodb';
-  sourceArn: string;
-  batchSize: number;
-  windowSeconds: number;
-  reportBatchItemFailures: boolean;
-  enabled: boolean;
-  maximumRetryAttempts: number | undefined;
-  startingPosition: string | undefined;
-  /** `FilterCriteria.Filters[].Pattern`: Lambda invokes only with records matching one of them (none = every record). */
-  filters: string[];
-}
-export interface RoutePlan {
-  routeKey: string;
-  functionName: string;
-  authorizer: { issuer: string; audience: string[]; identitySource: string } | undefined;
-}
-export interface LocalPlan {
-  region: string;
-  accountId: string;
-  stackName: string;
-  buses: BusPlan[];
-  archives: ArchivePlan[];
-  queues: QueuePlan[];
-  rules: RulePlan[];
-  tables: TablePlan[];
-  functions: FunctionPlan[];
-  eventSources: EventSourcePlan[];
-  routes: RoutePlan[];
-}
+export type { ArchivePlan, BusPlan, EventSourcePlan, FunctionPlan, LocalEndpoints, LocalPlan, PlanOptions, QueuePlan, RoutePlan, RulePlan, TablePlan } from './plan-types';
 
 interface Resource {
   Type: string;
