@@ -1,5 +1,6 @@
 import type { EventBridgeBackend } from './backend';
 import { EventBridgeError } from './errors';
+import { entryItem, objectItem, optList, optObject, optString, requestObject, stringItem } from './fields';
 import type { Json, PutEventsEntry, ReplayState, Rule, Target } from './types';
 
 /**
@@ -13,6 +14,7 @@ export interface ProtocolResponse {
   body: unknown;
 }
 
+const optional = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: string }));
 const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
 const toMs = (v: unknown, name: string): number => {
   const ms = typeof v === 'number' ? v * 1000 : typeof v === 'string' ? Date.parse(v) : NaN;
@@ -46,15 +48,23 @@ function describeTarget(t: Target): Json {
   };
 }
 
+function optInteger(input: Json, field: string, min: number, max: number, fallback: number): number {
+  const v = input[field];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new EventBridgeError('SerializationException', `Value for ${field} must be an integer.`);
+  if (v < min || v > max) throw new EventBridgeError('ValidationException', `1 validation error detected: Value '${v}' at '${field}' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
+  return v;
+}
+
 function readTarget(t: Json): Target {
-  const retry = (t['RetryPolicy'] as Json | undefined) ?? {};
+  const retry = optObject(t, 'RetryPolicy') ?? {};
   return {
     id: str(t['Id'], 'Targets.member.Id'),
     arn: str(t['Arn'], 'Targets.member.Arn'),
-    maximumRetryAttempts: Number(retry['MaximumRetryAttempts'] ?? 185),
-    maximumEventAgeSeconds: Number(retry['MaximumEventAgeInSeconds'] ?? 86_400),
-    deadLetterArn: (t['DeadLetterConfig'] as Json | undefined)?.['Arn'] as string | undefined,
-    input: t['Input'] as string | undefined,
+    maximumRetryAttempts: optInteger(retry, 'MaximumRetryAttempts', 0, 185, 185),
+    maximumEventAgeSeconds: optInteger(retry, 'MaximumEventAgeInSeconds', 60, 86_400, 86_400),
+    deadLetterArn: optString(optObject(t, 'DeadLetterConfig') ?? {}, 'Arn'),
+    input: optString(t, 'Input'),
   };
 }
 
@@ -75,16 +85,16 @@ function describeReplay(r: ReplayState): Json {
 }
 
 const operations: Record<string, (backend: EventBridgeBackend, input: Json) => Json> = {
-  PutEvents: (b, input) => b.putEvents((input['Entries'] as PutEventsEntry[] | undefined) ?? []) as unknown as Json,
+  PutEvents: (b, input) => b.putEvents(optList(input, 'Entries', entryItem) ?? []) as unknown as Json,
   TestEventPattern: (b, input) => ({ Result: b.testEventPattern(str(input['EventPattern'], 'eventPattern'), str(input['Event'], 'event')) }),
   ListEventBuses: (b, input) => ({
     EventBuses: b
       .listBuses()
-      .filter((x) => x.name.startsWith(String(input['NamePrefix'] ?? '')))
+      .filter((x) => x.name.startsWith(optString(input, 'NamePrefix') ?? ''))
       .map((x) => ({ Name: x.name, Arn: x.arn })),
   }),
   DescribeEventBus: (b, input) => {
-    const name = String(input['Name'] ?? 'default');
+    const name = optString(input, 'Name') ?? 'default';
     const bus = b.listBuses().find((x) => x.name === name || x.arn === name);
     if (!bus) throw new EventBridgeError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
     return { Name: bus.name, Arn: bus.arn };
@@ -97,7 +107,7 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
   },
   PutRule: (b, input) => {
     const name = str(input['Name'], 'name');
-    const busName = (input['EventBusName'] as string | undefined) ?? 'default';
+    const busName = optString(input, 'EventBusName') ?? 'default';
     let existing: Rule | undefined;
     try {
       existing = b.getRule(busName, name);
@@ -105,9 +115,10 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
       existing = undefined;
     }
     let pattern: Json | undefined;
-    if (typeof input['EventPattern'] === 'string') {
+    const patternText = optString(input, 'EventPattern');
+    if (patternText !== undefined) {
       try {
-        pattern = JSON.parse(input['EventPattern']) as Json;
+        pattern = JSON.parse(patternText) as Json;
       } catch (error) {
         throw new EventBridgeError('InvalidEventPatternException', 'Event pattern is not valid JSON.', { cause: error });
       }
@@ -118,32 +129,32 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
       arn: existing?.arn ?? arn,
       busName,
       pattern,
-      schedule: input['ScheduleExpression'] as string | undefined,
-      enabled: (input['State'] ?? 'ENABLED') === 'ENABLED',
+      schedule: optString(input, 'ScheduleExpression'),
+      enabled: (optString(input, 'State') ?? 'ENABLED') === 'ENABLED',
       targets: existing?.targets ?? [],
-      ...(typeof input['Description'] === 'string' ? { description: input['Description'] } : {}),
+      ...optional('description', optString(input, 'Description')),
     });
     return { RuleArn: existing?.arn ?? arn };
   },
   DeleteRule: (b, input) => {
-    b.deleteRule(input['EventBusName'] as string | undefined, str(input['Name'], 'name'));
+    b.deleteRule(optString(input, 'EventBusName'), str(input['Name'], 'name'));
     return {};
   },
-  DescribeRule: (b, input) => describeRule(b.getRule(input['EventBusName'] as string | undefined, str(input['Name'], 'name'))),
-  ListRules: (b, input) => ({ Rules: b.listRules(input['EventBusName'] as string | undefined, String(input['NamePrefix'] ?? '')).map(describeRule) }),
-  ListTargetsByRule: (b, input) => ({ Targets: b.getRule(input['EventBusName'] as string | undefined, str(input['Rule'], 'rule')).targets.map(describeTarget) }),
+  DescribeRule: (b, input) => describeRule(b.getRule(optString(input, 'EventBusName'), str(input['Name'], 'name'))),
+  ListRules: (b, input) => ({ Rules: b.listRules(optString(input, 'EventBusName'), optString(input, 'NamePrefix') ?? '').map(describeRule) }),
+  ListTargetsByRule: (b, input) => ({ Targets: b.getRule(optString(input, 'EventBusName'), str(input['Rule'], 'rule')).targets.map(describeTarget) }),
   PutTargets: (b, input) => {
-    b.setTargets(input['EventBusName'] as string | undefined, str(input['Rule'], 'rule'), ((input['Targets'] as Json[] | undefined) ?? []).map(readTarget));
+    b.setTargets(optString(input, 'EventBusName'), str(input['Rule'], 'rule'), (optList(input, 'Targets', objectItem) ?? []).map(readTarget));
     return { FailedEntryCount: 0, FailedEntries: [] };
   },
   RemoveTargets: (b, input) => {
-    b.removeTargets(input['EventBusName'] as string | undefined, str(input['Rule'], 'rule'), (input['Ids'] as string[] | undefined) ?? []);
+    b.removeTargets(optString(input, 'EventBusName'), str(input['Rule'], 'rule'), optList(input, 'Ids', stringItem) ?? []);
     return { FailedEntryCount: 0, FailedEntries: [] };
   },
   ListArchives: (b, input) => ({
     Archives: b
       .listArchives()
-      .filter((a) => !input['EventSourceArn'] || input['EventSourceArn'] === b.busArn(a.busName))
+      .filter((a) => { const source = optString(input, 'EventSourceArn'); return !source || source === b.busArn(a.busName); })
       .map((a) => ({ ArchiveName: a.name, EventSourceArn: b.busArn(a.busName), State: 'ENABLED', ...(a.retentionDays ? { RetentionDays: a.retentionDays } : {}), EventCount: a.eventCount, SizeBytes: a.sizeBytes })),
   }),
   DescribeArchive: (b, input) => {
@@ -153,14 +164,14 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
     return { ArchiveName: a.name, ArchiveArn: a.arn, EventSourceArn: b.busArn(a.busName), State: 'ENABLED', ...(a.retentionDays ? { RetentionDays: a.retentionDays } : {}), EventCount: a.eventCount, SizeBytes: a.sizeBytes };
   },
   StartReplay: (b, input) => {
-    const destination = (input['Destination'] as Json | undefined) ?? {};
+    const destination = optObject(input, 'Destination') ?? {};
     const r = b.startReplay({
       name: str(input['ReplayName'], 'replayName'),
       archiveArn: str(input['EventSourceArn'], 'eventSourceArn'),
       start: toMs(input['EventStartTime'], 'EventStartTime'),
       end: toMs(input['EventEndTime'], 'EventEndTime'),
       destinationArn: str(destination['Arn'], 'destination.arn'),
-      ...(Array.isArray(destination['FilterArns']) ? { filterArns: destination['FilterArns'] as string[] } : {}),
+      ...(destination['FilterArns'] !== undefined ? { filterArns: optList(destination, 'FilterArns', stringItem) ?? [] } : {}),
     });
     const d = describeReplay(r);
     return { ReplayArn: d['ReplayArn'], State: d['State'], ReplayStartTime: d['ReplayStartTime'] };
@@ -181,7 +192,7 @@ export function handleEventBridgeRequest(backend: EventBridgeBackend, target: st
   const handler = operations[operation];
   try {
     if (!handler) throw new EventBridgeError('UnknownOperationException', `The local EventBridge does not support ${operation} (supported: ${SUPPORTED_OPERATIONS.join(', ')}).`);
-    return { status: 200, body: handler(backend, (body ?? {}) as Json) };
+    return { status: 200, body: handler(backend, requestObject(body)) };
   } catch (error) {
     if (error instanceof EventBridgeError) return { status: 400, body: { __type: error.code, message: error.message } };
     return { status: 500, body: { __type: 'InternalException', message: error instanceof Error ? error.message : String(error) } };
