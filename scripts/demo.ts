@@ -6,6 +6,7 @@
  *   npm run demo                                   # functions/incident/demo-request.json
  *   npm run demo -- --request my-request.json --http http://127.0.0.1:3000 --aws http://127.0.0.1:4566
  *   npm run demo -- --wait 60      # seconds to wait for a local cloud still starting (default 30)
+ *   npm run demo -- --within 30    # seconds the flow may take (default: the request's expect.withinSeconds, else 10)
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -50,7 +51,8 @@ async function main(): Promise<number> {
   process.stdout.write(`correlation id ${correlationId}\n\n`);
 
   const expected = request.expect?.events ?? 1;
-  const deadline = started + (request.expect?.withinSeconds ?? 10) * 1000;
+  // --within overrides the request's own expectation (a loaded machine, a first cold start).
+  const deadline = started + Number(option('within', String(request.expect?.withinSeconds ?? 10))) * 1000;
   const seen = new Set<string>();
   let quietSince = Date.now();
   // Print events as they arrive; stop when the expected count is reached and the flow is quiet for a second.

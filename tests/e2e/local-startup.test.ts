@@ -59,7 +59,7 @@ it('serves every port from the moment `npm start` spawns: 503 while starting, ne
   start.stderr?.on('data', (c: Buffer) => (log += c.toString()));
   let startExit: number | null | undefined;
   void exited(start).then((code) => (startExit = code));
-  const demo = spawn(TSX, ['scripts/demo.ts', '--wait', '150', '--http', `http://127.0.0.1:${ports.http}`, '--aws', `http://127.0.0.1:${ports.aws}`], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const demo = spawn(TSX, ['scripts/demo.ts', '--wait', '150', '--within', '60', '--http', `http://127.0.0.1:${ports.http}`, '--aws', `http://127.0.0.1:${ports.aws}`], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let demoOut = '';
   demo.stdout?.on('data', (c: Buffer) => (demoOut += c.toString()));
   demo.stderr?.on('data', (c: Buffer) => (demoOut += c.toString()));
