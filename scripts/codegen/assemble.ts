@@ -1,0 +1,217 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { CodegenSpecError, type SpecIssue } from './errors';
+
+// A spec may be cut into one part per service: the root's `x-services` names them, and
+// each `./<service>/` folder beside the root holds the service's own files. Codegen joins
+// the parts into one AsyncAPI 3 document before parsing, deriving what the conventions fix
+// (channel, send operation, component registration, queue binding) so that adding an event
+// touches only the producer's folder plus one line per consumer. A root without parts is
+// parsed as it is written.
+
+/** File names inside a part folder (the only layout knowledge here, and it is generic). */
+export const PART_FILES = { service: 'service.yaml', messages: 'messages.yaml', schemas: 'schemas.yaml' } as const;
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const esc = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const posix = (p: string): string => p.split('\\').join('/');
+
+/** Where a node of the joined document is written: a file and a JSON pointer inside it. */
+export interface Origin {
+  file: string;
+  pointer: string;
+}
+
+/** One service's part: its folder and the YAML of its three files (absent file: empty). */
+export interface SpecPart {
+  service: string;
+  dir: string;
+  files: string[];
+  declaration: PartService;
+  messages: Json;
+  schemas: Json;
+}
+
+/** `service.yaml`: what the service sends and receives, and its consumer queue. */
+export interface PartService {
+  /** The SQS operation binding of the service's queue (`{ bindingVersion, queues }`). */
+  queue?: Json;
+  /** Messages it publishes: a name, or `{ Name: summary }` to override the derived summary. */
+  sends?: (string | Record<string, string>)[];
+  /** Messages it consumes: `Name: summary`, or `Name: { summary, ...operation fields }`. */
+  receives?: Record<string, string | Json>;
+}
+
+export interface AssembledSpec {
+  /** The joined AsyncAPI document; relative `$ref`s resolve against the root's folder. */
+  document: Json;
+  /** Every part file read, for change detection. */
+  files: string[];
+  /** JSON pointer prefix of the joined document -> where it is written. */
+  origins: Map<string, Origin>;
+}
+
+function readYaml(file: string, issues: SpecIssue[], base: string): Json {
+  if (!existsSync(file)) return {};
+  try {
+    const value: unknown = parse(readFileSync(file, 'utf8'));
+    if (value === null || value === undefined) return {};
+    if (isObj(value)) return value;
+    issues.push({ message: 'a spec part must be a YAML mapping', location: { file: relative(base, file) || file, line: 1, column: 1 } });
+  } catch (cause) {
+    issues.push({ message: `cannot parse: ${(cause as Error).message}`, location: { file: relative(base, file) || file, line: 1, column: 1 } });
+  }
+  return {};
+}
+
+/** The parts a root declares: every `x-services` key with a `./<service>/service.yaml`. */
+export function specParts(rootFile: string, root: Json, issues: SpecIssue[] = [], base = process.cwd()): SpecPart[] {
+  const services = isObj(root['x-services']) ? Object.keys(root['x-services']) : [];
+  const parts: SpecPart[] = [];
+  for (const service of services) {
+    const dir = join(dirname(rootFile), service);
+    const serviceFile = join(dir, PART_FILES.service);
+    if (!existsSync(serviceFile)) continue;
+    const files = Object.values(PART_FILES).map((f) => join(dir, f)).filter((f) => existsSync(f));
+    parts.push({
+      service,
+      dir,
+      files,
+      declaration: readYaml(serviceFile, issues, base) as PartService,
+      messages: readYaml(join(dir, PART_FILES.messages), issues, base),
+      schemas: readYaml(join(dir, PART_FILES.schemas), issues, base),
+    });
+  }
+  return parts;
+}
+
+/** The files of every part of the root at `rootFile` (none for a root without parts). */
+export function partFiles(rootFile: string): string[] {
+  try {
+    const root = parse(readFileSync(rootFile, 'utf8')) as unknown;
+    if (!isObj(root) || !isObj(root['x-services'])) return [];
+    return Object.keys(root['x-services']).flatMap((service) => {
+      const dir = join(dirname(rootFile), service);
+      return existsSync(join(dir, PART_FILES.service)) ? Object.values(PART_FILES).map((f) => join(dir, f)).filter((f) => existsSync(f)) : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** Rewrites relative file `$ref`s of a node copied from `fromDir` so they resolve from `toDir`. */
+function rebase(node: unknown, fromDir: string, toDir: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => rebase(n, fromDir, toDir));
+  if (!isObj(node)) return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === '$ref' && typeof v === 'string' && !v.startsWith('#') && !/^[a-z]+:\/\//i.test(v)) {
+      const [file = '', pointer] = v.split('#');
+      const moved = posix(relative(toDir, resolve(fromDir, file)));
+      out[k] = `${moved.startsWith('.') ? '' : './'}${moved}${pointer !== undefined ? `#${pointer}` : ''}`;
+    } else out[k] = rebase(v, fromDir, toDir);
+  }
+  return out;
+}
+
+/**
+ * Joins a root and its service parts into one AsyncAPI document, or returns undefined
+ * when the root declares no part. The root keeps what no service owns (info, x-services,
+ * servers, shared components); parts are appended in `x-services` order, components
+ * first, because the parser resolves `$ref`s in document order and a data schema reached
+ * through a channel first loses its component name.
+ */
+export function assembleSpec(rootFile: string, base = process.cwd()): AssembledSpec | undefined {
+  const root = parse(readFileSync(rootFile, 'utf8')) as unknown;
+  if (!isObj(root)) return undefined;
+  const issues: SpecIssue[] = [];
+  const parts = specParts(rootFile, root, issues, base);
+  if (!parts.length) return undefined;
+  const rootDir = dirname(rootFile);
+  const where = (file: string, pointer: string): Origin => ({ file, pointer });
+  const display = (file: string): string => relative(base, file) || file;
+  const origins = new Map<string, Origin>();
+  const components = isObj(root['components']) ? { ...root['components'] } : {};
+  const schemas: Json = isObj(components['schemas']) ? { ...components['schemas'] } : {};
+  const bindings: Json = isObj(components['operationBindings']) ? { ...components['operationBindings'] } : {};
+  const channels: Json = isObj(root['channels']) ? { ...root['channels'] } : {};
+  const operations: Json = isObj(root['operations']) ? { ...root['operations'] } : {};
+  const owner = new Map<string, string>();
+
+  for (const part of parts) {
+    const rel = (file: string): string => `./${posix(relative(rootDir, join(part.dir, file)))}`;
+    const schemasFile = join(part.dir, PART_FILES.schemas);
+    for (const name of Object.keys(part.schemas)) {
+      if (name in schemas) issues.push({ message: `schema ${name} is declared twice (components.schemas and ${part.service})`, location: { file: display(schemasFile), line: 1, column: 1 } });
+      schemas[name] = { $ref: `${rel(PART_FILES.schemas)}#/${esc(name)}` };
+      origins.set(`/components/schemas/${esc(name)}`, where(schemasFile, `/${esc(name)}`));
+    }
+    const messagesFile = join(part.dir, PART_FILES.messages);
+    for (const [name, message] of Object.entries(part.messages)) {
+      const eb = isObj(message) && isObj(message['x-eventbridge']) ? message['x-eventbridge'] : {};
+      if (name in channels) issues.push({ message: `message ${name} is declared twice (${owner.get(name) ?? 'root'} and ${part.service})`, location: { file: display(messagesFile), line: 1, column: 1 } });
+      owner.set(name, part.service);
+      channels[name] = {
+        ...(typeof eb['source'] === 'string' && typeof eb['detailType'] === 'string' ? { address: `${eb['source']}/${eb['detailType']}` } : {}),
+        ...(typeof eb['bus'] === 'string' ? { servers: [{ $ref: `#/servers/${esc(eb['bus'])}` }] } : {}),
+        messages: { [name]: { $ref: `${rel(PART_FILES.messages)}#/${esc(name)}` } },
+      };
+      origins.set(`/channels/${esc(name)}`, where(messagesFile, `/${esc(name)}`));
+      origins.set(`/channels/${esc(name)}/messages/${esc(name)}`, where(messagesFile, `/${esc(name)}`));
+    }
+    const serviceFile = join(part.dir, PART_FILES.service);
+    if (isObj(part.declaration.queue)) {
+      bindings[`${part.service}Queue`] = { sqs: part.declaration.queue };
+      origins.set(`/components/operationBindings/${esc(`${part.service}Queue`)}/sqs`, where(serviceFile, '/queue'));
+    }
+  }
+
+  // Operations after every part's messages are known: a service may send or receive a
+  // message another part declares (every service sends the errors bus' event).
+  const summaryOf = (name: string): string | undefined => {
+    const service = owner.get(name);
+    const message = parts.find((p) => p.service === service)?.messages[name];
+    return isObj(message) && typeof message['summary'] === 'string' ? message['summary'] : undefined;
+  };
+  const ref = (name: string): Json => ({ channel: { $ref: `#/channels/${esc(name)}` }, messages: [{ $ref: `#/channels/${esc(name)}/messages/${esc(name)}` }] });
+  for (const part of parts) {
+    const serviceFile = join(part.dir, PART_FILES.service);
+    const known = (name: string, pointer: string): boolean => {
+      if (owner.has(name) || name in channels) return true;
+      issues.push({ message: `${part.service} names message ${name}, which no part declares in its ${PART_FILES.messages}`, location: { file: display(serviceFile), line: 1, column: 1 }, pointer });
+      return false;
+    };
+    (part.declaration.sends ?? []).forEach((entry, i) => {
+      const [name, summary] = typeof entry === 'string' ? [entry, undefined] : (Object.entries(entry)[0] ?? ['', undefined]);
+      if (!name || !known(name, `/sends/${i}`)) return;
+      const described = summaryOf(name);
+      const id = `${part.service}.send${name}`;
+      operations[id] = { action: 'send', 'x-service': part.service, ...ref(name), summary: summary ?? (described ? `Publish ${name}. ${described}` : `Publish ${name}.`) };
+      origins.set(`/operations/${esc(id)}`, where(serviceFile, `/sends/${i}`));
+    });
+    for (const [name, value] of Object.entries(part.declaration.receives ?? {})) {
+      if (!known(name, `/receives/${esc(name)}`)) continue;
+      const fields = isObj(value) ? (rebase(value, part.dir, rootDir) as Json) : typeof value === 'string' ? { summary: value } : {};
+      const { summary, ...rest } = fields;
+      const id = `${part.service}.receive${name}`;
+      operations[id] = {
+        action: 'receive',
+        'x-service': part.service,
+        ...ref(name),
+        ...(summary !== undefined ? { summary } : {}),
+        ...rest,
+        ...(isObj(part.declaration.queue) ? { bindings: { $ref: `#/components/operationBindings/${esc(`${part.service}Queue`)}` } } : {}),
+      };
+      origins.set(`/operations/${esc(id)}`, where(serviceFile, `/receives/${esc(name)}`));
+    }
+  }
+  if (issues.length) throw new CodegenSpecError(issues, 'the spec parts cannot be joined');
+
+  // Key order as a hand-written root would have it: components before channels (see above).
+  const { channels: _c, operations: _o, components: _k, ...head } = root;
+  const joined: Json = { ...components, schemas, ...(Object.keys(bindings).length ? { operationBindings: bindings } : {}) };
+  const document: Json = { ...head, components: joined, channels, operations };
+  return { document, files: parts.flatMap((p) => p.files), origins };
+}
