@@ -20,6 +20,8 @@ export { notificationsPublisher, notificationsEventSpecs } from './publishers/no
 export type { NotificationsSends, NotificationsEvent } from './publishers/notifications';
 export { reportingPublisher, reportingEventSpecs } from './publishers/reporting';
 export type { ReportingSends, ReportingEvent } from './publishers/reporting';
+export { outboxPublisher, outboxEventSpecs } from './publishers/outbox';
+export type { OutboxSends, OutboxEvent } from './publishers/outbox';
 export { incidentQueue, incidentQueueRoutes, parseIncidentQueueEvent, dispatchIncidentQueue } from './consumers/incident-queue';
 export type { IncidentQueueEvents, IncidentQueueEvent, IncidentQueueHandlers } from './consumers/incident-queue';
 export { matchQueue, matchQueueRoutes, parseMatchQueueEvent, dispatchMatchQueue } from './consumers/match-queue';
