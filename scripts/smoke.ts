@@ -25,7 +25,8 @@ async function main(): Promise<number> {
   const timeoutMs = Number(option('timeout', '15')) * 1000;
   const summary = (await (await fetchWhenReady(endpoint, {}, { onWait: (why) => process.stderr.write(`${why}\n`) })).json().catch(() => undefined)) as { buses: string[]; queues: string[] } | undefined;
   if (!summary?.buses) throw new Error(`no local cloud answers on ${endpoint}: run \`npm start\` first`);
-  const spec = resolve(option('spec', '') || projectConfig(resolve(__dirname, '..')).spec);
+  const root = resolve(__dirname, '..');
+  const spec = resolve(root, option('spec', '') || projectConfig(root).spec);
   const { document } = await loadSpec(spec);
   const model = buildModel(document, new SpecLocator(spec));
   const wanted = option('event', '');
