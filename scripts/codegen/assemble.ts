@@ -102,7 +102,7 @@ export function partFiles(rootFile: string): string[] {
 }
 
 /** Rewrites relative file `$ref`s of a node copied from `fromDir` so they resolve from `toDir`. */
-function rebase(node: unknown, fromDir: string, toDir: string): unknown {
+export function rebase(node: unknown, fromDir: string, toDir: string): unknown {
   if (Array.isArray(node)) return node.map((n) => rebase(n, fromDir, toDir));
   if (!isObj(node)) return node;
   const out: Json = {};
