@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { CodegenSpecError, type SpecIssue } from './errors';
+import { LineCounter, parse, parseDocument, type Node } from 'yaml';
+import { CodegenSpecError, type SourceLocation, type SpecIssue } from './errors';
 
 // A spec may be cut into one part per service: the root's `x-services` names them, and
 // each `./<service>/` folder beside the root holds the service's own files. Codegen joins
@@ -87,6 +87,21 @@ export function specParts(rootFile: string, root: Json, issues: SpecIssue[] = []
   return parts;
 }
 
+/** Where `pointer` (a path of plain keys and indexes) is written in a YAML file, for messages. */
+function positionIn(file: string, pointer: string, base: string): SourceLocation {
+  const display = relative(base, file) || file;
+  try {
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
+    const path = pointer.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+    const node = doc.getIn(path, true) as Node | undefined;
+    const { line, col } = lines.linePos(node?.range?.[0] ?? 0);
+    return { file: display, line, column: col };
+  } catch {
+    return { file: display, line: 1, column: 1 };
+  }
+}
+
 /** The files of every part of the root at `rootFile` (none for a root without parts). */
 export function partFiles(rootFile: string): string[] {
   try {
@@ -124,14 +139,18 @@ export function rebase(node: unknown, fromDir: string, toDir: string): unknown {
  * through a channel first loses its component name.
  */
 export function assembleSpec(rootFile: string, base = process.cwd()): AssembledSpec | undefined {
-  const root = parse(readFileSync(rootFile, 'utf8')) as unknown;
+  let root: unknown;
+  try {
+    root = parse(readFileSync(rootFile, 'utf8'));
+  } catch {
+    return undefined; // The parser reads it again and reports where it breaks.
+  }
   if (!isObj(root)) return undefined;
   const issues: SpecIssue[] = [];
   const parts = specParts(rootFile, root, issues, base);
   if (!parts.length) return undefined;
   const rootDir = dirname(rootFile);
   const where = (file: string, pointer: string): Origin => ({ file, pointer });
-  const display = (file: string): string => relative(base, file) || file;
   const origins = new Map<string, Origin>();
   const components = isObj(root['components']) ? { ...root['components'] } : {};
   const schemas: Json = isObj(components['schemas']) ? { ...components['schemas'] } : {};
@@ -144,14 +163,14 @@ export function assembleSpec(rootFile: string, base = process.cwd()): AssembledS
     const rel = (file: string): string => `./${posix(relative(rootDir, join(part.dir, file)))}`;
     const schemasFile = join(part.dir, PART_FILES.schemas);
     for (const name of Object.keys(part.schemas)) {
-      if (name in schemas) issues.push({ message: `schema ${name} is declared twice (components.schemas and ${part.service})`, location: { file: display(schemasFile), line: 1, column: 1 } });
+      if (name in schemas) issues.push({ message: `schema ${name} is declared twice (components.schemas and ${part.service})`, location: positionIn(schemasFile, `/${esc(name)}`, base) });
       schemas[name] = { $ref: `${rel(PART_FILES.schemas)}#/${esc(name)}` };
       origins.set(`/components/schemas/${esc(name)}`, where(schemasFile, `/${esc(name)}`));
     }
     const messagesFile = join(part.dir, PART_FILES.messages);
     for (const [name, message] of Object.entries(part.messages)) {
       const eb = isObj(message) && isObj(message['x-eventbridge']) ? message['x-eventbridge'] : {};
-      if (name in channels) issues.push({ message: `message ${name} is declared twice (${owner.get(name) ?? 'root'} and ${part.service})`, location: { file: display(messagesFile), line: 1, column: 1 } });
+      if (name in channels) issues.push({ message: `message ${name} is declared twice (${owner.get(name) ?? 'root'} and ${part.service})`, location: positionIn(messagesFile, `/${esc(name)}`, base) });
       owner.set(name, part.service);
       channels[name] = {
         ...(typeof eb['source'] === 'string' && typeof eb['detailType'] === 'string' ? { address: `${eb['source']}/${eb['detailType']}` } : {}),
@@ -180,7 +199,7 @@ export function assembleSpec(rootFile: string, base = process.cwd()): AssembledS
     const serviceFile = join(part.dir, PART_FILES.service);
     const known = (name: string, pointer: string): boolean => {
       if (owner.has(name) || name in channels) return true;
-      issues.push({ message: `${part.service} names message ${name}, which no part declares in its ${PART_FILES.messages}`, location: { file: display(serviceFile), line: 1, column: 1 }, pointer });
+      issues.push({ message: `${part.service} names message ${name}, which no part declares in its ${PART_FILES.messages}`, location: positionIn(serviceFile, pointer, base) });
       return false;
     };
     (part.declaration.sends ?? []).forEach((entry, i) => {
