@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { LineCounter, parse, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parse, parseDocument, type Node } from 'yaml';
 import { CodegenSpecError, type SourceLocation, type SpecIssue } from './errors';
 
 // A spec may be cut into one part per service: the root's `x-services` names them, and
@@ -94,7 +94,10 @@ function positionIn(file: string, pointer: string, base: string): SourceLocation
     const lines = new LineCounter();
     const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
     const path = pointer.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-    const node = doc.getIn(path, true) as Node | undefined;
+    // A key's line, not its value's: `Name: summary` is reported at `Name`.
+    const parent = doc.getIn(path.slice(0, -1), true);
+    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]) : undefined;
+    const node = (isScalar(pair?.key) ? pair.key : doc.getIn(path, true)) as Node | undefined;
     const { line, col } = lines.linePos(node?.range?.[0] ?? 0);
     return { file: display, line, column: col };
   } catch {
