@@ -126,7 +126,7 @@ function exampleMetadata(template: Json | undefined, producer: string): Json {
     if (k === 'producer') out[k] = producer;
     else if (k === 'occurredAt') out[k] = new Date().toISOString();
     else if (k === 'eventVersion') out[k] = '1.0';
-    else out[k] = typeof v === 'string' && UUID.test(v) ? randomUUID() : v;
+    else out[k] = v === '' || (typeof v === 'string' && UUID.test(v)) ? randomUUID() : v;
   }
   return out;
 }

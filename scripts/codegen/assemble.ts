@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parse, parseDocument, type Node } from 'yaml';
 import { CodegenSpecError, type SourceLocation, type SpecIssue } from './errors';
@@ -47,8 +47,6 @@ export interface PartService {
 export interface AssembledSpec {
   /** The joined AsyncAPI document; relative `$ref`s resolve against the root's folder. */
   document: Json;
-  /** Every part file read, for change detection. */
-  files: string[];
   /** JSON pointer prefix of the joined document -> where it is written. */
   origins: Map<string, Origin>;
 }
@@ -66,25 +64,24 @@ function readYaml(file: string, issues: SpecIssue[], base: string): Json {
   return {};
 }
 
-/** The parts a root declares: every `x-services` key with a `./<service>/service.yaml`. */
-export function specParts(rootFile: string, root: Json, issues: SpecIssue[] = [], base = process.cwd()): SpecPart[] {
+/** Every `x-services` key with a `./<service>/service.yaml`, with the part files it has. */
+function partFolders(rootFile: string, root: Json): { service: string; dir: string; files: string[] }[] {
   const services = isObj(root['x-services']) ? Object.keys(root['x-services']) : [];
-  const parts: SpecPart[] = [];
-  for (const service of services) {
+  return services.flatMap((service) => {
     const dir = join(dirname(rootFile), service);
-    const serviceFile = join(dir, PART_FILES.service);
-    if (!existsSync(serviceFile)) continue;
-    const files = Object.values(PART_FILES).map((f) => join(dir, f)).filter((f) => existsSync(f));
-    parts.push({
-      service,
-      dir,
-      files,
-      declaration: readYaml(serviceFile, issues, base) as PartService,
-      messages: readYaml(join(dir, PART_FILES.messages), issues, base),
-      schemas: readYaml(join(dir, PART_FILES.schemas), issues, base),
-    });
-  }
-  return parts;
+    if (!existsSync(join(dir, PART_FILES.service))) return [];
+    return [{ service, dir, files: Object.values(PART_FILES).map((f) => join(dir, f)).filter((f) => existsSync(f)) }];
+  });
+}
+
+/** The parts a root declares, read. */
+export function specParts(rootFile: string, root: Json, issues: SpecIssue[] = [], base = process.cwd()): SpecPart[] {
+  return partFolders(rootFile, root).map((folder) => ({
+    ...folder,
+    declaration: readYaml(join(folder.dir, PART_FILES.service), issues, base) as PartService,
+    messages: readYaml(join(folder.dir, PART_FILES.messages), issues, base),
+    schemas: readYaml(join(folder.dir, PART_FILES.schemas), issues, base),
+  }));
 }
 
 /** Where `pointer` (a path of plain keys and indexes) is written in a YAML file, for messages. */
@@ -105,15 +102,25 @@ function positionIn(file: string, pointer: string, base: string): SourceLocation
   }
 }
 
+/**
+ * Whether a folder beside the root holds a part file: a directory listing, so that a
+ * one-file spec (however large) is not read twice, and the no-op codegen run stays cheap.
+ */
+function mayHaveParts(rootFile: string): boolean {
+  try {
+    const dir = dirname(rootFile);
+    return readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && existsSync(join(dir, e.name, PART_FILES.service)));
+  } catch {
+    return false;
+  }
+}
+
 /** The files of every part of the root at `rootFile` (none for a root without parts). */
 export function partFiles(rootFile: string): string[] {
+  if (!mayHaveParts(rootFile)) return [];
   try {
     const root = parse(readFileSync(rootFile, 'utf8')) as unknown;
-    if (!isObj(root) || !isObj(root['x-services'])) return [];
-    return Object.keys(root['x-services']).flatMap((service) => {
-      const dir = join(dirname(rootFile), service);
-      return existsSync(join(dir, PART_FILES.service)) ? Object.values(PART_FILES).map((f) => join(dir, f)).filter((f) => existsSync(f)) : [];
-    });
+    return isObj(root) ? partFolders(rootFile, root).flatMap((f) => f.files) : [];
   } catch {
     return [];
   }
@@ -142,6 +149,7 @@ export function rebase(node: unknown, fromDir: string, toDir: string): unknown {
  * through a channel first loses its component name.
  */
 export function assembleSpec(rootFile: string, base = process.cwd()): AssembledSpec | undefined {
+  if (!mayHaveParts(rootFile)) return undefined;
   let root: unknown;
   try {
     root = parse(readFileSync(rootFile, 'utf8'));
@@ -235,5 +243,5 @@ export function assembleSpec(rootFile: string, base = process.cwd()): AssembledS
   const { channels: _c, operations: _o, components: _k, ...head } = root;
   const joined: Json = { ...components, schemas, ...(Object.keys(bindings).length ? { operationBindings: bindings } : {}) };
   const document: Json = { ...head, components: joined, channels, operations };
-  return { document, files: parts.flatMap((p) => p.files), origins };
+  return { document, origins };
 }
