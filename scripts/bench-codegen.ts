@@ -1,13 +1,15 @@
 /**
- * `npm run bench:codegen`: full and no-op codegen for the Roadcall spec and for a
- * synthetic 200-message spec, against Modelina alone (parse + models) on the same file,
+ * `npm run bench:codegen`: full and no-op codegen for the project's spec (package.json
+ * config.spec, or `--spec <file>`) and for a synthetic 200-message spec, against Modelina alone (parse + models) on the same file,
  * each a fresh process as users run it. Writes its section of BENCHMARKS.md.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { option } from './args';
 import { writeSyntheticSpec } from './bench/synth-spec';
 import { median, writeBenchSection } from './bench/report';
+import { projectConfig } from './project';
 
 const ROOT = resolve(__dirname, '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -37,10 +39,17 @@ function measure(label: string, spec: string): { label: string; full: number; no
   return { label, full: median(full), noop: median(noop), modelina: median(modelina) };
 }
 
+/** The spec's first word of info.title ("Shop Events" -> "Shop"), else its file name: the row label. */
+function specTitle(spec: string): string {
+  const title = /^\s+title:\s*['"]?([^'"\n]+)/m.exec(readFileSync(spec, 'utf8'))?.[1]?.trim();
+  return title?.split(/\s+/)[0] ?? basename(spec);
+}
+
 function main(): void {
   rmSync(WORK, { recursive: true, force: true });
   const synthetic = writeSyntheticSpec(join(WORK, 'spec-200'), 200);
-  const rows = [measure('Roadcall (asyncapi/)', join(ROOT, 'asyncapi', 'asyncapi.yaml')), measure('synthetic, 200 messages', synthetic)];
+  const spec = resolve(option('spec', '') || projectConfig(ROOT).spec);
+  const rows = [measure(`${specTitle(spec)} (${relative(ROOT, dirname(spec))}/)`, spec), measure('synthetic, 200 messages', synthetic)];
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   const table = [
     '| spec | full codegen | no-op run | Modelina alone (parse + models) | full / Modelina |',

@@ -3,7 +3,7 @@
  * method, path, body) with a dev token, then follows its correlation id through the
  * local buses and prints every event of the flow in order, with the time from the request.
  *
- *   npm run demo                                   # functions/incident/demo-request.json
+ *   npm run demo                                   # the request package.json's config.demoRequest names
  *   npm run demo -- --request my-request.json --http http://127.0.0.1:3000 --aws http://127.0.0.1:4566
  *   npm run demo -- --wait 60      # seconds to wait for a local cloud still starting (default 30)
  *   npm run demo -- --within 30    # seconds the flow may take (default: the request's expect.withinSeconds, else 10)
@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { option } from './args';
 import { fetchWhenReady } from './local-endpoint';
+import { projectConfig } from './project';
 
 interface DemoRequest {
   method: string;
@@ -30,7 +31,9 @@ interface LoggedEvent {
 async function main(): Promise<number> {
   const http = option('http', 'http://127.0.0.1:3000');
   const aws = option('aws', 'http://127.0.0.1:4566');
-  const request = JSON.parse(readFileSync(resolve(option('request', 'functions/incident/demo-request.json')), 'utf8')) as DemoRequest;
+  const requestFile = option('request', '') || projectConfig().demoRequest;
+  if (!requestFile) throw new Error('no request to send: pass --request <file.json> or set config.demoRequest in package.json');
+  const request = JSON.parse(readFileSync(resolve(requestFile), 'utf8')) as DemoRequest;
   const tokenResponse = await fetchWhenReady(`${http}/local-auth/token`, { method: 'POST', body: '{}' }, {
     timeoutMs: Number(option('wait', '30')) * 1000,
     onWait: (why) => process.stderr.write(`${why}\n`),

@@ -14,32 +14,32 @@ import { OfferAcceptedValidator as OfferAcceptedSchema } from './compiled';
 import { OfferDeclinedValidator as OfferDeclinedSchema } from './compiled';
 import { OfferExpiredValidator as OfferExpiredSchema } from './compiled';
 import { OfferTimeoutElapsedValidator as OfferTimeoutElapsedSchema } from './compiled';
-import { PaymentCreatedValidator as PaymentCreatedSchema } from './compiled';
-import { PaymentApprovedValidator as PaymentApprovedSchema } from './compiled';
-import { PaymentCompletedValidator as PaymentCompletedSchema } from './compiled';
-import { PaymentFailedValidator as PaymentFailedSchema } from './compiled';
-import { PaymentFlaggedValidator as PaymentFlaggedSchema } from './compiled';
-import { TrackingStartedValidator as TrackingStartedSchema } from './compiled';
-import { TrackingUpdatedValidator as TrackingUpdatedSchema } from './compiled';
-import { TrackingStoppedValidator as TrackingStoppedSchema } from './compiled';
-import { VendorArrivedValidator as VendorArrivedSchema } from './compiled';
 import { VendorAvailabilityRequestedValidator as VendorAvailabilityRequestedSchema } from './compiled';
-import { VendorAvailabilityResponseValidator as VendorAvailabilityResponseSchema } from './compiled';
-import { VendorAvailabilityErrorValidator as VendorAvailabilityErrorSchema } from './compiled';
 import { PriceQuoteRequestedValidator as PriceQuoteRequestedSchema } from './compiled';
-import { PriceQuoteResponseValidator as PriceQuoteResponseSchema } from './compiled';
-import { PriceQuoteErrorValidator as PriceQuoteErrorSchema } from './compiled';
 import { EtaRequestedValidator as EtaRequestedSchema } from './compiled';
-import { EtaResponseValidator as EtaResponseSchema } from './compiled';
-import { EtaErrorValidator as EtaErrorSchema } from './compiled';
 import { ReserveVendorValidator as ReserveVendorSchema } from './compiled';
 import { AuthorizePaymentValidator as AuthorizePaymentSchema } from './compiled';
 import { AssignIncidentValidator as AssignIncidentSchema } from './compiled';
 import { ReleaseVendorValidator as ReleaseVendorSchema } from './compiled';
 import { VoidPaymentAuthorizationValidator as VoidPaymentAuthorizationSchema } from './compiled';
+import { VendorAvailabilityResponseValidator as VendorAvailabilityResponseSchema } from './compiled';
+import { VendorAvailabilityErrorValidator as VendorAvailabilityErrorSchema } from './compiled';
 import { VendorReservedValidator as VendorReservedSchema } from './compiled';
 import { VendorReservationFailedValidator as VendorReservationFailedSchema } from './compiled';
 import { VendorReleasedValidator as VendorReleasedSchema } from './compiled';
+import { PriceQuoteResponseValidator as PriceQuoteResponseSchema } from './compiled';
+import { PriceQuoteErrorValidator as PriceQuoteErrorSchema } from './compiled';
+import { TrackingStartedValidator as TrackingStartedSchema } from './compiled';
+import { TrackingUpdatedValidator as TrackingUpdatedSchema } from './compiled';
+import { TrackingStoppedValidator as TrackingStoppedSchema } from './compiled';
+import { VendorArrivedValidator as VendorArrivedSchema } from './compiled';
+import { EtaResponseValidator as EtaResponseSchema } from './compiled';
+import { EtaErrorValidator as EtaErrorSchema } from './compiled';
+import { PaymentCreatedValidator as PaymentCreatedSchema } from './compiled';
+import { PaymentApprovedValidator as PaymentApprovedSchema } from './compiled';
+import { PaymentCompletedValidator as PaymentCompletedSchema } from './compiled';
+import { PaymentFailedValidator as PaymentFailedSchema } from './compiled';
+import { PaymentFlaggedValidator as PaymentFlaggedSchema } from './compiled';
 import { PaymentAuthorizedValidator as PaymentAuthorizedSchema } from './compiled';
 import { PaymentAuthorizationFailedValidator as PaymentAuthorizationFailedSchema } from './compiled';
 import { PaymentAuthorizationVoidedValidator as PaymentAuthorizationVoidedSchema } from './compiled';
@@ -113,64 +113,9 @@ export function validateOfferTimeoutElapsed(input: unknown): ValidationResult<Of
   return runValidator<OfferTimeoutElapsed>(OfferTimeoutElapsedSchema, input);
 }
 
-/** Validates a PaymentCreated payload against the spec; returns the typed value or every issue. */
-export function validatePaymentCreated(input: unknown): ValidationResult<PaymentCreated> {
-  return runValidator<PaymentCreated>(PaymentCreatedSchema, input);
-}
-
-/** Validates a PaymentApproved payload against the spec; returns the typed value or every issue. */
-export function validatePaymentApproved(input: unknown): ValidationResult<PaymentApproved> {
-  return runValidator<PaymentApproved>(PaymentApprovedSchema, input);
-}
-
-/** Validates a PaymentCompleted payload against the spec; returns the typed value or every issue. */
-export function validatePaymentCompleted(input: unknown): ValidationResult<PaymentCompleted> {
-  return runValidator<PaymentCompleted>(PaymentCompletedSchema, input);
-}
-
-/** Validates a PaymentFailed payload against the spec; returns the typed value or every issue. */
-export function validatePaymentFailed(input: unknown): ValidationResult<PaymentFailed> {
-  return runValidator<PaymentFailed>(PaymentFailedSchema, input);
-}
-
-/** Validates a PaymentFlagged payload against the spec; returns the typed value or every issue. */
-export function validatePaymentFlagged(input: unknown): ValidationResult<PaymentFlagged> {
-  return runValidator<PaymentFlagged>(PaymentFlaggedSchema, input);
-}
-
-/** Validates a TrackingStarted payload against the spec; returns the typed value or every issue. */
-export function validateTrackingStarted(input: unknown): ValidationResult<TrackingStarted> {
-  return runValidator<TrackingStarted>(TrackingStartedSchema, input);
-}
-
-/** Validates a TrackingUpdated payload against the spec; returns the typed value or every issue. */
-export function validateTrackingUpdated(input: unknown): ValidationResult<TrackingUpdated> {
-  return runValidator<TrackingUpdated>(TrackingUpdatedSchema, input);
-}
-
-/** Validates a TrackingStopped payload against the spec; returns the typed value or every issue. */
-export function validateTrackingStopped(input: unknown): ValidationResult<TrackingStopped> {
-  return runValidator<TrackingStopped>(TrackingStoppedSchema, input);
-}
-
-/** Validates a VendorArrived payload against the spec; returns the typed value or every issue. */
-export function validateVendorArrived(input: unknown): ValidationResult<VendorArrived> {
-  return runValidator<VendorArrived>(VendorArrivedSchema, input);
-}
-
 /** Validates a VendorAvailabilityRequested payload against the spec; returns the typed value or every issue. */
 export function validateVendorAvailabilityRequested(input: unknown): ValidationResult<VendorAvailabilityRequested> {
   return runValidator<VendorAvailabilityRequested>(VendorAvailabilityRequestedSchema, input);
-}
-
-/** Validates a VendorAvailabilityResponse payload against the spec; returns the typed value or every issue. */
-export function validateVendorAvailabilityResponse(input: unknown): ValidationResult<VendorAvailabilityResponse> {
-  return runValidator<VendorAvailabilityResponse>(VendorAvailabilityResponseSchema, input);
-}
-
-/** Validates a VendorAvailabilityError payload against the spec; returns the typed value or every issue. */
-export function validateVendorAvailabilityError(input: unknown): ValidationResult<VendorAvailabilityError> {
-  return runValidator<VendorAvailabilityError>(VendorAvailabilityErrorSchema, input);
 }
 
 /** Validates a PriceQuoteRequested payload against the spec; returns the typed value or every issue. */
@@ -178,29 +123,9 @@ export function validatePriceQuoteRequested(input: unknown): ValidationResult<Pr
   return runValidator<PriceQuoteRequested>(PriceQuoteRequestedSchema, input);
 }
 
-/** Validates a PriceQuoteResponse payload against the spec; returns the typed value or every issue. */
-export function validatePriceQuoteResponse(input: unknown): ValidationResult<PriceQuoteResponse> {
-  return runValidator<PriceQuoteResponse>(PriceQuoteResponseSchema, input);
-}
-
-/** Validates a PriceQuoteError payload against the spec; returns the typed value or every issue. */
-export function validatePriceQuoteError(input: unknown): ValidationResult<PriceQuoteError> {
-  return runValidator<PriceQuoteError>(PriceQuoteErrorSchema, input);
-}
-
 /** Validates a EtaRequested payload against the spec; returns the typed value or every issue. */
 export function validateEtaRequested(input: unknown): ValidationResult<EtaRequested> {
   return runValidator<EtaRequested>(EtaRequestedSchema, input);
-}
-
-/** Validates a EtaResponse payload against the spec; returns the typed value or every issue. */
-export function validateEtaResponse(input: unknown): ValidationResult<EtaResponse> {
-  return runValidator<EtaResponse>(EtaResponseSchema, input);
-}
-
-/** Validates a EtaError payload against the spec; returns the typed value or every issue. */
-export function validateEtaError(input: unknown): ValidationResult<EtaError> {
-  return runValidator<EtaError>(EtaErrorSchema, input);
 }
 
 /** Validates a ReserveVendor payload against the spec; returns the typed value or every issue. */
@@ -228,6 +153,16 @@ export function validateVoidPaymentAuthorization(input: unknown): ValidationResu
   return runValidator<VoidPaymentAuthorization>(VoidPaymentAuthorizationSchema, input);
 }
 
+/** Validates a VendorAvailabilityResponse payload against the spec; returns the typed value or every issue. */
+export function validateVendorAvailabilityResponse(input: unknown): ValidationResult<VendorAvailabilityResponse> {
+  return runValidator<VendorAvailabilityResponse>(VendorAvailabilityResponseSchema, input);
+}
+
+/** Validates a VendorAvailabilityError payload against the spec; returns the typed value or every issue. */
+export function validateVendorAvailabilityError(input: unknown): ValidationResult<VendorAvailabilityError> {
+  return runValidator<VendorAvailabilityError>(VendorAvailabilityErrorSchema, input);
+}
+
 /** Validates a VendorReserved payload against the spec; returns the typed value or every issue. */
 export function validateVendorReserved(input: unknown): ValidationResult<VendorReserved> {
   return runValidator<VendorReserved>(VendorReservedSchema, input);
@@ -241,6 +176,71 @@ export function validateVendorReservationFailed(input: unknown): ValidationResul
 /** Validates a VendorReleased payload against the spec; returns the typed value or every issue. */
 export function validateVendorReleased(input: unknown): ValidationResult<VendorReleased> {
   return runValidator<VendorReleased>(VendorReleasedSchema, input);
+}
+
+/** Validates a PriceQuoteResponse payload against the spec; returns the typed value or every issue. */
+export function validatePriceQuoteResponse(input: unknown): ValidationResult<PriceQuoteResponse> {
+  return runValidator<PriceQuoteResponse>(PriceQuoteResponseSchema, input);
+}
+
+/** Validates a PriceQuoteError payload against the spec; returns the typed value or every issue. */
+export function validatePriceQuoteError(input: unknown): ValidationResult<PriceQuoteError> {
+  return runValidator<PriceQuoteError>(PriceQuoteErrorSchema, input);
+}
+
+/** Validates a TrackingStarted payload against the spec; returns the typed value or every issue. */
+export function validateTrackingStarted(input: unknown): ValidationResult<TrackingStarted> {
+  return runValidator<TrackingStarted>(TrackingStartedSchema, input);
+}
+
+/** Validates a TrackingUpdated payload against the spec; returns the typed value or every issue. */
+export function validateTrackingUpdated(input: unknown): ValidationResult<TrackingUpdated> {
+  return runValidator<TrackingUpdated>(TrackingUpdatedSchema, input);
+}
+
+/** Validates a TrackingStopped payload against the spec; returns the typed value or every issue. */
+export function validateTrackingStopped(input: unknown): ValidationResult<TrackingStopped> {
+  return runValidator<TrackingStopped>(TrackingStoppedSchema, input);
+}
+
+/** Validates a VendorArrived payload against the spec; returns the typed value or every issue. */
+export function validateVendorArrived(input: unknown): ValidationResult<VendorArrived> {
+  return runValidator<VendorArrived>(VendorArrivedSchema, input);
+}
+
+/** Validates a EtaResponse payload against the spec; returns the typed value or every issue. */
+export function validateEtaResponse(input: unknown): ValidationResult<EtaResponse> {
+  return runValidator<EtaResponse>(EtaResponseSchema, input);
+}
+
+/** Validates a EtaError payload against the spec; returns the typed value or every issue. */
+export function validateEtaError(input: unknown): ValidationResult<EtaError> {
+  return runValidator<EtaError>(EtaErrorSchema, input);
+}
+
+/** Validates a PaymentCreated payload against the spec; returns the typed value or every issue. */
+export function validatePaymentCreated(input: unknown): ValidationResult<PaymentCreated> {
+  return runValidator<PaymentCreated>(PaymentCreatedSchema, input);
+}
+
+/** Validates a PaymentApproved payload against the spec; returns the typed value or every issue. */
+export function validatePaymentApproved(input: unknown): ValidationResult<PaymentApproved> {
+  return runValidator<PaymentApproved>(PaymentApprovedSchema, input);
+}
+
+/** Validates a PaymentCompleted payload against the spec; returns the typed value or every issue. */
+export function validatePaymentCompleted(input: unknown): ValidationResult<PaymentCompleted> {
+  return runValidator<PaymentCompleted>(PaymentCompletedSchema, input);
+}
+
+/** Validates a PaymentFailed payload against the spec; returns the typed value or every issue. */
+export function validatePaymentFailed(input: unknown): ValidationResult<PaymentFailed> {
+  return runValidator<PaymentFailed>(PaymentFailedSchema, input);
+}
+
+/** Validates a PaymentFlagged payload against the spec; returns the typed value or every issue. */
+export function validatePaymentFlagged(input: unknown): ValidationResult<PaymentFlagged> {
+  return runValidator<PaymentFlagged>(PaymentFlaggedSchema, input);
 }
 
 /** Validates a PaymentAuthorized payload against the spec; returns the typed value or every issue. */
@@ -293,32 +293,32 @@ export const validators = {
   OfferDeclined: validateOfferDeclined,
   OfferExpired: validateOfferExpired,
   OfferTimeoutElapsed: validateOfferTimeoutElapsed,
-  PaymentCreated: validatePaymentCreated,
-  PaymentApproved: validatePaymentApproved,
-  PaymentCompleted: validatePaymentCompleted,
-  PaymentFailed: validatePaymentFailed,
-  PaymentFlagged: validatePaymentFlagged,
-  TrackingStarted: validateTrackingStarted,
-  TrackingUpdated: validateTrackingUpdated,
-  TrackingStopped: validateTrackingStopped,
-  VendorArrived: validateVendorArrived,
   VendorAvailabilityRequested: validateVendorAvailabilityRequested,
-  VendorAvailabilityResponse: validateVendorAvailabilityResponse,
-  VendorAvailabilityError: validateVendorAvailabilityError,
   PriceQuoteRequested: validatePriceQuoteRequested,
-  PriceQuoteResponse: validatePriceQuoteResponse,
-  PriceQuoteError: validatePriceQuoteError,
   EtaRequested: validateEtaRequested,
-  EtaResponse: validateEtaResponse,
-  EtaError: validateEtaError,
   ReserveVendor: validateReserveVendor,
   AuthorizePayment: validateAuthorizePayment,
   AssignIncident: validateAssignIncident,
   ReleaseVendor: validateReleaseVendor,
   VoidPaymentAuthorization: validateVoidPaymentAuthorization,
+  VendorAvailabilityResponse: validateVendorAvailabilityResponse,
+  VendorAvailabilityError: validateVendorAvailabilityError,
   VendorReserved: validateVendorReserved,
   VendorReservationFailed: validateVendorReservationFailed,
   VendorReleased: validateVendorReleased,
+  PriceQuoteResponse: validatePriceQuoteResponse,
+  PriceQuoteError: validatePriceQuoteError,
+  TrackingStarted: validateTrackingStarted,
+  TrackingUpdated: validateTrackingUpdated,
+  TrackingStopped: validateTrackingStopped,
+  VendorArrived: validateVendorArrived,
+  EtaResponse: validateEtaResponse,
+  EtaError: validateEtaError,
+  PaymentCreated: validatePaymentCreated,
+  PaymentApproved: validatePaymentApproved,
+  PaymentCompleted: validatePaymentCompleted,
+  PaymentFailed: validatePaymentFailed,
+  PaymentFlagged: validatePaymentFlagged,
   PaymentAuthorized: validatePaymentAuthorized,
   PaymentAuthorizationFailed: validatePaymentAuthorizationFailed,
   PaymentAuthorizationVoided: validatePaymentAuthorizationVoided,
@@ -329,7 +329,7 @@ export const validators = {
 } as const;
 
 /** The raw standalone validate functions, keyed by message or command name. */
-export const standaloneValidators: Readonly<Record<"IncidentCreated" | "IncidentStatusChanged" | "IncidentAssigned" | "IncidentCancelled" | "IncidentEscalated" | "IncidentAssignmentRejected" | "WorkStarted" | "WorkCompleted" | "OfferCreated" | "OfferAccepted" | "OfferDeclined" | "OfferExpired" | "OfferTimeoutElapsed" | "PaymentCreated" | "PaymentApproved" | "PaymentCompleted" | "PaymentFailed" | "PaymentFlagged" | "TrackingStarted" | "TrackingUpdated" | "TrackingStopped" | "VendorArrived" | "VendorAvailabilityRequested" | "VendorAvailabilityResponse" | "VendorAvailabilityError" | "PriceQuoteRequested" | "PriceQuoteResponse" | "PriceQuoteError" | "EtaRequested" | "EtaResponse" | "EtaError" | "ReserveVendor" | "AuthorizePayment" | "AssignIncident" | "ReleaseVendor" | "VoidPaymentAuthorization" | "VendorReserved" | "VendorReservationFailed" | "VendorReleased" | "PaymentAuthorized" | "PaymentAuthorizationFailed" | "PaymentAuthorizationVoided" | "ErrorOccurred" | "CreateIncidentCommand" | "CancelIncidentCommand" | "AcceptOfferCommand", StandaloneValidator>> = {
+export const standaloneValidators: Readonly<Record<"IncidentCreated" | "IncidentStatusChanged" | "IncidentAssigned" | "IncidentCancelled" | "IncidentEscalated" | "IncidentAssignmentRejected" | "WorkStarted" | "WorkCompleted" | "OfferCreated" | "OfferAccepted" | "OfferDeclined" | "OfferExpired" | "OfferTimeoutElapsed" | "VendorAvailabilityRequested" | "PriceQuoteRequested" | "EtaRequested" | "ReserveVendor" | "AuthorizePayment" | "AssignIncident" | "ReleaseVendor" | "VoidPaymentAuthorization" | "VendorAvailabilityResponse" | "VendorAvailabilityError" | "VendorReserved" | "VendorReservationFailed" | "VendorReleased" | "PriceQuoteResponse" | "PriceQuoteError" | "TrackingStarted" | "TrackingUpdated" | "TrackingStopped" | "VendorArrived" | "EtaResponse" | "EtaError" | "PaymentCreated" | "PaymentApproved" | "PaymentCompleted" | "PaymentFailed" | "PaymentFlagged" | "PaymentAuthorized" | "PaymentAuthorizationFailed" | "PaymentAuthorizationVoided" | "ErrorOccurred" | "CreateIncidentCommand" | "CancelIncidentCommand" | "AcceptOfferCommand", StandaloneValidator>> = {
   IncidentCreated: IncidentCreatedSchema,
   IncidentStatusChanged: IncidentStatusChangedSchema,
   IncidentAssigned: IncidentAssignedSchema,
@@ -343,32 +343,32 @@ export const standaloneValidators: Readonly<Record<"IncidentCreated" | "Incident
   OfferDeclined: OfferDeclinedSchema,
   OfferExpired: OfferExpiredSchema,
   OfferTimeoutElapsed: OfferTimeoutElapsedSchema,
-  PaymentCreated: PaymentCreatedSchema,
-  PaymentApproved: PaymentApprovedSchema,
-  PaymentCompleted: PaymentCompletedSchema,
-  PaymentFailed: PaymentFailedSchema,
-  PaymentFlagged: PaymentFlaggedSchema,
-  TrackingStarted: TrackingStartedSchema,
-  TrackingUpdated: TrackingUpdatedSchema,
-  TrackingStopped: TrackingStoppedSchema,
-  VendorArrived: VendorArrivedSchema,
   VendorAvailabilityRequested: VendorAvailabilityRequestedSchema,
-  VendorAvailabilityResponse: VendorAvailabilityResponseSchema,
-  VendorAvailabilityError: VendorAvailabilityErrorSchema,
   PriceQuoteRequested: PriceQuoteRequestedSchema,
-  PriceQuoteResponse: PriceQuoteResponseSchema,
-  PriceQuoteError: PriceQuoteErrorSchema,
   EtaRequested: EtaRequestedSchema,
-  EtaResponse: EtaResponseSchema,
-  EtaError: EtaErrorSchema,
   ReserveVendor: ReserveVendorSchema,
   AuthorizePayment: AuthorizePaymentSchema,
   AssignIncident: AssignIncidentSchema,
   ReleaseVendor: ReleaseVendorSchema,
   VoidPaymentAuthorization: VoidPaymentAuthorizationSchema,
+  VendorAvailabilityResponse: VendorAvailabilityResponseSchema,
+  VendorAvailabilityError: VendorAvailabilityErrorSchema,
   VendorReserved: VendorReservedSchema,
   VendorReservationFailed: VendorReservationFailedSchema,
   VendorReleased: VendorReleasedSchema,
+  PriceQuoteResponse: PriceQuoteResponseSchema,
+  PriceQuoteError: PriceQuoteErrorSchema,
+  TrackingStarted: TrackingStartedSchema,
+  TrackingUpdated: TrackingUpdatedSchema,
+  TrackingStopped: TrackingStoppedSchema,
+  VendorArrived: VendorArrivedSchema,
+  EtaResponse: EtaResponseSchema,
+  EtaError: EtaErrorSchema,
+  PaymentCreated: PaymentCreatedSchema,
+  PaymentApproved: PaymentApprovedSchema,
+  PaymentCompleted: PaymentCompletedSchema,
+  PaymentFailed: PaymentFailedSchema,
+  PaymentFlagged: PaymentFlaggedSchema,
   PaymentAuthorized: PaymentAuthorizedSchema,
   PaymentAuthorizationFailed: PaymentAuthorizationFailedSchema,
   PaymentAuthorizationVoided: PaymentAuthorizationVoidedSchema,

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve, dirname } from 'node:path';
 import type { AsyncAPIDocumentInterface, Diagnostic } from '@asyncapi/parser';
-import { CodegenSpecError, CodegenUnsupportedError, type SpecIssue } from './errors';
+import { assembleSpec, partFiles } from './assemble';
+import { CodegenSpecError, CodegenUnsupportedError, type SourceLocation, type SpecIssue } from './errors';
+import { SpecLocator } from './locate';
 
 const SUPPORTED_VERSIONS = /^3\.[01]\.\d+$/;
 const DIAGNOSTIC_ERROR = 0;
@@ -30,22 +32,31 @@ function refineRefPosition(d: Diagnostic, file: string): { line: number; column:
   }
 }
 
-export function diagnosticToIssue(d: Diagnostic, rootFile: string, base: string): SpecIssue {
+/**
+ * `joined`: the root was joined from parts in memory, so a diagnostic on the root has
+ * positions in text nobody wrote; it is placed by its path in the written files instead.
+ */
+export function diagnosticToIssue(d: Diagnostic, rootFile: string, base: string, joined?: (pointer: string) => SourceLocation | undefined): SpecIssue {
   const file = d.source ?? rootFile;
+  const pointer = d.path.length ? `/${d.path.map(String).join('/')}` : undefined;
+  const message = `${d.message} [${String(d.code)}]`;
+  if (joined && resolve(file) === rootFile) {
+    const location = joined(pointer ?? '');
+    return { message, ...(location ? { location } : {}), ...(pointer ? { pointer } : {}) };
+  }
   let line = d.range.start.line + 1;
   let column = d.range.start.character + 1;
   if (d.range.start.line === 0 && d.range.start.character === 0 && d.range.end.line === 0) {
     const refined = refineRefPosition(d, file);
     if (refined) ({ line, column } = refined);
   }
-  const pointer = d.path.length ? `/${d.path.map(String).join('/')}` : undefined;
-  return { message: `${d.message} [${String(d.code)}]`, location: { file: display(file, base), line, column }, ...(pointer ? { pointer } : {}) };
+  return { message, location: { file: display(file, base), line, column }, ...(pointer ? { pointer } : {}) };
 }
 
 /**
- * Parses and validates an AsyncAPI document with the official parser. `fromFile` makes
- * relative `$ref`s resolve against the file's own folder. Throws CodegenSpecError with
- * file and line for every error; warnings are returned.
+ * Parses and validates an AsyncAPI document with the official parser; a root cut into
+ * service parts is joined first (./assemble). Relative `$ref`s resolve against the root's
+ * folder. Throws CodegenSpecError with file and line for every error; warnings are returned.
  */
 export async function loadSpec(specPath: string, base = process.cwd()): Promise<LoadedSpec> {
   const rootFile = resolve(specPath);
@@ -62,18 +73,23 @@ export async function loadSpec(specPath: string, base = process.cwd()): Promise<
     ]);
   }
   // Lazy: the parser costs ~0.5 s to load; the no-op path must not pay for it.
+  const joined = assembleSpec(rootFile, base);
   const { Parser, fromFile } = await import('@asyncapi/parser');
   const parser = new Parser();
-  const { document, diagnostics } = await fromFile(parser, rootFile).parse();
-  const errors = diagnostics.filter((d) => d.severity === DIAGNOSTIC_ERROR).map((d) => diagnosticToIssue(d, rootFile, base));
-  const warnings = diagnostics.filter((d) => d.severity === DIAGNOSTIC_WARNING).map((d) => diagnosticToIssue(d, rootFile, base));
+  const { document, diagnostics } = joined
+    ? await parser.parse(JSON.stringify(joined.document), { source: rootFile })
+    : await fromFile(parser, rootFile).parse();
+  const locator = joined ? new SpecLocator(rootFile, base) : undefined;
+  const place = locator ? (pointer: string): SourceLocation | undefined => locator.locate(pointer) : undefined;
+  const errors = diagnostics.filter((d) => d.severity === DIAGNOSTIC_ERROR).map((d) => diagnosticToIssue(d, rootFile, base, place));
+  const warnings = diagnostics.filter((d) => d.severity === DIAGNOSTIC_WARNING).map((d) => diagnosticToIssue(d, rootFile, base, place));
   if (errors.length || !document) {
     throw new CodegenSpecError(errors.length ? errors : [{ message: 'the parser returned no document', location: { file: display(rootFile, base), line: 1, column: 1 } }]);
   }
   return { document, warnings };
 }
 
-/** Every file of the spec: the root and each file reached through relative `$ref`s. */
+/** Every file of the spec: the root, its parts and each file reached through relative `$ref`s. */
 export function collectSpecFiles(specPath: string): string[] {
   const seen = new Set<string>();
   const visit = (file: string): void => {
@@ -91,5 +107,6 @@ export function collectSpecFiles(specPath: string): string[] {
     }
   };
   visit(resolve(specPath));
+  for (const part of partFiles(resolve(specPath))) visit(part);
   return [...seen].sort();
 }

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import { assembleSpec, type Origin } from './assemble';
 import type { SourceLocation } from './errors';
+
+/** JSON pointer -> its unescaped segments. */
+const decode = (pointer: string): string[] =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 interface LoadedFile {
   doc: Document;
@@ -15,6 +23,8 @@ interface LoadedFile {
  */
 export class SpecLocator {
   private readonly files = new Map<string, LoadedFile | null>();
+  /** Where the nodes codegen derived when joining service parts are written; read once. */
+  private origins: Map<string, Origin> | undefined;
 
   constructor(
     private readonly rootFile: string,
@@ -22,16 +32,32 @@ export class SpecLocator {
   ) {}
 
   locate(pointer: string): SourceLocation | undefined {
+    const origin = this.originOf(pointer);
+    if (origin) return this.walk(origin.file, origin.base, origin.rest, 0);
     return this.locateIn(this.rootFile, pointer);
+  }
+
+  /** The longest pointer prefix that a spec part wrote, and the segments below it. */
+  private originOf(pointer: string): { file: string; base: string[]; rest: string[] } | undefined {
+    if (!this.origins) {
+      try {
+        this.origins = assembleSpec(resolve(this.displayBase, this.rootFile), this.displayBase)?.origins ?? new Map();
+      } catch {
+        this.origins = new Map();
+      }
+    }
+    if (!this.origins.size) return undefined;
+    const segments = pointer.split('/');
+    for (let n = segments.length; n > 1; n -= 1) {
+      const origin = this.origins.get(segments.slice(0, n).join('/'));
+      if (origin) return { file: origin.file, base: decode(origin.pointer), rest: decode(segments.slice(n).map((s) => `/${s}`).join('')) };
+    }
+    return undefined;
   }
 
   /** Like `locate`, starting from another file of the spec (a `$ref` written there). */
   locateIn(file: string, pointer: string): SourceLocation | undefined {
-    const segments = pointer
-      .split('/')
-      .slice(1)
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    return this.walk(resolve(this.displayBase, file), [], segments, 0);
+    return this.walk(resolve(this.displayBase, file), [], decode(pointer), 0);
   }
 
   private load(file: string): LoadedFile | null {
@@ -65,10 +91,7 @@ export class SpecLocator {
         if (typeof ref === 'string') {
           const [refFile = '', refPointer = ''] = ref.split('#');
           const target = refFile ? resolve(dirname(file), refFile) : file;
-          const refBase = refPointer
-            .split('/')
-            .filter(Boolean)
-            .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+          const refBase = decode(refPointer).filter(Boolean);
           const found = this.walk(target, refBase, segments.slice(i), depth + 1);
           return found ?? this.position(file, loaded, node);
         }

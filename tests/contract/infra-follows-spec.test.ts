@@ -1,11 +1,11 @@
-import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { matches } from '../../local/event-pattern';
 import { freshDir, generate, ROOT } from '../helpers/codegen';
 import { asArray, logicalId, packageStage, resourcesOfType, type Json, type Resource, type Template } from '../helpers/template';
 
-// The wiring follows the spec: add receive operations to a copy of the Roadcall spec,
+// The wiring follows the spec: add consumers to a copy of the Roadcall spec (its service parts),
 // regenerate, package with the real CLI, and the new rule, queue, DLQ, alarms, consumer
 // function and permissions are there; an existing consumer's rule picks up a new event.
 
@@ -35,39 +35,33 @@ function project(name: string): string {
   return dir;
 }
 
-function addConsumers(specPath: string): void {
-  const spec = parse(readFileSync(specPath, 'utf8')) as Json;
+/** Adds consumers the documented way: a new service part, and one receive line in pricing's. */
+function addConsumers(specDir: string): void {
+  const rootPath = join(specDir, 'asyncapi.yaml');
+  const spec = parse(readFileSync(rootPath, 'utf8')) as Json;
   (spec['x-services'] as Json)['audit'] = { description: 'Keeps an audit trail of incidents (added by a test).' };
-  ((spec['components'] as Json)['operationBindings'] as Json)['auditQueue'] = {
-    sqs: {
+  writeFileSync(rootPath, stringify(spec, { lineWidth: 0 }));
+  mkdirSync(join(specDir, 'audit'));
+  const audit = {
+    queue: {
       bindingVersion: '0.2.0',
       queues: [
         { name: 'audit-queue', visibilityTimeout: 120, messageRetentionPeriod: 345600, redrivePolicy: { deadLetterQueue: { name: 'audit-dlq' }, maxReceiveCount: 3 } },
         { name: 'audit-dlq', messageRetentionPeriod: 1209600 },
       ],
     },
+    receives: { IncidentCreated: 'Record the incident in the audit trail.' },
   };
-  const operations = spec['operations'] as Json;
-  operations['audit.receiveIncidentCreated'] = {
-    action: 'receive',
-    'x-service': 'audit',
-    channel: { $ref: '#/channels/IncidentCreated' },
-    messages: [{ $ref: '#/channels/IncidentCreated/messages/IncidentCreated' }],
-    bindings: { $ref: '#/components/operationBindings/auditQueue' },
-  };
-  operations['pricing.receiveIncidentCancelled'] = {
-    action: 'receive',
-    'x-service': 'pricing',
-    channel: { $ref: '#/channels/IncidentCancelled' },
-    messages: [{ $ref: '#/channels/IncidentCancelled/messages/IncidentCancelled' }],
-    bindings: { $ref: '#/components/operationBindings/pricingQueue' },
-  };
-  writeFileSync(specPath, stringify(spec, { lineWidth: 0 }));
+  writeFileSync(join(specDir, 'audit', 'service.yaml'), stringify(audit, { lineWidth: 0 }));
+  const pricingPath = join(specDir, 'pricing', 'service.yaml');
+  const pricing = parse(readFileSync(pricingPath, 'utf8')) as Json;
+  (pricing['receives'] as Json)['IncidentCancelled'] = 'Drop the quotes of a cancelled incident.';
+  writeFileSync(pricingPath, stringify(pricing, { lineWidth: 0 }));
 }
 
 beforeAll(async () => {
   const dir = project('follows-spec');
-  addConsumers(join(dir, 'asyncapi', 'asyncapi.yaml'));
+  addConsumers(join(dir, 'asyncapi'));
   const result = await generate(join(dir, 'asyncapi', 'asyncapi.yaml'), dir);
   expect(result.stubs).toContain(relative(ROOT, join(dir, 'functions', 'audit', 'consumer.ts')));
   template = packageStage('dev', join(dir, '.pkg'), dir);

@@ -55,7 +55,7 @@ function example<T>(domain: string, message: string): T {
 type Data<F extends (data: never, ...rest: never[]) => unknown> = Parameters<F>[0];
 const incidentCreated = example<{ data: Data<typeof incidentPublisher.IncidentCreated> }>('incident', 'IncidentCreated').data;
 const incidentCancelled = example<{ data: Data<typeof incidentPublisher.IncidentCancelled> }>('incident', 'IncidentCancelled').data;
-const availabilityRequested = example<{ data: Data<typeof matchPublisher.VendorAvailabilityRequested> }>('scatter-gather', 'VendorAvailabilityRequested').data;
+const availabilityRequested = example<{ data: Data<typeof matchPublisher.VendorAvailabilityRequested> }>('match', 'VendorAvailabilityRequested').data;
 
 /** The EventBridge event a rule target receives for a built event. */
 function delivered<D extends string, T>(built: BuiltEvent<D, T>): EventBridgeEvent<D, T> {
