@@ -287,6 +287,50 @@ describe('IAM: least privilege for every function', () => {
   });
 });
 
+describe('timers (x-timer messages, lib/timers)', () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Json; Sid?: string };
+  const policy = (r: Resource): Statement[] => asArray(r.Properties['Policies'] as Json[]).flatMap((p) => asArray((p['PolicyDocument'] as Json)['Statement'] as Statement[]));
+
+  it('declares a schedule group per stage, the Scheduler role allowed only the timer events on their bus and the timers DLQ, and the DLQ alarm', () => {
+    const timers = model.messages.filter((m) => m.timer);
+    expect(timers.map((m) => m.name)).toEqual(['OfferTimeoutElapsed']);
+    for (const [template, stage] of [[dev, 'dev'], [prod, 'prod']] as const) {
+      const groups = resourcesOfType(template, 'AWS::Scheduler::ScheduleGroup');
+      expect(groups.map(([, g]) => g.Properties['Name'])).toEqual([`roadcall-${stage}-timers`]);
+      const role = template.Resources['TimersSchedulerRole'] as Resource;
+      const trust = asArray((role.Properties['AssumeRolePolicyDocument'] as Json)['Statement'] as Statement[]);
+      expect(trust).toHaveLength(1);
+      expect(trust[0]).toMatchObject({ Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+      const statements = policy(role);
+      expect(statements.flatMap((st) => asArray(st.Action)).sort()).toEqual(['events:PutEvents', 'sqs:SendMessage']);
+      const put = statements.find((st) => st.Action === 'events:PutEvents') as Statement;
+      expect(logicalId(put.Resource)).toBe(busId(template, 'core'));
+      expect(put.Condition).toEqual({ StringEquals: { 'events:source': ['roadcall.match'] } });
+      expect(logicalId(statements.find((st) => st.Action === 'sqs:SendMessage')?.Resource)).toBe('TimersDlq');
+      expect((template.Resources['TimersDlq'] as Resource).Properties['SqsManagedSseEnabled']).toBe(true);
+      expect((template.Resources['TimersDlqMessagesAlarm'] as Resource).Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
+    }
+  });
+
+  it('lets only the producers of timer events schedule them, in their group, passing the role to the Scheduler only', () => {
+    const fns = resourcesOfType(dev, 'AWS::Lambda::Function');
+    const scheduling = fns.filter(([, f]) => {
+      const role = dev.Resources[logicalId(f.Properties['Role']) as string] as Resource;
+      return policy(role).some((st) => asArray(st.Action).some((a) => a.startsWith('scheduler:')));
+    });
+    // match's consumer and its HTTP commands: the functions of the one service that sends a timer event.
+    expect(scheduling.map(([, f]) => f.Properties['FunctionName']).sort()).toEqual(['roadcall-dev-match-commands', 'roadcall-dev-match-consumer']);
+    for (const [, fn] of scheduling) {
+      const statements = policy(dev.Resources[logicalId(fn.Properties['Role']) as string] as Resource);
+      const schedule = statements.find((st) => st.Sid === 'ScheduleTimers') as Statement;
+      expect(schedule.Action).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule']);
+      expect(JSON.stringify(schedule.Resource)).toContain(':schedule/roadcall-dev-timers/*');
+      expect(statements.find((st) => st.Sid === 'PassTimersRole')).toMatchObject({ Action: 'iam:PassRole', Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } });
+      expect(Object.keys((fn.Properties['Environment'] as { Variables: Json }).Variables)).toEqual(expect.arrayContaining(['TIMERS_SCHEDULE_GROUP', 'TIMERS_ROLE_ARN', 'TIMERS_DLQ_ARN', 'TIMERS_BUS_ARN_PREFIX']));
+    }
+  });
+});
+
 describe('HTTP API', () => {
   it('puts every x-http command on the HTTP API behind the JWT authorizer, with issuer and audience per stage', () => {
     const routed = model.commands.filter((c) => c.http);
