@@ -12,14 +12,15 @@ import type { EventBridgeEvent, Rule } from './eventbridge/types';
 import { readJson } from './http/body';
 import { closeAll, guard, HOST, listen, send, starting } from './http/endpoint';
 import { FunctionRunner } from './lambda/runner';
+import { createSchedulerRequestHandler, SchedulerBackend, type SchedulerRequestHandler } from './scheduler';
 import { createSqsRequestHandler, SqsBackend, type SqsRequestHandler } from './sqs';
 import { planFromTemplate, type LocalPlan } from './template/plan';
-import { deliverToTarget, scheduleRule, startEventSources, type Services } from './wiring';
+import { deliverScheduleTarget, deliverToTarget, scheduleRule, startEventSources, type Services } from './wiring';
 
 /**
  * The local cloud: everything the packaged template declares, on 127.0.0.1, no AWS
- * account and no Docker. One AWS endpoint (EventBridge + SQS, the JSON protocols the SDK
- * v3 clients speak), DynamoDB Local, the functions in worker threads with their event
+ * account and no Docker. One AWS endpoint (EventBridge, SQS and EventBridge Scheduler, the
+ * protocols the SDK v3 clients speak), DynamoDB Local, the functions in worker threads with their event
  * sources (SQS, DynamoDB streams, schedules) and the HTTP API with a local JWT issuer.
  */
 
@@ -44,6 +45,7 @@ export class LocalCloud {
   plan!: LocalPlan;
   sqs!: SqsBackend;
   events!: EventBridgeBackend;
+  scheduler!: SchedulerBackend;
   runner!: FunctionRunner;
   issuer!: LocalIssuer;
   dynamodb: DynamoDbLocal | undefined;
@@ -54,6 +56,7 @@ export class LocalCloud {
   private timers: NodeJS.Timeout[] = [];
   private gateway: HttpApiGateway | undefined;
   private sqsHandler: SqsRequestHandler | undefined;
+  private schedulerHandler: SchedulerRequestHandler | undefined;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: LocalCloudOptions) {
@@ -106,11 +109,7 @@ export class LocalCloud {
       accountId: this.accountId,
       ...(options.dataDir ? { dataDir: join(options.dataDir, 'eventbridge') } : {}),
       deliver: (target, payload) => deliverToTarget(this.services(), target, payload),
-      deadLetter: async (queueArn, payload, attributes) => {
-        this.sqs.sendMessage(this.sqs.getQueue(queueArn), payload, {
-          messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { dataType: 'String', stringValue: v }])),
-        });
-      },
+      deadLetter: (queueArn, payload, attributes) => deadLetter(queueArn, payload, attributes),
     });
     this.events.on('event', (e: { bus: string; event: EventBridgeEvent; rules: string[] }) => this.eventLog.record(e));
     this.events.on('event', (e: { bus: string; event: EventBridgeEvent; rules: string[] }) =>
@@ -119,6 +118,27 @@ export class LocalCloud {
     this.events.on('delivery-failed', (e: { rule: string; target: string; error: string }) => this.log(`delivery of ${e.rule} to ${e.target} failed for good: ${e.error}`));
     for (const bus of this.plan.buses) this.events.createBus(bus.name);
     for (const a of this.plan.archives) this.events.addArchive(a.name, a.busName, { ...(a.retentionDays ? { retentionDays: a.retentionDays } : {}), ...(a.pattern ? { pattern: a.pattern } : {}) });
+    const deadLetter = async (queueArn: string, payload: string, attributes: Record<string, string>): Promise<void> => {
+      this.sqs.sendMessage(this.sqs.getQueue(queueArn), payload, {
+        messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { dataType: 'String', stringValue: v }])),
+      });
+    };
+    // Pending schedules may come due at once (a timer that fell due while the cloud was down):
+    // they fire through the runner, which exists by then (deliveries wait for it below).
+    this.scheduler = new SchedulerBackend({
+      region: this.region,
+      accountId: this.accountId,
+      ...(options.dataDir ? { dataDir: join(options.dataDir, 'scheduler') } : {}),
+      deliver: async (target, payload) => {
+        await this.functionsReady;
+        await deliverScheduleTarget(this.services(), target, payload);
+      },
+      deadLetter,
+    });
+    for (const g of this.plan.scheduleGroups) if (!this.scheduler.listGroups(g.name).some((x) => x.Name === g.name)) this.scheduler.createGroup(g.name);
+    this.scheduler.on('invoked', (e: { schedule: string; group: string; lateMs: number }) => this.log(`schedule ${e.group}/${e.schedule} fired${e.lateMs > 1000 ? ` ${Math.round(e.lateMs / 1000)} s late` : ''}`));
+    this.scheduler.on('delivery-failed', (e: { schedule: string; group: string; target: string; error: string }) => this.log(`schedule ${e.group}/${e.schedule} could not invoke ${e.target}: ${e.error}`));
+    this.schedulerHandler = createSchedulerRequestHandler(this.scheduler);
     for (const r of this.plan.rules) {
       const rule: Rule = { name: r.name, arn: r.arn, busName: r.busName, pattern: r.pattern, schedule: r.schedule, enabled: r.enabled, targets: r.targets };
       this.events.putRule(rule);
@@ -153,6 +173,7 @@ export class LocalCloud {
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_ENDPOINT_URL_EVENTBRIDGE: this.urls.aws,
         AWS_ENDPOINT_URL_SQS: this.urls.aws,
+        AWS_ENDPOINT_URL_SCHEDULER: this.urls.aws,
         AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
         // Lambda runs Node 22; the SDK's warning about the local Node 20 is noise here.
@@ -165,6 +186,7 @@ export class LocalCloud {
     this.runner.on('reloaded', (e: { function: string }) => this.log(`reloaded ${e.function}`));
     this.runner.on('build-error', (e: { function: string; error: string }) => this.log(`build error in ${e.function}:\n${e.error}`));
     await this.runner.load(this.plan.functions);
+    this.markFunctionsReady();
 
     startEventSources(this.services(), this.plan, { region: this.region, dynamodbEndpoint: this.dynamodbEndpoint, streams, dataDir: options.dataDir }, this.sources);
 
@@ -178,6 +200,10 @@ export class LocalCloud {
     });
     this.ready.http = true;
   }
+
+  private markFunctionsReady: () => void = () => undefined;
+  /** Resolves once the functions are loaded: what fires before (a due schedule at start-up) waits for it. */
+  private readonly functionsReady = new Promise<void>((resolve) => (this.markFunctionsReady = resolve));
 
   /** What went wrong inside the local cloud and was survived: shown by `GET /` and the start banner. */
   readonly health = { requestErrors: 0, unhandledRejections: 0 };
@@ -205,6 +231,7 @@ export class LocalCloud {
     const target = String(req.headers['x-amz-target'] ?? '');
     if (!this.ready.aws) return starting(res);
     try {
+      if (this.schedulerHandler?.(req, res)) return;
       if (req.method === 'GET') {
         const url = new URL(req.url ?? '/', 'http://local');
         if (url.pathname === '/local/events') {
@@ -216,6 +243,7 @@ export class LocalCloud {
       }
       // SQS reads its own body, so a long poll ends when its client goes away.
       if (this.sqsHandler?.(req, res)) return;
+      if (this.schedulerHandler?.(req, res)) return;
       const body = await readJson(req);
       if (target.startsWith('AWSEvents.')) {
         const out = handleEventBridgeRequest(this.events, target, body);
@@ -249,6 +277,7 @@ export class LocalCloud {
       tables: this.plan?.tables.map((t) => t.name),
       functions: this.plan?.functions.map((f) => ({ name: f.name, handler: f.handler })),
       routes: this.plan?.routes.map((r) => `${r.routeKey} -> ${r.functionName}`),
+      scheduleGroups: this.scheduler?.listGroups().map((g) => ({ name: g.Name, schedules: this.scheduler.list({ group: g.Name }).length })),
       health: this.health,
     };
   }
@@ -258,6 +287,7 @@ export class LocalCloud {
     await Promise.all(this.sources.map((s) => s.stop()));
     await this.runner?.stop();
     await closeAll(this.servers);
+    await this.scheduler?.close();
     await this.events?.close();
     await this.sqs?.close();
     await this.dynamodb?.stop();

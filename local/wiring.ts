@@ -10,6 +10,7 @@ import { parseSchedule } from './eventbridge/schedule';
 import type { Rule, Target } from './eventbridge/types';
 import type { FunctionRunner } from './lambda/runner';
 import { SqsEventSource } from './lambda/sqs-source';
+import type { ScheduleTarget } from './scheduler';
 import type { SqsBackend } from './sqs';
 import type { LocalPlan } from './template/plan';
 
@@ -42,6 +43,30 @@ export async function deliverToTarget(services: Services, target: Target, payloa
     return;
   }
   throw Object.assign(new Error(`target ${target.arn} is not supported locally (SQS, Lambda and event buses are)`), { code: 'UnsupportedTarget' });
+}
+
+/**
+ * Invokes the target of an EventBridge Scheduler schedule with its Input, as the Scheduler
+ * does: an event bus gets one PutEvents entry (EventBridgeParameters give source and
+ * detail-type, the Input is the detail), a queue one message, a function one invocation.
+ * A refusal throws, so the Scheduler retries it and then sends it to the DLQ.
+ */
+export async function deliverScheduleTarget(services: Services, target: ScheduleTarget, payload: string): Promise<void> {
+  const service = target.Arn.split(':')[2];
+  if (service === 'events') {
+    const parameters = target.EventBridgeParameters;
+    const out = services.events.putEvents([{ Source: parameters?.Source, DetailType: parameters?.DetailType, Detail: payload, EventBusName: target.Arn }]);
+    const failed = out.Entries[0];
+    if (out.FailedEntryCount && failed && 'ErrorCode' in failed) throw Object.assign(new Error(failed.ErrorMessage), { code: failed.ErrorCode });
+    return;
+  }
+  if (service === 'sqs') {
+    services.sqs.sendMessage(services.sqs.getQueue(target.Arn), payload, { ...(target.SqsParameters?.MessageGroupId ? { messageGroupId: target.SqsParameters.MessageGroupId } : {}) });
+    return;
+  }
+  const name = target.Arn.slice(target.Arn.lastIndexOf(':') + 1);
+  const result = await services.runner.invoke(name, JSON.parse(payload) as unknown);
+  if (!result.ok) throw Object.assign(new Error(result.error?.errorMessage ?? 'the function failed'), { code: 'LambdaFunctionFailed' });
 }
 
 /** Fires a schedule rule at each of its times; the timers go into `timers` (unref'd) for `stop()`. */

@@ -79,6 +79,12 @@ export interface RoutePlan {
   functionName: string;
   authorizer: { issuer: string; audience: string[]; identitySource: string } | undefined;
 }
+/** An EventBridge Scheduler schedule group of the template (its schedules are made at run time, by lib/timers). */
+export interface ScheduleGroupPlan {
+  logicalId: string;
+  name: string;
+}
+
 export interface LocalPlan {
   region: string;
   accountId: string;
@@ -91,4 +97,5 @@ export interface LocalPlan {
   functions: FunctionPlan[];
   eventSources: EventSourcePlan[];
   routes: RoutePlan[];
+  scheduleGroups: ScheduleGroupPlan[];
 }

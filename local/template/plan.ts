@@ -90,6 +90,11 @@ function physicalValues(resources: Record<string, Resource>, opts: PlanOptions, 
         out.set(id, { ref: `arn:aws:schemas:${region}:${accountId}:registry/${n}`, attributes: { RegistryName: n, RegistryArn: `arn:aws:schemas:${region}:${accountId}:registry/${n}` } });
         break;
       }
+      case 'AWS::Scheduler::ScheduleGroup': {
+        const n = name(r, 'Name', generatedName);
+        out.set(id, { ref: n, attributes: { Arn: `arn:aws:scheduler:${region}:${accountId}:schedule-group/${n}` } });
+        break;
+      }
       case 'AWS::S3::Bucket': {
         const n = name(r, 'BucketName', generatedName.toLowerCase());
         out.set(id, { ref: n, attributes: { Arn: `arn:aws:s3:::${n}`, DomainName: `${n}.s3.amazonaws.com` } });
@@ -243,5 +248,7 @@ export function planFromTemplate(template: Template, opts: PlanOptions, stackNam
     return { routeKey: String(p['RouteKey']), functionName: integrations.get(integration) as string, authorizer: typeof authorizerId === 'string' ? authorizers.get(authorizerId) : undefined };
   });
 
-  return { region: opts.region, accountId: opts.accountId, stackName, buses, archives, queues, rules, tables, functions, eventSources, routes };
+  const scheduleGroups = of(resources, 'AWS::Scheduler::ScheduleGroup').map(([id]) => ({ logicalId: id, name: phys(id).ref }));
+
+  return { region: opts.region, accountId: opts.accountId, stackName, buses, archives, queues, rules, tables, functions, eventSources, routes, scheduleGroups };
 }
