@@ -4,6 +4,7 @@
 import { type EventContext, type IncidentCreatedData } from '../../generated';
 import * as events from '../../generated/publishers/match';
 import { nameUuid } from '../../lib/ids';
+import { offerByIncidentKey, offerKey } from './keys';
 import { vendors } from './registry';
 import { selectVendors } from './selection';
 
@@ -37,7 +38,7 @@ export function planOffers(incident: IncidentCreatedData, context: EventContext,
       createdAt,
     };
     const event = events.OfferCreated(data, { ...context, eventId: nameUuid(MATCH_NAMESPACE, 'OfferCreated', offerId), aggregateId: offerId, sequence: 1, occurredAt: now });
-    const row = { pk: `OFFER#${offerId}`, sk: 'STATE', gsi1pk: `INCIDENT#${incident.incidentId}`, gsi1sk: `OFFER#${c.rank}`, ...data, vendorName: c.vendor.name, status: 'open', version: 1 };
+    const row = { ...offerKey(offerId), ...offerByIncidentKey(incident.incidentId, c.rank), ...data, vendorName: c.vendor.name, status: 'open', version: 1 };
     return { row, event };
   });
 }
