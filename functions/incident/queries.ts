@@ -1,8 +1,10 @@
 // Incident query side: GET /incidents/{incidentId} folds the aggregate's events.
 import { createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../lib/http';
-import { createIncidents, eventStore, type Incidents } from './store';
+import type { AggregateReader } from '../../lib/event-store';
+import type { Incident } from './domain';
+import { createIncidentReader, eventStore } from './store';
 
-export function makeApi({ incidents }: { incidents: Incidents }): HttpApiHandler {
+export function makeApi({ incidents }: { incidents: AggregateReader<Incident> }): HttpApiHandler {
   return createHttpApi({
     service: 'incident',
     routes: {
@@ -19,4 +21,4 @@ export function makeApi({ incidents }: { incidents: Incidents }): HttpApiHandler
   });
 }
 
-export const handler = makeApi({ incidents: createIncidents(eventStore) });
+export const handler = makeApi({ incidents: createIncidentReader(eventStore) });
