@@ -4,7 +4,7 @@ import type { ConsumerContext } from '../../lib/consumer';
 
 export const handlers: PaymentApprovalQueueHandlers<ConsumerContext> = {
   // Still to do: each throws, so its events fail into payment-approval-dlq until implemented. Implement one by
-  // moving its name from this list to a handler of its own below.
+  // moving its name out of this list into a handler of its own in this map.
   ...paymentApprovalQueueNotImplemented(
     'WorkCompleted', // The technician finished the job.
     'AuthorizePayment', // Saga command - put a hold on the driver's payment method.

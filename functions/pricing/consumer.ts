@@ -4,7 +4,7 @@ import type { ConsumerContext } from '../../lib/consumer';
 
 export const handlers: PricingQueueHandlers<ConsumerContext> = {
   // Still to do: each throws, so its events fail into pricing-dlq until implemented. Implement one by
-  // moving its name from this list to a handler of its own below.
+  // moving its name out of this list into a handler of its own in this map.
   ...pricingQueueNotImplemented(
     'PriceQuoteRequested', // The match service asks for the rate card of an incident.
   ),

@@ -4,7 +4,7 @@ import type { ConsumerContext } from '../../lib/consumer';
 
 export const handlers: TrackingQueueHandlers<ConsumerContext> = {
   // Still to do: each throws, so its events fail into tracking-dlq until implemented. Implement one by
-  // moving its name from this list to a handler of its own below.
+  // moving its name out of this list into a handler of its own in this map.
   ...trackingQueueNotImplemented(
     'EtaRequested', // The match service asks for vendor ETAs to the incident.
     'IncidentAssigned', // A vendor has been assigned to the incident.

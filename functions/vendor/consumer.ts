@@ -4,7 +4,7 @@ import type { ConsumerContext } from '../../lib/consumer';
 
 export const handlers: VendorQueueHandlers<ConsumerContext> = {
   // Still to do: each throws, so its events fail into vendor-dlq until implemented. Implement one by
-  // moving its name from this list to a handler of its own below.
+  // moving its name out of this list into a handler of its own in this map.
   ...vendorQueueNotImplemented(
     'VendorAvailabilityRequested', // The match service asks which vendors can take the incident.
     'ReserveVendor', // Saga command - hold the vendor that accepted an offer.

@@ -43,7 +43,7 @@ export function stubFiles(model: SpecModel, functionsDir: string, outDir: string
           `import type { ConsumerContext } from '${importPath(dir, `${libDir}/consumer`)}';\n\n` +
           `export const handlers: ${T}Handlers<ConsumerContext> = {\n` +
           `  // Still to do: each throws, so its events fail into ${queue.dlq} until implemented. Implement one by\n` +
-          `  // moving its name from this list to a handler of its own below.\n` +
+          `  // moving its name out of this list into a handler of its own in this map.\n` +
           `  ...${notImplemented}(\n${todo}\n  ),\n};\n\n` +
           `/** The Lambda handler: parse, validate, dispatch idempotently per eventId (lib/consumer/README.md). */\n` +
           `export const handler = ${factory}(handlers);\n`,
