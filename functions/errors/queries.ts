@@ -1,21 +1,25 @@
-// Errors query side: GET /errors/{correlationId} lists the errors of one flow, oldest first.
-import { clients, sdk } from '../../lib/clients';
-import { requireEnv } from '../../lib/config';
-import { createHttpApi, route } from '../../lib/http';
+// Errors query side: GET /errors/{correlationId} lists the errors of one flow, oldest first:
+// all of them (every page is read; a flow's errors are few, and a cut list would hide the last ones).
+import { clients } from '../../lib/clients';
+import { createHttpApi, route, type HttpApiHandler } from '../../lib/http';
+import { createReadModel, type ReadModel } from '../../lib/read-model';
+import { config } from './config';
 import { errorsKey } from './keys';
 
-export const handler = createHttpApi({
-  service: 'errors',
-  routes: {
-    'GET /errors/{correlationId}': route({
-      handler: async ({ pathParameters }) => {
-        const correlationId = pathParameters['correlationId'] as string;
-        const out = await clients.dynamoDbDocument().send(
-          new (sdk.document().QueryCommand)({ TableName: requireEnv('READ_MODEL_TABLE'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': errorsKey(correlationId) }, Limit: 100 }),
-        );
-        const errors = (out.Items ?? []).map(({ pk: _pk, sk: _sk, failedEvent: _failed, ...e }) => e);
-        return { body: { correlationId, errors } };
-      },
-    }),
-  },
-});
+export function makeApi({ readModel }: { readModel: ReadModel }): HttpApiHandler {
+  return createHttpApi({
+    service: 'errors',
+    routes: {
+      'GET /errors/{correlationId}': route({
+        handler: async ({ pathParameters }) => {
+          const correlationId = pathParameters['correlationId'] as string;
+          const rows = await readModel.queryAll({ pk: errorsKey(correlationId) });
+          const errors = rows.map(({ pk: _pk, sk: _sk, failedEvent: _failed, ...e }) => e);
+          return { body: { correlationId, errors } };
+        },
+      }),
+    },
+  });
+}
+
+export const handler = makeApi({ readModel: createReadModel({ doc: clients.dynamoDbDocument, table: () => config().readModelTable }) });

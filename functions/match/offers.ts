@@ -2,8 +2,9 @@
 // the offer rows and their outbox rows in one transaction. Ids are derived from the
 // incident and vendor, so a duplicate IncidentCreated finds its offers already there.
 import { type EventContext, type IncidentCreatedData } from '../../generated';
-import * as events from '../../generated/publishers/match';
+import * as matchEvents from '../../generated/publishers/match';
 import { nameUuid } from '../../lib/ids';
+import { offerByIncidentKey, offerKey } from './keys';
 import { vendors } from './registry';
 import { selectVendors } from './selection';
 
@@ -14,7 +15,7 @@ export const OFFER_TTL_SECONDS = 120;
 
 export interface PlannedOffer {
   row: Record<string, unknown>;
-  event: ReturnType<(typeof events)['OfferCreated']>;
+  event: ReturnType<(typeof matchEvents)['OfferCreated']>;
 }
 
 export function planOffers(incident: IncidentCreatedData, context: EventContext, now: Date): PlannedOffer[] {
@@ -36,8 +37,8 @@ export function planOffers(incident: IncidentCreatedData, context: EventContext,
       expiresAt,
       createdAt,
     };
-    const event = events.OfferCreated(data, { ...context, eventId: nameUuid(MATCH_NAMESPACE, 'OfferCreated', offerId), aggregateId: offerId, sequence: 1, occurredAt: now });
-    const row = { pk: `OFFER#${offerId}`, sk: 'STATE', gsi1pk: `INCIDENT#${incident.incidentId}`, gsi1sk: `OFFER#${c.rank}`, ...data, vendorName: c.vendor.name, status: 'open', version: 1 };
+    const event = matchEvents.OfferCreated(data, { ...context, eventId: nameUuid(MATCH_NAMESPACE, 'OfferCreated', offerId), aggregateId: offerId, sequence: 1, occurredAt: now });
+    const row = { ...offerKey(offerId), ...offerByIncidentKey(incident.incidentId, c.rank), ...data, vendorName: c.vendor.name, status: 'open', version: 1 };
     return { row, event };
   });
 }

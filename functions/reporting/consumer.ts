@@ -1,51 +1,51 @@
 // Reporting: every platform event into the read model (timeline per incident, counts per
 // event type), idempotent per event (conditional writes keyed by the envelope eventId).
-import { reportingQueue, reportingQueueRoutes, type ReportingQueueEvents, type ReportingQueueHandlers } from '../../generated';
-import * as events from '../../generated/publishers/reporting';
+import { createReportingQueueConsumer, type ReportingQueueHandlers } from '../../generated';
 import { clients } from '../../lib/clients';
-import { requireEnv } from '../../lib/config';
-import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
-import { writeOnce } from '../../lib/read-model';
-import { COUNTS_KEY, timelineRow, type EnvelopeEvent } from './timeline';
+import type { ConsumerContext } from '../../lib/consumer';
+import { createReadModel, type ReadModel } from '../../lib/read-model';
+import { config } from './config';
+import { countedMarker, countKey } from './keys';
+import { timelineRow, type EnvelopeEvent } from './timeline';
 
-async function record(event: EnvelopeEvent, ctx: ConsumerContext): Promise<void> {
-  const table = requireEnv('READ_MODEL_TABLE');
-  const row = timelineRow(event);
-  const counter = { key: { pk: COUNTS_KEY, sk: event['detail-type'] }, expression: 'ADD #count :one', names: { '#count': 'count' }, values: { ':one': 1 } };
-  // The counter moves only with a new timeline row (or a new marker for events without an incident).
-  const item = row ?? { pk: `EVENT#${event.detail.metadata.eventId}`, sk: 'COUNTED' };
-  const written = await writeOnce(clients.dynamoDbDocument(), { table, items: [item], updates: [counter] });
-  ctx.logger.info(written ? 'recorded' : 'already recorded', { incidentId: row?.incidentId });
+export interface Deps {
+  readModel: ReadModel;
 }
 
-export const handlers: ReportingQueueHandlers<ConsumerContext> = {
-  IncidentCreated: record,
-  IncidentStatusChanged: record,
-  IncidentAssigned: record,
-  IncidentCancelled: record,
-  IncidentEscalated: record,
-  IncidentAssignmentRejected: record,
-  WorkStarted: record,
-  WorkCompleted: record,
-  OfferCreated: record,
-  OfferAccepted: record,
-  OfferDeclined: record,
-  OfferExpired: record,
-  PaymentCreated: record,
-  PaymentApproved: record,
-  PaymentCompleted: record,
-  PaymentFailed: record,
-  PaymentFlagged: record,
-  TrackingStarted: record,
-  TrackingUpdated: record,
-  TrackingStopped: record,
-  VendorArrived: record,
-};
+export function makeHandlers({ readModel }: Deps): ReportingQueueHandlers<ConsumerContext> {
+  const record = async (event: EnvelopeEvent, ctx: ConsumerContext): Promise<void> => {
+    const row = timelineRow(event);
+    // The counter moves only with a new timeline row (or a new marker for events without an incident).
+    const item = row ?? countedMarker(event.detail.metadata.eventId);
+    const written = await readModel.writeOnce({ items: [item], increments: [{ key: countKey(event['detail-type']) }] });
+    ctx.logger.info(written ? 'recorded' : 'already recorded', { incidentId: row?.incidentId });
+  };
+  return {
+    IncidentCreated: record,
+    IncidentStatusChanged: record,
+    IncidentAssigned: record,
+    IncidentCancelled: record,
+    IncidentEscalated: record,
+    IncidentAssignmentRejected: record,
+    WorkStarted: record,
+    WorkCompleted: record,
+    OfferCreated: record,
+    OfferAccepted: record,
+    OfferDeclined: record,
+    OfferExpired: record,
+    PaymentCreated: record,
+    PaymentApproved: record,
+    PaymentCompleted: record,
+    PaymentFailed: record,
+    PaymentFlagged: record,
+    TrackingStarted: record,
+    TrackingUpdated: record,
+    TrackingStopped: record,
+    VendorArrived: record,
+  };
+}
+
+export const handlers = makeHandlers({ readModel: createReadModel({ doc: clients.dynamoDbDocument, table: () => config().readModelTable }) });
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
-export const handler = createSqsConsumer<ReportingQueueEvents>({
-  queue: reportingQueue,
-  routes: reportingQueueRoutes,
-  handlers,
-  errorEvent: events.ErrorOccurred,
-});
+export const handler = createReportingQueueConsumer(handlers);

@@ -1,5 +1,6 @@
 // The reporting read model (seed 003's query side), as plain functions: which rows an
 // event adds. One timeline row per event of an incident, one counter per detail-type.
+import { incidentKey, timelineSortKey } from './keys';
 
 export interface EnvelopeEvent {
   id: string;
@@ -25,9 +26,6 @@ export interface TimelineRow {
 
 const SUMMARY_FIELDS = ['status', 'previousStatus', 'vendorId', 'vendorName', 'offerId', 'rank', 'etaMinutes', 'price', 'agreedPrice', 'reason', 'cancelledBy', 'problemType'];
 
-export const incidentKey = (incidentId: string): string => `INCIDENT#${incidentId}`;
-export const COUNTS_KEY = 'COUNTS';
-
 /** The incident an event belongs to: `data.incidentId`, else the envelope's aggregate. */
 export function incidentOf(event: EnvelopeEvent): string | undefined {
   const id = (event.detail.data as { incidentId?: unknown }).incidentId;
@@ -42,7 +40,7 @@ export function timelineRow(event: EnvelopeEvent): TimelineRow | undefined {
   const summary = Object.fromEntries(SUMMARY_FIELDS.filter((f) => data[f] !== undefined).map((f) => [f, data[f]]));
   return {
     pk: incidentKey(incidentId),
-    sk: `TIMELINE#${m.occurredAt}#${m.eventId}`,
+    sk: timelineSortKey(m.occurredAt, m.eventId),
     incidentId,
     eventId: m.eventId,
     detailType: event['detail-type'],

@@ -3,6 +3,7 @@
 import type { ErrorOccurred } from '../models';
 import { ErrorOccurredValidator as ErrorOccurredSchema } from '../validators/compiled';
 import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue errors-queue of service errors, as the spec declares it. */
 export const errorsQueue = {
@@ -41,4 +42,27 @@ export function parseErrorsQueueEvent(input: unknown): ErrorsQueueEvent {
 /** Validates the event and calls the handler for its detail-type. */
 export function dispatchErrorsQueue<C>(handlers: ErrorsQueueHandlers<C>, input: unknown, context: C): Promise<void> {
   return dispatchEvent<ErrorsQueueEvents, C>("errors-queue", errorsQueueRoutes, handlers, input, context);
+}
+
+/** What createErrorsQueueConsumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */
+export type ErrorsQueueConsumerOptions = Omit<SqsConsumerOptions<ErrorsQueueEvents>, 'queue' | 'routes' | 'handlers'>;
+
+/**
+ * The Lambda handler of errors-queue (lib/consumer): parse, validate, dispatch idempotently
+ * per eventId; errors sends nothing on the errors bus, so rejected records are reported as failures and reach errors-dlq.
+ */
+export function createErrorsQueueConsumer(handlers: ErrorsQueueHandlers<ConsumerContext>, options: ErrorsQueueConsumerOptions = {}): SqsConsumerHandler {
+  return createSqsConsumer<ErrorsQueueEvents>({ queue: errorsQueue, routes: errorsQueueRoutes, handlers, ...options });
+}
+
+/**
+ * Handlers for detail-types of errors-queue not implemented yet, by name: each throws, so its
+ * records fail, are retried and reach errors-dlq (never acknowledged and lost).
+ * `{ ...errorsQueueNotImplemented('A', 'B'), C: handleC }` keeps what is still to do apart from the real handlers.
+ */
+export function errorsQueueNotImplemented<K extends keyof ErrorsQueueEvents & string>(...detailTypes: K[]): Pick<ErrorsQueueHandlers<ConsumerContext>, K> {
+  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {
+    throw new Error(`${detailType} handler not implemented (event ${event.id})`);
+  };
+  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;
 }

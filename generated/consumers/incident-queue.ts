@@ -5,6 +5,8 @@ import { AssignIncidentValidator as AssignIncidentSchema } from '../validators/c
 import { VendorArrivedValidator as VendorArrivedSchema } from '../validators/compiled';
 import { OfferExpiredValidator as OfferExpiredSchema } from '../validators/compiled';
 import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { ErrorOccurred } from '../publishers/incident';
+import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue incident-queue of service incident, as the spec declares it. */
 export const incidentQueue = {
@@ -47,4 +49,27 @@ export function parseIncidentQueueEvent(input: unknown): IncidentQueueEvent {
 /** Validates the event and calls the handler for its detail-type. */
 export function dispatchIncidentQueue<C>(handlers: IncidentQueueHandlers<C>, input: unknown, context: C): Promise<void> {
   return dispatchEvent<IncidentQueueEvents, C>("incident-queue", incidentQueueRoutes, handlers, input, context);
+}
+
+/** What createIncidentQueueConsumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */
+export type IncidentQueueConsumerOptions = Omit<SqsConsumerOptions<IncidentQueueEvents>, 'queue' | 'routes' | 'handlers'>;
+
+/**
+ * The Lambda handler of incident-queue (lib/consumer): parse, validate, dispatch idempotently
+ * per eventId; rejected records (malformed, unknown or schema-invalid) are published as incident's ErrorOccurred on the errors bus.
+ */
+export function createIncidentQueueConsumer(handlers: IncidentQueueHandlers<ConsumerContext>, options: IncidentQueueConsumerOptions = {}): SqsConsumerHandler {
+  return createSqsConsumer<IncidentQueueEvents>({ queue: incidentQueue, routes: incidentQueueRoutes, handlers, errorEvent: ErrorOccurred, ...options });
+}
+
+/**
+ * Handlers for detail-types of incident-queue not implemented yet, by name: each throws, so its
+ * records fail, are retried and reach incident-dlq (never acknowledged and lost).
+ * `{ ...incidentQueueNotImplemented('A', 'B'), C: handleC }` keeps what is still to do apart from the real handlers.
+ */
+export function incidentQueueNotImplemented<K extends keyof IncidentQueueEvents & string>(...detailTypes: K[]): Pick<IncidentQueueHandlers<ConsumerContext>, K> {
+  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {
+    throw new Error(`${detailType} handler not implemented (event ${event.id})`);
+  };
+  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;
 }

@@ -19,6 +19,8 @@ import { PaymentAuthorizationVoidedValidator as PaymentAuthorizationVoidedSchema
 import { IncidentAssignedValidator as IncidentAssignedSchema } from '../validators/compiled';
 import { IncidentAssignmentRejectedValidator as IncidentAssignmentRejectedSchema } from '../validators/compiled';
 import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { ErrorOccurred } from '../publishers/match';
+import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue match-queue of service match, as the spec declares it. */
 export const matchQueue = {
@@ -89,4 +91,27 @@ export function parseMatchQueueEvent(input: unknown): MatchQueueEvent {
 /** Validates the event and calls the handler for its detail-type. */
 export function dispatchMatchQueue<C>(handlers: MatchQueueHandlers<C>, input: unknown, context: C): Promise<void> {
   return dispatchEvent<MatchQueueEvents, C>("match-queue", matchQueueRoutes, handlers, input, context);
+}
+
+/** What createMatchQueueConsumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */
+export type MatchQueueConsumerOptions = Omit<SqsConsumerOptions<MatchQueueEvents>, 'queue' | 'routes' | 'handlers'>;
+
+/**
+ * The Lambda handler of match-queue (lib/consumer): parse, validate, dispatch idempotently
+ * per eventId; rejected records (malformed, unknown or schema-invalid) are published as match's ErrorOccurred on the errors bus.
+ */
+export function createMatchQueueConsumer(handlers: MatchQueueHandlers<ConsumerContext>, options: MatchQueueConsumerOptions = {}): SqsConsumerHandler {
+  return createSqsConsumer<MatchQueueEvents>({ queue: matchQueue, routes: matchQueueRoutes, handlers, errorEvent: ErrorOccurred, ...options });
+}
+
+/**
+ * Handlers for detail-types of match-queue not implemented yet, by name: each throws, so its
+ * records fail, are retried and reach match-dlq (never acknowledged and lost).
+ * `{ ...matchQueueNotImplemented('A', 'B'), C: handleC }` keeps what is still to do apart from the real handlers.
+ */
+export function matchQueueNotImplemented<K extends keyof MatchQueueEvents & string>(...detailTypes: K[]): Pick<MatchQueueHandlers<ConsumerContext>, K> {
+  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {
+    throw new Error(`${detailType} handler not implemented (event ${event.id})`);
+  };
+  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;
 }

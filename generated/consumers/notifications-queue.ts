@@ -15,6 +15,8 @@ import { PaymentApprovedValidator as PaymentApprovedSchema } from '../validators
 import { PaymentCompletedValidator as PaymentCompletedSchema } from '../validators/compiled';
 import { PaymentFailedValidator as PaymentFailedSchema } from '../validators/compiled';
 import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { ErrorOccurred } from '../publishers/notifications';
+import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue notifications-queue of service notifications, as the spec declares it. */
 export const notificationsQueue = {
@@ -77,4 +79,27 @@ export function parseNotificationsQueueEvent(input: unknown): NotificationsQueue
 /** Validates the event and calls the handler for its detail-type. */
 export function dispatchNotificationsQueue<C>(handlers: NotificationsQueueHandlers<C>, input: unknown, context: C): Promise<void> {
   return dispatchEvent<NotificationsQueueEvents, C>("notifications-queue", notificationsQueueRoutes, handlers, input, context);
+}
+
+/** What createNotificationsQueueConsumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */
+export type NotificationsQueueConsumerOptions = Omit<SqsConsumerOptions<NotificationsQueueEvents>, 'queue' | 'routes' | 'handlers'>;
+
+/**
+ * The Lambda handler of notifications-queue (lib/consumer): parse, validate, dispatch idempotently
+ * per eventId; rejected records (malformed, unknown or schema-invalid) are published as notifications's ErrorOccurred on the errors bus.
+ */
+export function createNotificationsQueueConsumer(handlers: NotificationsQueueHandlers<ConsumerContext>, options: NotificationsQueueConsumerOptions = {}): SqsConsumerHandler {
+  return createSqsConsumer<NotificationsQueueEvents>({ queue: notificationsQueue, routes: notificationsQueueRoutes, handlers, errorEvent: ErrorOccurred, ...options });
+}
+
+/**
+ * Handlers for detail-types of notifications-queue not implemented yet, by name: each throws, so its
+ * records fail, are retried and reach notifications-dlq (never acknowledged and lost).
+ * `{ ...notificationsQueueNotImplemented('A', 'B'), C: handleC }` keeps what is still to do apart from the real handlers.
+ */
+export function notificationsQueueNotImplemented<K extends keyof NotificationsQueueEvents & string>(...detailTypes: K[]): Pick<NotificationsQueueHandlers<ConsumerContext>, K> {
+  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {
+    throw new Error(`${detailType} handler not implemented (event ${event.id})`);
+  };
+  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;
 }

@@ -5,6 +5,8 @@ import { WorkCompletedValidator as WorkCompletedSchema } from '../validators/com
 import { AuthorizePaymentValidator as AuthorizePaymentSchema } from '../validators/compiled';
 import { VoidPaymentAuthorizationValidator as VoidPaymentAuthorizationSchema } from '../validators/compiled';
 import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { ErrorOccurred } from '../publishers/payments';
+import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue payment-approval-queue of service payments, as the spec declares it. */
 export const paymentApprovalQueue = {
@@ -47,4 +49,27 @@ export function parsePaymentApprovalQueueEvent(input: unknown): PaymentApprovalQ
 /** Validates the event and calls the handler for its detail-type. */
 export function dispatchPaymentApprovalQueue<C>(handlers: PaymentApprovalQueueHandlers<C>, input: unknown, context: C): Promise<void> {
   return dispatchEvent<PaymentApprovalQueueEvents, C>("payment-approval-queue", paymentApprovalQueueRoutes, handlers, input, context);
+}
+
+/** What createPaymentApprovalQueueConsumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */
+export type PaymentApprovalQueueConsumerOptions = Omit<SqsConsumerOptions<PaymentApprovalQueueEvents>, 'queue' | 'routes' | 'handlers'>;
+
+/**
+ * The Lambda handler of payment-approval-queue (lib/consumer): parse, validate, dispatch idempotently
+ * per eventId; rejected records (malformed, unknown or schema-invalid) are published as payments's ErrorOccurred on the errors bus.
+ */
+export function createPaymentApprovalQueueConsumer(handlers: PaymentApprovalQueueHandlers<ConsumerContext>, options: PaymentApprovalQueueConsumerOptions = {}): SqsConsumerHandler {
+  return createSqsConsumer<PaymentApprovalQueueEvents>({ queue: paymentApprovalQueue, routes: paymentApprovalQueueRoutes, handlers, errorEvent: ErrorOccurred, ...options });
+}
+
+/**
+ * Handlers for detail-types of payment-approval-queue not implemented yet, by name: each throws, so its
+ * records fail, are retried and reach payment-approval-dlq (never acknowledged and lost).
+ * `{ ...paymentApprovalQueueNotImplemented('A', 'B'), C: handleC }` keeps what is still to do apart from the real handlers.
+ */
+export function paymentApprovalQueueNotImplemented<K extends keyof PaymentApprovalQueueEvents & string>(...detailTypes: K[]): Pick<PaymentApprovalQueueHandlers<ConsumerContext>, K> {
+  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {
+    throw new Error(`${detailType} handler not implemented (event ${event.id})`);
+  };
+  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;
 }

@@ -3,6 +3,8 @@
 import type { PriceQuoteRequested } from '../models';
 import { PriceQuoteRequestedValidator as PriceQuoteRequestedSchema } from '../validators/compiled';
 import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { ErrorOccurred } from '../publishers/pricing';
+import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue pricing-queue of service pricing, as the spec declares it. */
 export const pricingQueue = {
@@ -41,4 +43,27 @@ export function parsePricingQueueEvent(input: unknown): PricingQueueEvent {
 /** Validates the event and calls the handler for its detail-type. */
 export function dispatchPricingQueue<C>(handlers: PricingQueueHandlers<C>, input: unknown, context: C): Promise<void> {
   return dispatchEvent<PricingQueueEvents, C>("pricing-queue", pricingQueueRoutes, handlers, input, context);
+}
+
+/** What createPricingQueueConsumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */
+export type PricingQueueConsumerOptions = Omit<SqsConsumerOptions<PricingQueueEvents>, 'queue' | 'routes' | 'handlers'>;
+
+/**
+ * The Lambda handler of pricing-queue (lib/consumer): parse, validate, dispatch idempotently
+ * per eventId; rejected records (malformed, unknown or schema-invalid) are published as pricing's ErrorOccurred on the errors bus.
+ */
+export function createPricingQueueConsumer(handlers: PricingQueueHandlers<ConsumerContext>, options: PricingQueueConsumerOptions = {}): SqsConsumerHandler {
+  return createSqsConsumer<PricingQueueEvents>({ queue: pricingQueue, routes: pricingQueueRoutes, handlers, errorEvent: ErrorOccurred, ...options });
+}
+
+/**
+ * Handlers for detail-types of pricing-queue not implemented yet, by name: each throws, so its
+ * records fail, are retried and reach pricing-dlq (never acknowledged and lost).
+ * `{ ...pricingQueueNotImplemented('A', 'B'), C: handleC }` keeps what is still to do apart from the real handlers.
+ */
+export function pricingQueueNotImplemented<K extends keyof PricingQueueEvents & string>(...detailTypes: K[]): Pick<PricingQueueHandlers<ConsumerContext>, K> {
+  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {
+    throw new Error(`${detailType} handler not implemented (event ${event.id})`);
+  };
+  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;
 }

@@ -23,6 +23,8 @@ import { TrackingUpdatedValidator as TrackingUpdatedSchema } from '../validators
 import { TrackingStoppedValidator as TrackingStoppedSchema } from '../validators/compiled';
 import { VendorArrivedValidator as VendorArrivedSchema } from '../validators/compiled';
 import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { ErrorOccurred } from '../publishers/reporting';
+import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue reporting-queue of service reporting, as the spec declares it. */
 export const reportingQueue = {
@@ -101,4 +103,27 @@ export function parseReportingQueueEvent(input: unknown): ReportingQueueEvent {
 /** Validates the event and calls the handler for its detail-type. */
 export function dispatchReportingQueue<C>(handlers: ReportingQueueHandlers<C>, input: unknown, context: C): Promise<void> {
   return dispatchEvent<ReportingQueueEvents, C>("reporting-queue", reportingQueueRoutes, handlers, input, context);
+}
+
+/** What createReportingQueueConsumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */
+export type ReportingQueueConsumerOptions = Omit<SqsConsumerOptions<ReportingQueueEvents>, 'queue' | 'routes' | 'handlers'>;
+
+/**
+ * The Lambda handler of reporting-queue (lib/consumer): parse, validate, dispatch idempotently
+ * per eventId; rejected records (malformed, unknown or schema-invalid) are published as reporting's ErrorOccurred on the errors bus.
+ */
+export function createReportingQueueConsumer(handlers: ReportingQueueHandlers<ConsumerContext>, options: ReportingQueueConsumerOptions = {}): SqsConsumerHandler {
+  return createSqsConsumer<ReportingQueueEvents>({ queue: reportingQueue, routes: reportingQueueRoutes, handlers, errorEvent: ErrorOccurred, ...options });
+}
+
+/**
+ * Handlers for detail-types of reporting-queue not implemented yet, by name: each throws, so its
+ * records fail, are retried and reach reporting-dlq (never acknowledged and lost).
+ * `{ ...reportingQueueNotImplemented('A', 'B'), C: handleC }` keeps what is still to do apart from the real handlers.
+ */
+export function reportingQueueNotImplemented<K extends keyof ReportingQueueEvents & string>(...detailTypes: K[]): Pick<ReportingQueueHandlers<ConsumerContext>, K> {
+  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {
+    throw new Error(`${detailType} handler not implemented (event ${event.id})`);
+  };
+  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;
 }

@@ -6,6 +6,8 @@ import { IncidentAssignedValidator as IncidentAssignedSchema } from '../validato
 import { WorkCompletedValidator as WorkCompletedSchema } from '../validators/compiled';
 import { IncidentCancelledValidator as IncidentCancelledSchema } from '../validators/compiled';
 import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { ErrorOccurred } from '../publishers/tracking';
+import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue tracking-queue of service tracking, as the spec declares it. */
 export const trackingQueue = {
@@ -50,4 +52,27 @@ export function parseTrackingQueueEvent(input: unknown): TrackingQueueEvent {
 /** Validates the event and calls the handler for its detail-type. */
 export function dispatchTrackingQueue<C>(handlers: TrackingQueueHandlers<C>, input: unknown, context: C): Promise<void> {
   return dispatchEvent<TrackingQueueEvents, C>("tracking-queue", trackingQueueRoutes, handlers, input, context);
+}
+
+/** What createTrackingQueueConsumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */
+export type TrackingQueueConsumerOptions = Omit<SqsConsumerOptions<TrackingQueueEvents>, 'queue' | 'routes' | 'handlers'>;
+
+/**
+ * The Lambda handler of tracking-queue (lib/consumer): parse, validate, dispatch idempotently
+ * per eventId; rejected records (malformed, unknown or schema-invalid) are published as tracking's ErrorOccurred on the errors bus.
+ */
+export function createTrackingQueueConsumer(handlers: TrackingQueueHandlers<ConsumerContext>, options: TrackingQueueConsumerOptions = {}): SqsConsumerHandler {
+  return createSqsConsumer<TrackingQueueEvents>({ queue: trackingQueue, routes: trackingQueueRoutes, handlers, errorEvent: ErrorOccurred, ...options });
+}
+
+/**
+ * Handlers for detail-types of tracking-queue not implemented yet, by name: each throws, so its
+ * records fail, are retried and reach tracking-dlq (never acknowledged and lost).
+ * `{ ...trackingQueueNotImplemented('A', 'B'), C: handleC }` keeps what is still to do apart from the real handlers.
+ */
+export function trackingQueueNotImplemented<K extends keyof TrackingQueueEvents & string>(...detailTypes: K[]): Pick<TrackingQueueHandlers<ConsumerContext>, K> {
+  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {
+    throw new Error(`${detailType} handler not implemented (event ${event.id})`);
+  };
+  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;
 }

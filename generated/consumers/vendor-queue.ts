@@ -5,6 +5,8 @@ import { VendorAvailabilityRequestedValidator as VendorAvailabilityRequestedSche
 import { ReserveVendorValidator as ReserveVendorSchema } from '../validators/compiled';
 import { ReleaseVendorValidator as ReleaseVendorSchema } from '../validators/compiled';
 import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { ErrorOccurred } from '../publishers/vendor';
+import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue vendor-queue of service vendor, as the spec declares it. */
 export const vendorQueue = {
@@ -47,4 +49,27 @@ export function parseVendorQueueEvent(input: unknown): VendorQueueEvent {
 /** Validates the event and calls the handler for its detail-type. */
 export function dispatchVendorQueue<C>(handlers: VendorQueueHandlers<C>, input: unknown, context: C): Promise<void> {
   return dispatchEvent<VendorQueueEvents, C>("vendor-queue", vendorQueueRoutes, handlers, input, context);
+}
+
+/** What createVendorQueueConsumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */
+export type VendorQueueConsumerOptions = Omit<SqsConsumerOptions<VendorQueueEvents>, 'queue' | 'routes' | 'handlers'>;
+
+/**
+ * The Lambda handler of vendor-queue (lib/consumer): parse, validate, dispatch idempotently
+ * per eventId; rejected records (malformed, unknown or schema-invalid) are published as vendor's ErrorOccurred on the errors bus.
+ */
+export function createVendorQueueConsumer(handlers: VendorQueueHandlers<ConsumerContext>, options: VendorQueueConsumerOptions = {}): SqsConsumerHandler {
+  return createSqsConsumer<VendorQueueEvents>({ queue: vendorQueue, routes: vendorQueueRoutes, handlers, errorEvent: ErrorOccurred, ...options });
+}
+
+/**
+ * Handlers for detail-types of vendor-queue not implemented yet, by name: each throws, so its
+ * records fail, are retried and reach vendor-dlq (never acknowledged and lost).
+ * `{ ...vendorQueueNotImplemented('A', 'B'), C: handleC }` keeps what is still to do apart from the real handlers.
+ */
+export function vendorQueueNotImplemented<K extends keyof VendorQueueEvents & string>(...detailTypes: K[]): Pick<VendorQueueHandlers<ConsumerContext>, K> {
+  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {
+    throw new Error(`${detailType} handler not implemented (event ${event.id})`);
+  };
+  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;
 }

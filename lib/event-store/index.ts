@@ -18,3 +18,5 @@ export {
   EventStoreReadError,
 } from './errors';
 export type { CancellationDetail } from './errors';
+export { createAggregate, createAggregateReader, DEFAULT_DECISION_ATTEMPTS } from './aggregate';
+export type { Aggregate, AggregateOptions, AggregateReader, AggregateReaderOptions, DecidedEvent, EventBuilders, LoadedAggregate } from './aggregate';

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { sdk } from '../clients/sdk';
 import type { EventContext } from '../../generated/runtime';
 import { readMetadata, type OutgoingEvent } from '../envelope';
@@ -154,29 +154,20 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   return {
     async load(aggregateId, loadOptions = {}) {
       const after = loadOptions.afterVersion;
-      const events: StoredEvent[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        let page;
-        try {
-          page = await doc.send(
-            new (sdk.document().QueryCommand)({
-              TableName: table,
-              KeyConditionExpression: after === undefined ? '#a = :a' : '#a = :a AND #v > :v',
-              ExpressionAttributeNames: after === undefined ? { '#a': 'aggregateId' } : { '#a': 'aggregateId', '#v': 'version' },
-              ExpressionAttributeValues: after === undefined ? { ':a': aggregateId } : { ':a': aggregateId, ':v': after },
-              ConsistentRead: loadOptions.consistentRead ?? true,
-              Limit: loadOptions.pageSize ?? PAGE_SIZE,
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-        } catch (cause) {
-          throw new EventStoreReadError(`loading ${aggregateId} from ${table} failed: ${(cause as Error).message}`, { cause });
-        }
-        for (const item of page.Items ?? []) events.push(toStoredEvent(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return events; // Query returns sort-key (version) order
+      const input: QueryCommandInput = {
+        TableName: table,
+        KeyConditionExpression: after === undefined ? '#a = :a' : '#a = :a AND #v > :v',
+        ExpressionAttributeNames: after === undefined ? { '#a': 'aggregateId' } : { '#a': 'aggregateId', '#v': 'version' },
+        ExpressionAttributeValues: after === undefined ? { ':a': aggregateId } : { ':a': aggregateId, ':v': after },
+        ConsistentRead: loadOptions.consistentRead ?? true,
+      };
+      const items: Record<string, unknown>[] = [];
+      try {
+        for await (const page of sdk.document().paginateQuery({ client: doc, pageSize: loadOptions.pageSize ?? PAGE_SIZE }, input)) items.push(...(page.Items ?? []));
+      } catch (cause) {
+        throw new EventStoreReadError(`loading ${aggregateId} from ${table} failed: ${(cause as Error).message}`, { cause });
+      }
+      return items.map(toStoredEvent); // Query returns sort-key (version) order
     },
 
     async append(input) {

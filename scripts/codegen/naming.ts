@@ -1,4 +1,5 @@
 /** Identifier helpers shared by every emitter, so a name is spelled one way everywhere. */
+import { relative } from 'node:path';
 
 const TS_RESERVED = new Set(
   (
@@ -78,4 +79,10 @@ export function lit(value: unknown): string {
 /** Property key: bare when it is an identifier, quoted otherwise. */
 export function propKey(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key);
+}
+
+/** A relative import specifier from a file in `fromDir` to `to` (forward slashes, `./` when needed). */
+export function importPath(fromDir: string, to: string): string {
+  const path = relative(fromDir, to).split('\\').join('/');
+  return path.startsWith('.') ? path : `./${path}`;
 }

@@ -140,4 +140,25 @@ describe('codegen CLI contract on an EventBridge spec', () => {
   it('the stubs and generated code type-check together', () => {
     expect(typecheck([join(dir, 'generated', 'index.ts'), join(dir, 'functions', 'match', 'consumer.ts')])).toEqual([]);
   });
+
+  it('the queue factory passes the consuming service\'s errors-bus builder only when the service sends one', () => {
+    const roadcall = (queue: string): string => readFileSync(join(__dirname, '..', '..', 'generated', 'consumers', `${queue}.ts`), 'utf8');
+    expect(roadcall('match-queue')).toContain("import { ErrorOccurred } from '../publishers/match';");
+    expect(roadcall('match-queue')).toContain('createSqsConsumer<MatchQueueEvents>({ queue: matchQueue, routes: matchQueueRoutes, handlers, errorEvent: ErrorOccurred, ...options });');
+    expect(roadcall('errors-queue')).toContain('createSqsConsumer<ErrorsQueueEvents>({ queue: errorsQueue, routes: errorsQueueRoutes, handlers, ...options });');
+    expect(readFileSync(join(dir, 'generated', 'consumers', 'match-queue.ts'), 'utf8')).not.toContain('errorEvent');
+  });
+
+  it('a stub lists every detail-type of its queue as still to do and builds its handler with the generated factory', () => {
+    const stub = readFileSync(join(dir, 'functions', 'match', 'consumer.ts'), 'utf8');
+    expect(stub).toMatch(/\.\.\.matchQueueNotImplemented\(\s*'IncidentCreated',[^\n]*\n\s*'IncidentCancelled',/);
+    expect(stub).toContain('export const handler = createMatchQueueConsumer(handlers);');
+    expect(stub).not.toContain('createSqsConsumer');
+  });
+
+  it('a not-implemented handler fails its event, naming it, so the record is retried into the DLQ and never acknowledged', async () => {
+    const { handlers } = require(join(dir, 'functions', 'match', 'consumer.ts')) as { handlers: Record<string, (event: { id: string }, ctx: unknown) => Promise<void>> };
+    expect(Object.keys(handlers).sort()).toEqual(['IncidentCancelled', 'IncidentCreated']);
+    await expect(handlers['IncidentCancelled']?.({ id: 'eb-1' }, {})).rejects.toThrow('IncidentCancelled handler not implemented (event eb-1)');
+  });
 });

@@ -1,17 +1,11 @@
-import { relative } from 'node:path';
 import type { CommandModel, SpecModel } from '../model';
-import { kebabCase } from '../naming';
+import { importPath, kebabCase } from '../naming';
 import type { GeneratedFile } from './types';
 
 /** Where the HTTP command handler of a service lives, relative to the functions folder. */
 export function commandStubPath(service: string): string {
   return `${kebabCase(service)}/commands.ts`;
 }
-
-const importFrom = (fromDir: string, to: string): string => {
-  const path = relative(fromDir, to).split('\\').join('/');
-  return path.startsWith('.') ? path : `./${path}`;
-};
 
 /**
  * HTTP command stubs in functions/<service>/commands.ts: one route per command whose
@@ -43,8 +37,8 @@ export function commandStubFiles(model: SpecModel, functionsDir: string, outDir:
       path: commandStubPath(service),
       content:
         `// Handler stub created by \`npm run codegen\` for the HTTP commands of ${service}. This file is yours: codegen never overwrites it.\n` +
-        `import { ${commands.map((c) => `validate${c.name}`).join(', ')} } from '${importFrom(dir, outDir)}';\n` +
-        `import { createHttpApi, HttpError, route } from '${importFrom(dir, `${libDir}/http`)}';\n\n` +
+        `import { ${commands.map((c) => `validate${c.name}`).join(', ')} } from '${importPath(dir, outDir)}';\n` +
+        `import { createHttpApi, HttpError, route } from '${importPath(dir, `${libDir}/http`)}';\n\n` +
         `export const handler = createHttpApi({\n  service: '${service}',\n  routes: {\n${routes}\n  },\n});\n`,
     });
   }

@@ -1,24 +1,79 @@
 import { validatorImport } from './validators';
 import type { MessageModel, QueueModel, SpecModel } from '../model';
-import { lit, pascalCase, valueName } from '../naming';
+import { importPath, kebabCase, lit, pascalCase, valueName } from '../naming';
+import { ebSends } from './publishers';
 import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
+
+/**
+ * Convention: the bus with this key in `servers` is the errors bus. A service that sends
+ * exactly one message on it gets that message's builder as its consumers' `errorEvent`
+ * (rejected records are published there); otherwise rejected records go to the DLQ.
+ */
+export const ERRORS_BUS_KEY = 'errors';
+
+/** The message a service sends on the errors bus, if exactly one. */
+export function errorEventOf(model: SpecModel, service: string): MessageModel | undefined {
+  const candidates = ebSends(model, service).filter((m) => m.eventbridge?.bus === ERRORS_BUS_KEY);
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
 
 export function queueMessages(model: SpecModel, queue: QueueModel): MessageModel[] {
   return queue.messages.map(({ message }) => model.messages.find((m) => m.name === message) as MessageModel).filter((m) => m.typeName);
 }
 
-export function queueIdentifiers(queue: QueueModel): { type: string; value: string } {
-  return { type: pascalCase(queue.name), value: valueName(queue.name) };
+export function queueIdentifiers(queue: QueueModel): { type: string; value: string; factory: string; notImplemented: string } {
+  const type = pascalCase(queue.name);
+  const value = valueName(queue.name);
+  return { type, value, factory: `create${type}Consumer`, notImplemented: `${value}NotImplemented` };
+}
+
+/**
+ * The queue's Lambda handler factory and its not-implemented handlers: the tail every
+ * consumer file would otherwise repeat (queue, routes, the service's errors-bus builder),
+ * and the stubs' throwing handlers, listed by name in the user's file.
+ */
+function factoryLines(queue: QueueModel, errorEvent: MessageModel | undefined): string[] {
+  const { type: T, value: v, factory, notImplemented } = queueIdentifiers(queue);
+  const rejected = errorEvent
+    ? `rejected records (malformed, unknown or schema-invalid) are published as ${queue.service}'s ${errorEvent.name} on the errors bus`
+    : `${queue.service} sends nothing on the errors bus, so rejected records are reported as failures and reach ${queue.dlq}`;
+  return [
+    `/** What create${T}Consumer takes besides the handlers: createSqsConsumer's options but those the spec fixes. */`,
+    `export type ${T}ConsumerOptions = Omit<SqsConsumerOptions<${T}Events>, 'queue' | 'routes' | 'handlers'>;`,
+    '',
+    `/**`,
+    ` * The Lambda handler of ${queue.name} (lib/consumer): parse, validate, dispatch idempotently`,
+    ` * per eventId; ${rejected}.`,
+    ` */`,
+    `export function ${factory}(handlers: ${T}Handlers<ConsumerContext>, options: ${T}ConsumerOptions = {}): SqsConsumerHandler {`,
+    `  return createSqsConsumer<${T}Events>({ queue: ${v}, routes: ${v}Routes, handlers, ${errorEvent ? `errorEvent: ${errorEvent.name}, ` : ''}...options });`,
+    `}`,
+    '',
+    `/**`,
+    ` * Handlers for detail-types of ${queue.name} not implemented yet, by name: each throws, so its`,
+    ` * records fail, are retried and reach ${queue.dlq} (never acknowledged and lost).`,
+    ` * \`{ ...${notImplemented}('A', 'B'), C: handleC }\` keeps what is still to do apart from the real handlers.`,
+    ` */`,
+    `export function ${notImplemented}<K extends keyof ${T}Events & string>(...detailTypes: K[]): Pick<${T}Handlers<ConsumerContext>, K> {`,
+    `  const handler = (detailType: string) => async (event: { id: string }): Promise<void> => {`,
+    `    throw new Error(\`\${detailType} handler not implemented (event \${event.id})\`);`,
+    `  };`,
+    `  return Object.fromEntries(detailTypes.map((detailType) => [detailType, handler(detailType)])) as Record<K, ReturnType<typeof handler>>;`,
+    `}`,
+    '',
+  ];
 }
 
 /**
  * generated/consumers/<queue>.ts: per consumer queue, the events it receives keyed by
  * detail-type, an exhaustive handler-map type (a missing handler does not compile), the
- * routes, and a dispatcher that validates each event before calling its handler.
+ * routes, a dispatcher that validates each event before calling its handler, the Lambda
+ * handler factory (`createMatchQueueConsumer(handlers)`) and not-implemented handlers.
  */
 export const emitConsumers: Emitter = (ctx) => {
   const { model, specLabel } = ctx;
   const files: GeneratedFile[] = [];
+  const consumersDir = `${ctx.outDir}/consumers`;
   for (const queue of model.queues) {
     const messages = queueMessages(model, queue);
     if (!messages.length) continue;
@@ -27,7 +82,10 @@ export const emitConsumers: Emitter = (ctx) => {
     const lines: string[] = [TS_HEADER(specLabel)];
     lines.push(`import type { ${types.join(', ')} } from '../models';`);
     for (const m of messages) lines.push(validatorImport(ctx, m.name));
-    lines.push(`import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';`, '');
+    lines.push(`import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';`);
+    const errorEvent = errorEventOf(model, queue.service);
+    if (errorEvent) lines.push(`import { ${errorEvent.name} } from '../publishers/${kebabCase(queue.service)}';`);
+    lines.push(`import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '${importPath(consumersDir, `${ctx.libDir}/consumer`)}';`, '');
     const { messages: _m, ...facts } = queue;
     lines.push(`/** Queue ${queue.name} of service ${queue.service}, as the spec declares it. */`);
     lines.push(`export const ${v} = ${JSON.stringify(facts, null, 2).replace(/\n/g, '\n')} as const;`, '');
@@ -54,6 +112,7 @@ export const emitConsumers: Emitter = (ctx) => {
     lines.push(`export function dispatch${T}<C>(handlers: ${T}Handlers<C>, input: unknown, context: C): Promise<void> {`);
     lines.push(`  return dispatchEvent<${T}Events, C>(${lit(queue.name)}, ${v}Routes, handlers, input, context);`);
     lines.push(`}`, '');
+    lines.push(...factoryLines(queue, errorEvent));
     files.push({ path: `consumers/${queue.name}.ts`, content: lines.join('\n') });
   }
   return files;

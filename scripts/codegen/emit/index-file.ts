@@ -33,9 +33,9 @@ export const emitIndex: Emitter = (ctx) => {
   }
   for (const queue of model.queues) {
     if (!queueMessages(model, queue).length) continue;
-    const { type: T, value: v } = queueIdentifiers(queue);
-    lines.push(`export { ${v}, ${v}Routes, parse${T}Event, dispatch${T} } from './consumers/${queue.name}';`);
-    lines.push(`export type { ${T}Events, ${T}Event, ${T}Handlers } from './consumers/${queue.name}';`);
+    const { type: T, value: v, factory, notImplemented } = queueIdentifiers(queue);
+    lines.push(`export { ${v}, ${v}Routes, parse${T}Event, dispatch${T}, ${factory}, ${notImplemented} } from './consumers/${queue.name}';`);
+    lines.push(`export type { ${T}Events, ${T}Event, ${T}Handlers, ${T}ConsumerOptions } from './consumers/${queue.name}';`);
   }
   return [
     { path: 'index.ts', content: `${lines.join('\n')}\n` } satisfies GeneratedFile,

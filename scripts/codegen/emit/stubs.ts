@@ -1,79 +1,52 @@
-import { relative, resolve } from 'node:path';
-import type { MessageModel, SpecModel } from '../model';
-import { kebabCase, lit, valueName } from '../naming';
+import { resolve } from 'node:path';
+import type { SpecModel } from '../model';
+import { importPath, kebabCase } from '../naming';
 import { queueIdentifiers, queueMessages } from './consumers';
-import { ebSends } from './publishers';
 import type { GeneratedFile } from './types';
 
 /** The project's hand-written runtime (lib/), beside scripts/. */
 const LIB_DIR = resolve(__dirname, '..', '..', '..', 'lib');
 
-/**
- * Convention: the bus with this key in `servers` is the errors bus. A service that sends
- * exactly one message on it gets that message's builder as the consumer's `errorEvent`
- * (rejected records are published there); otherwise rejected records go to the DLQ.
- */
-export const ERRORS_BUS_KEY = 'errors';
+/** A single-quoted string literal, as hand-written code in this repo spells them. */
+const quote = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** Where the stub for a queue lives, relative to the functions folder. */
 export function stubPath(service: string, queue: string, queuesOfService: number): string {
   return `${kebabCase(service)}/${queuesOfService === 1 ? 'consumer.ts' : `consumer-${queue}.ts`}`;
 }
 
-function importPath(from: string, to: string): string {
-  const path = relative(from, to).split('\\').join('/');
-  return path.startsWith('.') ? path : `./${path}`;
-}
-
-/** The message a service sends on the errors bus, if exactly one. */
-function errorEventOf(model: SpecModel, service: string): MessageModel | undefined {
-  const candidates = ebSends(model, service).filter((m) => m.eventbridge?.bus === ERRORS_BUS_KEY);
-  return candidates.length === 1 ? candidates[0] : undefined;
-}
-
 /**
- * Handler stubs in functions/<service>/: one file per consumer queue with a handler per
- * detail-type that throws until implemented (an unimplemented event lands in the DLQ,
- * it is not acknowledged and lost), and the Lambda `handler` built with the consumer stack
- * of lib/consumer (validation, idempotency, partial batch failures, errors bus). Written
- * only where missing; never overwritten, so later spec changes surface as compile errors
- * in the user's file instead.
+ * Handler stubs in functions/<service>/: one file per consumer queue whose handler map
+ * starts with every detail-type in the generated `<queue>NotImplemented(...)` list (each
+ * throws, so an unimplemented event lands in the DLQ, it is not acknowledged and lost),
+ * and the Lambda `handler` from the generated `create<Queue>Consumer`. Implementing an
+ * event = moving its name from that list to a real handler, so what is still to do stays
+ * apart from the real code. Written only where missing; never overwritten, so later spec
+ * changes surface as compile errors in the user's file instead.
  */
 export function stubFiles(model: SpecModel, functionsDir: string, outDir: string, libDir: string = LIB_DIR): GeneratedFile[] {
   const files: GeneratedFile[] = [];
   const byService = new Map<string, typeof model.queues>();
   for (const q of model.queues) byService.set(q.service, [...(byService.get(q.service) ?? []), q]);
   for (const [service, queues] of byService) {
-    const errorEvent = errorEventOf(model, service);
     for (const queue of queues) {
       const messages = queueMessages(model, queue);
       if (!messages.length) continue;
-      const { type: T, value: v } = queueIdentifiers(queue);
-      const path = stubPath(service, queue.name, queues.length);
+      const { type: T, factory, notImplemented } = queueIdentifiers(queue);
       const dir = `${functionsDir}/${kebabCase(service)}`;
-      const body = messages
-        .map((m) => {
-          const dt = m.eventbridge?.detailType ?? m.name;
-          const key = /^[A-Za-z_$][\w$]*$/.test(dt) ? dt : lit(dt);
-          return `  ${key}: async (event) => {\n    // TODO: implement${m.summary ? `: ${m.summary}` : ''}\n    throw new Error(\`${dt} handler not implemented (event \${event.id})\`);\n  },`;
-        })
-        .join('\n');
-      const generatedImports = [v, `${v}Routes`, `type ${T}Events`, `type ${T}Handlers`];
-      // The service's builders as a namespace: the bundle keeps only the ones used.
-      const eventsImport = errorEvent ? `import * as events from '${importPath(dir, `${outDir}/publishers/${kebabCase(service)}`)}';\n` : '';
-      const errorOption = errorEvent
-        ? `  errorEvent: events.${errorEvent.name},\n`
-        : `  // No errors-bus event for this service: rejected records are reported as failures and reach the DLQ.\n`;
+      const todo = messages.map((m) => `    ${quote(m.eventbridge?.detailType ?? m.name)},${m.summary ? ` // ${m.summary}` : ''}`).join('\n');
       files.push({
-        path,
+        path: stubPath(service, queue.name, queues.length),
         content:
           `// Handler stub created by \`npm run codegen\` for queue ${queue.name}. This file is yours: codegen never overwrites it.\n` +
-          `import { ${generatedImports.join(', ')} } from '${importPath(dir, outDir)}';\n` +
-          eventsImport +
-          `import { createSqsConsumer, type ConsumerContext } from '${importPath(dir, `${libDir}/consumer`)}';\n\n` +
-          `export const handlers: ${T}Handlers<ConsumerContext> = {\n${body}\n};\n\n` +
-          `/** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */\n` +
-          `export const handler = createSqsConsumer<${T}Events>({\n  queue: ${v},\n  routes: ${v}Routes,\n  handlers,\n${errorOption}});\n`,
+          `import { ${factory}, ${notImplemented}, type ${T}Handlers } from '${importPath(dir, outDir)}';\n` +
+          `import type { ConsumerContext } from '${importPath(dir, `${libDir}/consumer`)}';\n\n` +
+          `export const handlers: ${T}Handlers<ConsumerContext> = {\n` +
+          `  // Still to do: each throws, so its events fail into ${queue.dlq} until implemented. Implement one by\n` +
+          `  // moving its name out of this list into a handler of its own in this map.\n` +
+          `  ...${notImplemented}(\n${todo}\n  ),\n};\n\n` +
+          `/** The Lambda handler: parse, validate, dispatch idempotently per eventId (lib/consumer/README.md). */\n` +
+          `export const handler = ${factory}(handlers);\n`,
       });
     }
   }

@@ -17,6 +17,9 @@ export interface EmitContext {
   specLabel: string;
   /** Type names that exist in generated/models (filled by the models emitter, which runs first). */
   modelNames: Set<string>;
+  /** Absolute path of the output folder, and of the project's hand-written lib/ that generated code may import. */
+  outDir: string;
+  libDir: string;
 }
 
 export type Emitter = (ctx: EmitContext) => GeneratedFile[] | Promise<GeneratedFile[]>;

@@ -1,0 +1,79 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { EventBridgeEvent, EventMetadata } from '../../generated';
+import type { ConsumerContext } from '../../lib/consumer';
+import type { HttpApiHandler } from '../../lib/http';
+
+// Handler unit tests with in-memory fakes: events as the consumer stack hands them to a
+// handler, a consumer context with a silent logger, and HTTP calls through the real API stack.
+
+export const lambdaContext = { functionName: 'unit-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+/** An event as delivered to a handler: EventBridge fields around `{ metadata, data }`. */
+export function delivered<D extends string, T>(detailType: D, source: string, data: T, metadata: Partial<EventMetadata> = {}): EventBridgeEvent<D, { metadata: EventMetadata; data: T }> {
+  const eventId = metadata.eventId ?? `evt-${detailType}`;
+  return {
+    version: '0',
+    id: `eb-${eventId}`,
+    'detail-type': detailType,
+    source,
+    account: '123456789012',
+    time: '2025-03-14T09:12:04Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail: { metadata: { eventId, correlationId: 'corr-1', eventVersion: '1.0', occurredAt: '2025-03-14T09:12:04.000Z', producer: source.split('.').at(-1) ?? source, ...metadata }, data },
+  };
+}
+
+/** The context a handler gets; `emit`/`publish` fail: handlers emit through the outbox, not straight to the bus. */
+export function consumerContext(event: { detail: { metadata: { eventId: string; correlationId: string } } }): ConsumerContext {
+  const refuse = (): never => {
+    throw new Error('this handler must not publish directly');
+  };
+  return {
+    logger: new Logger({ serviceName: 'unit-test', logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'unit-test', serviceName: 'unit-test' }),
+    lambdaContext,
+    queue: 'unit-test-queue',
+    messageId: 'msg-1',
+    attempt: 1,
+    causedBy: { causedBy: event.detail },
+    emit: refuse,
+    publish: refuse,
+  };
+}
+
+/** Calls an HTTP API handler as API Gateway v2 would; the body comes back parsed. */
+export async function httpCall(api: HttpApiHandler, method: string, path: string): Promise<{ statusCode: number; body: Record<string, unknown> }> {
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: {},
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+      requestId: 'apigw-request-1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '14/Mar/2025:09:12:04 +0000',
+      timeEpoch: 1741943524000,
+    },
+    isBase64Encoded: false,
+  };
+  const result = (await api(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
+  return { statusCode: result.statusCode ?? 200, body: JSON.parse(String(result.body ?? '{}')) as Record<string, unknown> };
+}
+
+/** Keeps the API stack's log lines out of the test output. */
+export function silenceOutput(): void {
+  beforeEach(() => {
+    for (const stream of [process.stdout, process.stderr]) jest.spyOn(stream, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => jest.restoreAllMocks());
+}
