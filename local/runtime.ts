@@ -7,7 +7,8 @@ import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { EventLog, type LoggedEvent } from './event-log';
 import { EventBridgeBackend } from './eventbridge/backend';
-import { handleEventBridgeRequest } from './eventbridge/protocol';
+import { handleEventBridgeRequest, type ProtocolResponse } from './eventbridge/protocol';
+import { callerFunction, FaultInjector, putEventsWithFaults, type FaultSettings } from './faults';
 import type { EventBridgeEvent, Rule } from './eventbridge/types';
 import { readJson } from './http/body';
 import { closeAll, guard, HOST, listen, send, starting } from './http/endpoint';
@@ -39,6 +40,8 @@ export interface LocalCloudOptions {
   /** Start DynamoDB Local (false: use `dynamodbEndpoint`). */
   dynamodb?: boolean | { endpoint: string };
   log?: (line: string) => void;
+  /** Fault injection settings (`npm start -- --faults <file>`); changed live with `POST /local/faults`. */
+  faults?: FaultSettings;
 }
 
 export class LocalCloud {
@@ -58,9 +61,13 @@ export class LocalCloud {
   private sqsHandler: SqsRequestHandler | undefined;
   private schedulerHandler: SchedulerRequestHandler | undefined;
   private readonly log: (line: string) => void;
+  /** Seeded fault injection: idle (no faults) unless settings are given or posted. */
+  readonly faults: FaultInjector;
 
   constructor(private readonly options: LocalCloudOptions) {
     this.log = options.log ?? (() => undefined);
+    this.faults = new FaultInjector(options.faults);
+    this.faults.onInject = (fault, scope) => this.log(`FAULT injected: ${fault.label}${scope.operation ? ` ${scope.operation}` : ''}${scope.function ? ` in ${scope.function}` : ''}${scope.queue ? ` on ${scope.queue}` : ''}`);
   }
 
   get region(): string {
@@ -163,6 +170,7 @@ export class LocalCloud {
       root: options.root,
       buildDir: options.buildDir,
       watch: options.watch ?? false,
+      fault: (name) => this.faults.decide({ service: 'lambda', function: name }, ['error', 'timeout', 'crash'])?.rule.kind as 'error' | 'timeout' | 'crash' | undefined,
       baseEnvironment: {
         PATH: process.env['PATH'] ?? '',
         TZ: 'UTC',
@@ -224,7 +232,7 @@ export class LocalCloud {
   }
 
   private services(): Services {
-    return { sqs: this.sqs, events: this.events, runner: this.runner, log: this.log };
+    return { faults: this.faults, sqs: this.sqs, events: this.events, runner: this.runner, log: this.log };
   }
 
   private async handleAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -234,6 +242,7 @@ export class LocalCloud {
       if (this.schedulerHandler?.(req, res)) return;
       if (req.method === 'GET') {
         const url = new URL(req.url ?? '/', 'http://local');
+        if (url.pathname === '/local/faults') return send(res, 200, this.faults.describe(), 'application/json');
         if (url.pathname === '/local/events') {
           const correlationId = url.searchParams.get('correlationId') ?? undefined;
           const since = url.searchParams.get('since');
@@ -245,9 +254,15 @@ export class LocalCloud {
       if (this.sqsHandler?.(req, res)) return;
       if (this.schedulerHandler?.(req, res)) return;
       const body = await readJson(req);
+      if (req.url === '/local/faults' && req.method === 'POST') return this.configureFaults(res, body);
       if (target.startsWith('AWSEvents.')) {
-        const out = handleEventBridgeRequest(this.events, target, body);
-        return send(res, out.status, out.body, 'application/x-amz-json-1.1');
+        const caller = callerFunction(req.headers);
+        const run = (input: unknown): ProtocolResponse => handleEventBridgeRequest(this.events, target, input);
+        const out = target === 'AWSEvents.PutEvents' && this.faults.active ? putEventsWithFaults(this.faults, body, caller, run) : run(body);
+        send(res, out.status, out.body, 'application/x-amz-json-1.1');
+        // The relay (or any function) dies right after its PutEvents call, before it marks what it sent.
+        if (out.status === 200 && target === 'AWSEvents.PutEvents' && caller && this.faults.active && this.faults.decide({ service: 'lambda', function: caller }, ['crash-after-publish'])) this.runner.crash(caller);
+        return;
       }
       send(res, 400, { __type: 'UnknownOperationException', message: `No local service for x-amz-target "${target}" (EventBridge: AWSEvents.*, SQS: AmazonSQS.*)` }, 'application/x-amz-json-1.1');
     } catch (error) {
@@ -267,6 +282,16 @@ export class LocalCloud {
     await this.gateway.handle(req, res);
   }
 
+  private configureFaults(res: ServerResponse, body: unknown): void {
+    try {
+      const settings = this.faults.configure(body);
+      this.log(`fault settings changed: ${settings.faults.length} rule(s), seed ${settings.seed}`);
+      send(res, 200, this.faults.describe(), 'application/json');
+    } catch (error) {
+      send(res, 400, { __type: 'ValidationException', message: (error as Error).message }, 'application/json');
+    }
+  }
+
   /** What runs where: for the start banner and `GET /` on the AWS endpoint. */
   summary(): Record<string, unknown> {
     return {
@@ -279,6 +304,7 @@ export class LocalCloud {
       routes: this.plan?.routes.map((r) => `${r.routeKey} -> ${r.functionName}`),
       scheduleGroups: this.scheduler?.listGroups().map((g) => ({ name: g.Name, schedules: this.scheduler.list({ group: g.Name }).length })),
       health: this.health,
+      faults: this.faults.injected(),
     };
   }
 

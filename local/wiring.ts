@@ -10,12 +10,14 @@ import { parseSchedule } from './eventbridge/schedule';
 import type { Rule, Target } from './eventbridge/types';
 import type { FunctionRunner } from './lambda/runner';
 import { SqsEventSource } from './lambda/sqs-source';
+import type { FaultInjector } from './faults';
 import type { ScheduleTarget } from './scheduler';
 import type { SqsBackend } from './sqs';
 import type { LocalPlan } from './template/plan';
 
 /** What the wiring calls: the running services of one local cloud. */
 export interface Services {
+  faults?: FaultInjector;
   sqs: SqsBackend;
   events: EventBridgeBackend;
   runner: FunctionRunner;
@@ -115,6 +117,7 @@ export function startEventSources(
         reportBatchItemFailures: source.reportBatchItemFailures,
         filters: source.filters,
         invoke,
+        ...(services.faults ? { duplicate: ((faults, queue) => () => faults.decide({ service: 'sqs', queue }, ['duplicate']) !== undefined)(services.faults, source.sourceArn.split(':').pop() ?? '') } : {}),
         onBatch: (b) => b.error && log(`${source.sourceArn.split(':').pop()} -> ${source.functionName}: ${b.error}`),
       });
       s.start();

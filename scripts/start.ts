@@ -6,10 +6,13 @@
  *   npm start -- --in-memory        # fresh state, nothing written
  *   npm start -- --reset            # wipe .local-data/ first
  *   npm start -- --template <file>  # run an already packaged template
+ *   npm start -- --faults faults.json  # seeded fault injection (README "Fault injection"); live: POST /local/faults
  *   ports: --aws-port 4566 --http-port 3000 --dynamodb-port 8000; --no-watch
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseFaultSettings } from '../local/faults';
 import { LocalCloud, readTemplate, resetDataDir } from '../local/runtime';
 import { formatSummary } from '../local/summary';
 import { flag, option } from './args';
@@ -40,6 +43,8 @@ async function main(): Promise<void> {
   if (dataDir && flag('reset')) resetDataDir(dataDir);
   const work = join(ROOT, '.local-data', inMemory ? `.run-${process.pid}` : '');
   const templateFile = option('template', '');
+  const faultsFile = option('faults', '');
+  const faults = faultsFile ? parseFaultSettings(JSON.parse(readFileSync(resolve(faultsFile), 'utf8')) as unknown) : undefined;
   const cloud = new LocalCloud({
     root: ROOT,
     template: templateFile ? async () => readTemplate(resolve(templateFile)) : () => packageTemplate(stage, join(work, 'package')),
@@ -49,6 +54,7 @@ async function main(): Promise<void> {
     region: option('region', 'us-east-1'),
     watch: !flag('no-watch'),
     log: (line) => process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`),
+    ...(faults ? { faults } : {}),
   });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

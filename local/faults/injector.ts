@@ -85,6 +85,11 @@ export class FaultInjector {
     return undefined;
   }
 
+  /** A draw from the run's generator (for the details of a fault that fired: which entries fail). */
+  chance(p: number): boolean {
+    return this.random() < p;
+  }
+
   /** Faults injected so far, per `service/kind`. */
   injected(): Record<string, number> {
     return Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b)));

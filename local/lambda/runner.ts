@@ -43,6 +43,8 @@ export interface RunnerOptions {
   /** Concurrent execution environments per function. */
   concurrency?: number;
   watch?: boolean;
+  /** Fault injection: the fault to inject into an invocation of a function, if any. */
+  fault?: (functionName: string) => 'error' | 'timeout' | 'crash' | undefined;
 }
 
 const WORKER = join(__dirname, 'worker.cjs');
@@ -87,7 +89,9 @@ class LocalFunction {
     const env: Environment = {
       worker: new Worker(WORKER, {
         workerData: { file: this.bundle, exportName: this.exportName, handler: this.plan.handler },
-        env: { ...this.runner.options.baseEnvironment, ...this.plan.environment, AWS_LAMBDA_FUNCTION_NAME: this.plan.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.plan.memoryMb), AWS_LAMBDA_FUNCTION_VERSION: '$LATEST' },
+        // AWS_SDK_UA_APP_ID puts the function's name in its SDK calls' user agent: the local
+        // endpoints can tell which function called (fault injection scoped by function).
+        env: { ...this.runner.options.baseEnvironment, ...this.plan.environment, AWS_SDK_UA_APP_ID: this.plan.name.slice(0, 50), AWS_LAMBDA_FUNCTION_NAME: this.plan.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.plan.memoryMb), AWS_LAMBDA_FUNCTION_VERSION: '$LATEST' },
         stdout: false,
         stderr: false,
       }),
@@ -151,6 +155,18 @@ class LocalFunction {
         this.pump();
       }, timeoutMs);
       target.pending.set(id, { resolve: job.resolve, requestId, timer });
+      const fault = this.runner.options.fault?.(this.plan.name);
+      if (fault === 'error') {
+        // The handler "threw": the environment stays warm, as after a real handler error.
+        clearTimeout(timer);
+        target.pending.delete(id);
+        target.busy = false;
+        job.resolve({ ok: false, error: { errorType: 'InjectedFault', errorMessage: 'Injected fault: the handler failed', stack: [] }, durationMs: 0, requestId });
+        continue;
+      }
+      // A timeout: the handler never answers, the invocation's own timer ends it.
+      if (fault === 'timeout') continue;
+      if (fault === 'crash') setTimeout(() => void target.worker.terminate(), 5).unref();
       target.worker.postMessage({
         id,
         event: job.event,
@@ -166,6 +182,13 @@ class LocalFunction {
         },
       });
     }
+  }
+
+  /** Kills the environments running an invocation now (an injected crash): each fails with Runtime.ExitError. */
+  crashBusy(): number {
+    const busy = this.envs.filter((e) => e.busy);
+    for (const env of busy) void env.worker.terminate();
+    return busy.length;
   }
 
   async stop(): Promise<void> {
@@ -241,6 +264,11 @@ export class FunctionRunner extends EventEmitter {
     const result = await fn.invoke(event);
     this.emit('invoked', { function: name, ok: result.ok, durationMs: result.durationMs, ...(result.error ? { error: result.error.errorMessage } : {}) });
     return result;
+  }
+
+  /** Kills the busy environments of a function (fault injection: a crash right after a call it made). */
+  crash(name: string): number {
+    return this.functions.get(name)?.crashBusy() ?? 0;
   }
 
   async stop(): Promise<void> {

@@ -23,6 +23,8 @@ export interface SqsSourceOptions {
   /** FilterCriteria patterns (JSON text); none = every message. */
   filters?: readonly string[];
   invoke: (event: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { errorMessage: string } }>;
+  /** Fault injection: true for a processed message that is to be delivered once more (made visible again instead of deleted). */
+  duplicate?: () => boolean;
   onBatch?: (info: { queueArn: string; records: number; failed: number; error?: string }) => void;
 }
 
@@ -108,7 +110,12 @@ export class SqsEventSource {
           error = 'batchItemFailures names a record that is not in the batch: the whole batch failed';
         } else keep = new Set(ids as string[]);
       } else keep = new Set();
-      for (const m of messages) if (!keep.has(m.messageId)) backend.deleteMessage(queue, m.receiptHandle);
+      for (const m of messages) {
+        if (keep.has(m.messageId)) continue;
+        // An injected duplicate: SQS delivers at least once, so the same message comes back.
+        if (this.options.duplicate?.()) backend.changeVisibility(queue, m.receiptHandle, 0);
+        else backend.deleteMessage(queue, m.receiptHandle);
+      }
       this.options.onBatch?.({ queueArn, records: messages.length, failed: keep.size, ...(error ? { error } : {}) });
     }
   }
