@@ -4,7 +4,7 @@ import type { AssignIncident, OfferExpired, VendorArrived } from '../models';
 import { AssignIncidentValidator as AssignIncidentSchema } from '../validators/compiled';
 import { VendorArrivedValidator as VendorArrivedSchema } from '../validators/compiled';
 import { OfferExpiredValidator as OfferExpiredSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 
 /** Queue incident-queue of service incident, as the spec declares it. */
 export const incidentQueue = {

@@ -2,7 +2,7 @@
 
 import type { PriceQuoteRequested } from '../models';
 import { PriceQuoteRequestedValidator as PriceQuoteRequestedSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 
 /** Queue pricing-queue of service pricing, as the spec declares it. */
 export const pricingQueue = {

@@ -5,7 +5,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { MalformedEventError, parseEvent, type BuiltEvent, type EventBridgeEvent, type EventContext, type HandlerMap, type Route, type ValidationIssue } from '../../generated/runtime';
+import { MalformedEventError, parseEvent, type BuiltEvent, type EventBridgeEvent, type EventContext, type HandlerMap, type Route, type ValidationIssue } from '../envelope';
 import { createBusPublisher, type BusPublisher, type PublishedEvent } from '../bus';
 import { clients } from '../clients';
 import { ENV, optionalEnv, type Env } from '../config';

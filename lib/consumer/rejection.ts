@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../../generated/runtime';
+import type { ValidationIssue } from '../envelope';
 import { NonRetryableEventError } from './errors';
 
 /** Error codes of the generated runtime that mean "this input can never be processed". */

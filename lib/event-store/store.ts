@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sdk } from '../clients/sdk';
-import type { EventContext } from '../../generated/runtime';
+import type { EventContext } from '../envelope';
 import { readMetadata, type OutgoingEvent } from '../envelope';
 import { outboxEventProblems, outboxWrites, type TransactWrite } from '../outbox/row';
 import { ConcurrencyError, EventStoreInputError, EventStoreReadError, ExpectedVersionNotFoundError } from './errors';

@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { EventContext, ValidationResult } from '../../generated/runtime';
+import type { EventContext, ValidationResult } from '../envelope';
 import { ENV, optionalEnv, type Env } from '../config';
 import { createLogger } from '../observability';
 import { HttpError, MalformedJsonError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationFailedError } from './errors';

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import type { EventContext } from '../../generated/runtime';
+import type { EventContext } from '../envelope';
 import type { BusPublisher } from '../bus';
 import { ENV, optionalEnv, type Env } from '../config';
 import type { ErrorEventBuilder } from '../consumer';

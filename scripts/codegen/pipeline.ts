@@ -116,6 +116,8 @@ export async function generateFiles(spec: string, outDir: string, cwd: string): 
     document,
     specLabel: posix(relative(dirname(resolve(outDir)), resolve(spec))),
     modelNames: new Set(),
+    outDir: resolve(outDir),
+    libDir: resolve(cwd, 'lib'),
   };
   const files: GeneratedFile[] = [];
   const run = async (emit: Emitter): Promise<void> => {

@@ -24,12 +24,17 @@ const REF_PREFIX = '#/definitions/';
 
 export class UnsupportedSchemaError extends Error {}
 
+/** How templates/validation.ts imports the event runtime, from its own folder. */
+const TEMPLATE_RUNTIME_IMPORT = "from '../../../lib/envelope'";
+
 /**
  * The helpers of templates/validation.ts, which head every compiled module (one module, so
- * calls between helpers and checks stay direct under any loader).
+ * calls between helpers and checks stay direct under any loader), with their type import of
+ * the event runtime pointed at `runtimeImport` (as seen from the compiled module).
  */
-export function kernelSource(): string {
-  return readFileSync(join(__dirname, 'templates', 'validation.ts'), 'utf8').replace("from './runtime'", "from '../runtime'");
+export function kernelSource(runtimeImport?: string): string {
+  const template = readFileSync(join(__dirname, 'templates', 'validation.ts'), 'utf8');
+  return runtimeImport === undefined ? template : template.replace(TEMPLATE_RUNTIME_IMPORT, `from '${runtimeImport}'`);
 }
 
 /** A JSON pointer known partly at run time (`expr`, a JS expression) and partly now (`lit`). */

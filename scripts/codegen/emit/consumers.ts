@@ -1,7 +1,7 @@
 import { validatorImport } from './validators';
 import type { MessageModel, QueueModel, SpecModel } from '../model';
 import { lit, pascalCase, valueName } from '../naming';
-import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
+import { runtimeImport, TS_HEADER, type Emitter, type GeneratedFile } from './types';
 
 export function queueMessages(model: SpecModel, queue: QueueModel): MessageModel[] {
   return queue.messages.map(({ message }) => model.messages.find((m) => m.name === message) as MessageModel).filter((m) => m.typeName);
@@ -27,7 +27,7 @@ export const emitConsumers: Emitter = (ctx) => {
     const lines: string[] = [TS_HEADER(specLabel)];
     lines.push(`import type { ${types.join(', ')} } from '../models';`);
     for (const m of messages) lines.push(validatorImport(ctx, m.name));
-    lines.push(`import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';`, '');
+    lines.push(`import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '${runtimeImport(ctx, 'consumers')}';`, '');
     const { messages: _m, ...facts } = queue;
     lines.push(`/** Queue ${queue.name} of service ${queue.service}, as the spec declares it. */`);
     lines.push(`export const ${v} = ${JSON.stringify(facts, null, 2).replace(/\n/g, '\n')} as const;`, '');

@@ -1,8 +1,8 @@
 import standaloneCode from 'ajv/dist/standalone';
 import { compileDefinition } from '../ajv';
-import { TS_HEADER, type EmitContext, type Emitter, type GeneratedFile } from './types';
+import { runtimeImport, TS_HEADER, type EmitContext, type Emitter, type GeneratedFile } from './types';
 import { lit } from '../naming';
-import { compileValidators, type CompiledValidators } from '../validator-code';
+import { compileValidators, kernelSource, type CompiledValidators } from '../validator-code';
 
 // minLength/maxLength count code points. In Ajv standalone code (the fallback for schemas
 // the compiler does not handle) Ajv's counter walks every string char by char; the kernel's
@@ -27,7 +27,7 @@ export function compiledValidators(ctx: EmitContext): CompiledValidators {
   let compiled = compiledFor.get(ctx);
   if (!compiled) {
     const roots = validatedTypes(ctx).map(({ name, typeName }) => ({ exportName: `${name}Validator`, name, definition: typeName }));
-    compiled = compileValidators(ctx.ajv, ctx.model.definitions, roots);
+    compiled = compileValidators(ctx.ajv, ctx.model.definitions, roots, kernelSource(runtimeImport(ctx, 'validators')));
     compiledFor.set(ctx, compiled);
   }
   return compiled;
@@ -66,7 +66,7 @@ export const emitValidators: Emitter = (ctx) => {
       files.push({ path: `validators/${name}.cjs`, content: `${TS_HEADER(specLabel)}// Ajv standalone code: ${compiled.unsupported.get(name)} is not handled by the validator compiler.\n${code.trim()}\n` });
       files.push({
         path: `validators/${name}.d.cts`,
-        content: `${TS_HEADER(specLabel)}import type { StandaloneValidator } from '../runtime';\ndeclare const validate: StandaloneValidator;\nexport = validate;\n`,
+        content: `${TS_HEADER(specLabel)}import type { StandaloneValidator } from '${runtimeImport(ctx, 'validators')}';\ndeclare const validate: StandaloneValidator;\nexport = validate;\n`,
       });
       imports.push(`import ${name}Schema from './${name}.cjs';`);
     } else {
@@ -82,7 +82,7 @@ export const emitValidators: Emitter = (ctx) => {
   const raw = entries.map(({ name }) => `  ${name}: ${name}Schema,`).join('\n');
   const index =
     `${TS_HEADER(specLabel)}` +
-    `import { runValidator, type StandaloneValidator, type ValidationResult } from '../runtime';\n` +
+    `import { runValidator, type StandaloneValidator, type ValidationResult } from '${runtimeImport(ctx, 'validators')}';\n` +
     (typeImports.size ? `import type { ${[...typeImports].sort().join(', ')} } from '../models';\n` : '') +
     `${imports.join('\n')}\n\n${wrappers.join('\n\n')}\n\n` +
     `/** Every typed validator, keyed by message or command name. */\nexport const validators = {\n${map}\n} as const;\n\n` +
