@@ -9,3 +9,5 @@ export type { OutgoingEvent, EntryOptions } from './entry';
 export { readMetadata, causedBy, eventAgeMs } from './metadata';
 export type { CausingEvent } from './metadata';
 export { EnvelopeInvalidError, GeneratedEventError, EventValidationError, UnknownEventTypeError, MalformedEventError } from './errors';
+export { buildErrorEvent } from './error-builder';
+export type { ErrorEventBuilder } from './error-builder';

@@ -260,7 +260,7 @@ describe('SQS consumer stack', () => {
     const { handlers } = handlersWith({
       IncidentCreated: async (event, ctx) => {
         ctx.logger.info('matching started');
-        await ctx.emit(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId: event.detail.data.incidentId });
+        await ctx.publishDirect(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId: event.detail.data.incidentId });
       },
     });
     const logger = new Logger({ serviceName: 'match' });
@@ -318,9 +318,9 @@ describe('consumer stack types (checked by `npm run typecheck`)', () => {
           const incidentId: string = event.detail.data.incidentId;
           // @ts-expect-error IncidentCreated's data has no offerId
           void event.detail.data.offerId;
-          await ctx.emit(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId });
+          await ctx.publishDirect(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId });
           // @ts-expect-error the data must be the builder's data type
-          await ctx.emit(matchPublisher.VendorAvailabilityRequested, { incidentId });
+          await ctx.publishDirect(matchPublisher.VendorAvailabilityRequested, { incidentId });
         },
       };
       const { IncidentCreated: _missing, ...incomplete } = complete;
