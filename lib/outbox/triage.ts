@@ -1,4 +1,4 @@
-import { OutboxRowInvalidError } from './errors';
+import { errorText, OutboxRowInvalidError } from './errors';
 import { compareForSending, OUTBOX_STATUS, parseOutboxRow, type OutboxRow } from './row';
 import type { MarkResult, SendOutcome } from './send';
 
@@ -47,7 +47,6 @@ export interface Triage {
 }
 
 export const emptyReport = (): RelayReport => ({ published: [], retrying: [], failed: [], unconfirmed: [], skipped: [] });
-export const errorText = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 export function mergeInto(target: RelayReport, source: RelayReport): void {
   for (const key of ['published', 'retrying', 'failed', 'unconfirmed', 'skipped'] as const) target[key].push(...source[key]);
