@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand as DocumentScanCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -11,6 +12,7 @@ import { parse } from 'yaml';
 import { incidentPublisher, matchPublisher, matchQueue, matchQueueRoutes, validateErrorOccurred, type BuiltEvent, type EventBridgeEvent, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
 import { createBusPublisher } from '../../lib/bus';
 import { createSqsConsumer, NonRetryableEventError, type ConsumerContext, type SqsConsumerOptions } from '../../lib/consumer';
+import { createOutboxWriter } from '../../lib/event-store';
 import { handler as vendorStubHandler } from '../../functions/vendor/consumer';
 import { createIdempotencyTable, startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 
@@ -296,6 +298,58 @@ describe('SQS consumer stack', () => {
     expect(directive?.Namespace).toBe('RoadcallTest');
     expect(directive?.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'queue']));
     expect(emf).toMatchObject({ service: 'match', queue: 'match-queue', EventsConsumed: 1, EventsFailed: 1, EventsRejected: 1, EventAgeMs: [1500, 1500] });
+  });
+});
+
+describe('emitting from a handler', () => {
+  const OUTBOX = 'consumer-test-outbox';
+  const STATE = 'consumer-test-state';
+  let doc: DynamoDBDocumentClient;
+  beforeAll(async () => {
+    for (const [TableName, key] of [[OUTBOX, 'id'], [STATE, 'pk']] as const) {
+      await ddb.client.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] }));
+    }
+    doc = DynamoDBDocumentClient.from(ddb.client);
+  });
+
+  it('commits the state change and the events it causes in one transaction through the outbox, and puts nothing on the bus itself', async () => {
+    // Prepare
+    const { handlers } = handlersWith({
+      IncidentCreated: async (event, ctx) => {
+        const requested = matchPublisher.VendorAvailabilityRequested({ ...availabilityRequested, incidentId: event.detail.data.incidentId }, ctx.causedBy);
+        await ctx.commit({ events: [requested], writes: [{ Put: { TableName: STATE, Item: { pk: event.detail.data.incidentId, status: 'matching' } } }] });
+      },
+    });
+    const incoming = incidentPublisher.IncidentCreated(incidentCreated, { correlationId: 'flow-7' });
+
+    // Act
+    const response = await run(consumer(handlers, { outbox: createOutboxWriter({ doc, outboxTable: OUTBOX }) }), [sqsRecord(delivered(incoming))]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sentEntries()).toEqual([]);
+    const rows = (await doc.send(new DocumentScanCommand({ TableName: OUTBOX }))).Items ?? [];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'PENDING', detailType: 'VendorAvailabilityRequested', correlationId: 'flow-7', detail: { metadata: { causationId: incoming.detail.metadata.eventId } } });
+    const state = (await doc.send(new DocumentScanCommand({ TableName: STATE }))).Items ?? [];
+    expect(state).toEqual([{ pk: incidentCreated.incidentId, status: 'matching' }]);
+  });
+
+  it('fails the record (retried, then the DLQ) when a handler commits on a consumer made without an outbox', async () => {
+    // Prepare
+    const { handlers } = handlersWith({
+      IncidentCreated: async (_event, ctx) => {
+        await ctx.commit({ events: [] });
+      },
+    });
+    const record = sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated)));
+
+    // Act
+    const response = await run(consumer(handlers), [record]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(logLines().find((l) => l['level'] === 'ERROR')).toMatchObject({ error: expect.objectContaining({ name: 'OutboxMissingError' }) });
   });
 });
 
