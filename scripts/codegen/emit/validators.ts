@@ -2,11 +2,11 @@ import standaloneCode from 'ajv/dist/standalone';
 import { compileDefinition } from '../ajv';
 import { runtimeImport, TS_HEADER, type EmitContext, type Emitter, type GeneratedFile } from './types';
 import { lit } from '../naming';
-import { compileValidators, kernelSource, type CompiledValidators } from '../validator-code';
+import { compileValidators, type CompiledValidators } from '../validator-code';
 
 // minLength/maxLength count code points. In Ajv standalone code (the fallback for schemas
 // the compiler does not handle) Ajv's counter walks every string char by char; the kernel's
-// `length` in compiled.ts gives the same answers with a native scan when there are no
+// `length` (lib/envelope/schema-checks.ts, re-exported by compiled.ts) gives the same answers with a native scan when there are no
 // surrogates.
 const UCS2LENGTH_AJV = 'require("ajv/dist/runtime/ucs2length").default';
 const UCS2LENGTH_OURS = 'require("./compiled").length';
@@ -27,7 +27,7 @@ export function compiledValidators(ctx: EmitContext): CompiledValidators {
   let compiled = compiledFor.get(ctx);
   if (!compiled) {
     const roots = validatedTypes(ctx).map(({ name, typeName }) => ({ exportName: `${name}Validator`, name, definition: typeName }));
-    compiled = compileValidators(ctx.ajv, ctx.model.definitions, roots, kernelSource(runtimeImport(ctx, 'validators')));
+    compiled = compileValidators(ctx.ajv, ctx.model.definitions, roots, `${runtimeImport(ctx, 'validators')}/schema-checks`);
     compiledFor.set(ctx, compiled);
   }
   return compiled;
@@ -44,8 +44,8 @@ export function validatorImport(ctx: EmitContext, name: string): string {
 }
 
 /**
- * generated/validators/: validators compiled from the spec's schemas into compiled.ts (the
- * helpers of templates/validation.ts, then one function per schema definition, shared), an Ajv
+ * generated/validators/: validators compiled from the spec's schemas into compiled.ts (one
+ * function per schema definition, shared, calling the helpers of lib/envelope/schema-checks.ts), an Ajv
  * standalone validator (`<Name>.cjs`) for a schema using what the compiler does not
  * handle, and typed wrappers in index.ts that return the typed value or every issue.
  * Nothing compiles schemas at cold start.
