@@ -10,7 +10,7 @@ import { clients } from '../clients';
 import type { Env } from '../config';
 import { eventAgeMs, type ErrorEventBuilder, type EventBridgeEvent, type HandlerMap, type Route } from '../envelope';
 import { createIdempotency, type IdempotencyOptions } from '../idempotency';
-import { resolveStack, type Stack } from '../observability';
+import { createMetrics, resolveStack, type Stack } from '../observability';
 import { consumerContext, type ConsumerContext, type OutboxWriter } from './context';
 import { decodeRecord, finalFailure, handlerRejection, RECORD_LOG_KEYS, recordLogKeys, type DecodedRecord, type Routes } from './decode';
 import { createRejectionReporter, type BatchCounts, type RejectionReporter } from './report';
@@ -80,7 +80,7 @@ const IDEMPOTENCY_KEY_PATH = 'detail.metadata.eventId';
 export function createSqsConsumer<E extends object>(options: SqsConsumerOptions<E>): SqsConsumerHandler {
   const queueInfo: QueueInfo = typeof options.queue === 'string' ? { name: options.queue } : options.queue;
   const queue = queueInfo.name;
-  const stack = resolveStack({ ...options, service: options.service ?? queueInfo.service }, { service: queue, functionName: (service) => `${service}-${queue}` });
+  const stack = resolveStack({ ...options, service: options.service ?? queueInfo.service }, { service: queue, functionName: (service) => `${service}-${queue}`, createMetrics });
   const { logger, metrics } = stack;
   let bus = options.bus;
   const publisher = (): BusPublisher => (bus ??= createBusPublisher({ client: clients.eventBridge(), env: stack.env, onRetry: (info) => logger.warn('PutEvents retry', info) }));

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { ENV, optionalEnv, type Env } from '../config';
-import { createLogger, createMetrics } from './observability';
+import { createLogger } from './observability';
 
 /** What every stack (SQS consumer, HTTP API, outbox relay) may be given to name and observe itself. */
 export interface StackOptions {
@@ -22,7 +22,7 @@ export interface Stack {
   service: string;
   functionName: string;
   logger: Logger;
-  /** Built on first read, so a stack that records no metric (the HTTP API) never builds one. */
+  /** The given Metrics, or one built on first read by `defaults.createMetrics` (a stack without it records no metric). */
   readonly metrics: Metrics;
   now: () => number;
 }
@@ -32,6 +32,12 @@ export interface StackDefaults {
   service: string;
   /** Function name from the service when neither the option nor `AWS_LAMBDA_FUNCTION_NAME` gives one; default the service. */
   functionName?: (service: string) => string;
+  /**
+   * Builds the Metrics when none is given (lib/observability `createMetrics`). Passed in,
+   * not imported here, so a stack that records no metric (the HTTP API) does not bundle
+   * Powertools Metrics.
+   */
+  createMetrics?: (options: { serviceName: string }) => Metrics;
 }
 
 /**
@@ -50,7 +56,9 @@ export function resolveStack(options: StackOptions, defaults: StackDefaults): St
     functionName,
     logger: options.logger ?? createLogger({ serviceName: service }),
     get metrics() {
-      return (metrics ??= createMetrics({ serviceName: service }));
+      if (metrics) return metrics;
+      if (!defaults.createMetrics) throw new Error(`stack ${service} records no metrics: give it \`metrics\` or \`createMetrics\``);
+      return (metrics = defaults.createMetrics({ serviceName: service }));
     },
     now: options.now ?? Date.now,
   };

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { BusPublisher } from '../bus';
 import { buildErrorEvent, type OutgoingEvent } from '../envelope';
-import { resolveStack, type Stack } from '../observability';
+import { createMetrics, resolveStack, type Stack } from '../observability';
 import { mapLimit } from './concurrency';
 import { errorEventContext, toOutboxErrorData, type OutboxFailure } from './error-event';
 import { parseOutboxRow, PUBLISHED_ROW_TTL_SECONDS, type OutboxRow } from './row';
@@ -44,7 +44,7 @@ interface RelayDeps {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${maxAttempts}`);
-  const stack = resolveStack(options, { service: 'outbox-relay' });
+  const stack = resolveStack(options, { service: 'outbox-relay', createMetrics });
   const recheck: RecheckMode = options.recheck ?? 'retries';
   const table = createOutboxTable({ doc: options.doc, table: options.table, maxAttempts, publishedTtlSeconds: options.publishedTtlSeconds ?? PUBLISHED_ROW_TTL_SECONDS });
   const deps: RelayDeps = {

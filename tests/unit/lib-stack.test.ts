@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { buildErrorEvent, type EventContext, type OutgoingEvent } from '../../lib/envelope';
-import { resolveStack } from '../../lib/observability';
+import { createMetrics, resolveStack } from '../../lib/observability';
 
 // The one resolution of a stack's identity and tools, and the one call of an errors-bus builder.
 
@@ -22,7 +22,7 @@ describe('resolveStack', () => {
     expect(resolveStack({ env: {} }, { service: 'relay' }).functionName).toBe('relay');
   });
 
-  it('uses the logger, metrics and clock it is given, and builds Powertools ones named after the service otherwise', () => {
+  it('uses the logger, metrics and clock it is given, and builds Powertools ones named after the service otherwise (Metrics only where the stack records them)', () => {
     // Prepare
     const logger = new Logger({ serviceName: 'x' });
     const metrics = new Metrics({ serviceName: 'x' });
@@ -30,13 +30,15 @@ describe('resolveStack', () => {
 
     // Act
     const given = resolveStack({ logger, metrics, now, env: {} }, { service: 'x' });
-    const built = resolveStack({ env: {} }, { service: 'orders' });
+    const built = resolveStack({ env: {} }, { service: 'orders', createMetrics });
+    const withoutMetrics = resolveStack({ env: {} }, { service: 'http-api' });
 
     // Assess
     expect([given.logger, given.metrics, given.now()]).toEqual([logger, metrics, 42]);
     expect(built.logger).toBeInstanceOf(Logger);
     expect(built.metrics).toBeInstanceOf(Metrics);
     expect(built.metrics).toBe(built.metrics);
+    expect(() => withoutMetrics.metrics).toThrow(/records no metrics/);
   });
 });
 
