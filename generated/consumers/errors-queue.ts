@@ -2,7 +2,7 @@
 
 import type { ErrorOccurred } from '../models';
 import { ErrorOccurredValidator as ErrorOccurredSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 
 /** Queue errors-queue of service errors, as the spec declares it. */

@@ -4,7 +4,7 @@ import type { AssignIncident, OfferExpired, VendorArrived } from '../models';
 import { AssignIncidentValidator as AssignIncidentSchema } from '../validators/compiled';
 import { VendorArrivedValidator as VendorArrivedSchema } from '../validators/compiled';
 import { OfferExpiredValidator as OfferExpiredSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 import { ErrorOccurred } from '../publishers/incident';
 import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 

@@ -18,7 +18,7 @@ import { PaymentAuthorizationFailedValidator as PaymentAuthorizationFailedSchema
 import { PaymentAuthorizationVoidedValidator as PaymentAuthorizationVoidedSchema } from '../validators/compiled';
 import { IncidentAssignedValidator as IncidentAssignedSchema } from '../validators/compiled';
 import { IncidentAssignmentRejectedValidator as IncidentAssignmentRejectedSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 import { ErrorOccurred } from '../publishers/match';
 import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 

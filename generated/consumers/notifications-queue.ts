@@ -14,7 +14,7 @@ import { PaymentCreatedValidator as PaymentCreatedSchema } from '../validators/c
 import { PaymentApprovedValidator as PaymentApprovedSchema } from '../validators/compiled';
 import { PaymentCompletedValidator as PaymentCompletedSchema } from '../validators/compiled';
 import { PaymentFailedValidator as PaymentFailedSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 import { ErrorOccurred } from '../publishers/notifications';
 import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 

@@ -4,7 +4,7 @@ import type { AuthorizePayment, VoidPaymentAuthorization, WorkCompleted } from '
 import { WorkCompletedValidator as WorkCompletedSchema } from '../validators/compiled';
 import { AuthorizePaymentValidator as AuthorizePaymentSchema } from '../validators/compiled';
 import { VoidPaymentAuthorizationValidator as VoidPaymentAuthorizationSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 import { ErrorOccurred } from '../publishers/payments';
 import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 

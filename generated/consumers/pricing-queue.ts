@@ -2,7 +2,7 @@
 
 import type { PriceQuoteRequested } from '../models';
 import { PriceQuoteRequestedValidator as PriceQuoteRequestedSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 import { ErrorOccurred } from '../publishers/pricing';
 import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 

@@ -22,7 +22,7 @@ import { TrackingStartedValidator as TrackingStartedSchema } from '../validators
 import { TrackingUpdatedValidator as TrackingUpdatedSchema } from '../validators/compiled';
 import { TrackingStoppedValidator as TrackingStoppedSchema } from '../validators/compiled';
 import { VendorArrivedValidator as VendorArrivedSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 import { ErrorOccurred } from '../publishers/reporting';
 import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 

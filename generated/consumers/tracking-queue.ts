@@ -5,7 +5,7 @@ import { EtaRequestedValidator as EtaRequestedSchema } from '../validators/compi
 import { IncidentAssignedValidator as IncidentAssignedSchema } from '../validators/compiled';
 import { WorkCompletedValidator as WorkCompletedSchema } from '../validators/compiled';
 import { IncidentCancelledValidator as IncidentCancelledSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 import { ErrorOccurred } from '../publishers/tracking';
 import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 

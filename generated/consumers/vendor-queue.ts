@@ -4,7 +4,7 @@ import type { ReleaseVendor, ReserveVendor, VendorAvailabilityRequested } from '
 import { VendorAvailabilityRequestedValidator as VendorAvailabilityRequestedSchema } from '../validators/compiled';
 import { ReserveVendorValidator as ReserveVendorSchema } from '../validators/compiled';
 import { ReleaseVendorValidator as ReleaseVendorSchema } from '../validators/compiled';
-import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';
+import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../../lib/envelope';
 import { ErrorOccurred } from '../publishers/vendor';
 import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '../../lib/consumer';
 

@@ -10,7 +10,7 @@ import { IncidentAssignmentRejectedValidator as IncidentAssignmentRejectedSchema
 import { WorkStartedValidator as WorkStartedSchema } from '../validators/compiled';
 import { WorkCompletedValidator as WorkCompletedSchema } from '../validators/compiled';
 import { ErrorOccurredValidator as ErrorOccurredSchema } from '../validators/compiled';
-import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../runtime';
+import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../../lib/envelope';
 
 const SERVICE = "incident";
 

@@ -15,7 +15,7 @@ import { AssignIncidentValidator as AssignIncidentSchema } from '../validators/c
 import { ReleaseVendorValidator as ReleaseVendorSchema } from '../validators/compiled';
 import { VoidPaymentAuthorizationValidator as VoidPaymentAuthorizationSchema } from '../validators/compiled';
 import { ErrorOccurredValidator as ErrorOccurredSchema } from '../validators/compiled';
-import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../runtime';
+import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../../lib/envelope';
 
 const SERVICE = "match";
 

@@ -10,7 +10,7 @@ import { PaymentAuthorizedValidator as PaymentAuthorizedSchema } from '../valida
 import { PaymentAuthorizationFailedValidator as PaymentAuthorizationFailedSchema } from '../validators/compiled';
 import { PaymentAuthorizationVoidedValidator as PaymentAuthorizationVoidedSchema } from '../validators/compiled';
 import { ErrorOccurredValidator as ErrorOccurredSchema } from '../validators/compiled';
-import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../runtime';
+import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../../lib/envelope';
 
 const SERVICE = "payments";
 

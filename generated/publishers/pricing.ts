@@ -4,7 +4,7 @@ import type * as Models from '../models';
 import { PriceQuoteResponseValidator as PriceQuoteResponseSchema } from '../validators/compiled';
 import { PriceQuoteErrorValidator as PriceQuoteErrorSchema } from '../validators/compiled';
 import { ErrorOccurredValidator as ErrorOccurredSchema } from '../validators/compiled';
-import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../runtime';
+import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../../lib/envelope';
 
 const SERVICE = "pricing";
 

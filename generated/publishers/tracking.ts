@@ -8,7 +8,7 @@ import { VendorArrivedValidator as VendorArrivedSchema } from '../validators/com
 import { EtaResponseValidator as EtaResponseSchema } from '../validators/compiled';
 import { EtaErrorValidator as EtaErrorSchema } from '../validators/compiled';
 import { ErrorOccurredValidator as ErrorOccurredSchema } from '../validators/compiled';
-import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../runtime';
+import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../../lib/envelope';
 
 const SERVICE = "tracking";
 

@@ -7,7 +7,7 @@ import { VendorReservedValidator as VendorReservedSchema } from '../validators/c
 import { VendorReservationFailedValidator as VendorReservationFailedSchema } from '../validators/compiled';
 import { VendorReleasedValidator as VendorReleasedSchema } from '../validators/compiled';
 import { ErrorOccurredValidator as ErrorOccurredSchema } from '../validators/compiled';
-import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../runtime';
+import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../../lib/envelope';
 
 const SERVICE = "vendor";
 

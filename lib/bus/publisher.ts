@@ -58,104 +58,133 @@ export function chunkEntries<T extends { size: number }>(items: readonly T[], ma
   return chunks;
 }
 
+/** What preparing and sending share for one publisher. */
+interface PublisherDeps {
+  client: PutEventsClient;
+  policy: RetryPolicy;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  maxBytes: number;
+  env: Env;
+  busNameOf: (key: string) => string;
+  onRetry: BusPublisherOptions['onRetry'];
+}
+
+/** Bus names by spec key, resolved once each (ConfigMissingError naming EVENT_BUS_<KEY> when one is not set: fail loudly). */
+function busNameResolver(given: Readonly<Record<string, string>> | undefined, env: Env): (key: string) => string {
+  const busNames = new Map<string, string>(Object.entries(given ?? {}));
+  return (key) => {
+    let name = busNames.get(key);
+    if (name === undefined) {
+      name = resolveBusName(key, env);
+      busNames.set(key, name);
+    }
+    return name;
+  };
+}
+
+/** Entries for the events, in order; throws PublishRefusedError naming every event PutEvents could never take. */
+function prepare(deps: PublisherDeps, events: readonly OutgoingEvent[]): Prepared[] {
+  // The trace header changes per invocation, so it is read at publish time.
+  const traceHeader = optionalEnv(ENV.traceHeader, deps.env);
+  const prepared: Prepared[] = [];
+  const refused: RefusedEvent[] = [];
+  events.forEach((event, index) => {
+    const envelopeEventId = readMetadata(event.detail).eventId;
+    const ref: EventRef = { index, source: event.source, detailType: event.detailType, bus: event.bus, ...(envelopeEventId ? { envelopeEventId } : {}) };
+    let entry: PutEventsRequestEntry;
+    try {
+      entry = toPutEventsEntry(event, { eventBusName: deps.busNameOf(event.bus), ...(traceHeader ? { traceHeader } : {}) });
+    } catch (error) {
+      if (!(error instanceof EnvelopeInvalidError)) throw error;
+      refused.push({ ...ref, reason: error.reason });
+      return;
+    }
+    const size = entrySize(entry);
+    if (size > deps.maxBytes) {
+      refused.push({ ...ref, reason: `entry is ${size} bytes, PutEvents accepts at most ${deps.maxBytes}` });
+      return;
+    }
+    prepared.push({ ref, entry, size });
+  });
+  if (refused.length) throw new PublishRefusedError(refused);
+  return prepared;
+}
+
+/** One PutEvents call: entries in, entries to retry, the others `unsent`; returns the reason of the last retryable failure. */
+async function putOnce(deps: PublisherDeps, pending: readonly Prepared[], attempt: number, retry: Prepared[], published: PublishedEvent[], unsent: UnsentEvent[]): Promise<string> {
+  let lastReason = '';
+  try {
+    const output = await deps.client.send(new (sdk.eventBridge().PutEventsCommand)({ Entries: pending.map((p) => p.entry) }));
+    const results = output.Entries ?? [];
+    pending.forEach((item, i) => {
+      const result = results[i];
+      if (result?.EventId && !result.ErrorCode) {
+        published.push({ ...item.ref, eventId: result.EventId });
+        return;
+      }
+      const errorCode = result?.ErrorCode ?? 'MissingResult';
+      const errorMessage = result?.ErrorMessage ?? (result ? 'no EventId returned' : 'PutEvents returned no result for this entry');
+      if ((RETRYABLE_ENTRY_ERRORS.has(errorCode) || errorCode === 'MissingResult') && attempt < deps.policy.maxAttempts) {
+        retry.push(item);
+        lastReason = `${errorCode}: ${errorMessage}`;
+      } else {
+        unsent.push({ ...item.ref, errorCode, errorMessage, attempts: attempt });
+      }
+    });
+  } catch (error) {
+    const e = error as { name?: string; message?: string };
+    if (isRetryableCallError(error) && attempt < deps.policy.maxAttempts) {
+      retry.push(...pending);
+      lastReason = `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
+    } else {
+      for (const item of pending) unsent.push({ ...item.ref, errorCode: e.name ?? 'Error', errorMessage: e.message ?? String(error), attempts: attempt });
+    }
+  }
+  return lastReason;
+}
+
+/** Sends one chunk until every entry is in or out of attempts; fills `published`/`unsent`. */
+async function sendChunk(deps: PublisherDeps, chunk: Prepared[], published: PublishedEvent[], unsent: UnsentEvent[]): Promise<void> {
+  let pending = chunk;
+  for (let attempt = 1; pending.length; attempt++) {
+    const retry: Prepared[] = [];
+    const lastReason = await putOnce(deps, pending, attempt, retry, published, unsent);
+    if (retry.length) {
+      const delayMs = retryDelay(attempt, deps.policy, deps.random);
+      deps.onRetry?.({ attempt, delayMs, entries: retry.length, reason: lastReason });
+      await deps.sleep(delayMs);
+    }
+    pending = retry;
+  }
+}
+
 /** A publisher over an EventBridge client: validation, chunking, per-entry retries with backoff. */
 export function createBusPublisher(options: BusPublisherOptions): BusPublisher {
   const env = options.env ?? process.env;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new RangeError(`retry.maxAttempts must be an integer >= 1, got ${policy.maxAttempts}`);
-  const sleep = options.sleep ?? realSleep;
-  const random = options.random ?? Math.random;
   const maxEntries = Math.min(options.maxEntriesPerCall ?? PUT_EVENTS_MAX_ENTRIES, PUT_EVENTS_MAX_ENTRIES);
-  const maxBytes = Math.min(options.maxBytesPerCall ?? PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_BYTES);
-  const busNames = new Map<string, string>(Object.entries(options.busNames ?? {}));
-
-  const busNameOf = (key: string): string => {
-    let name = busNames.get(key);
-    if (name === undefined) {
-      name = resolveBusName(key, env); // ConfigMissingError naming EVENT_BUS_<KEY>: fail loudly
-      busNames.set(key, name);
-    }
-    return name;
+  const deps: PublisherDeps = {
+    client: options.client,
+    policy,
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+    maxBytes: Math.min(options.maxBytesPerCall ?? PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_BYTES),
+    env,
+    busNameOf: busNameResolver(options.busNames, env),
+    onRetry: options.onRetry,
   };
-
-  function prepare(events: readonly OutgoingEvent[]): Prepared[] {
-    // The trace header changes per invocation, so it is read at publish time.
-    const traceHeader = optionalEnv(ENV.traceHeader, env);
-    const prepared: Prepared[] = [];
-    const refused: RefusedEvent[] = [];
-    events.forEach((event, index) => {
-      const envelopeEventId = readMetadata(event.detail).eventId;
-      const ref: EventRef = { index, source: event.source, detailType: event.detailType, bus: event.bus, ...(envelopeEventId ? { envelopeEventId } : {}) };
-      let entry: PutEventsRequestEntry;
-      try {
-        entry = toPutEventsEntry(event, { eventBusName: busNameOf(event.bus), ...(traceHeader ? { traceHeader } : {}) });
-      } catch (error) {
-        if (!(error instanceof EnvelopeInvalidError)) throw error;
-        refused.push({ ...ref, reason: error.reason });
-        return;
-      }
-      const size = entrySize(entry);
-      if (size > maxBytes) {
-        refused.push({ ...ref, reason: `entry is ${size} bytes, PutEvents accepts at most ${maxBytes}` });
-        return;
-      }
-      prepared.push({ ref, entry, size });
-    });
-    if (refused.length) throw new PublishRefusedError(refused);
-    return prepared;
-  }
-
-  /** Sends one chunk until every entry is in or out of attempts; fills `published`/`unsent`. */
-  async function sendChunk(chunk: Prepared[], published: PublishedEvent[], unsent: UnsentEvent[]): Promise<void> {
-    let pending = chunk;
-    for (let attempt = 1; pending.length; attempt++) {
-      const retry: Prepared[] = [];
-      let lastReason = '';
-      try {
-        const output = await options.client.send(new (sdk.eventBridge().PutEventsCommand)({ Entries: pending.map((p) => p.entry) }));
-        const results = output.Entries ?? [];
-        pending.forEach((item, i) => {
-          const result = results[i];
-          if (result?.EventId && !result.ErrorCode) {
-            published.push({ ...item.ref, eventId: result.EventId });
-            return;
-          }
-          const errorCode = result?.ErrorCode ?? 'MissingResult';
-          const errorMessage = result?.ErrorMessage ?? (result ? 'no EventId returned' : 'PutEvents returned no result for this entry');
-          if ((RETRYABLE_ENTRY_ERRORS.has(errorCode) || errorCode === 'MissingResult') && attempt < policy.maxAttempts) {
-            retry.push(item);
-            lastReason = `${errorCode}: ${errorMessage}`;
-          } else {
-            unsent.push({ ...item.ref, errorCode, errorMessage, attempts: attempt });
-          }
-        });
-      } catch (error) {
-        const e = error as { name?: string; message?: string };
-        if (isRetryableCallError(error) && attempt < policy.maxAttempts) {
-          retry.push(...pending);
-          lastReason = `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
-        } else {
-          for (const item of pending) unsent.push({ ...item.ref, errorCode: e.name ?? 'Error', errorMessage: e.message ?? String(error), attempts: attempt });
-        }
-      }
-      if (retry.length) {
-        const delayMs = retryDelay(attempt, policy, random);
-        options.onRetry?.({ attempt, delayMs, entries: retry.length, reason: lastReason });
-        await sleep(delayMs);
-      }
-      pending = retry;
-    }
-  }
 
   return {
     async publish(input) {
       const events: readonly OutgoingEvent[] = Array.isArray(input) ? input : [input as OutgoingEvent];
       if (!events.length) return [];
-      const prepared = prepare(events);
+      const prepared = prepare(deps, events);
       const published: PublishedEvent[] = [];
       const unsent: UnsentEvent[] = [];
       // Sequential on purpose: keeps the order of events of one call (e.g. one aggregate's).
-      for (const chunk of chunkEntries(prepared, maxEntries, maxBytes)) await sendChunk(chunk, published, unsent);
+      for (const chunk of chunkEntries(prepared, maxEntries, deps.maxBytes)) await sendChunk(deps, chunk, published, unsent);
       published.sort((a, b) => a.index - b.index);
       if (unsent.length) throw new PublishFailedError(unsent.sort((a, b) => a.index - b.index), published);
       return published;

@@ -5,15 +5,18 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { MalformedEventError, parseEvent, type BuiltEvent, type EventBridgeEvent, type EventContext, type HandlerMap, type Route, type ValidationIssue } from '../../generated/runtime';
-import { createBusPublisher, type BusPublisher, type PublishedEvent } from '../bus';
+import { createBusPublisher, type BusPublisher } from '../bus';
 import { clients } from '../clients';
-import { ENV, optionalEnv, type Env } from '../config';
-import { causedBy, eventAgeMs, readMetadata, type OutgoingEvent } from '../envelope';
+import type { Env } from '../config';
+import { eventAgeMs, type ErrorEventBuilder, type EventBridgeEvent, type HandlerMap, type Route } from '../envelope';
 import { createIdempotency, type IdempotencyOptions } from '../idempotency';
-import { createLogger, createMetrics } from '../observability';
-import { ErrorEventPublishError, EventRejectedError } from './errors';
-import { describeIssues, isNonRetryable, toErrorEventData, type ErrorEventData, type Rejection } from './rejection';
+import { createMetrics, resolveStack, type Stack } from '../observability';
+import { consumerContext, type ConsumerContext, type OutboxWriter } from './context';
+import { decodeRecord, finalFailure, handlerRejection, RECORD_LOG_KEYS, recordLogKeys, type DecodedRecord, type Routes } from './decode';
+import { createRejectionReporter, type BatchCounts, type RejectionReporter } from './report';
+import type { ErrorEventData, Rejection } from './rejection';
+
+export type { ErrorEventBuilder };
 
 /** EMF metric names; dimensions are `service` and `queue`. */
 export const CONSUMER_METRICS = { consumed: 'EventsConsumed', failed: 'EventsFailed', rejected: 'EventsRejected', ageMs: 'EventAgeMs' } as const;
@@ -25,34 +28,6 @@ export interface QueueInfo {
   /** Receives before SQS moves a message to the DLQ; on the last one a failure is also reported on the errors bus. */
   maxReceiveCount?: number;
 }
-
-/** Context options of events emitted while handling one (causation is set by the stack). */
-export type EmitOptions = Omit<EventContext, 'causedBy' | 'correlationId' | 'causationId'>;
-
-/** What every handler receives besides its typed event. */
-export interface ConsumerContext {
-  /** The consumer's logger; every line carries correlationId, eventId, detailType, queue, messageId. */
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly lambdaContext: Context;
-  readonly queue: string;
-  readonly messageId: string;
-  /** SQS receive count (1 = first delivery). */
-  readonly attempt: number;
-  /** EventContext for builders: the correlationId is inherited, causationId = this eventId. */
-  readonly causedBy: EventContext;
-  /** Builds an event caused by the one being handled and publishes it: `ctx.emit(shippingPublisher.ShipmentBooked, data)`. */
-  emit<X, D extends string, T>(build: (data: X, context?: EventContext) => BuiltEvent<D, T>, data: X, options?: EmitOptions): Promise<PublishedEvent>;
-  /** Publishes events built elsewhere (build them with `ctx.causedBy`). */
-  publish(events: OutgoingEvent | readonly OutgoingEvent[]): Promise<PublishedEvent[]>;
-}
-
-/**
- * A generated builder of the errors-bus event (e.g. `shippingPublisher.ErrorOccurred`). Its
- * data type is the spec's; lib fills it with `toErrorData` and the builder validates it
- * against the spec at run time (a mismatch makes the record fail, it is never dropped).
- */
-export type ErrorEventBuilder = (data: never, context?: EventContext) => OutgoingEvent;
 
 export interface SqsConsumerOptions<E extends object> {
   queue: QueueInfo | string;
@@ -66,7 +41,12 @@ export interface SqsConsumerOptions<E extends object> {
   toErrorData?: (rejection: Rejection, defaults: ErrorEventData) => unknown;
   /** Service name for logs, metrics and error events; default queue.service, then POWERTOOLS_SERVICE_NAME. */
   service?: string;
-  /** Publisher for `emit`/`publish` and error events; default: one over the shared EventBridge client. */
+  /**
+   * Writes state and outbox rows in one transaction, for `ctx.commit` (the default way to
+   * emit): `createOutboxWriter()` of lib/event-store. Without it `ctx.commit` throws.
+   */
+  outbox?: OutboxWriter;
+  /** Publisher for `ctx.publishDirect` and error events; default: one over the shared EventBridge client. */
   bus?: BusPublisher;
   logger?: Logger;
   metrics?: Metrics;
@@ -81,13 +61,6 @@ export type SqsConsumerHandler = MiddyfiedHandler<SQSEvent, SQSBatchResponse, Er
 
 /** The envelope field idempotency keys on: one record per event, whatever SQS message carries it. */
 const IDEMPOTENCY_KEY_PATH = 'detail.metadata.eventId';
-const LOG_KEYS = ['correlationId', 'eventId', 'detailType', 'queue', 'messageId'];
-
-interface BatchCounts {
-  consumed: number;
-  failed: number;
-  rejected: number;
-}
 
 /**
  * The Lambda handler for an SQS queue fed by EventBridge rules (Middy + Powertools):
@@ -105,133 +78,14 @@ interface BatchCounts {
  * });
  */
 export function createSqsConsumer<E extends object>(options: SqsConsumerOptions<E>): SqsConsumerHandler {
-  const env = options.env ?? process.env;
   const queueInfo: QueueInfo = typeof options.queue === 'string' ? { name: options.queue } : options.queue;
   const queue = queueInfo.name;
-  const service = options.service ?? queueInfo.service ?? optionalEnv(ENV.service, env) ?? queue;
-  const functionName = optionalEnv(ENV.functionName, env) ?? `${service}-${queue}`;
-  const logger = options.logger ?? createLogger({ serviceName: service });
-  const metrics = options.metrics ?? createMetrics({ serviceName: service });
-  const now = options.now ?? Date.now;
-  const handlers = options.handlers as unknown as Record<string, (event: unknown, ctx: ConsumerContext) => Promise<void> | void>;
+  const stack = resolveStack({ ...options, service: options.service ?? queueInfo.service }, { service: queue, functionName: (service) => `${service}-${queue}`, createMetrics });
+  const { logger, metrics } = stack;
   let bus = options.bus;
-  const publisher = (): BusPublisher => (bus ??= createBusPublisher({ client: clients.eventBridge(), env, onRetry: (info) => logger.warn('PutEvents retry', info) }));
-
-  const idempotency = createIdempotency({ keyPrefix: queue, env, ...(options.idempotency === false ? { enabled: false } : options.idempotency), keyPath: IDEMPOTENCY_KEY_PATH });
-  logger.debug('consumer created', { queue, idempotency: idempotency.enabled, idempotencyReason: idempotency.reason });
-
-  const dispatch = idempotency.wrap(async (event: EventBridgeEvent, _lambdaContext: Context, ctx: ConsumerContext): Promise<void> => {
-    const handler = handlers[event['detail-type']] as (event: unknown, ctx: ConsumerContext) => Promise<void> | void;
-    await handler(event, ctx);
-  });
-
-  async function publishRejection(rejection: Rejection): Promise<void> {
-    if (!options.errorEvent) throw new EventRejectedError(rejection.messageId, rejection.errorCode, rejection.reason);
-    try {
-      const defaults = toErrorEventData(rejection, { service, functionName });
-      const data = options.toErrorData ? options.toErrorData(rejection, defaults) : defaults;
-      const context: EventContext = {
-        ...(rejection.correlationId && rejection.correlationId.length <= 128 ? { correlationId: rejection.correlationId } : {}),
-        ...(rejection.eventId && rejection.eventId.length <= 128 ? { causationId: rejection.eventId } : {}),
-      };
-      // The builder's data parameter is the spec's type, unknown to lib: it validates at run time.
-      const build = options.errorEvent as unknown as (data: unknown, context?: EventContext) => OutgoingEvent;
-      await publisher().publish(build(data, context));
-    } catch (cause) {
-      throw new ErrorEventPublishError(rejection.messageId, rejection.errorCode, { cause });
-    }
-  }
-
-  /** Acknowledges a bad record after publishing it to the errors bus (or fails it if that fails). */
-  async function reject(rejection: Rejection, counts: BatchCounts): Promise<void> {
-    try {
-      await publishRejection(rejection);
-    } catch (error) {
-      counts.failed++;
-      logger.error('rejected record not published to the errors bus; reported as a batch item failure (DLQ after maxReceiveCount)', { errorCode: rejection.errorCode, reason: rejection.reason, error: error as Error });
-      throw error;
-    }
-    counts.rejected++;
-    logger.warn('record rejected and published to the errors bus', { errorCode: rejection.errorCode, reason: rejection.reason });
-  }
-
-  async function handleRecord(record: SQSRecord, lambdaContext: Context, counts: BatchCounts): Promise<void> {
-    const attempt = Number(record.attributes?.ApproximateReceiveCount) || 1;
-    const base = { queue, attempt, messageId: record.messageId, body: record.body };
-    let input: unknown;
-    try {
-      input = JSON.parse(record.body);
-    } catch (cause) {
-      const error = new MalformedEventError(`SQS message body is not JSON: ${(cause as Error).message}`, { cause });
-      logger.appendKeys({ queue, messageId: record.messageId });
-      try {
-        return await reject({ ...base, errorCode: error.code, reason: error.message, canRetry: false }, counts);
-      } finally {
-        logger.removeKeys(LOG_KEYS);
-      }
-    }
-
-    const raw = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-    const metadata = readMetadata(raw['detail']);
-    const detailType = typeof raw['detail-type'] === 'string' ? raw['detail-type'] : undefined;
-    const source = typeof raw['source'] === 'string' ? raw['source'] : undefined;
-    const known = { parsed: input, ...(metadata.eventId ? { eventId: metadata.eventId } : {}), ...(metadata.correlationId ? { correlationId: metadata.correlationId } : {}), ...(detailType ? { detailType } : {}), ...(source ? { source } : {}) };
-    logger.appendKeys({ correlationId: metadata.correlationId, eventId: metadata.eventId, detailType, queue, messageId: record.messageId });
-    try {
-      let event: EventBridgeEvent;
-      try {
-        event = parseEvent<E>(queue, options.routes, input) as EventBridgeEvent;
-      } catch (error) {
-        if (!isNonRetryable(error)) throw error;
-        const e = error as Error & { code: string; issues?: ValidationIssue[] };
-        const reason = e.issues ? `${detailType ?? 'event'} does not match its schema: ${describeIssues(e.issues)}` : e.message;
-        return await reject({ ...base, ...known, errorCode: e.code, reason, canRetry: false, ...(e.issues ? { issues: e.issues } : {}) }, counts);
-      }
-
-      const age = eventAgeMs(metadata.occurredAt, now());
-      if (age !== undefined) metrics.addMetric(CONSUMER_METRICS.ageMs, MetricUnit.Milliseconds, age);
-      const ctx = consumerContext(event, lambdaContext, record.messageId, attempt);
-      try {
-        await dispatch(event, lambdaContext, ctx);
-        counts.consumed++;
-      } catch (error) {
-        if (isNonRetryable(error)) {
-          const e = error as Error & { code: string };
-          return await reject({ ...base, ...known, errorCode: e.code, reason: e.message, canRetry: false }, counts);
-        }
-        counts.failed++;
-        logger.error('event handler failed; the record will be retried', { attempt, error: error as Error });
-        if (queueInfo.maxReceiveCount !== undefined && attempt >= queueInfo.maxReceiveCount && options.errorEvent) {
-          // Last receive: SQS moves the message to the DLQ next; tell the errors bus too (best effort).
-          const e = error as Error;
-          await publishRejection({ ...base, ...known, errorCode: 'HANDLER_FAILED', reason: `${e.name}: ${e.message}`, canRetry: true, ...(e.stack ? { stackTrace: e.stack } : {}) }).catch((publishError: unknown) =>
-            logger.error('could not report the final failure on the errors bus', { error: publishError as Error }),
-          );
-        }
-        throw error;
-      }
-    } finally {
-      logger.removeKeys(LOG_KEYS);
-    }
-  }
-
-  function consumerContext(event: EventBridgeEvent, lambdaContext: Context, messageId: string, attempt: number): ConsumerContext {
-    const causation = causedBy(event as EventBridgeEvent<string, { metadata: { eventId: string; correlationId: string } }>);
-    return {
-      logger,
-      metrics,
-      lambdaContext,
-      queue,
-      messageId,
-      attempt,
-      causedBy: causation,
-      async emit(build, data, emitOptions) {
-        const [published] = await publisher().publish(build(data, { ...emitOptions, ...causation }));
-        return published as PublishedEvent;
-      },
-      publish: (events) => publisher().publish(events),
-    };
-  }
+  const publisher = (): BusPublisher => (bus ??= createBusPublisher({ client: clients.eventBridge(), env: stack.env, onRetry: (info) => logger.warn('PutEvents retry', info) }));
+  const reporter = createRejectionReporter({ errorEvent: options.errorEvent, toErrorData: options.toErrorData, service: stack.service, functionName: stack.functionName, logger, publisher });
+  const handleRecord = recordHandler({ stack, queueInfo, routes: options.routes as Routes, dispatch: idempotentDispatch(options, stack, queue), reporter, context: { logger, metrics, queue, publisher, outbox: options.outbox }, finalReport: options.errorEvent !== undefined });
 
   const processor = new BatchProcessor(EventType.SQS);
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
@@ -253,4 +107,66 @@ export function createSqsConsumer<E extends object>(options: SqsConsumerOptions<
       metrics.addMetric(CONSUMER_METRICS.rejected, MetricUnit.Count, counts.rejected);
       return response;
     });
+}
+
+type Dispatch = (event: EventBridgeEvent, lambdaContext: Context, ctx: ConsumerContext) => Promise<void>;
+
+/** Calls the handler of the event's detail-type, at most once per envelope eventId when idempotency is on. */
+function idempotentDispatch<E extends object>(options: SqsConsumerOptions<E>, stack: Stack, queue: string): Dispatch {
+  const handlers = options.handlers as unknown as Record<string, (event: unknown, ctx: ConsumerContext) => Promise<void> | void>;
+  const idempotency = createIdempotency({ keyPrefix: queue, env: stack.env, ...(options.idempotency === false ? { enabled: false } : options.idempotency), keyPath: IDEMPOTENCY_KEY_PATH });
+  stack.logger.debug('consumer created', { queue, idempotency: idempotency.enabled, idempotencyReason: idempotency.reason });
+  return idempotency.wrap(async (event: EventBridgeEvent, _lambdaContext: Context, ctx: ConsumerContext): Promise<void> => {
+    const handler = handlers[event['detail-type']] as (event: unknown, ctx: ConsumerContext) => Promise<void> | void;
+    await handler(event, ctx);
+  });
+}
+
+interface RecordHandlerDeps {
+  stack: Stack;
+  queueInfo: QueueInfo;
+  routes: Routes;
+  dispatch: Dispatch;
+  reporter: RejectionReporter;
+  context: Parameters<typeof consumerContext>[0];
+  /** Whether a handler failing on the last receive is also reported on the errors bus. */
+  finalReport: boolean;
+}
+
+/** One record: decode (or reject), record its age, dispatch, count; the logger carries its keys meanwhile. */
+function recordHandler(deps: RecordHandlerDeps): (record: SQSRecord, lambdaContext: Context, counts: BatchCounts) => Promise<void> {
+  const { stack, queueInfo, reporter } = deps;
+  const { logger } = stack;
+  return async (record, lambdaContext, counts) => {
+    const decoded = decodeRecord(record, queueInfo.name, deps.routes);
+    logger.appendKeys(recordLogKeys(decoded.facts));
+    try {
+      if (!decoded.ok) return await reporter.reject(decoded.rejection, counts);
+      const age = eventAgeMs(decoded.occurredAt, stack.now());
+      if (age !== undefined) stack.metrics.addMetric(CONSUMER_METRICS.ageMs, MetricUnit.Milliseconds, age);
+      await dispatchDecoded(deps, decoded, lambdaContext, record.messageId, counts);
+    } finally {
+      logger.removeKeys(RECORD_LOG_KEYS);
+    }
+  };
+}
+
+/** Runs the handler; a bad-input error is rejected, any other is counted, logged and rethrown (SQS retries the record). */
+async function dispatchDecoded(deps: RecordHandlerDeps, decoded: Extract<DecodedRecord, { ok: true }>, lambdaContext: Context, messageId: string, counts: BatchCounts): Promise<void> {
+  const { facts } = decoded;
+  try {
+    await deps.dispatch(decoded.event, lambdaContext, consumerContext(deps.context, decoded.event, lambdaContext, messageId, facts.attempt));
+    counts.consumed++;
+  } catch (error) {
+    const rejection = handlerRejection(facts, error);
+    if (rejection) return deps.reporter.reject(rejection, counts);
+    counts.failed++;
+    deps.stack.logger.error('event handler failed; the record will be retried', { attempt: facts.attempt, error: error as Error });
+    const { maxReceiveCount } = deps.queueInfo;
+    if (deps.finalReport && maxReceiveCount !== undefined && facts.attempt >= maxReceiveCount) {
+      // Last receive: SQS moves the message to the DLQ next; tell the errors bus too (best effort).
+      await deps.reporter.publish(finalFailure(facts, error as Error)).catch((publishError: unknown) => deps.stack.logger.error('could not report the final failure on the errors bus', { error: publishError as Error }));
+    }
+    throw error;
+  }
 }

@@ -51,3 +51,12 @@ export class EventRejectedError extends ConsumerError {
     this.name = 'EventRejectedError';
   }
 }
+
+/** A handler called `ctx.commit` on a consumer made without an `outbox`: a wiring mistake, retried like any handler error. */
+export class OutboxMissingError extends ConsumerError {
+  override readonly code = 'CONSUMER_OUTBOX_MISSING';
+  constructor(readonly queue: string) {
+    super(`ctx.commit on ${queue}: this consumer has no outbox; create it with createSqsConsumer({ ..., outbox: createOutboxWriter() }) (lib/event-store)`);
+    this.name = 'OutboxMissingError';
+  }
+}

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../../generated/runtime';
+import type { EventContext, ValidationIssue } from '../envelope';
 import { NonRetryableEventError } from './errors';
 
 /** Error codes of the generated runtime that mean "this input can never be processed". */
@@ -7,6 +7,8 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ERROR_MESSAGE = 4000;
 const MAX_STACK_TRACE = 32000;
+/** Longest correlation or causation id an envelope takes (the spec's maxLength). */
+const MAX_ENVELOPE_ID = 128;
 
 /**
  * Why a record was not processed, in terms lib knows (no event names, no schema): the
@@ -98,5 +100,17 @@ export function toErrorEventData(rejection: Rejection, where: { service: string;
     ...(rejection.stackTrace ? { stackTrace: truncate(rejection.stackTrace, MAX_STACK_TRACE) } : {}),
     canRetry: rejection.canRetry,
     failedEvent,
+  };
+}
+
+/**
+ * The EventContext of a rejection's error event: it keeps the rejected event's correlationId
+ * and names it as the cause, when those ids fit an envelope (a garbage input must not make
+ * the error event itself invalid).
+ */
+export function rejectionContext(rejection: Pick<Rejection, 'correlationId' | 'eventId'>): EventContext {
+  return {
+    ...(rejection.correlationId && rejection.correlationId.length <= MAX_ENVELOPE_ID ? { correlationId: rejection.correlationId } : {}),
+    ...(rejection.eventId && rejection.eventId.length <= MAX_ENVELOPE_ID ? { causationId: rejection.eventId } : {}),
   };
 }

@@ -10,7 +10,7 @@ export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
 export const PUT_EVENTS_TIME_BYTES = 14;
 
 /**
- * What the runtime needs to send an event: the shape of the generated `BuiltEvent`
+ * What the runtime needs to send an event: the shape of `BuiltEvent` (build.ts)
  * (routing facts from the spec plus the validated detail).
  */
 export interface OutgoingEvent {

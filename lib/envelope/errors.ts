@@ -1,3 +1,5 @@
+import type { ValidationIssue } from './validation';
+
 /** An event cannot become a PutEvents entry (empty source, detail not a JSON object, bad time...). */
 export class EnvelopeInvalidError extends Error {
   readonly code = 'ENVELOPE_INVALID';
@@ -7,5 +9,54 @@ export class EnvelopeInvalidError extends Error {
   ) {
     super(`event cannot be sent: ${reason}`, options);
     this.name = 'EnvelopeInvalidError';
+  }
+}
+
+/**
+ * Base of the errors the event runtime raises while building, parsing or validating an
+ * event (generated builders and dispatchers throw them); `code` is stable across processes.
+ * The name stays `GeneratedEventError`: users catch it by that name through generated/index.
+ */
+export class GeneratedEventError extends Error {
+  readonly code: string = 'EVENT_ERROR';
+  /** Retrying the same input cannot succeed. */
+  readonly retryable: boolean = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GeneratedEventError';
+  }
+}
+
+/** A payload does not match the spec. */
+export class EventValidationError extends GeneratedEventError {
+  override readonly code = 'EVENT_SCHEMA_INVALID';
+  constructor(
+    readonly messageName: string,
+    readonly issues: ValidationIssue[],
+  ) {
+    super(`${messageName} does not match its schema: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
+    this.name = 'EventValidationError';
+  }
+}
+
+/** An event arrived whose detail-type (or source) the receiving queue does not expect. */
+export class UnknownEventTypeError extends GeneratedEventError {
+  override readonly code = 'EVENT_TYPE_UNKNOWN';
+  constructor(
+    readonly queue: string,
+    readonly detailType: string,
+    readonly source: string,
+  ) {
+    super(`queue ${queue} has no handler for detail-type "${detailType}" from source "${source}"`);
+    this.name = 'UnknownEventTypeError';
+  }
+}
+
+/** The input is not an EventBridge event at all. */
+export class MalformedEventError extends GeneratedEventError {
+  override readonly code = 'EVENT_MALFORMED';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`not an EventBridge event: ${reason}`, options);
+    this.name = 'MalformedEventError';
   }
 }

@@ -1,4 +1,4 @@
-import type { EnvelopeMetadata, EventContext } from '../../generated/runtime';
+import type { EnvelopeMetadata, EventContext } from './build';
 
 /**
  * The envelope fields found in a detail that may be anything (a rejected event): only

@@ -1,4 +1,4 @@
-import type { EventContext } from '../../generated/runtime';
+import type { EventContext } from '../envelope';
 import type { OutgoingEvent } from '../envelope';
 import { ConcurrencyError } from './errors';
 import { appendContext, type EventStore, type StoredEvent } from './store';

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { sdk } from '../clients/sdk';
-import type { EventContext } from '../../generated/runtime';
+import type { EventContext } from '../envelope';
 import { readMetadata, type OutgoingEvent } from '../envelope';
 import { outboxEventProblems, outboxWrites, type TransactWrite } from '../outbox/row';
 import { ConcurrencyError, EventStoreInputError, EventStoreReadError, ExpectedVersionNotFoundError } from './errors';
@@ -141,6 +141,64 @@ function appendProblems(input: AppendInput): string[] {
   return problems;
 }
 
+/** Every event of an aggregate (after `afterVersion`), in version order, all pages. */
+async function loadEvents(options: EventStoreOptions, aggregateId: string, loadOptions: LoadOptions): Promise<StoredEvent[]> {
+  const { doc, table } = options;
+  const after = loadOptions.afterVersion;
+  const input: QueryCommandInput = {
+    TableName: table,
+    KeyConditionExpression: after === undefined ? '#a = :a' : '#a = :a AND #v > :v',
+    ExpressionAttributeNames: after === undefined ? { '#a': 'aggregateId' } : { '#a': 'aggregateId', '#v': 'version' },
+    ExpressionAttributeValues: after === undefined ? { ':a': aggregateId } : { ':a': aggregateId, ':v': after },
+    ConsistentRead: loadOptions.consistentRead ?? true,
+  };
+  const items: Record<string, unknown>[] = [];
+  try {
+    for await (const page of sdk.document().paginateQuery({ client: doc, pageSize: loadOptions.pageSize ?? PAGE_SIZE }, input)) items.push(...(page.Items ?? []));
+  } catch (cause) {
+    throw new EventStoreReadError(`loading ${aggregateId} from ${table} failed: ${(cause as Error).message}`, { cause });
+  }
+  return items.map(toStoredEvent); // Query returns sort-key (version) order
+}
+
+/**
+ * The items of an append's transaction: a check that the expected version exists, one Put
+ * per event (conditioned on its version being free), the outbox rows, the caller's writes.
+ */
+export function appendItems(table: string, outboxTable: string, input: AppendInput, createdAt: string): { items: PlannedItem[]; eventIds: string[] } {
+  const { aggregateId, aggregateType, expectedVersion } = input;
+  const items: PlannedItem[] = [];
+  // The version the decision was made on must exist: else the append would leave a gap.
+  if (expectedVersion > 0) {
+    items.push({
+      write: { ConditionCheck: { TableName: table, Key: { aggregateId, version: expectedVersion }, ConditionExpression: 'attribute_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } } },
+      role: { kind: 'expected-version', version: expectedVersion },
+    });
+  }
+  const eventIds: string[] = [];
+  input.events.forEach((event, i) => {
+    const m = readMetadata(event.detail);
+    const version = expectedVersion + i + 1;
+    const row: StoredEvent = {
+      aggregateId,
+      version,
+      aggregateType,
+      eventId: m.eventId as string,
+      source: event.source,
+      detailType: event.detailType,
+      occurredAt: m.occurredAt as string,
+      correlationId: m.correlationId as string,
+      detail: event.detail as Record<string, unknown>,
+    };
+    eventIds.push(row.eventId);
+    // A concurrent writer of the same version makes this condition (or the transaction) fail.
+    items.push({ write: { Put: { TableName: table, Item: { ...row }, ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } } }, role: { kind: 'event', version, eventId: row.eventId } });
+  });
+  outboxWrites(outboxTable, input.events, createdAt).forEach((write, i) => items.push({ write, role: { kind: 'outbox', eventId: eventIds[i] as string } }));
+  (input.extraWrites ?? []).forEach((write, index) => items.push({ write, role: { kind: 'write', index } }));
+  return { items, eventIds };
+}
+
 /**
  * An event store on DynamoDB (seeds 001, 003): one item per event, the version as sort
  * key, optimistic concurrency by `attribute_not_exists(version)`, and the transactional
@@ -152,59 +210,13 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const now = options.now ?? ((): Date => new Date());
 
   return {
-    async load(aggregateId, loadOptions = {}) {
-      const after = loadOptions.afterVersion;
-      const input: QueryCommandInput = {
-        TableName: table,
-        KeyConditionExpression: after === undefined ? '#a = :a' : '#a = :a AND #v > :v',
-        ExpressionAttributeNames: after === undefined ? { '#a': 'aggregateId' } : { '#a': 'aggregateId', '#v': 'version' },
-        ExpressionAttributeValues: after === undefined ? { ':a': aggregateId } : { ':a': aggregateId, ':v': after },
-        ConsistentRead: loadOptions.consistentRead ?? true,
-      };
-      const items: Record<string, unknown>[] = [];
-      try {
-        for await (const page of sdk.document().paginateQuery({ client: doc, pageSize: loadOptions.pageSize ?? PAGE_SIZE }, input)) items.push(...(page.Items ?? []));
-      } catch (cause) {
-        throw new EventStoreReadError(`loading ${aggregateId} from ${table} failed: ${(cause as Error).message}`, { cause });
-      }
-      return items.map(toStoredEvent); // Query returns sort-key (version) order
-    },
+    load: (aggregateId, loadOptions = {}) => loadEvents(options, aggregateId, loadOptions),
 
     async append(input) {
       const problems = appendProblems(input);
       if (problems.length) throw new EventStoreInputError(problems);
-      const { aggregateId, aggregateType, expectedVersion } = input;
-      const createdAt = now().toISOString();
-      const items: PlannedItem[] = [];
-      // The version the decision was made on must exist: else the append would leave a gap.
-      if (expectedVersion > 0) {
-        items.push({
-          write: { ConditionCheck: { TableName: table, Key: { aggregateId, version: expectedVersion }, ConditionExpression: 'attribute_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } } },
-          role: { kind: 'expected-version', version: expectedVersion },
-        });
-      }
-      const eventIds: string[] = [];
-      input.events.forEach((event, i) => {
-        const m = readMetadata(event.detail);
-        const version = expectedVersion + i + 1;
-        const row: StoredEvent = {
-          aggregateId,
-          version,
-          aggregateType,
-          eventId: m.eventId as string,
-          source: event.source,
-          detailType: event.detailType,
-          occurredAt: m.occurredAt as string,
-          correlationId: m.correlationId as string,
-          detail: event.detail as Record<string, unknown>,
-        };
-        eventIds.push(row.eventId);
-        // A concurrent writer of the same version makes this condition (or the transaction) fail.
-        items.push({ write: { Put: { TableName: table, Item: { ...row }, ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } } }, role: { kind: 'event', version, eventId: row.eventId } });
-      });
-      outboxWrites(outboxTable, input.events, createdAt).forEach((write, i) => items.push({ write, role: { kind: 'outbox', eventId: eventIds[i] as string } }));
-      (input.extraWrites ?? []).forEach((write, index) => items.push({ write, role: { kind: 'write', index } }));
-
+      const { aggregateId, expectedVersion } = input;
+      const { items, eventIds } = appendItems(table, outboxTable, input, now().toISOString());
       await transactWrite(doc, items, `append of ${input.events.length} event(s) to ${aggregateId} at version ${expectedVersion}`, (failed, reasons, cause) => {
         // TransactionConflict: another transaction was writing the same version at that moment.
         if (failed.some((f) => f.role.kind === 'event' && (f.code === 'ConditionalCheckFailed' || f.code === 'TransactionConflict'))) {

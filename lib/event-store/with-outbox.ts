@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clients } from '../clients';
+import { requireEnv, type Env } from '../config';
 import { readMetadata, type OutgoingEvent } from '../envelope';
-import { outboxEventProblems, outboxWrites, type TransactWrite } from '../outbox/row';
+import { OUTBOX_ENV, outboxEventProblems, outboxWrites, type TransactWrite } from '../outbox/row';
 import { EventStoreInputError } from './errors';
 import { conditionFailure } from './conditions';
 import { transactWrite, writeProblems, type PlannedItem } from './transaction';
@@ -49,4 +51,28 @@ export async function writeWithOutbox(input: WriteWithOutboxInput): Promise<Writ
   ];
   await transactWrite(input.doc, items, `write of ${writes.length} item(s) with ${input.events.length} outbox row(s)`, conditionFailure);
   return { eventIds, items: items.length };
+}
+
+export interface OutboxWriterOptions {
+  /** Default: the shared document client of lib/clients. */
+  doc?: DynamoDBDocumentClient;
+  /** Default: `OUTBOX_TABLE`. */
+  outboxTable?: string;
+  env?: Env;
+}
+
+/**
+ * `writeWithOutbox` bound to one outbox table: what a consumer's `ctx.commit` calls
+ * (`createSqsConsumer({ ..., outbox: createOutboxWriter() })`). Client and table are
+ * resolved on the first write, so importing needs no AWS configuration.
+ */
+export function createOutboxWriter(options: OutboxWriterOptions = {}): (input: Omit<WriteWithOutboxInput, 'doc' | 'outboxTable'>) => Promise<WriteWithOutboxResult> {
+  let target: Pick<WriteWithOutboxInput, 'doc' | 'outboxTable'> | undefined;
+  return (input) => {
+    target ??= {
+      doc: options.doc ?? clients.dynamoDbDocument(),
+      outboxTable: options.outboxTable ?? requireEnv(OUTBOX_ENV.table, options.env ?? process.env, 'the outbox table events are written to'),
+    };
+    return writeWithOutbox({ ...input, ...target });
+  };
 }

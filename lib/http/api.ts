@@ -4,9 +4,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { EventContext, ValidationResult } from '../../generated/runtime';
-import { ENV, optionalEnv, type Env } from '../config';
-import { createLogger } from '../observability';
+import type { EventContext, ValidationResult } from '../envelope';
+import type { Env } from '../config';
+import { resolveStack } from '../observability';
 import { HttpError, MalformedJsonError, MalformedPathError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationFailedError } from './errors';
 import { compileRoutes, matchRoute } from './routing';
 
@@ -121,8 +121,7 @@ function fromBodyParser(error: unknown): HttpError | undefined {
  * unknown routes 404, anything else 500 with a generic message (never a stack trace).
  */
 export function createHttpApi(options: HttpApiOptions): HttpApiHandler {
-  const env = options.env ?? process.env;
-  const logger = options.logger ?? createLogger(options.service ? { serviceName: options.service } : { serviceName: optionalEnv(ENV.service, env) ?? 'http-api' });
+  const { logger } = resolveStack(options, { service: 'http-api' });
   const routes = compileRoutes(Object.entries(options.routes));
   const correlationIds = new WeakMap<object, string>();
   const correlationOf = (event: object): string => correlationIds.get(event) ?? randomUUID();

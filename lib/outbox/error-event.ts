@@ -1,4 +1,4 @@
-import type { EventContext } from '../../generated/runtime';
+import type { EventContext } from '../envelope';
 import type { ErrorEventData } from '../consumer';
 import type { OutboxRow } from './row';
 

@@ -43,3 +43,6 @@ export class OutboxStoreError extends OutboxError {
     this.name = 'OutboxStoreError';
   }
 }
+
+/** `Name: message` of anything thrown, as a row's `lastError` records it. */
+export const errorText = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));

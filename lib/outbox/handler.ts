@@ -5,17 +5,12 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createBusPublisher, type BusPublisher } from '../bus';
 import { clients } from '../clients';
-import { ENV, numberEnv, optionalEnv, requireEnv } from '../config';
-import { createLogger, createMetrics } from '../observability';
+import { numberEnv, requireEnv } from '../config';
+import { createMetrics, resolveStack } from '../observability';
+import { OUTBOX_ENV } from './row';
 import { counts, createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type SweepOptions } from './relay';
 
-/** Environment variables the relay's Lambda reads (besides `EVENT_BUS_<KEY>` and Powertools'). */
-export const OUTBOX_ENV = {
-  /** Outbox table name (required). */
-  table: 'OUTBOX_TABLE',
-  /** Failed attempts before a row is marked FAILED (optional, integer >= 1, default 5). */
-  maxAttempts: 'OUTBOX_MAX_ATTEMPTS',
-} as const;
+export { OUTBOX_ENV };
 
 export interface OutboxRelayHandlerOptions extends Partial<Omit<OutboxRelayOptions, 'doc' | 'table' | 'publisher'>> {
   /** Default: the shared document client of lib/clients. */
@@ -67,10 +62,7 @@ const positive = (value: unknown): number | undefined => (typeof value === 'numb
  * export const handler = createOutboxRelayHandler({ errorEvent: somePublisher.ErrorOccurred });
  */
 export function createOutboxRelayHandler(options: OutboxRelayHandlerOptions = {}): OutboxRelayHandler {
-  const env = options.env ?? process.env;
-  const service = options.service ?? optionalEnv(ENV.service, env) ?? 'outbox-relay';
-  const logger = options.logger ?? createLogger({ serviceName: service });
-  const metrics = options.metrics ?? createMetrics({ serviceName: service });
+  const { env, service, logger, metrics } = resolveStack(options, { service: 'outbox-relay', createMetrics });
   const margin = options.sweepTimeMarginMs ?? 10_000;
   let relay: OutboxRelay | undefined;
 

@@ -1,5 +1,8 @@
-export { createOutboxRelay, counts, OUTBOX_METRICS, DEFAULT_MAX_ATTEMPTS, DEFAULT_SWEEP_LIMIT, DEFAULT_SWEEP_OLDER_THAN_MS } from './relay';
-export type { OutboxRelay, OutboxRelayOptions, RecheckMode, RelayInput, RelayReport, SweepOptions, SweepReport } from './relay';
+export { createOutboxRelay } from './relay';
+export { OUTBOX_METRICS, DEFAULT_MAX_ATTEMPTS, DEFAULT_SWEEP_LIMIT, DEFAULT_SWEEP_OLDER_THAN_MS } from './relay-options';
+export { counts, triage, markedRows, unsentRows, latestById, createFailureMemory } from './triage';
+export type { OutboxRelay, OutboxRelayOptions, RecheckMode, SweepOptions, SweepReport } from './relay-options';
+export type { RelayInput, RelayReport } from './triage';
 export type { MarkingMode } from './send';
 export { createOutboxRelayHandler, OUTBOX_ENV } from './handler';
 export type { OutboxRelayEvent, OutboxRelayHandler, OutboxRelayHandlerOptions, SweepEvent, SweepSummary } from './handler';

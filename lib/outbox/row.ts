@@ -7,6 +7,14 @@ import { OutboxEventInvalidError, OutboxRowInvalidError } from './errors';
 // Writers import this file directly rather than lib/outbox/index.ts, so their bundles do
 // not pull in the relay's Middy and Powertools.
 
+/** Environment variables of the outbox (besides `EVENT_BUS_<KEY>` and Powertools'): writers and the relay read the same. */
+export const OUTBOX_ENV = {
+  /** Outbox table name (required). */
+  table: 'OUTBOX_TABLE',
+  /** Failed attempts before a row is marked FAILED (optional, integer >= 1, default 5). */
+  maxAttempts: 'OUTBOX_MAX_ATTEMPTS',
+} as const;
+
 export const OUTBOX_STATUS = { pending: 'PENDING', published: 'PUBLISHED', failed: 'FAILED' } as const;
 export type OutboxStatus = (typeof OUTBOX_STATUS)[keyof typeof OUTBOX_STATUS];
 

@@ -1,15 +1,19 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backoffDelay, type Backoff } from '../backoff';
 import { sdk } from '../clients/sdk';
 import { OutboxStoreError } from './errors';
-import { OUTBOX_STATUS, OUTBOX_STATUS_INDEX } from './row';
+import { OUTBOX_STATUS_INDEX } from './row';
+import { failedUpdate, publishedImage, publishedUpdate, pendingQuery, retryUpdate } from './table-writes';
+
+export { MAX_ERROR_TEXT } from './table-writes';
 
 /** DynamoDB's BatchGetItem limit. */
 export const BATCH_GET_MAX_KEYS = 100;
 /** DynamoDB's BatchWriteItem limit. */
 export const BATCH_WRITE_MAX_ITEMS = 25;
-/** Longest `lastError` kept on a row. */
-export const MAX_ERROR_TEXT = 1000;
 const UNPROCESSED_RETRIES = 6;
+/** Between calls that left items unprocessed: 50, 100, 200 ... ms, capped at 1 s, no jitter (the relay's lanes already spread the calls). */
+export const UNPROCESSED_BACKOFF: Backoff = { baseMs: 50, maxMs: 1000, jitter: 'none' };
 
 export type FailureRecord =
   /** Attempts incremented, still PENDING: a later run tries again. */
@@ -61,177 +65,137 @@ export interface OutboxTableOptions {
 }
 
 type UpdateInput = ConstructorParameters<typeof import('@aws-sdk/lib-dynamodb').UpdateCommand>[0];
+type Resolved = Required<OutboxTableOptions>;
 
 const isConditionFailure = (error: unknown): boolean => (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
-const clip = (text: string): string => (text.length <= MAX_ERROR_TEXT ? text : `${text.slice(0, MAX_ERROR_TEXT - 1)}…`);
-const iso = (ms: number): string => new Date(ms).toISOString();
+const storeError = (what: string, cause: unknown): OutboxStoreError => new OutboxStoreError(`${what} failed: ${(cause as Error).message}`, { cause });
 
+/**
+ * Calls `call` with what is left until nothing is (batch calls leave items unprocessed
+ * under load), waiting with backoff between calls; throws OutboxStoreError once the
+ * retries are spent. `state.left` always holds what is not processed yet, also after a throw.
+ */
+async function drain<T>(o: Resolved, state: { left: T[] }, operation: string, call: (left: T[]) => Promise<T[]>): Promise<void> {
+  for (let attempt = 0; state.left.length; attempt++) {
+    if (attempt > UNPROCESSED_RETRIES) throw new OutboxStoreError(`${operation} on ${o.table} left ${state.left.length} item(s) unprocessed after ${UNPROCESSED_RETRIES} retries`);
+    if (attempt) await o.sleep(backoffDelay(attempt, UNPROCESSED_BACKOFF));
+    state.left = await call(state.left);
+  }
+}
+
+async function update(o: Resolved, input: UpdateInput): Promise<Record<string, unknown> | undefined> {
+  const out = await o.doc.send(new (sdk.document().UpdateCommand)(input));
+  return out.Attributes;
+}
+
+async function readChunk(o: Resolved, ids: readonly string[], into: Map<string, Record<string, unknown>>): Promise<void> {
+  await drain(o, { left: ids.map((id): Record<string, unknown> => ({ id })) }, 'BatchGetItem', async (keys) => {
+    let out;
+    try {
+      out = await o.doc.send(new (sdk.document().BatchGetCommand)({ RequestItems: { [o.table]: { Keys: keys, ConsistentRead: true } } }));
+    } catch (cause) {
+      throw new OutboxStoreError(`reading ${ids.length} outbox row(s) from ${o.table} failed: ${(cause as Error).message}`, { cause });
+    }
+    for (const item of out.Responses?.[o.table] ?? []) if (typeof item['id'] === 'string') into.set(item['id'], item);
+    return (out.UnprocessedKeys?.[o.table]?.Keys ?? []) as Record<string, unknown>[];
+  });
+}
+
+async function markPublished(o: Resolved, id: string, at: number): Promise<'published' | 'not-pending'> {
+  try {
+    await update(o, publishedUpdate(o.table, id, at, o.publishedTtlSeconds));
+    return 'published';
+  } catch (error) {
+    if (isConditionFailure(error)) return 'not-pending';
+    throw storeError(`marking outbox row ${id} PUBLISHED`, error);
+  }
+}
+
+async function markPublishedAll(o: Resolved, ids: readonly string[], at: number): Promise<Map<string, 'published' | 'not-pending' | Error>> {
+  const results = new Map<string, 'published' | 'not-pending' | Error>();
+  if (ids.length > 1) {
+    try {
+      await o.doc.send(new (sdk.document().TransactWriteCommand)({ TransactItems: ids.map((id) => ({ Update: publishedUpdate(o.table, id, at, o.publishedTtlSeconds) })) }));
+      for (const id of ids) results.set(id, 'published');
+      return results;
+    } catch {
+      // Cancelled (some row is not PENDING any more) or failed: one by one, each conditioned.
+    }
+  }
+  for (const id of ids) results.set(id, await markPublished(o, id, at).catch((error: unknown) => error as Error));
+  return results;
+}
+
+/** One BatchWriteItem chunk of PUBLISHED images: an Error for each row whose image was not written. */
+async function writeImages(o: Resolved, chunk: readonly Record<string, unknown>[], at: number, results: Map<string, 'published' | Error>): Promise<void> {
+  const state = { left: chunk.map((item) => ({ PutRequest: { Item: publishedImage(item, at, o.publishedTtlSeconds) } })) };
+  let error: OutboxStoreError | undefined;
+  try {
+    await drain(o, state, 'BatchWriteItem', async (requests) => {
+      const out = await o.doc.send(new (sdk.document().BatchWriteCommand)({ RequestItems: { [o.table]: requests } }));
+      return (out.UnprocessedItems?.[o.table] ?? []) as typeof requests;
+    });
+  } catch (cause) {
+    error = cause instanceof OutboxStoreError ? cause : storeError('marking outbox rows PUBLISHED', cause);
+  }
+  // Rows still left were not written; the others were.
+  const left = new Set(state.left.map((r) => r.PutRequest.Item['id']));
+  for (const item of chunk) results.set(String(item['id']), error && left.has(item['id']) ? error : 'published');
+}
+
+async function recordFailure(o: Resolved, id: string, reason: string, at: number, permanent: boolean): Promise<FailureRecord> {
+  // Attempts left after this one: stay PENDING, in one conditional write. Otherwise (or
+  // when that condition fails because this was the last attempt) become FAILED.
+  if (!permanent && o.maxAttempts > 1) {
+    try {
+      const item = await update(o, retryUpdate(o.table, id, reason, at, o.maxAttempts));
+      return { status: 'retry', attempts: Number(item?.['attempts'] ?? 0) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw storeError(`recording a failed attempt of outbox row ${id}`, error);
+    }
+  }
+  try {
+    const item = await update(o, failedUpdate(o.table, id, reason, at));
+    return { status: 'failed', attempts: Number(item?.['attempts'] ?? o.maxAttempts), item: item ?? { id } };
+  } catch (error) {
+    if (isConditionFailure(error)) return { status: 'not-pending' };
+    throw storeError(`marking outbox row ${id} FAILED`, error);
+  }
+}
+
+async function pendingBefore(o: Resolved, before: string, limit: number): Promise<{ items: Record<string, unknown>[]; more: boolean }> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    let page;
+    try {
+      page = await o.doc.send(new (sdk.document().QueryCommand)(pendingQuery(o.table, OUTBOX_STATUS_INDEX, before, Math.min(BATCH_GET_MAX_KEYS, limit - items.length), start)));
+    } catch (cause) {
+      throw storeError(`querying PENDING rows of ${o.table}`, cause);
+    }
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start && items.length < limit);
+  return { items, more: start !== undefined };
+}
+
+/** The relay's reads and writes of its outbox table (see OutboxTable). */
 export function createOutboxTable(options: OutboxTableOptions): OutboxTable {
-  const { doc, table, maxAttempts } = options;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const names = { '#s': 'status' };
-
-  /** Before attempt `attempt` of a batch call: waits with backoff after the first, throws once the retries of what is left unprocessed are spent. */
-  async function beforeAttempt(attempt: number, operation: string, left: number): Promise<void> {
-    if (attempt > UNPROCESSED_RETRIES) throw new OutboxStoreError(`${operation} on ${table} left ${left} item(s) unprocessed after ${UNPROCESSED_RETRIES} retries`);
-    if (attempt) await sleep(Math.min(1000, 25 * 2 ** attempt));
-  }
-
-  async function readChunk(ids: readonly string[], into: Map<string, Record<string, unknown>>): Promise<void> {
-    let keys: Record<string, unknown>[] = ids.map((id) => ({ id }));
-    for (let attempt = 0; keys.length; attempt++) {
-      await beforeAttempt(attempt, 'BatchGetItem', keys.length);
-      let out;
-      try {
-        out = await doc.send(new (sdk.document().BatchGetCommand)({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-      } catch (cause) {
-        throw new OutboxStoreError(`reading ${ids.length} outbox row(s) from ${table} failed: ${(cause as Error).message}`, { cause });
-      }
-      for (const item of out.Responses?.[table] ?? []) if (typeof item['id'] === 'string') into.set(item['id'], item);
-      keys = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  }
-
-  async function update(input: UpdateInput): Promise<Record<string, unknown> | undefined> {
-    const out = await doc.send(new (sdk.document().UpdateCommand)(input));
-    return out.Attributes;
-  }
-
-  function publishedUpdate(id: string, at: number) {
-    return {
-      TableName: table,
-      Key: { id },
-      UpdateExpression: 'SET #s = :published, publishedAt = :at, lastAttemptAt = :at, expiresAt = :ttl ADD attempts :one',
-      ConditionExpression: '#s = :pending',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ':published': OUTBOX_STATUS.published, ':pending': OUTBOX_STATUS.pending, ':at': iso(at), ':ttl': Math.floor(at / 1000) + options.publishedTtlSeconds, ':one': 1 },
-    };
-  }
-
-  async function markPublished(id: string, at: number): Promise<'published' | 'not-pending'> {
-    try {
-      await update(publishedUpdate(id, at));
-      return 'published';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'not-pending';
-      throw new OutboxStoreError(`marking outbox row ${id} PUBLISHED failed: ${(error as Error).message}`, { cause: error });
-    }
-  }
-
-  async function markFailed(id: string, reason: string, at: number): Promise<FailureRecord> {
-    try {
-      const item = await update({
-        TableName: table,
-        Key: { id },
-        UpdateExpression: 'SET #s = :failed, failedAt = :at, lastAttemptAt = :at, lastError = :e ADD attempts :one',
-        ConditionExpression: '#s = :pending',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':failed': OUTBOX_STATUS.failed, ':pending': OUTBOX_STATUS.pending, ':at': iso(at), ':e': clip(reason), ':one': 1 },
-        ReturnValues: 'ALL_NEW',
-      });
-      return { status: 'failed', attempts: Number(item?.['attempts'] ?? maxAttempts), item: item ?? { id } };
-    } catch (error) {
-      if (isConditionFailure(error)) return { status: 'not-pending' };
-      throw new OutboxStoreError(`marking outbox row ${id} FAILED failed: ${(error as Error).message}`, { cause: error });
-    }
-  }
-
+  const o: Resolved = { ...options, sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))) };
   return {
     async read(ids) {
       const found = new Map<string, Record<string, unknown>>();
       const unique = [...new Set(ids)];
-      for (let i = 0; i < unique.length; i += BATCH_GET_MAX_KEYS) await readChunk(unique.slice(i, i + BATCH_GET_MAX_KEYS), found);
+      for (let i = 0; i < unique.length; i += BATCH_GET_MAX_KEYS) await readChunk(o, unique.slice(i, i + BATCH_GET_MAX_KEYS), found);
       return found;
     },
-
-    async markPublishedAll(ids, at) {
-      const results = new Map<string, 'published' | 'not-pending' | Error>();
-      if (ids.length > 1) {
-        try {
-          await doc.send(new (sdk.document().TransactWriteCommand)({ TransactItems: ids.map((id) => ({ Update: publishedUpdate(id, at) })) }));
-          for (const id of ids) results.set(id, 'published');
-          return results;
-        } catch {
-          // Cancelled (some row is not PENDING any more) or failed: one by one, each conditioned.
-        }
-      }
-      for (const id of ids) results.set(id, await markPublished(id, at).catch((error: unknown) => error as Error));
-      return results;
-    },
-
+    markPublishedAll: (ids, at) => markPublishedAll(o, ids, at),
     async writePublishedImages(items, at) {
       const results = new Map<string, 'published' | Error>();
-      const expiresAt = Math.floor(at / 1000) + options.publishedTtlSeconds;
-      const when = iso(at);
-      for (let i = 0; i < items.length; i += BATCH_WRITE_MAX_ITEMS) {
-        const chunk = items.slice(i, i + BATCH_WRITE_MAX_ITEMS);
-        let requests: { PutRequest: { Item: Record<string, unknown> } }[] = chunk.map(({ detail: _sent, ...item }) => ({
-          PutRequest: { Item: { ...item, status: OUTBOX_STATUS.published, publishedAt: when, lastAttemptAt: when, expiresAt, attempts: (typeof item['attempts'] === 'number' ? item['attempts'] : 0) + 1 } },
-        }));
-        let error: OutboxStoreError | undefined;
-        try {
-          for (let attempt = 0; requests.length; attempt++) {
-            await beforeAttempt(attempt, 'BatchWriteItem', requests.length);
-            const out = await doc.send(new (sdk.document().BatchWriteCommand)({ RequestItems: { [table]: requests } }));
-            requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
-          }
-        } catch (cause) {
-          error = cause instanceof OutboxStoreError ? cause : new OutboxStoreError(`marking outbox rows PUBLISHED failed: ${(cause as Error).message}`, { cause });
-        }
-        // Rows still in `requests` were not written; the others were.
-        const left = new Set(requests.map((r) => r.PutRequest.Item['id']));
-        for (const item of chunk) results.set(String(item['id']), error && left.has(item['id']) ? error : 'published');
-      }
+      for (let i = 0; i < items.length; i += BATCH_WRITE_MAX_ITEMS) await writeImages(o, items.slice(i, i + BATCH_WRITE_MAX_ITEMS), at, results);
       return results;
     },
-
-    async recordFailure(id, reason, at, permanent) {
-      // Attempts left after this one: stay PENDING, in one conditional write. Otherwise (or
-      // when that condition fails because this was the last attempt) become FAILED.
-      if (!permanent && maxAttempts > 1) {
-        try {
-          const item = await update({
-            TableName: table,
-            Key: { id },
-            UpdateExpression: 'SET lastAttemptAt = :at, lastError = :e ADD attempts :one',
-            ConditionExpression: '#s = :pending AND (attribute_not_exists(attempts) OR attempts < :last)',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':pending': OUTBOX_STATUS.pending, ':at': iso(at), ':e': clip(reason), ':one': 1, ':last': maxAttempts - 1 },
-            ReturnValues: 'UPDATED_NEW',
-          });
-          return { status: 'retry', attempts: Number(item?.['attempts'] ?? 0) };
-        } catch (error) {
-          if (!isConditionFailure(error)) throw new OutboxStoreError(`recording a failed attempt of outbox row ${id} failed: ${(error as Error).message}`, { cause: error });
-        }
-      }
-      return markFailed(id, reason, at);
-    },
-
-    async pendingBefore(before, limit) {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        let page;
-        try {
-          page = await doc.send(
-            new (sdk.document().QueryCommand)({
-              TableName: table,
-              IndexName: OUTBOX_STATUS_INDEX,
-              KeyConditionExpression: '#s = :pending AND createdAt < :before',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: { ':pending': OUTBOX_STATUS.pending, ':before': before },
-              ScanIndexForward: true,
-              Limit: Math.min(BATCH_GET_MAX_KEYS, limit - items.length),
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-        } catch (cause) {
-          throw new OutboxStoreError(`querying PENDING rows of ${table} failed: ${(cause as Error).message}`, { cause });
-        }
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start && items.length < limit);
-      return { items, more: start !== undefined };
-    },
+    recordFailure: (id, reason, at, permanent) => recordFailure(o, id, reason, at, permanent),
+    pendingBefore: (before, limit) => pendingBefore(o, before, limit),
   };
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { EventBridgeEvent, Route } from '../../generated/runtime';
+import type { EventBridgeEvent, Route } from '../../lib/envelope';
 import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
 import { timeIt, type Timing } from './runtime-timing';
 

@@ -2,7 +2,7 @@ import validatorMiddleware from '@middy/validator';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { transpileSchema } from '@middy/validator/transpile';
-import type { StandaloneValidator } from '../../generated/runtime';
+import type { StandaloneValidator } from '../../lib/envelope';
 import { timeIt, timeSync, type Timing } from './runtime-timing';
 
 export interface ValidationBench {

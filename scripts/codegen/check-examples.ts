@@ -1,6 +1,6 @@
 import type Ajv from 'ajv';
 import { compileDefinition } from './ajv';
-import { describeValidationError } from './templates/runtime';
+import { describeValidationError } from '../../lib/envelope';
 import { CodegenExampleError, type SpecIssue } from './errors';
 import type { SpecLocator } from './locate';
 import type { SpecModel } from './model';

@@ -1,7 +1,7 @@
 import { emitCatalog } from './emit/catalog';
 import { emitConsumers } from './emit/consumers';
 import { emitDocs } from './emit/docs';
-import { emitIndex, emitRuntime } from './emit/index-file';
+import { emitIndex } from './emit/index-file';
 import { emitInfra } from './emit/infra';
 import { emitModels } from './emit/models';
 import { emitPublishers } from './emit/publishers';
@@ -16,5 +16,5 @@ export { emitModels };
  * because they embed the document itself.
  */
 export function pipeline(eventbridge: boolean): Emitter[] {
-  return [emitRuntime, emitValidators, ...(eventbridge ? [emitPublishers, emitConsumers, emitInfra] : []), emitCatalog, emitIndex, emitDocs];
+  return [emitValidators, ...(eventbridge ? [emitPublishers, emitConsumers, emitInfra] : []), emitCatalog, emitIndex, emitDocs];
 }

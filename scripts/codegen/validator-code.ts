@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type Ajv from 'ajv';
 import type { JsonSchema } from './schemas';
 
 /**
  * Compiles the spec's JSON Schemas into small TypeScript validators (one function per
  * definition, shared by every message that refers to it) that call the helpers of
- * templates/validation.ts. The keywords of the Ajv instance that judges the spec are
+ * lib/envelope/schema-checks.ts. The keywords of the Ajv instance that judges the spec are
  * compiled with Ajv's semantics (allErrors); keywords Ajv does not know are ignored, as
  * Ajv does with `strict: false`. A message whose schemas use a keyword this compiler does
  * not handle is reported, and gets Ajv's standalone code instead.
@@ -24,12 +22,17 @@ const REF_PREFIX = '#/definitions/';
 
 export class UnsupportedSchemaError extends Error {}
 
+/** What compiled validators import from the kernel (lib/envelope/schema-checks.ts). */
+const KERNEL_VALUES = ['dependent', 'equal', 'fail', 'isObject', 'length', 'num', 'oneOf', 'ref', 'required', 'rule', 'scalar', 'segment', 'str', 'unique', 'validator'];
+const KERNEL_TYPES = ['Check', 'Leaf', 'SchemaError', 'StandaloneValidator'];
+
 /**
- * The helpers of templates/validation.ts, which head every compiled module (one module, so
- * calls between helpers and checks stay direct under any loader).
+ * The head of a compiled module: the kernel's helpers, imported from `kernelImport` (the
+ * specifier of lib/envelope/schema-checks as seen from the module), and `length` re-exported
+ * for the Ajv standalone fallbacks (`require("./compiled").length`).
  */
-export function kernelSource(): string {
-  return readFileSync(join(__dirname, 'templates', 'validation.ts'), 'utf8').replace("from './runtime'", "from '../runtime'");
+export function kernelHead(kernelImport: string): string {
+  return [`import { ${KERNEL_VALUES.join(', ')}, ${KERNEL_TYPES.map((t) => `type ${t}`).join(', ')} } from '${kernelImport}';`, `export { length } from '${kernelImport}';`].join('\n');
 }
 
 /** A JSON pointer known partly at run time (`expr`, a JS expression) and partly now (`lit`). */
@@ -318,7 +321,7 @@ class Compiler {
     return out;
   }
 
-  /** The module: the kernel's helpers, then the constants, functions and exported validators. */
+  /** The module: the kernel's import, then the constants, functions and exported validators. */
   module(kernel: string, functions: string[], roots: { exportName: string; definition: string }[]): string {
     const exports = roots.map((r) => `export const ${r.exportName}: StandaloneValidator = /* @__PURE__ */ validator(${definitionFunction(r.definition)});`);
     return [
@@ -340,7 +343,7 @@ class Compiler {
  * Compiles the validators of `roots` (export name -> definition). Those whose schemas use
  * something the compiler does not handle are returned in `unsupported`.
  */
-export function compileValidators(ajv: Ajv, definitions: Record<string, JsonSchema>, roots: { exportName: string; name: string; definition: string }[], kernel: string = kernelSource()): CompiledValidators {
+export function compileValidators(ajv: Ajv, definitions: Record<string, JsonSchema>, roots: { exportName: string; name: string; definition: string }[], kernelImport: string): CompiledValidators {
   const compiler = new Compiler(ajv, definitions);
   const unsupported = new Map<string, string>();
   const needed = new Set<string>();
@@ -355,7 +358,7 @@ export function compileValidators(ajv: Ajv, definitions: Record<string, JsonSche
     }
   }
   const functions = shareShapes(new Map([...needed].sort().map((d) => [definitionFunction(d), compiler.definition(d)])));
-  return { code: compiler.module(kernel, functions, compiled), compiled: compiled.map((r) => r.name), unsupported };
+  return { code: compiler.module(kernelHead(kernelImport), functions, compiled), compiled: compiled.map((r) => r.name), unsupported };
 }
 
 /**

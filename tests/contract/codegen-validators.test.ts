@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type Ajv from 'ajv';
 import { standaloneValidators, type StandaloneValidator } from '../../generated';
 import { createAjv, compileDefinition } from '../../scripts/codegen/ajv';
@@ -135,9 +135,9 @@ describe('the validator compiler on schemas the spec does not use', () => {
 
   beforeAll(() => {
     ajv = createAjv(definitions, { standalone: false });
-    const result = compileValidators(createAjv(definitions, { standalone: true }), definitions, roots);
-    unsupported = result.unsupported;
     const dir = join(freshDir('validator-compiler'), 'validators');
+    const result = compileValidators(createAjv(definitions, { standalone: true }), definitions, roots, relative(dir, join(ROOT, 'lib', 'envelope', 'schema-checks')));
+    unsupported = result.unsupported;
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'compiled.ts'), result.code);
     compiled = require(join(dir, 'compiled.ts')) as Record<string, StandaloneValidator>;

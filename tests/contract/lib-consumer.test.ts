@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand as DocumentScanCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -11,6 +12,7 @@ import { parse } from 'yaml';
 import { incidentPublisher, matchPublisher, matchQueue, matchQueueRoutes, validateErrorOccurred, type BuiltEvent, type EventBridgeEvent, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
 import { createBusPublisher } from '../../lib/bus';
 import { createSqsConsumer, NonRetryableEventError, type ConsumerContext, type SqsConsumerOptions } from '../../lib/consumer';
+import { createOutboxWriter } from '../../lib/event-store';
 import { handler as vendorStubHandler } from '../../functions/vendor/consumer';
 import { createIdempotencyTable, startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 
@@ -260,7 +262,7 @@ describe('SQS consumer stack', () => {
     const { handlers } = handlersWith({
       IncidentCreated: async (event, ctx) => {
         ctx.logger.info('matching started');
-        await ctx.emit(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId: event.detail.data.incidentId });
+        await ctx.publishDirect(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId: event.detail.data.incidentId });
       },
     });
     const logger = new Logger({ serviceName: 'match' });
@@ -299,6 +301,58 @@ describe('SQS consumer stack', () => {
   });
 });
 
+describe('emitting from a handler', () => {
+  const OUTBOX = 'consumer-test-outbox';
+  const STATE = 'consumer-test-state';
+  let doc: DynamoDBDocumentClient;
+  beforeAll(async () => {
+    for (const [TableName, key] of [[OUTBOX, 'id'], [STATE, 'pk']] as const) {
+      await ddb.client.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] }));
+    }
+    doc = DynamoDBDocumentClient.from(ddb.client);
+  });
+
+  it('commits the state change and the events it causes in one transaction through the outbox, and puts nothing on the bus itself', async () => {
+    // Prepare
+    const { handlers } = handlersWith({
+      IncidentCreated: async (event, ctx) => {
+        const requested = matchPublisher.VendorAvailabilityRequested({ ...availabilityRequested, incidentId: event.detail.data.incidentId }, ctx.causedBy);
+        await ctx.commit({ events: [requested], writes: [{ Put: { TableName: STATE, Item: { pk: event.detail.data.incidentId, status: 'matching' } } }] });
+      },
+    });
+    const incoming = incidentPublisher.IncidentCreated(incidentCreated, { correlationId: 'flow-7' });
+
+    // Act
+    const response = await run(consumer(handlers, { outbox: createOutboxWriter({ doc, outboxTable: OUTBOX }) }), [sqsRecord(delivered(incoming))]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sentEntries()).toEqual([]);
+    const rows = (await doc.send(new DocumentScanCommand({ TableName: OUTBOX }))).Items ?? [];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'PENDING', detailType: 'VendorAvailabilityRequested', correlationId: 'flow-7', detail: { metadata: { causationId: incoming.detail.metadata.eventId } } });
+    const state = (await doc.send(new DocumentScanCommand({ TableName: STATE }))).Items ?? [];
+    expect(state).toEqual([{ pk: incidentCreated.incidentId, status: 'matching' }]);
+  });
+
+  it('fails the record (retried, then the DLQ) when a handler commits on a consumer made without an outbox', async () => {
+    // Prepare
+    const { handlers } = handlersWith({
+      IncidentCreated: async (_event, ctx) => {
+        await ctx.commit({ events: [] });
+      },
+    });
+    const record = sqsRecord(delivered(incidentPublisher.IncidentCreated(incidentCreated)));
+
+    // Act
+    const response = await run(consumer(handlers), [record]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(logLines().find((l) => l['level'] === 'ERROR')).toMatchObject({ error: expect.objectContaining({ name: 'OutboxMissingError' }) });
+  });
+});
+
 describe('the generated handler stub', () => {
   it('is a working consumer: an unimplemented event is reported as a failure, so it is retried and reaches the DLQ', async () => {
     // The vendor service's handlers are still the codegen stubs.
@@ -318,9 +372,9 @@ describe('consumer stack types (checked by `npm run typecheck`)', () => {
           const incidentId: string = event.detail.data.incidentId;
           // @ts-expect-error IncidentCreated's data has no offerId
           void event.detail.data.offerId;
-          await ctx.emit(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId });
+          await ctx.publishDirect(matchPublisher.VendorAvailabilityRequested, { ...availabilityRequested, incidentId });
           // @ts-expect-error the data must be the builder's data type
-          await ctx.emit(matchPublisher.VendorAvailabilityRequested, { incidentId });
+          await ctx.publishDirect(matchPublisher.VendorAvailabilityRequested, { incidentId });
         },
       };
       const { IncidentCreated: _missing, ...incomplete } = complete;

@@ -29,7 +29,7 @@ export function delivered<D extends string, T>(detailType: D, source: string, da
 /** The context a handler gets; `emit`/`publish` fail: handlers emit through the outbox, not straight to the bus. */
 export function consumerContext(event: { detail: { metadata: { eventId: string; correlationId: string } } }): ConsumerContext {
   const refuse = (): never => {
-    throw new Error('this handler must not publish directly');
+    throw new Error('this handler must emit through its own store (the outbox), not through the consumer context');
   };
   return {
     logger: new Logger({ serviceName: 'unit-test', logLevel: 'SILENT' }),
@@ -39,8 +39,8 @@ export function consumerContext(event: { detail: { metadata: { eventId: string; 
     messageId: 'msg-1',
     attempt: 1,
     causedBy: { causedBy: event.detail },
-    emit: refuse,
-    publish: refuse,
+    commit: refuse,
+    publishDirect: refuse,
   };
 }
 

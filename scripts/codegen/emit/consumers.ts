@@ -2,7 +2,7 @@ import { validatorImport } from './validators';
 import type { MessageModel, QueueModel, SpecModel } from '../model';
 import { importPath, kebabCase, lit, pascalCase, valueName } from '../naming';
 import { ebSends } from './publishers';
-import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
+import { runtimeImport, TS_HEADER, type Emitter, type GeneratedFile } from './types';
 
 /**
  * Convention: the bus with this key in `servers` is the errors bus. A service that sends
@@ -82,7 +82,7 @@ export const emitConsumers: Emitter = (ctx) => {
     const lines: string[] = [TS_HEADER(specLabel)];
     lines.push(`import type { ${types.join(', ')} } from '../models';`);
     for (const m of messages) lines.push(validatorImport(ctx, m.name));
-    lines.push(`import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '../runtime';`);
+    lines.push(`import { dispatchEvent, parseEvent, type EventBridgeEvent, type HandlerMap, type Route } from '${runtimeImport(ctx, 'consumers')}';`);
     const errorEvent = errorEventOf(model, queue.service);
     if (errorEvent) lines.push(`import { ${errorEvent.name} } from '../publishers/${kebabCase(queue.service)}';`);
     lines.push(`import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '${importPath(consumersDir, `${ctx.libDir}/consumer`)}';`, '');

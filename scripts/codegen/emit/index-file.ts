@@ -1,24 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { queueIdentifiers, queueMessages } from './consumers';
 import { ebSends } from './publishers';
 import { kebabCase, pascalCase, valueName } from '../naming';
-import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
+import { runtimeImport, TS_HEADER, type Emitter, type GeneratedFile } from './types';
 import { validatedTypes } from './validators';
-
-/** generated/runtime.ts: the shared runtime, copied from the checked-in template. */
-export const emitRuntime: Emitter = ({ specLabel }) => {
-  const template = readFileSync(join(__dirname, '..', 'templates', 'runtime.ts'), 'utf8');
-  return [{ path: 'runtime.ts', content: `${TS_HEADER(specLabel)}${template}` }];
-};
 
 /** generated/index.ts: the one public surface of generated code, explicit re-exports only. */
 export const emitIndex: Emitter = (ctx) => {
   const { model, specLabel, modelNames } = ctx;
   const lines: string[] = [TS_HEADER(specLabel)];
+  // The event runtime is lib/envelope (hand-written, never copied here); its names are
+  // re-exported so users reach everything generated code speaks through one import.
+  const runtime = runtimeImport(ctx, '');
   lines.push(
-    `export { runValidator, buildEnvelopeEvent, buildRawEvent, parseEvent, dispatchEvent, GeneratedEventError, EventValidationError, UnknownEventTypeError, MalformedEventError } from './runtime';`,
-    `export type { ValidationIssue, ValidationResult, StandaloneValidator, EnvelopeMetadata, EventContext, EventSpec, BuiltEvent, EventBridgeEvent, Route, HandlerMap } from './runtime';`,
+    `export { runValidator, buildEnvelopeEvent, buildRawEvent, parseEvent, dispatchEvent, GeneratedEventError, EventValidationError, UnknownEventTypeError, MalformedEventError } from '${runtime}';`,
+    `export type { ValidationIssue, ValidationResult, StandaloneValidator, EnvelopeMetadata, EventContext, EventSpec, BuiltEvent, EventBridgeEvent, Route, HandlerMap } from '${runtime}';`,
   );
   const names = [...modelNames].sort();
   if (names.length) lines.push(`export type { ${names.join(', ')} } from './models';`);

@@ -1,7 +1,7 @@
 import { validatorImport } from './validators';
 import type { MessageModel, SpecModel } from '../model';
 import { kebabCase, lit, pascalCase, valueName } from '../naming';
-import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
+import { runtimeImport, TS_HEADER, type Emitter, type GeneratedFile } from './types';
 
 export function busName(model: SpecModel, key: string): string {
   return model.buses.find((b) => b.key === key)?.name ?? key;
@@ -31,7 +31,7 @@ export const emitPublishers: Emitter = (ctx) => {
     // Types through a namespace: the builders are named after the messages.
     lines.push(`import type * as Models from '../models';`);
     for (const m of sends) lines.push(validatorImport(ctx, m.name));
-    lines.push(`import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../runtime';`, '');
+    lines.push(`import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '${runtimeImport(ctx, 'publishers')}';`, '');
     lines.push(`const SERVICE = ${lit(service.name)};`, '');
     lines.push(`/** Routing facts of every event ${service.name} sends, from the spec. */`);
     lines.push(`export const ${v}EventSpecs = {`);

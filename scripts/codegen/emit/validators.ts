@@ -1,12 +1,12 @@
 import standaloneCode from 'ajv/dist/standalone';
 import { compileDefinition } from '../ajv';
-import { TS_HEADER, type EmitContext, type Emitter, type GeneratedFile } from './types';
+import { runtimeImport, TS_HEADER, type EmitContext, type Emitter, type GeneratedFile } from './types';
 import { lit } from '../naming';
 import { compileValidators, type CompiledValidators } from '../validator-code';
 
 // minLength/maxLength count code points. In Ajv standalone code (the fallback for schemas
 // the compiler does not handle) Ajv's counter walks every string char by char; the kernel's
-// `length` in compiled.ts gives the same answers with a native scan when there are no
+// `length` (lib/envelope/schema-checks.ts, re-exported by compiled.ts) gives the same answers with a native scan when there are no
 // surrogates.
 const UCS2LENGTH_AJV = 'require("ajv/dist/runtime/ucs2length").default';
 const UCS2LENGTH_OURS = 'require("./compiled").length';
@@ -27,7 +27,7 @@ export function compiledValidators(ctx: EmitContext): CompiledValidators {
   let compiled = compiledFor.get(ctx);
   if (!compiled) {
     const roots = validatedTypes(ctx).map(({ name, typeName }) => ({ exportName: `${name}Validator`, name, definition: typeName }));
-    compiled = compileValidators(ctx.ajv, ctx.model.definitions, roots);
+    compiled = compileValidators(ctx.ajv, ctx.model.definitions, roots, `${runtimeImport(ctx, 'validators')}/schema-checks`);
     compiledFor.set(ctx, compiled);
   }
   return compiled;
@@ -44,8 +44,8 @@ export function validatorImport(ctx: EmitContext, name: string): string {
 }
 
 /**
- * generated/validators/: validators compiled from the spec's schemas into compiled.ts (the
- * helpers of templates/validation.ts, then one function per schema definition, shared), an Ajv
+ * generated/validators/: validators compiled from the spec's schemas into compiled.ts (one
+ * function per schema definition, shared, calling the helpers of lib/envelope/schema-checks.ts), an Ajv
  * standalone validator (`<Name>.cjs`) for a schema using what the compiler does not
  * handle, and typed wrappers in index.ts that return the typed value or every issue.
  * Nothing compiles schemas at cold start.
@@ -66,7 +66,7 @@ export const emitValidators: Emitter = (ctx) => {
       files.push({ path: `validators/${name}.cjs`, content: `${TS_HEADER(specLabel)}// Ajv standalone code: ${compiled.unsupported.get(name)} is not handled by the validator compiler.\n${code.trim()}\n` });
       files.push({
         path: `validators/${name}.d.cts`,
-        content: `${TS_HEADER(specLabel)}import type { StandaloneValidator } from '../runtime';\ndeclare const validate: StandaloneValidator;\nexport = validate;\n`,
+        content: `${TS_HEADER(specLabel)}import type { StandaloneValidator } from '${runtimeImport(ctx, 'validators')}';\ndeclare const validate: StandaloneValidator;\nexport = validate;\n`,
       });
       imports.push(`import ${name}Schema from './${name}.cjs';`);
     } else {
@@ -82,7 +82,7 @@ export const emitValidators: Emitter = (ctx) => {
   const raw = entries.map(({ name }) => `  ${name}: ${name}Schema,`).join('\n');
   const index =
     `${TS_HEADER(specLabel)}` +
-    `import { runValidator, type StandaloneValidator, type ValidationResult } from '../runtime';\n` +
+    `import { runValidator, type StandaloneValidator, type ValidationResult } from '${runtimeImport(ctx, 'validators')}';\n` +
     (typeImports.size ? `import type { ${[...typeImports].sort().join(', ')} } from '../models';\n` : '') +
     `${imports.join('\n')}\n\n${wrappers.join('\n\n')}\n\n` +
     `/** Every typed validator, keyed by message or command name. */\nexport const validators = {\n${map}\n} as const;\n\n` +

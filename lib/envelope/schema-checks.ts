@@ -1,10 +1,13 @@
-// The helpers every generated validator calls. Copied verbatim into
-// generated/validators/kernel.ts. Validators are plain functions compiled from the spec's
-// JSON Schemas at codegen time: the happy path is inline checks, and these helpers only run
-// to record an error, so the code a function bundles stays small. Errors have the shape,
-// keywords, params and messages of Ajv's (allErrors), which judges the same schemas at
-// codegen time; tests compare both on every message of the spec.
-import type { StandaloneValidator } from './runtime';
+// The helpers every generated validator calls: generated/validators/compiled.ts imports
+// them from here (codegen emits the schema-specific checks only). Validators are plain
+// functions compiled from the spec's JSON Schemas at codegen time: the happy path is inline
+// checks, and these helpers only run to record an error, so the code a function bundles
+// stays small (esbuild hoists them into the bundle, so calls stay direct). Errors have the
+// shape, keywords, params and messages of Ajv's (allErrors), which judges the same schemas
+// at codegen time; tests compare both on every message of the spec.
+import type { StandaloneValidator } from './validation';
+
+export type { StandaloneValidator };
 
 /** One schema violation, in Ajv's shape. */
 export interface SchemaError {
