@@ -51,7 +51,7 @@ svg.system-map { border: 1px solid var(--line); border-radius: 8px; background: 
 svg .node rect { fill: #fff; stroke: #334155; stroke-width: 1.5; }
 svg .node:hover rect { fill: #e0e7ff; }
 svg .node text { font-size: 14px; font-weight: 600; fill: #0f172a; }
-svg .edge { opacity: 0.75; }
+svg .edge { opacity: 0.6; }
 svg .edge:hover { opacity: 1; }
 svg .map-count { font-size: 11px; fill: #334155; }
 svg .map-legend { font-size: 12px; fill: #334155; }
