@@ -40,6 +40,21 @@ it('resolves marks through keys that contain dots (operation ids like match.rece
   expect((canonicalReferences(doc) as { ref: unknown }).ref).toEqual({ sqs: { queue: 'q' } });
 });
 
+it('turns a copy of a component schema (the parser under load) back into the component', () => {
+  // Prepare
+  const component = { title: 'A', 'x-parser-schema-id': 'A', type: 'object', description: 'y'.repeat(500) };
+  const asRef = { components: { schemas: { A: component } }, messages: { m: { payload: { data: '$ref:$.components.schemas.A' } } } };
+  const asCopy = { components: { schemas: { A: component } }, messages: { m: { payload: { data: { ...component, 'x-parser-schema-id': '<anonymous-schema-7>' } } } } };
+
+  // Act
+  const a = JSON.stringify(canonicalReferences(asRef));
+  const b = JSON.stringify(canonicalReferences(asCopy));
+
+  // Assess
+  expect(b).toBe(a);
+  expect(b).not.toContain('anonymous-schema-7');
+});
+
 describe('docs site', () => {
   const message = (name: string, producers: string[], consumers: string[], extra: Partial<MessageModel> = {}): MessageModel => ({
     name,

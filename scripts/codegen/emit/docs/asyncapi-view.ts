@@ -27,6 +27,31 @@ const REF = '$ref:$';
 const markOf = (path: string): string => `$ref:${path}`;
 const pathOf = (mark: string): string => mark.slice('$ref:'.length);
 
+const withoutIds = (node: unknown): string => JSON.stringify(node, (key, value: unknown) => (key === 'x-parser-schema-id' ? undefined : value));
+
+/**
+ * When the parser's async $ref reads finish in another order (a loaded machine), a message
+ * may hold its own copy of a component schema, with anonymous ids, instead of the component
+ * itself. Such a copy (same title, same content but for ids) becomes the component again, so
+ * the page does not depend on timing.
+ */
+function adoptComponentSchemas(tree: unknown): unknown {
+  const components = (tree as { components?: { schemas?: unknown } } | null)?.components?.schemas;
+  if (components === null || typeof components !== 'object' || Array.isArray(components)) return tree;
+  const byTitle = new Map<string, { node: unknown; text: string }>();
+  for (const [key, node] of Object.entries(components)) byTitle.set(key, { node, text: withoutIds(node) });
+  const visit = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) return node.map(visit);
+    const title = (node as { title?: unknown }).title;
+    const component = typeof title === 'string' ? byTitle.get(title) : undefined;
+    if (component && component.node !== node && component.text === withoutIds(node)) return component.node;
+    for (const [k, v] of Object.entries(node)) (node as Record<string, unknown>)[k] = visit(v);
+    return node;
+  };
+  return visit(tree);
+}
+
 /**
  * The parser's stringified document marks an object met again as `"$ref:$.path"` to its
  * first place, and which objects are shared depends on the order its async $ref reads
@@ -61,7 +86,7 @@ export function canonicalReferences(root: unknown): unknown {
     open.delete(target);
     return out;
   };
-  const tree = expand(root, '$', new Map());
+  const tree = adoptComponentSchemas(expand(root, '$', new Map()));
   // Share again: a large subtree equal to one earlier in document order becomes a mark.
   const first = new Map<string, string>();
   const share = (node: unknown, path: string): unknown => {
