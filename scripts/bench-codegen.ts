@@ -24,7 +24,15 @@ function timed(args: string[]): number {
   return ms;
 }
 
-function measure(label: string, spec: string): { label: string; full: number; noop: number; modelina: number } {
+/** The docs emitter alone, in process (scripts/bench/docs-only.ts): milliseconds and files. */
+function docsBuild(spec: string): { ms: number; files: number } {
+  const result = spawnSync(process.execPath, [TSX, 'scripts/bench/docs-only.ts', spec], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`docs-only ${spec} failed:\n${result.stderr}`);
+  const [ms, files] = result.stdout.trim().split(' ').map(Number);
+  return { ms: ms ?? NaN, files: files ?? 0 };
+}
+
+function measure(label: string, spec: string): { label: string; full: number; noop: number; modelina: number; docs: { ms: number; files: number } } {
   const out = join(WORK, label, 'generated');
   const codegen = ['scripts/codegen.ts', '--spec', spec, '--out', out, '--no-stubs', '--quiet'];
   const full: number[] = [];
@@ -36,7 +44,7 @@ function measure(label: string, spec: string): { label: string; full: number; no
     noop.push(timed(codegen));
     modelina.push(timed(['scripts/bench/modelina-only.ts', spec]));
   }
-  return { label, full: median(full), noop: median(noop), modelina: median(modelina) };
+  return { label, full: median(full), noop: median(noop), modelina: median(modelina), docs: docsBuild(spec) };
 }
 
 /** The spec's first word of info.title ("Shop Events" -> "Shop"), else its file name: the row label. */
@@ -52,13 +60,13 @@ function main(): void {
   const rows = [measure(`${specTitle(spec)} (${relative(ROOT, dirname(spec))}/)`, spec), measure('synthetic, 200 messages', synthetic)];
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   const table = [
-    '| spec | full codegen | no-op run | Modelina alone (parse + models) | full / Modelina |',
-    '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.label} | ${s(r.full)} | ${s(r.noop)} | ${s(r.modelina)} | ${(r.full / r.modelina).toFixed(2)}× |`),
+    '| spec | full codegen | no-op run | Modelina alone (parse + models) | full / Modelina | docs site build (in full) |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.label} | ${s(r.full)} | ${s(r.noop)} | ${s(r.modelina)} | ${(r.full / r.modelina).toFixed(2)}× | ${r.docs.ms.toFixed(0)} ms, ${r.docs.files} files |`),
   ].join('\n');
   const big = rows[1] as (typeof rows)[number];
   const verdict = `Targets: 200 messages fully generated in under 10 s (${big.full < 10_000 ? 'met' : 'MISSED'}: ${s(big.full)}), a no-op run under 1 s (${big.noop < 1000 ? 'met' : 'MISSED'}: ${s(big.noop)}).`;
-  const body = `## Codegen (\`npm run bench:codegen\`)\n\nWall time of a fresh \`node\` process per run (tsx start-up included), median of ${RUNS}. "Full" writes models, validators, publishers, consumers, catalog and docs; "no-op" is the same command on unchanged input; the baseline runs the AsyncAPI parser and Modelina's TypeScript generator on the same file, nothing else.\n\n${table}\n\n${verdict}`;
+  const body = `## Codegen (\`npm run bench:codegen\`)\n\nWall time of a fresh \`node\` process per run (tsx start-up included), median of ${RUNS}. "Full" writes models, validators, publishers, consumers, catalog and docs; "no-op" is the same command on unchanged input; the baseline runs the AsyncAPI parser and Modelina's TypeScript generator on the same file, nothing else. "Docs site build" is the docs emitter alone (site model, pages, search index, schemas, raw AsyncAPI view), in process, median of 4 after a warm-up; it is part of "full" and never runs on a no-op.\n\n${table}\n\n${verdict}`;
   writeBenchSection(ROOT, 'codegen', body);
   process.stdout.write(`${table}\n${verdict}\n`);
 }

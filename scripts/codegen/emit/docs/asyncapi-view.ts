@@ -1,22 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { MessageModel } from '../model';
-import type { Emitter } from './types';
-
-const REDACTED = '«redacted: x-pii»';
-
-/** Sets the value at a dotted path (`a.b`, `items[].c`) to REDACTED, through arrays. */
-function redact(value: unknown, path: string[]): void {
-  const [head, ...rest] = path;
-  if (head === undefined || value === null || typeof value !== 'object') return;
-  const obj = value as Record<string, unknown>;
-  const key = head.endsWith('[]') ? head.slice(0, -2) : head;
-  if (!(key in obj)) return;
-  if (head.endsWith('[]')) {
-    const list = obj[key];
-    if (Array.isArray(list) && rest.length) for (const item of list) redact(item, rest);
-  } else if (rest.length === 0) obj[key] = REDACTED;
-  else redact(obj[key], rest);
-}
+import type { MessageModel } from '../../model';
+import type { EmitContext, GeneratedFile } from '../types';
+import { redact } from './redact';
 
 /** Replaces example values of x-pii fields so docs never show personal data, even fake. */
 function redactExamples(node: unknown, pii: Map<string, string[]>, seen = new Set<object>()): void {
@@ -41,6 +26,31 @@ const REF = '$ref:$';
 /** The mark of a path (`$.a.b` -> `$ref:$.a.b`), and the path of a mark. */
 const markOf = (path: string): string => `$ref:${path}`;
 const pathOf = (mark: string): string => mark.slice('$ref:'.length);
+
+const withoutIds = (node: unknown): string => JSON.stringify(node, (key, value: unknown) => (key === 'x-parser-schema-id' ? undefined : value));
+
+/**
+ * When the parser's async $ref reads finish in another order (a loaded machine), a message
+ * may hold its own copy of a component schema, with anonymous ids, instead of the component
+ * itself. Such a copy (same title, same content but for ids) becomes the component again, so
+ * the page does not depend on timing.
+ */
+function adoptComponentSchemas(tree: unknown): unknown {
+  const components = (tree as { components?: { schemas?: unknown } } | null)?.components?.schemas;
+  if (components === null || typeof components !== 'object' || Array.isArray(components)) return tree;
+  const byTitle = new Map<string, { node: unknown; text: string }>();
+  for (const [key, node] of Object.entries(components)) byTitle.set(key, { node, text: withoutIds(node) });
+  const visit = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) return node.map(visit);
+    const title = (node as { title?: unknown }).title;
+    const component = typeof title === 'string' ? byTitle.get(title) : undefined;
+    if (component && component.node !== node && component.text === withoutIds(node)) return component.node;
+    for (const [k, v] of Object.entries(node)) (node as Record<string, unknown>)[k] = visit(v);
+    return node;
+  };
+  return visit(tree);
+}
 
 /**
  * The parser's stringified document marks an object met again as `"$ref:$.path"` to its
@@ -76,7 +86,7 @@ export function canonicalReferences(root: unknown): unknown {
     open.delete(target);
     return out;
   };
-  const tree = expand(root, '$', new Map());
+  const tree = adoptComponentSchemas(expand(root, '$', new Map()));
   // Share again: a large subtree equal to one earlier in document order becomes a mark.
   const first = new Map<string, string>();
   const share = (node: unknown, path: string): unknown => {
@@ -91,12 +101,13 @@ export function canonicalReferences(root: unknown): unknown {
   };
   return share(tree, '$');
 }
+
 /**
- * generated/docs/: the spec rendered by the AsyncAPI React component, fully offline:
- * the component's standalone bundle and stylesheet sit beside index.html, and the
- * parsed document is embedded pre-stringified, so no CDN and no parser in the page.
+ * generated/docs/asyncapi.html: the raw spec rendered by the AsyncAPI React component, fully
+ * offline: the component's standalone bundle and stylesheet sit beside it, and the parsed
+ * document is embedded pre-stringified, so no CDN and no parser in the page.
  */
-export const emitDocs: Emitter = async ({ document, model }) => {
+export async function asyncapiView({ document, model }: Pick<EmitContext, 'document' | 'model'>): Promise<GeneratedFile[]> {
   const { stringify } = await import('@asyncapi/parser');
   const stringified = stringify(document);
   if (!stringified) throw new Error('docs: the parser could not stringify the document');
@@ -125,6 +136,7 @@ export const emitDocs: Emitter = async ({ document, model }) => {
 <link rel="stylesheet" href="./asyncapi.css">
 </head>
 <body>
+<p style="margin:0;padding:6px 12px;font:14px system-ui,sans-serif;background:#eef2f7"><a href="./index.html">&larr; Event docs home</a> &middot; the raw AsyncAPI view</p>
 <div id="asyncapi"><noscript>These docs need JavaScript; the machine-readable catalog is ../catalog.json.</noscript></div>
 <script src="./asyncapi-react.js"></script>
 <script id="asyncapi-document" type="application/json">${embedded}</script>
@@ -138,8 +150,8 @@ export const emitDocs: Emitter = async ({ document, model }) => {
 </html>
 `;
   return [
-    { path: 'docs/index.html', content: html },
+    { path: 'docs/asyncapi.html', content: html },
     { path: 'docs/asyncapi-react.js', content: bundle },
     { path: 'docs/asyncapi.css', content: css },
   ];
-};
+}
