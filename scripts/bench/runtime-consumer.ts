@@ -1,10 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventBridgeEvent, Route } from '../../lib/envelope';
-import { createSqsConsumer, type ConsumerContext } from '../../lib/consumer';
+import type { ConsumerContext, createSqsConsumer } from '../../lib/consumer';
 import { timeIt, type Timing } from './runtime-timing';
+
+/** The stack as a function runs it: lib/consumer and Powertools from one esbuild bundle (see bench-runtime.ts). */
+export interface BundledStack {
+  createSqsConsumer: typeof createSqsConsumer;
+  Logger: new (options: { serviceName: string; logLevel: 'INFO' }) => Logger;
+  Metrics: new (options: { namespace: string; serviceName: string }) => Metrics;
+}
 
 export interface ConsumerBench {
   stack: Timing;
@@ -51,7 +58,8 @@ function record(event: EventBridgeEvent): SQSRecord {
  * calls the same no-op once per record. Log and EMF output is serialised as usual but the
  * final write to stdout is dropped while measuring (terminal I/O is not the stack's cost).
  */
-export async function benchConsumer(queue: string, routes: Readonly<Record<string, Route>>, event: EventBridgeEvent, runs: number, batchSize = 10): Promise<ConsumerBench> {
+export async function benchConsumer(bundle: BundledStack, queue: string, routes: Readonly<Record<string, Route>>, event: EventBridgeEvent, runs: number, batchSize = 10): Promise<ConsumerBench> {
+  const { createSqsConsumer, Logger, Metrics } = bundle;
   const noop = async (_event: unknown, _ctx?: ConsumerContext): Promise<void> => undefined;
   const handlers = Object.fromEntries(Object.keys(routes).map((detailType) => [detailType, noop]));
   const handler = createSqsConsumer<Record<string, unknown>>({
