@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
+import { lambdaContext, sqsRecord } from '../../tests/helpers/factories';
 import type { EventBridgeEvent, Route } from '../../lib/envelope';
 import type { ConsumerContext, createSqsConsumer } from '../../lib/consumer';
 import { timeIt, type Timing } from './runtime-timing';
@@ -21,35 +21,7 @@ export interface ConsumerBench {
   perRecordUs: number;
 }
 
-const lambdaContext = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'bench-consumer',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench-consumer',
-  memoryLimitInMB: '1024',
-  awsRequestId: 'bench',
-  logGroupName: '/aws/lambda/bench-consumer',
-  logStreamName: 'bench',
-  getRemainingTimeInMillis: () => 900_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
-
-function record(event: EventBridgeEvent): SQSRecord {
-  const body = JSON.stringify(event);
-  return {
-    messageId: randomUUID(),
-    receiptHandle: 'bench',
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'bench', ApproximateFirstReceiveTimestamp: '0' },
-    messageAttributes: {},
-    md5OfBody: createHash('md5').update(body).digest('hex'),
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:bench',
-    awsRegion: 'us-east-1',
-  };
-}
+const context = lambdaContext({ functionName: 'bench-consumer', memoryLimitInMB: '1024', getRemainingTimeInMillis: () => 900_000 });
 
 /**
  * Per-record overhead of the consumer stack (Middy, Powertools logger + metrics + batch,
@@ -71,7 +43,7 @@ export async function benchConsumer(bundle: BundledStack, queue: string, routes:
     metrics: new Metrics({ namespace: 'Bench', serviceName: 'bench' }),
     env: {},
   });
-  const batch: SQSEvent = { Records: Array.from({ length: batchSize }, () => record(event)) };
+  const batch: SQSEvent = { Records: Array.from({ length: batchSize }, () => sqsRecord(event, { queueArn: 'arn:aws:sqs:us-east-1:123456789012:bench' })) };
   const bare = async (input: SQSEvent): Promise<{ batchItemFailures: [] }> => {
     for (const r of input.Records) await noop(r);
     return { batchItemFailures: [] };
@@ -80,10 +52,10 @@ export async function benchConsumer(bundle: BundledStack, queue: string, routes:
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = (() => true) as typeof process.stdout.write;
   try {
-    const check = await handler(batch, lambdaContext);
+    const check = await handler(batch, context);
     if (check.batchItemFailures.length) throw new Error(`the bench batch failed: ${JSON.stringify(check)}`);
     const options = { iterations: 2_000, runs, warmup: 2_000 };
-    const stack = await timeIt(() => handler(batch, lambdaContext), options);
+    const stack = await timeIt(() => handler(batch, context), options);
     const bareTiming = await timeIt(() => bare(batch), options);
     return { stack, bare: bareTiming, batchSize, perRecordUs: (stack.nsPerOp - bareTiming.nsPerOp) / batchSize / 1000 };
   } finally {

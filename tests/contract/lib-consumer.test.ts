@@ -1,20 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand as DocumentScanCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parse } from 'yaml';
 import { incidentPublisher, matchPublisher, matchQueue, matchQueueRoutes, validateErrorOccurred, type BuiltEvent, type EventBridgeEvent, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
 import { createBusPublisher } from '../../lib/bus';
 import { createSqsConsumer, NonRetryableEventError, type ConsumerContext, type SqsConsumerOptions } from '../../lib/consumer';
 import { createOutboxWriter } from '../../lib/event-store';
 import { handler as vendorStubHandler } from '../../functions/vendor/consumer';
 import { createIdempotencyTable, startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
+import { captureOutput, deliveredEvent, lambdaContext as createLambdaContext, specExample, sqsRecord as factorySqsRecord } from '../helpers/factories';
 
 // The consumer stack end to end with real SQS-shaped events built from the spec's examples
 // by the generated publishers: real Powertools idempotency against DynamoDB Local, PutEvents
@@ -25,7 +23,7 @@ const BUSES = { EVENT_BUS_CORE: 'roadcall-events-test', EVENT_BUS_ERRORS: 'roadc
 let ddb: DynamoDbLocal;
 const ebClient = new EventBridgeClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 const eb = mockClient(ebClient);
-let stdout: string[] = [];
+let output: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   ddb = await startDynamoDbLocal();
@@ -37,63 +35,21 @@ afterAll(async () => {
 beforeEach(() => {
   eb.reset();
   eb.on(PutEventsCommand).callsFake((input: { Entries?: PutEventsRequestEntry[] }) => ({ FailedEntryCount: 0, Entries: (input.Entries ?? []).map(() => ({ EventId: randomUUID() })) }));
-  stdout = [];
-  // Powertools writes INFO/DEBUG lines and EMF to stdout, WARN/ERROR to stderr.
-  for (const stream of [process.stdout, process.stderr]) {
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(String(chunk));
-      return true;
-    });
-  }
+  output = captureOutput();
 });
 afterEach(() => jest.restoreAllMocks());
 
 // ---- fixtures ---------------------------------------------------------------------------
 
-function example<T>(domain: string, message: string): T {
-  const doc = parse(readFileSync(join(__dirname, '../../asyncapi', domain, 'messages.yaml'), 'utf8')) as Record<string, { examples: { payload: T }[] }>;
-  return (doc[message]?.examples[0] as { payload: T }).payload;
-}
 type Data<F extends (data: never, ...rest: never[]) => unknown> = Parameters<F>[0];
-const incidentCreated = example<{ data: Data<typeof incidentPublisher.IncidentCreated> }>('incident', 'IncidentCreated').data;
-const incidentCancelled = example<{ data: Data<typeof incidentPublisher.IncidentCancelled> }>('incident', 'IncidentCancelled').data;
-const availabilityRequested = example<{ data: Data<typeof matchPublisher.VendorAvailabilityRequested> }>('match', 'VendorAvailabilityRequested').data;
+const incidentCreated = specExample<{ data: Data<typeof incidentPublisher.IncidentCreated> }>('incident', 'IncidentCreated').data;
+const incidentCancelled = specExample<{ data: Data<typeof incidentPublisher.IncidentCancelled> }>('incident', 'IncidentCancelled').data;
+const availabilityRequested = specExample<{ data: Data<typeof matchPublisher.VendorAvailabilityRequested> }>('match', 'VendorAvailabilityRequested').data;
 
 /** The EventBridge event a rule target receives for a built event. */
-function delivered<D extends string, T>(built: BuiltEvent<D, T>): EventBridgeEvent<D, T> {
-  return { version: '0', id: randomUUID(), 'detail-type': built.detailType, source: built.source, account: '123456789012', time: '2025-03-14T09:12:04Z', region: 'us-east-1', resources: built.resources, detail: built.detail };
-}
-
-/** An SQS record as Lambda's event source mapping delivers it. */
-function sqsRecord(body: unknown, receiveCount = 1): SQSRecord {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return {
-    messageId: randomUUID(),
-    receiptHandle: `rh-${randomUUID()}`,
-    body: text,
-    attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: '1741943524118', SenderId: 'AIDAEVENTBRIDGE', ApproximateFirstReceiveTimestamp: '1741943524120' },
-    messageAttributes: {},
-    md5OfBody: createHash('md5').update(text).digest('hex'),
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:match-queue',
-    awsRegion: 'us-east-1',
-  };
-}
-
-const lambdaContext = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'match-consumer-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:match-consumer-test',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/match-consumer-test',
-  logStreamName: '2025/03/14/[$LATEST]abc',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const delivered = <D extends string, T>(built: BuiltEvent<D, T>): EventBridgeEvent<D, T> => deliveredEvent(built);
+const sqsRecord = (body: unknown, receiveCount = 1): SQSRecord => factorySqsRecord(body, { receiveCount, queueArn: 'arn:aws:sqs:us-east-1:123456789012:match-queue' });
+const lambdaContext = createLambdaContext({ functionName: 'match-consumer-test' });
 
 /** Handlers for every match-queue detail-type: no-ops unless overridden, each call recorded. */
 function handlersWith(overrides: Partial<MatchQueueHandlers<ConsumerContext>> = {}) {
@@ -129,12 +85,7 @@ function consumer(handlers: MatchQueueHandlers<ConsumerContext>, options: Partia
 const run = (handler: ReturnType<typeof consumer>, records: SQSRecord[]): Promise<SQSBatchResponse> => handler({ Records: records }, lambdaContext);
 const sentEntries = (): PutEventsRequestEntry[] => eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
 const errorEvents = () => sentEntries().filter((e) => e.DetailType === 'ErrorOccurred').map((e) => ({ entry: e, detail: JSON.parse(e.Detail ?? '{}') as { metadata: Record<string, string>; data: Record<string, unknown> & { context: Record<string, unknown> } } }));
-const logLines = (): Record<string, unknown>[] =>
-  stdout
-    .join('')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = (): Record<string, unknown>[] => output.lines();
 
 // ---- tests ------------------------------------------------------------------------------
 

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { createTableLike } from '../helpers/tables';
 import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient as DocumentClient } from '@aws-sdk/lib-dynamodb';
-import { parse } from 'yaml';
 import { incidentPublisher } from '../../generated';
 import {
   AlreadyWrittenError,
@@ -22,6 +19,7 @@ import {
 } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
+import { specExample } from '../helpers/factories';
 
 // The event store and writeWithOutbox against DynamoDB Local, with the tables as
 // serverless.yml declares them: every append is one transaction of event rows, outbox rows
@@ -135,9 +133,8 @@ describe('event store: append and load', () => {
   });
 
   it('stores events built by the generated builders (BuiltEvent), with appendContext giving aggregateId and sequence', async () => {
-    const example = parse(readFileSync(join(__dirname, '../../asyncapi/incident/messages.yaml'), 'utf8')) as Record<string, { examples: { payload: { data: Record<string, unknown> } }[] }>;
     const incidentId = randomUUID();
-    const data = { ...example['IncidentCreated']?.examples[0]?.payload.data, incidentId } as Parameters<typeof incidentPublisher.IncidentCreated>[0];
+    const data = { ...specExample<{ data: Record<string, unknown> }>('incident', 'IncidentCreated').data, incidentId } as Parameters<typeof incidentPublisher.IncidentCreated>[0];
     const built = incidentPublisher.IncidentCreated(data, appendContext({ correlationId: 'corr-builder' }, incidentId, 0, 0));
     expect(built.detail.metadata).toMatchObject({ aggregateId: incidentId, sequence: 1, correlationId: 'corr-builder' });
     await store.append({ aggregateId: incidentId, aggregateType: 'Incident', expectedVersion: 0, events: [built] });

@@ -1,14 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { EventBridgeEvent, EventMetadata } from '../../generated';
 import type { ConsumerContext } from '../../lib/consumer';
 import type { HttpApiHandler } from '../../lib/http';
+import { lambdaContext as createLambdaContext } from './factories';
 
 // Handler unit tests with in-memory fakes: events as the consumer stack hands them to a
 // handler, a consumer context with a silent logger, and HTTP calls through the real API stack.
 
-export const lambdaContext = { functionName: 'unit-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+export const lambdaContext = createLambdaContext({ functionName: 'unit-test', awsRequestId: 'req-1' });
 
 /** An event as delivered to a handler: EventBridge fields around `{ metadata, data }`. */
 export function delivered<D extends string, T>(detailType: D, source: string, data: T, metadata: Partial<EventMetadata> = {}): EventBridgeEvent<D, { metadata: EventMetadata; data: T }> {

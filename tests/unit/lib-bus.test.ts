@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { incidentPublisher } from '../../generated';
@@ -8,6 +5,7 @@ import { backoffDelay } from '../../lib/backoff';
 import { retryDelay, createBusPublisher, PublishFailedError, PublishRefusedError, type BusPublisherOptions } from '../../lib/bus';
 import { ConfigMissingError } from '../../lib/config';
 import { entrySize, PUT_EVENTS_MAX_BYTES, toPutEventsEntry, type OutgoingEvent } from '../../lib/envelope';
+import { specExample } from '../helpers/factories';
 
 // Publisher adapter tests: PutEvents is mocked with aws-sdk-client-mock, sleep and random
 // are injected so retries run instantly and their delays can be asserted.
@@ -47,10 +45,7 @@ function answer(fail: (entry: PutEventsRequestEntry, call: number) => string | u
 }
 
 /** The first example of a message in the Roadcall spec. */
-function example<T>(domain: string, message: string): T {
-  const doc = parse(readFileSync(join(__dirname, '../../asyncapi', domain, 'messages.yaml'), 'utf8')) as Record<string, { examples: { payload: T }[] }>;
-  return (doc[message]?.examples[0] as { payload: T }).payload;
-}
+const example = specExample;
 
 const idOf = (entry: PutEventsRequestEntry): string => (JSON.parse(entry.Detail ?? '{}') as { metadata: { eventId: string } }).metadata.eventId;
 const calls = () => eb.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries ?? []);

@@ -1,35 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { parse } from 'yaml';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { validateCreateIncidentCommand, type CreateIncidentCommand, type IncidentCreated } from '../../generated';
+import { captureOutput, lambdaContext as createLambdaContext, specExample } from '../helpers/factories';
 import { BadRequestError, ConflictError, createHttpApi, HttpRouteConfigError, NotFoundError, route, UnauthorizedError, type HttpContext } from '../../lib/http';
 
 // The HTTP command stack with API Gateway v2 events: routing, JSON body parsing, command
 // validation, typed errors mapped to statuses, correlation ids in and out.
 
-const incident = (parse(readFileSync(join(__dirname, '../../asyncapi/incident/messages.yaml'), 'utf8')) as Record<string, { examples: { payload: IncidentCreated }[] }>)['IncidentCreated']?.examples[0]?.payload.data as IncidentCreated['data'];
+const incident = specExample<IncidentCreated>('incident', 'IncidentCreated').data;
 const command: CreateIncidentCommand = { driverId: incident.driverId, contact: incident.driverContact, vehicle: incident.vehicle, location: incident.location, problemType: incident.problemType, description: 'flat tire' };
 
-const lambdaContext = { functionName: 'incident-api', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
-let output: string[] = [];
+const lambdaContext = createLambdaContext({ functionName: 'incident-api', awsRequestId: 'req-1' });
+let output: ReturnType<typeof captureOutput>;
 beforeEach(() => {
-  output = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    });
-  }
+  output = captureOutput();
 });
 afterEach(() => jest.restoreAllMocks());
-const logLines = () =>
-  output
-    .join('')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = (): Record<string, unknown>[] => output.lines();
 
 function request(method: string, path: string, options: { body?: string; headers?: Record<string, string>; routeKey?: string } = {}): APIGatewayProxyEventV2 {
   return {

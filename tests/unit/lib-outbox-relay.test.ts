@@ -4,7 +4,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { incidentPublisher, validateErrorOccurred } from '../../generated';
@@ -13,6 +13,7 @@ import type { OutgoingEvent } from '../../lib/envelope';
 import { writeWithOutbox } from '../../lib/event-store';
 import { createOutboxRelay, createOutboxRelayHandler, type OutboxRelayOptions, type SweepSummary } from '../../lib/outbox';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
+import { captureOutput, lambdaContext as createLambdaContext } from '../helpers/factories';
 import { createTableLike } from '../helpers/tables';
 
 // The outbox relay against DynamoDB Local (the outbox table as serverless.yml declares it,
@@ -28,7 +29,7 @@ const ebClient = new EventBridgeClient({ region: 'us-east-1', credentials: { acc
 const eb = mockClient(ebClient);
 /** Envelope eventId -> per-entry error code PutEvents answers for it. */
 const failing = new Map<string, string>();
-let output: string[] = [];
+let output: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   ddb = await startDynamoDbLocal();
@@ -51,14 +52,8 @@ beforeEach(() => {
     });
     return { FailedEntryCount: entries.filter((e) => 'ErrorCode' in e).length, Entries: entries };
   });
-  output = [];
   // Powertools logs and EMF go to stdout/stderr: captured (and kept out of the test output).
-  for (const stream of [process.stdout, process.stderr]) {
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    });
-  }
+  output = captureOutput();
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -167,28 +162,11 @@ function relayOn(outbox: Outbox, options: Partial<OutboxRelayOptions> = {}) {
   });
 }
 
-const lambdaContext = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'outbox-relay-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:outbox-relay-test',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/outbox-relay-test',
-  logStreamName: '2026/03/01/[$LATEST]abc',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const lambdaContext = createLambdaContext({ functionName: 'outbox-relay-test' });
 
 const seqOf = (streamEvent: DynamoDBStreamEvent, id: string): string[] => streamEvent.Records.filter((r) => r.dynamodb?.Keys?.['id']?.S === id).map((r) => r.dynamodb?.SequenceNumber as string);
 const emf = (): { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] }; service: string; [metric: string]: unknown }[] =>
-  output
-    .join('')
-    .split('\n')
-    .filter((l) => l.startsWith('{') && l.includes('"_aws"'))
-    .map((l) => JSON.parse(l) as ReturnType<typeof emf>[number]);
+  output.lines().filter((l) => '_aws' in l) as ReturnType<typeof emf>;
 
 // ---- tests ------------------------------------------------------------------------------
 
