@@ -19,7 +19,7 @@ import {
 } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
-import { specExample } from '../helpers/factories';
+import { orderEvent, specExample } from '../helpers/factories';
 
 // The event store and writeWithOutbox against DynamoDB Local, with the tables as
 // serverless.yml declares them: every append is one transaction of event rows, outbox rows
@@ -53,19 +53,8 @@ afterAll(async () => {
 // ---- fixtures ---------------------------------------------------------------------------
 
 /** A generic envelope event as a generated builder returns it (lib knows no event names). */
-function event(aggregateId: string, sequence: number, data: Record<string, unknown> = {}, eventId: string = randomUUID()): OutgoingEvent {
-  return {
-    source: 'test.orders',
-    detailType: 'OrderChanged',
-    bus: 'core',
-    busName: 'test-events',
-    resources: [],
-    detail: {
-      metadata: { eventId, correlationId: `corr-${aggregateId}`, eventVersion: '1.0', occurredAt: '2026-03-01T09:59:59.000Z', aggregateId, sequence, producer: 'orders' },
-      data: { aggregateId, sequence, ...data },
-    },
-  };
-}
+const event = (aggregateId: string, sequence: number, data: Record<string, unknown> = {}, eventId: string = randomUUID()): OutgoingEvent =>
+  orderEvent({ aggregateId, sequence, eventId, occurredAt: '2026-03-01T09:59:59.000Z', data: { aggregateId, sequence, ...data } });
 const eventsFrom = (aggregateId: string, expectedVersion: number, n: number): OutgoingEvent[] => Array.from({ length: n }, (_, i) => event(aggregateId, expectedVersion + i + 1));
 const eventIdOf = (e: OutgoingEvent): string => (e.detail as { metadata: { eventId: string } }).metadata.eventId;
 

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Context, SQSRecord } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, SQSRecord } from 'aws-lambda';
+import type { OutgoingEvent } from '../../lib/envelope';
 import { parse } from 'yaml';
 
 // Typed factories the tests and the benches share (as Powertools' tests/helpers/factories.ts):
@@ -85,5 +86,54 @@ export function captureOutput(): { chunks: string[]; lines: () => Record<string,
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
+/** An API Gateway v2 (HTTP API, payload 2.0) request; `headers` replace the default JSON content type. */
+export function httpRequest(method: string, path: string, options: { body?: string; headers?: Record<string, string>; routeKey?: string } = {}): APIGatewayProxyEventV2 {
+  const routeKey = options.routeKey ?? '$default';
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+      requestId: 'apigw-request-1',
+      routeKey,
+      stage: '$default',
+      time: '14/Mar/2025:09:12:04 +0000',
+      timeEpoch: 1741943524000,
+    },
+    isBase64Encoded: false,
+    ...(options.body === undefined ? {} : { body: options.body }),
+  };
+}
+
+/** A generic envelope event as a generated builder returns it (lib's tests know no event names). */
+export function orderEvent(options: { aggregateId?: string; sequence?: number; eventId?: string; correlationId?: string; occurredAt?: string; data?: Record<string, unknown> } = {}): OutgoingEvent {
+  const eventId = options.eventId ?? randomUUID();
+  return {
+    source: 'test.orders',
+    detailType: 'OrderChanged',
+    bus: 'core',
+    busName: 'test-events',
+    resources: [],
+    detail: {
+      metadata: {
+        eventId,
+        correlationId: options.correlationId ?? `corr-${options.aggregateId ?? eventId.slice(0, 8)}`,
+        eventVersion: '1.0',
+        occurredAt: options.occurredAt ?? '2026-03-01T10:00:00.000Z',
+        ...(options.aggregateId ? { aggregateId: options.aggregateId, sequence: options.sequence ?? 1 } : {}),
+        producer: 'orders',
+      },
+      data: options.data ?? {},
+    },
   };
 }

@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { EventBridgeEvent, EventMetadata } from '../../generated';
 import type { ConsumerContext } from '../../lib/consumer';
 import type { HttpApiHandler } from '../../lib/http';
-import { lambdaContext as createLambdaContext } from './factories';
+import { httpRequest, lambdaContext as createLambdaContext } from './factories';
 
 // Handler unit tests with in-memory fakes: events as the consumer stack hands them to a
 // handler, a consumer context with a silent logger, and HTTP calls through the real API stack.
@@ -47,26 +47,7 @@ export function consumerContext(event: { detail: { metadata: { eventId: string; 
 
 /** Calls an HTTP API handler as API Gateway v2 would; the body comes back parsed. */
 export async function httpCall(api: HttpApiHandler, method: string, path: string): Promise<{ statusCode: number; body: Record<string, unknown> }> {
-  const event: APIGatewayProxyEventV2 = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: {},
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
-      requestId: 'apigw-request-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '14/Mar/2025:09:12:04 +0000',
-      timeEpoch: 1741943524000,
-    },
-    isBase64Encoded: false,
-  };
+  const event = httpRequest(method, path, { headers: {} });
   const result = (await api(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
   return { statusCode: result.statusCode ?? 200, body: JSON.parse(String(result.body ?? '{}')) as Record<string, unknown> };
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { validateCreateIncidentCommand, type CreateIncidentCommand, type IncidentCreated } from '../../generated';
-import { captureOutput, lambdaContext as createLambdaContext, specExample } from '../helpers/factories';
+import { captureOutput, httpRequest, lambdaContext as createLambdaContext, specExample } from '../helpers/factories';
 import { BadRequestError, ConflictError, createHttpApi, HttpRouteConfigError, NotFoundError, route, UnauthorizedError, type HttpContext } from '../../lib/http';
 
 // The HTTP command stack with API Gateway v2 events: routing, JSON body parsing, command
@@ -18,29 +18,7 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 const logLines = (): Record<string, unknown>[] => output.lines();
 
-function request(method: string, path: string, options: { body?: string; headers?: Record<string, string>; routeKey?: string } = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: options.routeKey ?? '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
-      requestId: 'apigw-request-1',
-      routeKey: options.routeKey ?? '$default',
-      stage: '$default',
-      time: '14/Mar/2025:09:12:04 +0000',
-      timeEpoch: 1741943524000,
-    },
-    isBase64Encoded: false,
-    ...(options.body === undefined ? {} : { body: options.body }),
-  };
-}
+const request = httpRequest;
 
 class IncidentAlreadyOpen extends Error {}
 const seen: { body: CreateIncidentCommand; context: HttpContext }[] = [];

@@ -13,7 +13,7 @@ import type { OutgoingEvent } from '../../lib/envelope';
 import { writeWithOutbox } from '../../lib/event-store';
 import { createOutboxRelay, createOutboxRelayHandler, type OutboxRelayOptions, type SweepSummary } from '../../lib/outbox';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
-import { captureOutput, lambdaContext as createLambdaContext } from '../helpers/factories';
+import { captureOutput, lambdaContext as createLambdaContext, orderEvent } from '../helpers/factories';
 import { createTableLike } from '../helpers/tables';
 
 // The outbox relay against DynamoDB Local (the outbox table as serverless.yml declares it,
@@ -64,27 +64,8 @@ const sentEntries = (): PutEventsRequestEntry[] => eb.commandCalls(PutEventsComm
 const sentIds = (): string[] => sentEntries().filter((e) => e.EventBusName === BUSES.EVENT_BUS_CORE).map(envelopeId);
 const errorEntries = () => sentEntries().filter((e) => e.EventBusName === BUSES.EVENT_BUS_ERRORS).map((e) => ({ entry: e, detail: JSON.parse(e.Detail ?? '{}') as { metadata: Record<string, unknown>; data: Record<string, unknown> & { context: Record<string, unknown> } } }));
 
-function event(options: { aggregateId?: string; sequence?: number; pad?: number } = {}): OutgoingEvent {
-  const eventId = randomUUID();
-  return {
-    source: 'test.orders',
-    detailType: 'OrderChanged',
-    bus: 'core',
-    busName: 'test-events',
-    resources: [],
-    detail: {
-      metadata: {
-        eventId,
-        correlationId: `corr-${eventId.slice(0, 8)}`,
-        eventVersion: '1.0',
-        occurredAt: '2026-03-01T10:00:00.000Z',
-        ...(options.aggregateId ? { aggregateId: options.aggregateId, sequence: options.sequence ?? 1 } : {}),
-        producer: 'orders',
-      },
-      data: { pad: 'x'.repeat(options.pad ?? 10) },
-    },
-  };
-}
+const event = (options: { aggregateId?: string; sequence?: number; pad?: number } = {}): OutgoingEvent =>
+  orderEvent({ ...(options.aggregateId ? { aggregateId: options.aggregateId, sequence: options.sequence ?? 1 } : {}), data: { pad: 'x'.repeat(options.pad ?? 10) } });
 const idOf = (e: OutgoingEvent): string => (e.detail as { metadata: { eventId: string } }).metadata.eventId;
 
 interface Outbox {

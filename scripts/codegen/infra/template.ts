@@ -127,6 +127,27 @@ function busResources(model: SpecModel): Cfn {
   return out;
 }
 
+/** An alarm as soon as a (dead-letter) queue holds a message, to the alarm topic. */
+function notEmptyAlarm(queueId: string, name: string, description: string): Cfn {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: name,
+      AlarmDescription: description,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [ref(ids.alarmTopic)],
+    },
+  };
+}
+
 function queueResources(q: QueueModel, rules: RulePlan[]): Cfn {
   const ruleArns = rules.filter((r) => r.queue === q.name).map((r) => arn(r.logicalId));
   const allowRules = (queueId: string, what: string): Cfn => ({
@@ -174,23 +195,7 @@ function queueResources(q: QueueModel, rules: RulePlan[]): Cfn {
     [ids.queuePolicy(q)]: allowRules(ids.queue(q), 'Deliver'),
     // The rules' own dead-letter target: an event EventBridge could not deliver after its retries.
     [ids.dlqPolicy(q)]: allowRules(ids.dlq(q), 'DeadLetter'),
-    [ids.dlqAlarm(q)]: {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmName: `${PREFIX}-${q.dlq}-not-empty`,
-        AlarmDescription: `A message is waiting in ${q.dlq}: ${q.service} failed it ${q.maxReceiveCount} times or it was rejected. Inspect and redrive.`,
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.dlq(q), 'QueueName'] } }],
-        Statistic: 'Maximum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [ref(ids.alarmTopic)],
-      },
-    },
+    [ids.dlqAlarm(q)]: notEmptyAlarm(ids.dlq(q), `${PREFIX}-${q.dlq}-not-empty`, `A message is waiting in ${q.dlq}: ${q.service} failed it ${q.maxReceiveCount} times or it was rejected. Inspect and redrive.`),
     [ids.ageAlarm(q)]: {
       Type: 'AWS::CloudWatch::Alarm',
       Properties: {
@@ -290,23 +295,7 @@ function timerResources(model: SpecModel): Cfn {
         ],
       },
     },
-    [ids.timersDlqAlarm]: {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmName: `${PREFIX}-timers-dlq-not-empty`,
-        AlarmDescription: 'A timer could not put its event on the bus after its retries: the message in the timers DLQ says which and why.',
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.timersDlq, 'QueueName'] } }],
-        Statistic: 'Maximum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [ref(ids.alarmTopic)],
-      },
-    },
+    [ids.timersDlqAlarm]: notEmptyAlarm(ids.timersDlq, `${PREFIX}-timers-dlq-not-empty`, 'A timer could not put its event on the bus after its retries: the message in the timers DLQ says which and why.'),
   };
 }
 
