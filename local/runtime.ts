@@ -7,16 +7,17 @@ import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { EventLog, type LoggedEvent } from './event-log';
 import { EventBridgeBackend } from './eventbridge/backend';
-import { handleEventBridgeRequest, type ProtocolResponse } from './eventbridge/protocol';
-import { callerFunction, FaultInjector, putEventsWithFaults, type FaultSettings } from './faults';
+import { handleEventBridgeRequest } from './eventbridge/protocol';
+import { callerFunction, eventBridgeWithFaults, FaultInjector, type FaultSettings } from './faults';
 import type { EventBridgeEvent, Rule } from './eventbridge/types';
 import { readJson } from './http/body';
 import { closeAll, guard, HOST, listen, send, starting } from './http/endpoint';
 import { FunctionRunner } from './lambda/runner';
-import { createSchedulerRequestHandler, SchedulerBackend, type SchedulerRequestHandler } from './scheduler';
+import { createSchedulerRequestHandler, type SchedulerBackend, type SchedulerRequestHandler } from './scheduler';
 import { createSqsRequestHandler, SqsBackend, type SqsRequestHandler } from './sqs';
+import { cloudSummary } from './summary';
 import { planFromTemplate, type LocalPlan } from './template/plan';
-import { deliverScheduleTarget, deliverToTarget, scheduleRule, startEventSources, type Services } from './wiring';
+import { createLocalScheduler, deliverScheduleTarget, deliverToTarget, functionEnvironment, scheduleRule, startEventSources, type Services } from './wiring';
 
 /**
  * The local cloud: everything the packaged template declares, on 127.0.0.1, no AWS
@@ -130,21 +131,19 @@ export class LocalCloud {
         messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { dataType: 'String', stringValue: v }])),
       });
     };
-    // Pending schedules may come due at once (a timer that fell due while the cloud was down):
-    // they fire through the runner, which exists by then (deliveries wait for it below).
-    this.scheduler = new SchedulerBackend({
+    this.scheduler = createLocalScheduler({
       region: this.region,
       accountId: this.accountId,
-      ...(options.dataDir ? { dataDir: join(options.dataDir, 'scheduler') } : {}),
+      dataDir: options.dataDir,
+      groups: this.plan.scheduleGroups.map((g) => g.name),
+      // A schedule due at start-up fires once the functions exist.
       deliver: async (target, payload) => {
         await this.functionsReady;
         await deliverScheduleTarget(this.services(), target, payload);
       },
       deadLetter,
+      log: this.log,
     });
-    for (const g of this.plan.scheduleGroups) if (!this.scheduler.listGroups(g.name).some((x) => x.Name === g.name)) this.scheduler.createGroup(g.name);
-    this.scheduler.on('invoked', (e: { schedule: string; group: string; lateMs: number }) => this.log(`schedule ${e.group}/${e.schedule} fired${e.lateMs > 1000 ? ` ${Math.round(e.lateMs / 1000)} s late` : ''}`));
-    this.scheduler.on('delivery-failed', (e: { schedule: string; group: string; target: string; error: string }) => this.log(`schedule ${e.group}/${e.schedule} could not invoke ${e.target}: ${e.error}`));
     this.schedulerHandler = createSchedulerRequestHandler(this.scheduler);
     for (const r of this.plan.rules) {
       const rule: Rule = { name: r.name, arn: r.arn, busName: r.busName, pattern: r.pattern, schedule: r.schedule, enabled: r.enabled, targets: r.targets };
@@ -171,22 +170,7 @@ export class LocalCloud {
       buildDir: options.buildDir,
       watch: options.watch ?? false,
       fault: (name) => this.faults.decide({ service: 'lambda', function: name }, ['error', 'timeout', 'crash'])?.rule.kind as 'error' | 'timeout' | 'crash' | undefined,
-      baseEnvironment: {
-        PATH: process.env['PATH'] ?? '',
-        TZ: 'UTC',
-        NODE_ENV: 'development',
-        AWS_REGION: this.region,
-        AWS_DEFAULT_REGION: this.region,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_ENDPOINT_URL_EVENTBRIDGE: this.urls.aws,
-        AWS_ENDPOINT_URL_SQS: this.urls.aws,
-        AWS_ENDPOINT_URL_SCHEDULER: this.urls.aws,
-        AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-        // Lambda runs Node 22; the SDK's warning about the local Node 20 is noise here.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
+      baseEnvironment: functionEnvironment(this.region, { aws: this.urls.aws, dynamodb: this.dynamodbEndpoint }),
     });
     this.runner.on('invoked', (e: { function: string; ok: boolean; durationMs: number; error?: string }) =>
       this.log(`${e.ok ? 'ran' : 'FAILED'} ${e.function} (${e.durationMs} ms)${e.error ? `: ${e.error}` : ''}`),
@@ -256,13 +240,8 @@ export class LocalCloud {
       const body = await readJson(req);
       if (req.url === '/local/faults' && req.method === 'POST') return this.configureFaults(res, body);
       if (target.startsWith('AWSEvents.')) {
-        const caller = callerFunction(req.headers);
-        const run = (input: unknown): ProtocolResponse => handleEventBridgeRequest(this.events, target, input);
-        const out = target === 'AWSEvents.PutEvents' && this.faults.active ? putEventsWithFaults(this.faults, body, caller, run) : run(body);
-        send(res, out.status, out.body, 'application/x-amz-json-1.1');
-        // The relay (or any function) dies right after its PutEvents call, before it marks what it sent.
-        if (out.status === 200 && target === 'AWSEvents.PutEvents' && caller && this.faults.active && this.faults.decide({ service: 'lambda', function: caller }, ['crash-after-publish'])) this.runner.crash(caller);
-        return;
+        const out = eventBridgeWithFaults(this.faults, target, body, callerFunction(req.headers), (input) => handleEventBridgeRequest(this.events, target, input), (fn) => this.runner.crash(fn));
+        return send(res, out.status, out.body, 'application/x-amz-json-1.1');
       }
       send(res, 400, { __type: 'UnknownOperationException', message: `No local service for x-amz-target "${target}" (EventBridge: AWSEvents.*, SQS: AmazonSQS.*)` }, 'application/x-amz-json-1.1');
     } catch (error) {
@@ -294,18 +273,7 @@ export class LocalCloud {
 
   /** What runs where: for the start banner and `GET /` on the AWS endpoint. */
   summary(): Record<string, unknown> {
-    return {
-      endpoints: { aws: this.urls.aws, http: this.urls.http, dynamodb: this.urls.dynamodb },
-      buses: this.plan?.buses.map((b) => b.name),
-      rules: this.plan?.rules.map((r) => ({ name: r.name, bus: r.busName, targets: r.targets.map((t) => t.arn), ...(r.schedule ? { schedule: r.schedule } : {}) })),
-      queues: this.plan?.queues.map((q) => q.url),
-      tables: this.plan?.tables.map((t) => t.name),
-      functions: this.plan?.functions.map((f) => ({ name: f.name, handler: f.handler })),
-      routes: this.plan?.routes.map((r) => `${r.routeKey} -> ${r.functionName}`),
-      scheduleGroups: this.scheduler?.listGroups().map((g) => ({ name: g.Name, schedules: this.scheduler.list({ group: g.Name }).length })),
-      health: this.health,
-      faults: this.faults.injected(),
-    };
+    return cloudSummary(this);
   }
 
   async stop(): Promise<void> {

@@ -33,3 +33,19 @@ export function formatSummary(cloud: LocalCloud, info: { stage: string; dataDir:
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/** What runs where, as `GET /` of the AWS endpoint answers it (tools and tests read it). */
+export function cloudSummary(cloud: LocalCloud): Record<string, unknown> {
+  return {
+    endpoints: { aws: cloud.urls.aws, http: cloud.urls.http, dynamodb: cloud.urls.dynamodb },
+    buses: cloud.plan?.buses.map((b) => b.name),
+    rules: cloud.plan?.rules.map((r) => ({ name: r.name, bus: r.busName, targets: r.targets.map((t) => t.arn), ...(r.schedule ? { schedule: r.schedule } : {}) })),
+    queues: cloud.plan?.queues.map((q) => q.url),
+    tables: cloud.plan?.tables.map((t) => t.name),
+    functions: cloud.plan?.functions.map((f) => ({ name: f.name, handler: f.handler })),
+    routes: cloud.plan?.routes.map((r) => `${r.routeKey} -> ${r.functionName}`),
+    scheduleGroups: cloud.scheduler?.listGroups().map((g) => ({ name: g.Name, schedules: cloud.scheduler.list({ group: g.Name }).length })),
+    health: cloud.health,
+    faults: cloud.faults.injected(),
+  };
+}

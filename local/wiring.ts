@@ -11,7 +11,7 @@ import type { Rule, Target } from './eventbridge/types';
 import type { FunctionRunner } from './lambda/runner';
 import { SqsEventSource } from './lambda/sqs-source';
 import type { FaultInjector } from './faults';
-import type { ScheduleTarget } from './scheduler';
+import { SchedulerBackend, type SchedulerBackendOptions, type ScheduleTarget } from './scheduler';
 import type { SqsBackend } from './sqs';
 import type { LocalPlan } from './template/plan';
 
@@ -22,6 +22,26 @@ export interface Services {
   events: EventBridgeBackend;
   runner: FunctionRunner;
   log: (line: string) => void;
+}
+
+/** What every local function's environment starts with: the region, dummy credentials and the local endpoints its SDK clients use. */
+export function functionEnvironment(region: string, endpoints: { aws: string; dynamodb: string }): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    TZ: 'UTC',
+    NODE_ENV: 'development',
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.aws,
+    AWS_ENDPOINT_URL_SQS: endpoints.aws,
+    AWS_ENDPOINT_URL_SCHEDULER: endpoints.aws,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    // Lambda runs Node 22; the SDK's warning about the local Node 20 is noise here.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
 }
 
 /** Delivers an event from a rule to its target: an SQS queue, a Lambda function or another bus. */
@@ -69,6 +89,34 @@ export async function deliverScheduleTarget(services: Services, target: Schedule
   const name = target.Arn.slice(target.Arn.lastIndexOf(':') + 1);
   const result = await services.runner.invoke(name, JSON.parse(payload) as unknown);
   if (!result.ok) throw Object.assign(new Error(result.error?.errorMessage ?? 'the function failed'), { code: 'LambdaFunctionFailed' });
+}
+
+/**
+ * The local EventBridge Scheduler: state in `<dataDir>/scheduler`, the template's schedule
+ * groups created, invocations and failures logged. Pending schedules may come due at once
+ * (a timer that fell due while the cloud was down): `deliver` waits for what it needs.
+ */
+export function createLocalScheduler(options: {
+  region: string;
+  accountId: string;
+  dataDir: string | undefined;
+  groups: readonly string[];
+  deliver: SchedulerBackendOptions['deliver'];
+  deadLetter: SchedulerBackendOptions['deadLetter'];
+  log: (line: string) => void;
+}): SchedulerBackend {
+  const { log } = options;
+  const scheduler = new SchedulerBackend({
+    region: options.region,
+    accountId: options.accountId,
+    ...(options.dataDir ? { dataDir: join(options.dataDir, 'scheduler') } : {}),
+    deliver: options.deliver,
+    deadLetter: options.deadLetter,
+  });
+  for (const name of options.groups) if (!scheduler.listGroups(name).some((g) => g.Name === name)) scheduler.createGroup(name);
+  scheduler.on('invoked', (e: { schedule: string; group: string; lateMs: number }) => log(`schedule ${e.group}/${e.schedule} fired${e.lateMs > 1000 ? ` ${Math.round(e.lateMs / 1000)} s late` : ''}`));
+  scheduler.on('delivery-failed', (e: { schedule: string; group: string; target: string; error: string }) => log(`schedule ${e.group}/${e.schedule} could not invoke ${e.target}: ${e.error}`));
+  return scheduler;
 }
 
 /** Fires a schedule rule at each of its times; the timers go into `timers` (unref'd) for `stop()`. */

@@ -29,3 +29,15 @@ export function callerFunction(headers: Record<string, string | string[] | undef
   const agent = [headers['x-amz-user-agent'], headers['user-agent']].flat().filter(Boolean).join(' ');
   return /(?:^|\s)app\/([^\s]+)/.exec(agent)?.[1];
 }
+
+/**
+ * An EventBridge API call under fault injection: PutEvents may fail (above), and the function
+ * that made it may die right after it returned (`crash-after-publish`: the outbox relay
+ * killed between publishing and marking what it sent). Other calls run as they are.
+ */
+export function eventBridgeWithFaults(faults: FaultInjector, target: string, body: unknown, caller: string | undefined, run: (body: unknown) => ProtocolResponse, crash: (functionName: string) => void): ProtocolResponse {
+  if (target !== 'AWSEvents.PutEvents' || !faults.active) return run(body);
+  const out = putEventsWithFaults(faults, body, caller, run);
+  if (out.status === 200 && caller && faults.decide({ service: 'lambda', function: caller }, ['crash-after-publish'])) setImmediate(() => crash(caller));
+  return out;
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readJson, RequestBodyError } from '../http/body';
 import type { SchedulerBackend } from './backend';
 import { handleSchedulerRequest, isSchedulerPath } from './protocol';
 
@@ -24,21 +25,12 @@ export function createSchedulerRequestHandler(backend: SchedulerBackend): Schedu
 }
 
 async function serve(backend: SchedulerBackend, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) return reply(res, 400, { Message: `The request body is larger than ${MAX_REQUEST_BYTES} bytes.` }, { 'x-amzn-errortype': 'ValidationException' });
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  let body: unknown = {};
-  if (text.trim()) {
-    try {
-      body = JSON.parse(text) as unknown;
-    } catch {
-      return reply(res, 400, { Message: 'The request body is not valid JSON.' }, { 'x-amzn-errortype': 'ValidationException' });
-    }
+  let body: unknown;
+  try {
+    body = await readJson(req, MAX_REQUEST_BYTES);
+  } catch (error) {
+    if (!(error instanceof RequestBodyError)) throw error;
+    return reply(res, 400, { Message: error.message }, { 'x-amzn-errortype': 'ValidationException' });
   }
   const out = handleSchedulerRequest(backend, { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, body });
   reply(res, out.status, out.body, out.headers);
