@@ -236,7 +236,6 @@ export class LocalCloud {
       }
       // SQS reads its own body, so a long poll ends when its client goes away.
       if (this.sqsHandler?.(req, res)) return;
-      if (this.schedulerHandler?.(req, res)) return;
       const body = await readJson(req);
       if (req.url === '/local/faults' && req.method === 'POST') return this.configureFaults(res, body);
       if (target.startsWith('AWSEvents.')) {

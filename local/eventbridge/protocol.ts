@@ -1,4 +1,5 @@
 import type { EventBridgeBackend } from './backend';
+import { optional } from '../optional';
 import { EventBridgeError } from './errors';
 import { entryItem, objectItem, optList, optObject, optString, requestObject, stringItem } from './fields';
 import type { Json, PutEventsEntry, ReplayState, Rule, Target } from './types';
@@ -14,7 +15,6 @@ export interface ProtocolResponse {
   body: unknown;
 }
 
-const optional = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: string }));
 const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
 const toMs = (v: unknown, name: string): number => {
   const ms = typeof v === 'number' ? v * 1000 : typeof v === 'string' ? Date.parse(v) : NaN;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backoffDelay } from '../../lib/backoff';
+import { defined } from '../optional';
 import { invalid, SchedulerError } from './errors';
 import { parseScheduleExpression, type ScheduleTiming } from './expressions';
 import type { Schedule, ScheduleGroup, ScheduleInput, ScheduleTarget } from './model';
@@ -32,6 +33,8 @@ export interface SchedulerBackendOptions {
 const NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
 const DEFAULT_GROUP = 'default';
 const STATE_FILE = 'scheduler.json';
+/** State changes within this window are written once (a busy saga run creates and deletes many timers). */
+const SAVE_DEBOUNCE_MS = 50;
 /** setTimeout's longest delay; a later time is re-armed when this one ends. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -43,6 +46,7 @@ export class SchedulerBackend extends EventEmitter {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => number;
   private closed = false;
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SchedulerBackendOptions) {
     super();
@@ -115,7 +119,7 @@ export class SchedulerBackend extends EventEmitter {
       CreationDate: createdAt,
       LastModificationDate: this.now(),
     };
-    const timing = parseScheduleExpression(schedule.ScheduleExpression, { origin: schedule.LastModificationDate, ...optional({ timezone: schedule.ScheduleExpressionTimezone, startDate: schedule.StartDate, endDate: schedule.EndDate }) });
+    const timing = parseScheduleExpression(schedule.ScheduleExpression, { origin: schedule.LastModificationDate, ...defined({ timezone: schedule.ScheduleExpressionTimezone, startDate: schedule.StartDate, endDate: schedule.EndDate }) });
     this.schedules.set(key(group, schedule.Name), schedule);
     this.timings.set(key(group, schedule.Name), timing);
     this.arm(schedule);
@@ -156,7 +160,7 @@ export class SchedulerBackend extends EventEmitter {
     const k = key(schedule.GroupName, schedule.Name);
     let timing = this.timings.get(k);
     if (!timing) {
-      timing = parseScheduleExpression(schedule.ScheduleExpression, { origin: schedule.LastModificationDate, ...optional({ timezone: schedule.ScheduleExpressionTimezone, startDate: schedule.StartDate, endDate: schedule.EndDate }) });
+      timing = parseScheduleExpression(schedule.ScheduleExpression, { origin: schedule.LastModificationDate, ...defined({ timezone: schedule.ScheduleExpressionTimezone, startDate: schedule.StartDate, endDate: schedule.EndDate }) });
       this.timings.set(k, timing);
     }
     return timing;
@@ -232,7 +236,17 @@ export class SchedulerBackend extends EventEmitter {
     this.schedules.delete(k);
   }
 
+  /** Writes the state soon, once for every change made meanwhile. */
   private save(): void {
+    if (!this.options.dataDir || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.flush(), SAVE_DEBOUNCE_MS);
+    this.saveTimer.unref();
+  }
+
+  /** Writes the state now (temp file + rename: a crash leaves the old state or the new one). */
+  private flush(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     if (!this.options.dataDir) return;
     mkdirSync(this.options.dataDir, { recursive: true });
     const file = join(this.options.dataDir, STATE_FILE);
@@ -262,7 +276,7 @@ export class SchedulerBackend extends EventEmitter {
     this.closed = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    this.save();
+    this.flush();
   }
 }
 
@@ -272,9 +286,4 @@ function key(group: string, name: string): string {
 
 function checkName(name: unknown, field: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) throw invalid(`${field} must be 1 to 64 characters of letters, digits, '-', '_' and '.'.`);
-}
-
-/** The defined fields only (exactOptionalPropertyTypes-friendly). */
-function optional<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

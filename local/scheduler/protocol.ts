@@ -1,3 +1,4 @@
+import { optional } from '../optional';
 import { invalid, SchedulerError } from './errors';
 import type { SchedulerBackend } from './backend';
 import type { Schedule, ScheduleGroup, ScheduleInput, ScheduleTarget } from './model';
@@ -106,7 +107,7 @@ function tagsIn(value: unknown): Record<string, string> {
 function listSchedules(backend: SchedulerBackend, query: URLSearchParams): unknown {
   const state = query.get('State') ?? undefined;
   if (state !== undefined && state !== 'ENABLED' && state !== 'DISABLED') throw invalid('State must be ENABLED or DISABLED.');
-  const schedules = backend.list({ ...opt('group', query.get('ScheduleGroup')), ...opt('prefix', query.get('NamePrefix')), ...opt('state', state) });
+  const schedules = backend.list({ ...optional('group', query.get('ScheduleGroup')), ...optional('prefix', query.get('NamePrefix')), ...optional('state', state) });
   return page(schedules, query, 'Schedules', (s) => ({
     Arn: s.Arn,
     Name: s.Name,
@@ -203,7 +204,3 @@ function groupOut(g: ScheduleGroup): unknown {
 }
 
 const seconds = (ms: number): number => ms / 1000;
-
-function opt<K extends string>(key: K, value: string | null | undefined): { [P in K]?: string } {
-  return (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
-}

@@ -8,6 +8,7 @@
 import type { MessageMoveTask, ReceivedMessage, SendMessageResult, SqsBackend } from './backend';
 import { SqsBatchError, SqsError, SqsInvalidActionError, SqsMissingParameterError, SqsSerializationError, SqsUnsupportedOperationError } from './errors';
 import { Fields, type JsonObject } from './request-fields';
+import { optional } from '../optional';
 
 export const SQS_TARGET_PREFIX = 'AmazonSQS.';
 export const SQS_CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -290,9 +291,4 @@ function paginate(key: string, items: string[], nextToken: string | undefined, m
     ...(page.length > 0 ? { [key]: page } : {}),
     ...(more ? { NextToken: Buffer.from(String(start + size), 'utf8').toString('base64') } : {}),
   };
-}
-
-/** `{ [key]: value }` when value is defined, else `{}` (keeps optional fields absent). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
