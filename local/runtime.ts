@@ -8,7 +8,7 @@ import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb
 import { EventLog, type LoggedEvent } from './event-log';
 import { EventBridgeBackend } from './eventbridge/backend';
 import { handleEventBridgeRequest } from './eventbridge/protocol';
-import { callerFunction, eventBridgeWithFaults, FaultInjector, type FaultSettings } from './faults';
+import { eventBridgeWithFaults, FaultInjector, type FaultSettings } from './faults';
 import type { EventBridgeEvent, Rule } from './eventbridge/types';
 import { readJson } from './http/body';
 import { closeAll, guard, HOST, listen, send, starting } from './http/endpoint';
@@ -239,7 +239,7 @@ export class LocalCloud {
       const body = await readJson(req);
       if (req.url === '/local/faults' && req.method === 'POST') return this.configureFaults(res, body);
       if (target.startsWith('AWSEvents.')) {
-        const out = eventBridgeWithFaults(this.faults, target, body, callerFunction(req.headers), (input) => handleEventBridgeRequest(this.events, target, input), (fn) => this.runner.crash(fn));
+        const out = eventBridgeWithFaults(this.faults, target, body, req.headers, (input) => handleEventBridgeRequest(this.events, target, input), (fn) => this.runner.crash(fn));
         return send(res, out.status, out.body, 'application/x-amz-json-1.1');
       }
       send(res, 400, { __type: 'UnknownOperationException', message: `No local service for x-amz-target "${target}" (EventBridge: AWSEvents.*, SQS: AmazonSQS.*)` }, 'application/x-amz-json-1.1');

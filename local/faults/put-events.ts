@@ -35,8 +35,9 @@ export function callerFunction(headers: Record<string, string | string[] | undef
  * that made it may die right after it returned (`crash-after-publish`: the outbox relay
  * killed between publishing and marking what it sent). Other calls run as they are.
  */
-export function eventBridgeWithFaults(faults: FaultInjector, target: string, body: unknown, caller: string | undefined, run: (body: unknown) => ProtocolResponse, crash: (functionName: string) => void): ProtocolResponse {
+export function eventBridgeWithFaults(faults: FaultInjector, target: string, body: unknown, headers: Record<string, string | string[] | undefined>, run: (body: unknown) => ProtocolResponse, crash: (functionName: string) => void): ProtocolResponse {
   if (target !== 'AWSEvents.PutEvents' || !faults.active) return run(body);
+  const caller = callerFunction(headers);
   const out = putEventsWithFaults(faults, body, caller, run);
   if (out.status === 200 && caller && faults.decide({ service: 'lambda', function: caller }, ['crash-after-publish'])) setImmediate(() => crash(caller));
   return out;
