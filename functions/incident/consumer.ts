@@ -2,7 +2,7 @@
 // Each decision runs on the stored aggregate and appends through the outbox (store.ts).
 import { createIncidentQueueConsumer, type IncidentQueueHandlers } from '../../generated';
 import type { ConsumerContext } from '../../lib/consumer';
-import { assignIncident, offerExpired, vendorArrived } from './domain';
+import { assignIncident, offerClosed, vendorArrived, type OfferClosed } from './domain';
 import { createIncidents, eventStore, type Incidents } from './store';
 
 export interface Deps {
@@ -11,6 +11,10 @@ export interface Deps {
 }
 
 export function makeHandlers({ incidents, now }: Deps): IncidentQueueHandlers<ConsumerContext> {
+  const escalateIfLast = async (incidentId: string, closed: OfferClosed, ctx: ConsumerContext): Promise<void> => {
+    const events = await incidents.decide(incidentId, ctx.causedBy, (state) => offerClosed(state, closed, now()));
+    if (events.length) ctx.logger.warn('incident escalated: no vendor accepted', { incidentId, lastOffer: closed.offerId, how: closed.how });
+  };
   return {
     AssignIncident: async (event, ctx) => {
       const command = event.detail.data;
@@ -22,9 +26,13 @@ export function makeHandlers({ incidents, now }: Deps): IncidentQueueHandlers<Co
       await incidents.decide(arrival.incidentId, ctx.causedBy, (state) => vendorArrived(state, arrival, now()));
     },
     OfferExpired: async (event, ctx) => {
-      const expiry = event.detail.data;
-      const events = await incidents.decide(expiry.incidentId, ctx.causedBy, (state) => offerExpired(state, expiry, now()));
-      if (events.length) ctx.logger.warn('incident escalated: no vendor accepted', { incidentId: expiry.incidentId });
+      const { offerId, incidentId, remainingActiveOffers, expiredAt } = event.detail.data;
+      await escalateIfLast(incidentId, { offerId, remainingActiveOffers, how: 'expired', at: expiredAt }, ctx);
+    },
+    OfferDeclined: async (event, ctx) => {
+      const { offerId, incidentId, remainingActiveOffers, declinedAt } = event.detail.data;
+      // An OfferDeclined without the count predates it: assume other offers are open (never escalate on a guess).
+      await escalateIfLast(incidentId, { offerId, remainingActiveOffers: remainingActiveOffers ?? 1, how: 'declined', at: declinedAt }, ctx);
     },
   };
 }

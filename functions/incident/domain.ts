@@ -11,7 +11,6 @@ import type {
   IncidentEscalatedData,
   IncidentStatus,
   IncidentStatusChangedData,
-  OfferExpiredData,
   VendorArrivedData,
 } from '../../generated';
 
@@ -180,14 +179,23 @@ export function vendorArrived(state: Incident | undefined, arrival: VendorArrive
   return [statusChange(state, 'arrived', 'vendor', arrival.arrivedAt ?? now)];
 }
 
+/** An offer that closed without a vendor: it expired, or its vendor declined it. */
+export interface OfferClosed {
+  offerId: string;
+  remainingActiveOffers: number;
+  how: 'expired' | 'declined';
+  at: string;
+}
+
 /**
- * An offer expired: when it was the last open offer and no vendor is assigned, a person
- * has to find one (escalation to the dispatcher queue). Otherwise nothing changes.
+ * An offer expired or was declined: when it was the last open offer and no vendor is
+ * assigned, a person has to find one (escalation to the dispatcher queue). Otherwise
+ * nothing changes.
  */
-export function offerExpired(state: Incident | undefined, expiry: OfferExpiredData, now: string): IncidentEvent[] {
-  if (!state || expiry.remainingActiveOffers > 0 || state.vendorId || !canTransition(state.status, 'escalated')) return [];
+export function offerClosed(state: Incident | undefined, closed: OfferClosed, now: string): IncidentEvent[] {
+  if (!state || closed.remainingActiveOffers > 0 || state.vendorId || !canTransition(state.status, 'escalated')) return [];
   return [
-    { type: 'IncidentEscalated', data: { incidentId: state.incidentId, driverId: state.driverId, previousStatus: state.status, reason: 'no_vendor_accepted', escalationLevel: 1, details: `last offer ${expiry.offerId} expired at ${expiry.expiredAt}`, escalatedAt: now } },
+    { type: 'IncidentEscalated', data: { incidentId: state.incidentId, driverId: state.driverId, previousStatus: state.status, reason: 'no_vendor_accepted', escalationLevel: 1, details: `last offer ${closed.offerId} ${closed.how} at ${closed.at}`, escalatedAt: now } },
     statusChange(state, 'escalated', 'system', now, 'no vendor accepted'),
   ];
 }

@@ -26,6 +26,8 @@ export function makeHandlers({ offers, now }: Deps): MatchQueueHandlers<Consumer
     },
     // Still to do: each throws, so its events fail into match-dlq until implemented.
     ...matchQueueNotImplemented(
+      'OfferAccepted',
+      'SagaStepTimedOut',
       'IncidentCancelled',
       'OfferTimeoutElapsed',
       'VendorAvailabilityResponse',

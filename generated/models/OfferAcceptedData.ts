@@ -4,6 +4,8 @@ interface OfferAcceptedData {
   'offerId': string;
   'incidentId': string;
   'vendorId': string;
+  'driverId': string;
+  'vendorName'?: string;
   'price': Money;
   'etaMinutes': number;
   'acceptedAt': string;

@@ -11,6 +11,8 @@ export type { CancelIncidentCommandReason } from './CancelIncidentCommandReason'
 export type { CompensationReason } from './CompensationReason';
 export type { ContactInfo } from './ContactInfo';
 export type { CreateIncidentCommand } from './CreateIncidentCommand';
+export type { DeclineOfferCommand } from './DeclineOfferCommand';
+export type { DeclineOfferCommandReason } from './DeclineOfferCommandReason';
 export type { ErrorContext } from './ErrorContext';
 export type { ErrorOccurred } from './ErrorOccurred';
 export type { ErrorOccurredData } from './ErrorOccurredData';
@@ -90,6 +92,9 @@ export type { ReleaseVendor } from './ReleaseVendor';
 export type { ReleaseVendorData } from './ReleaseVendorData';
 export type { ReserveVendor } from './ReserveVendor';
 export type { ReserveVendorData } from './ReserveVendorData';
+export type { SagaStepTimedOut } from './SagaStepTimedOut';
+export type { SagaStepTimedOutData } from './SagaStepTimedOutData';
+export type { SagaStepTimedOutDataPhase } from './SagaStepTimedOutDataPhase';
 export type { TrackingStarted } from './TrackingStarted';
 export type { TrackingStartedData } from './TrackingStartedData';
 export type { TrackingStopped } from './TrackingStopped';

@@ -6,6 +6,7 @@ import { OfferAcceptedValidator as OfferAcceptedSchema } from '../validators/com
 import { OfferDeclinedValidator as OfferDeclinedSchema } from '../validators/compiled';
 import { OfferExpiredValidator as OfferExpiredSchema } from '../validators/compiled';
 import { OfferTimeoutElapsedValidator as OfferTimeoutElapsedSchema } from '../validators/compiled';
+import { SagaStepTimedOutValidator as SagaStepTimedOutSchema } from '../validators/compiled';
 import { VendorAvailabilityRequestedValidator as VendorAvailabilityRequestedSchema } from '../validators/compiled';
 import { PriceQuoteRequestedValidator as PriceQuoteRequestedSchema } from '../validators/compiled';
 import { EtaRequestedValidator as EtaRequestedSchema } from '../validators/compiled';
@@ -26,6 +27,7 @@ export const matchEventSpecs = {
   OfferDeclined: { messageName: "OfferDeclined", detailType: "OfferDeclined", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
   OfferExpired: { messageName: "OfferExpired", detailType: "OfferExpired", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
   OfferTimeoutElapsed: { messageName: "OfferTimeoutElapsed", detailType: "OfferTimeoutElapsed", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
+  SagaStepTimedOut: { messageName: "SagaStepTimedOut", detailType: "SagaStepTimedOut", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
   VendorAvailabilityRequested: { messageName: "VendorAvailabilityRequested", detailType: "VendorAvailabilityRequested", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
   PriceQuoteRequested: { messageName: "PriceQuoteRequested", detailType: "PriceQuoteRequested", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
   EtaRequested: { messageName: "EtaRequested", detailType: "EtaRequested", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
@@ -44,6 +46,7 @@ export type MatchSends = {
   OfferDeclined: Models.OfferDeclined;
   OfferExpired: Models.OfferExpired;
   OfferTimeoutElapsed: Models.OfferTimeoutElapsed;
+  SagaStepTimedOut: Models.SagaStepTimedOut;
   VendorAvailabilityRequested: Models.VendorAvailabilityRequested;
   PriceQuoteRequested: Models.PriceQuoteRequested;
   EtaRequested: Models.EtaRequested;
@@ -81,6 +84,11 @@ export function OfferExpired(data: Models.OfferExpired['data'], context: EventCo
 /** The deadline timer of an offer fired (match-internal). (roadcall.match / OfferTimeoutElapsed on core). Throws EventValidationError if the result breaks the schema. */
 export function OfferTimeoutElapsed(data: Models.OfferTimeoutElapsed['data'], context: EventContext = {}): BuiltEvent<"OfferTimeoutElapsed", Models.OfferTimeoutElapsed> {
   return buildEnvelopeEvent(matchEventSpecs.OfferTimeoutElapsed, SERVICE, data, context, OfferTimeoutElapsedSchema);
+}
+
+/** The timer of a saga step fired (match-internal). (roadcall.match / SagaStepTimedOut on core). Throws EventValidationError if the result breaks the schema. */
+export function SagaStepTimedOut(data: Models.SagaStepTimedOut['data'], context: EventContext = {}): BuiltEvent<"SagaStepTimedOut", Models.SagaStepTimedOut> {
+  return buildEnvelopeEvent(matchEventSpecs.SagaStepTimedOut, SERVICE, data, context, SagaStepTimedOutSchema);
 }
 
 /** The match service asks which vendors can take the incident. (roadcall.match / VendorAvailabilityRequested on core). Throws EventValidationError if the result breaks the schema. */
@@ -133,4 +141,4 @@ export function ErrorOccurred(data: Models.ErrorOccurred['data'], context: Event
  * A function that imports this module as a namespace (`import * as match from '<generated>/publishers/match'`)
  * bundles only the builders (and validators) it uses; this object keeps them all.
  */
-export const matchPublisher = { OfferCreated, OfferAccepted, OfferDeclined, OfferExpired, OfferTimeoutElapsed, VendorAvailabilityRequested, PriceQuoteRequested, EtaRequested, ReserveVendor, AuthorizePayment, AssignIncident, ReleaseVendor, VoidPaymentAuthorization, ErrorOccurred } as const;
+export const matchPublisher = { OfferCreated, OfferAccepted, OfferDeclined, OfferExpired, OfferTimeoutElapsed, SagaStepTimedOut, VendorAvailabilityRequested, PriceQuoteRequested, EtaRequested, ReserveVendor, AuthorizePayment, AssignIncident, ReleaseVendor, VoidPaymentAuthorization, ErrorOccurred } as const;

@@ -36,124 +36,130 @@ const Q28 = ["driverId","contact","vehicle","location","problemType"];
 const E29 = ["flat_tire","battery","lockout","fuel","tow","accident","other"];
 const L30 = /* @__PURE__ */ rule({ t: "string", en: E29 });
 const L31 = /* @__PURE__ */ rule({ t: "string", x: 1000 });
-const Q32 = ["errorCode","errorMessage","severity","context","canRetry"];
-const R33 = /^[A-Z][A-Z0-9_]*$/u;
-const L34 = /* @__PURE__ */ rule({ t: "string", p: R33, ps: "^[A-Z][A-Z0-9_]*$" });
-const L35 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 4000 });
-const E36 = ["WARNING","ERROR","CRITICAL"];
-const L37 = /* @__PURE__ */ rule({ t: "string", en: E36 });
-const Q38 = ["service","function"];
-const R39 = /^[a-z][a-z0-9-]*$/u;
-const L40 = /* @__PURE__ */ rule({ t: "string", p: R39, ps: "^[a-z][a-z0-9-]*$" });
-const L41 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 256 });
-const L42 = /* @__PURE__ */ rule({ t: "string", n: 1 });
-const L43 = /* @__PURE__ */ rule({ t: "integer", min: 1 });
-const L44 = /* @__PURE__ */ rule({ t: "string", x: 32000 });
-const L45 = /* @__PURE__ */ rule({ t: "boolean" });
-const Q46 = ["requestId","incidentId","errorCode","errorMessage","canRetry"];
-const L47 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 128 });
-const L48 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 1000 });
-const Q49 = ["requestId","incidentId","destination","radiusKm"];
-const L50 = /* @__PURE__ */ rule({ t: "number", max: 200, emin: 0 });
-const L51 = /* @__PURE__ */ rule({ t: "string", f: F1, fn: "date-time" });
-const Q52 = ["requestId","incidentId","estimates","computedAt"];
-const Q53 = ["vendorId","etaMinutes","distanceKm","basis"];
-const L54 = /* @__PURE__ */ rule({ t: "number", min: 0 });
-const E55 = ["live_gps","last_known_position","depot"];
-const L56 = /* @__PURE__ */ rule({ t: "string", en: E55 });
-const Q57 = ["eventId","correlationId","eventVersion","occurredAt","producer"];
-const R58 = /^[0-9]+\.[0-9]+$/u;
-const L59 = /* @__PURE__ */ rule({ t: "string", p: R58, ps: "^[0-9]+\\.[0-9]+$" });
-const Q60 = ["lat","lon"];
-const L61 = /* @__PURE__ */ rule({ t: "number", min: -90, max: 90 });
-const L62 = /* @__PURE__ */ rule({ t: "number", min: -180, max: 180 });
-const Q63 = ["incidentId","driverId","vendorId","agreedPrice","status","assignedAt"];
-const E64 = ["new","matching","offered","assigned","en_route","arrived","in_progress","completed","cancelled","escalated"];
-const L65 = /* @__PURE__ */ rule({ t: "string", en: E64 });
-const Q66 = ["sagaId","incidentId","vendorId","reason","rejectedAt"];
-const E67 = ["incident_cancelled","incident_already_assigned","incident_not_found","invalid_status"];
+const Q32 = ["vendorId","reason"];
+const E33 = ["too_far","busy","price_too_low","cannot_service_vehicle","other"];
+const L34 = /* @__PURE__ */ rule({ t: "string", en: E33 });
+const Q35 = ["errorCode","errorMessage","severity","context","canRetry"];
+const R36 = /^[A-Z][A-Z0-9_]*$/u;
+const L37 = /* @__PURE__ */ rule({ t: "string", p: R36, ps: "^[A-Z][A-Z0-9_]*$" });
+const L38 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 4000 });
+const E39 = ["WARNING","ERROR","CRITICAL"];
+const L40 = /* @__PURE__ */ rule({ t: "string", en: E39 });
+const Q41 = ["service","function"];
+const R42 = /^[a-z][a-z0-9-]*$/u;
+const L43 = /* @__PURE__ */ rule({ t: "string", p: R42, ps: "^[a-z][a-z0-9-]*$" });
+const L44 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 256 });
+const L45 = /* @__PURE__ */ rule({ t: "string", n: 1 });
+const L46 = /* @__PURE__ */ rule({ t: "integer", min: 1 });
+const L47 = /* @__PURE__ */ rule({ t: "string", x: 32000 });
+const L48 = /* @__PURE__ */ rule({ t: "boolean" });
+const Q49 = ["requestId","incidentId","errorCode","errorMessage","canRetry"];
+const L50 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 128 });
+const L51 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 1000 });
+const Q52 = ["requestId","incidentId","destination","radiusKm"];
+const L53 = /* @__PURE__ */ rule({ t: "number", max: 200, emin: 0 });
+const L54 = /* @__PURE__ */ rule({ t: "string", f: F1, fn: "date-time" });
+const Q55 = ["requestId","incidentId","estimates","computedAt"];
+const Q56 = ["vendorId","etaMinutes","distanceKm","basis"];
+const L57 = /* @__PURE__ */ rule({ t: "number", min: 0 });
+const E58 = ["live_gps","last_known_position","depot"];
+const L59 = /* @__PURE__ */ rule({ t: "string", en: E58 });
+const Q60 = ["eventId","correlationId","eventVersion","occurredAt","producer"];
+const R61 = /^[0-9]+\.[0-9]+$/u;
+const L62 = /* @__PURE__ */ rule({ t: "string", p: R61, ps: "^[0-9]+\\.[0-9]+$" });
+const Q63 = ["lat","lon"];
+const L64 = /* @__PURE__ */ rule({ t: "number", min: -90, max: 90 });
+const L65 = /* @__PURE__ */ rule({ t: "number", min: -180, max: 180 });
+const Q66 = ["incidentId","driverId","vendorId","agreedPrice","status","assignedAt"];
+const E67 = ["new","matching","offered","assigned","en_route","arrived","in_progress","completed","cancelled","escalated"];
 const L68 = /* @__PURE__ */ rule({ t: "string", en: E67 });
-const Q69 = ["incidentId","driverId","previousStatus","cancelledBy","cancelledAt"];
-const E70 = ["driver","dispatcher","system"];
+const Q69 = ["sagaId","incidentId","vendorId","reason","rejectedAt"];
+const E70 = ["incident_cancelled","incident_already_assigned","incident_not_found","invalid_status"];
 const L71 = /* @__PURE__ */ rule({ t: "string", en: E70 });
-const E72 = ["resolved_by_driver","duplicate","wait_too_long","no_vendor_available","other"];
-const L73 = /* @__PURE__ */ rule({ t: "string", en: E72 });
-const Q74 = ["incidentId","driverId","driverContact","vehicle","location","problemType","status","createdAt"];
-const E75 = ["driver_app","phone","partner_api"];
+const Q72 = ["incidentId","driverId","previousStatus","cancelledBy","cancelledAt"];
+const E73 = ["driver","dispatcher","system"];
+const L74 = /* @__PURE__ */ rule({ t: "string", en: E73 });
+const E75 = ["resolved_by_driver","duplicate","wait_too_long","no_vendor_available","other"];
 const L76 = /* @__PURE__ */ rule({ t: "string", en: E75 });
-const Q77 = ["incidentId","driverId","previousStatus","reason","escalatedAt"];
-const E78 = ["no_vendor_accepted","no_vendor_available","assignment_failed","sla_breached","driver_request"];
+const Q77 = ["incidentId","driverId","driverContact","vehicle","location","problemType","status","createdAt"];
+const E78 = ["driver_app","phone","partner_api"];
 const L79 = /* @__PURE__ */ rule({ t: "string", en: E78 });
-const Q80 = ["incidentId","driverId","previousStatus","status","changedAt","changedBy"];
-const E81 = ["driver","vendor","dispatcher","system"];
+const Q80 = ["incidentId","driverId","previousStatus","reason","escalatedAt"];
+const E81 = ["no_vendor_accepted","no_vendor_available","assignment_failed","sla_breached","driver_request"];
 const L82 = /* @__PURE__ */ rule({ t: "string", en: E81 });
-const Q83 = ["coordinates"];
-const Q84 = ["amountCents","currency"];
-const R85 = /^[A-Z]{3}$/u;
-const L86 = /* @__PURE__ */ rule({ t: "string", p: R85, ps: "^[A-Z]{3}$" });
-const Q87 = ["offerId","incidentId","vendorId","price","etaMinutes","acceptedAt"];
-const Q88 = ["offerId","incidentId","vendorId","problemType","location","price","etaMinutes","rank","expiresAt","createdAt"];
-const Q89 = ["offerId","incidentId","vendorId","reason","declinedAt"];
-const E90 = ["too_far","busy","price_too_low","cannot_service_vehicle","other"];
-const L91 = /* @__PURE__ */ rule({ t: "string", en: E90 });
-const Q92 = ["offerId","incidentId","vendorId","expiresAt","expiredAt","remainingActiveOffers"];
-const Q93 = ["offerId","incidentId","expiresAt","firedAt"];
-const Q94 = ["paymentId","incidentId","amount","approvedBy","approvedAt"];
-const Q95 = ["sagaId","incidentId","reason","canRetry","failedAt"];
-const E96 = ["card_declined","insufficient_funds","no_payment_method","processor_unavailable","fraud_suspected"];
-const L97 = /* @__PURE__ */ rule({ t: "string", en: E96 });
-const L98 = /* @__PURE__ */ rule({ t: "string", x: 64 });
-const Q99 = ["sagaId","incidentId","authorizationId","amount","voidedAt"];
-const Q100 = ["sagaId","incidentId","authorizationId","amount","authorizedAt","expiresAt"];
-const Q101 = ["paymentId","incidentId","driverId","vendorId","amount","processorTransactionId","completedAt"];
-const Q102 = ["paymentId","incidentId","driverId","vendorId","amount","requiresApproval","createdAt"];
-const Q103 = ["paymentId","incidentId","driverId","amount","failureCode","failureMessage","canRetry","attempt","failedAt"];
-const Q104 = ["paymentId","incidentId","amount","riskScore","reasons","reviewRequired","flaggedAt"];
-const L105 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 100 });
-const E106 = ["amount_above_threshold","velocity","location_mismatch","card_country_mismatch","vendor_under_review","manual"];
-const Q107 = ["type"];
-const E108 = ["card","wallet","invoice"];
-const L109 = /* @__PURE__ */ rule({ t: "string", en: E108 });
-const L110 = /* @__PURE__ */ rule({ t: "string", x: 30 });
-const R111 = /^[0-9]{4}$/u;
-const L112 = /* @__PURE__ */ rule({ t: "string", p: R111, ps: "^[0-9]{4}$" });
-const Q113 = ["requestId","incidentId","problemType","location"];
-const Q114 = ["requestId","incidentId","quoteId","baseFee","serviceFee","perKmRate","validUntil"];
-const Q115 = ["code","amount"];
-const E116 = ["after_hours","holiday","highway","heavy_vehicle","remote_area"];
-const L117 = /* @__PURE__ */ rule({ t: "string", en: E116 });
-const Q118 = ["sagaId","incidentId","vendorId","reservationId","reason"];
-const L119 = /* @__PURE__ */ rule({ t: "string", en: E23 });
-const Q120 = ["sagaId","incidentId","vendorId","offerId","holdUntil"];
-const Q121 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
-const Q122 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
-const E123 = ["work_completed","incident_cancelled","timeout"];
-const L124 = /* @__PURE__ */ rule({ t: "string", en: E123 });
-const Q125 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
-const L126 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
-const Q127 = ["make","model","year","plate"];
-const L128 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
-const L129 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
-const L130 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
-const Q131 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
-const Q132 = ["requestId","incidentId","problemType","location","radiusKm"];
-const L133 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
-const Q134 = ["requestId","incidentId","vendors","respondedAt"];
-const Q135 = ["vendorId","name","distanceKm","capabilities"];
-const L136 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
-const Q137 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
-const Q138 = ["sagaId","incidentId","vendorId","reason","failedAt"];
-const E139 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
-const L140 = /* @__PURE__ */ rule({ t: "string", en: E139 });
-const Q141 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
-const Q142 = ["sagaId","incidentId","authorizationId","reason"];
-const Q143 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
-const E144 = ["resolved","towed","unresolved"];
-const L145 = /* @__PURE__ */ rule({ t: "string", en: E144 });
-const Q146 = ["code","description","amount"];
-const E147 = ["callout","distance","labor","parts","towing","fuel","other"];
-const L148 = /* @__PURE__ */ rule({ t: "string", en: E147 });
-const Q149 = ["incidentId","driverId","vendorId","startedAt"];
+const Q83 = ["incidentId","driverId","previousStatus","status","changedAt","changedBy"];
+const E84 = ["driver","vendor","dispatcher","system"];
+const L85 = /* @__PURE__ */ rule({ t: "string", en: E84 });
+const Q86 = ["coordinates"];
+const Q87 = ["amountCents","currency"];
+const R88 = /^[A-Z]{3}$/u;
+const L89 = /* @__PURE__ */ rule({ t: "string", p: R88, ps: "^[A-Z]{3}$" });
+const Q90 = ["offerId","incidentId","vendorId","driverId","price","etaMinutes","acceptedAt"];
+const Q91 = ["offerId","incidentId","vendorId","problemType","location","price","etaMinutes","rank","expiresAt","createdAt"];
+const Q92 = ["offerId","incidentId","vendorId","reason","declinedAt"];
+const Q93 = ["offerId","incidentId","vendorId","expiresAt","expiredAt","remainingActiveOffers"];
+const Q94 = ["offerId","incidentId","expiresAt","firedAt"];
+const Q95 = ["paymentId","incidentId","amount","approvedBy","approvedAt"];
+const Q96 = ["sagaId","incidentId","reason","canRetry","failedAt"];
+const E97 = ["card_declined","insufficient_funds","no_payment_method","processor_unavailable","fraud_suspected"];
+const L98 = /* @__PURE__ */ rule({ t: "string", en: E97 });
+const L99 = /* @__PURE__ */ rule({ t: "string", x: 64 });
+const Q100 = ["sagaId","incidentId","authorizationId","amount","voidedAt"];
+const Q101 = ["sagaId","incidentId","authorizationId","amount","authorizedAt","expiresAt"];
+const Q102 = ["paymentId","incidentId","driverId","vendorId","amount","processorTransactionId","completedAt"];
+const Q103 = ["paymentId","incidentId","driverId","vendorId","amount","requiresApproval","createdAt"];
+const Q104 = ["paymentId","incidentId","driverId","amount","failureCode","failureMessage","canRetry","attempt","failedAt"];
+const Q105 = ["paymentId","incidentId","amount","riskScore","reasons","reviewRequired","flaggedAt"];
+const L106 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 100 });
+const E107 = ["amount_above_threshold","velocity","location_mismatch","card_country_mismatch","vendor_under_review","manual"];
+const Q108 = ["type"];
+const E109 = ["card","wallet","invoice"];
+const L110 = /* @__PURE__ */ rule({ t: "string", en: E109 });
+const L111 = /* @__PURE__ */ rule({ t: "string", x: 30 });
+const R112 = /^[0-9]{4}$/u;
+const L113 = /* @__PURE__ */ rule({ t: "string", p: R112, ps: "^[0-9]{4}$" });
+const Q114 = ["requestId","incidentId","problemType","location"];
+const Q115 = ["requestId","incidentId","quoteId","baseFee","serviceFee","perKmRate","validUntil"];
+const Q116 = ["code","amount"];
+const E117 = ["after_hours","holiday","highway","heavy_vehicle","remote_area"];
+const L118 = /* @__PURE__ */ rule({ t: "string", en: E117 });
+const Q119 = ["sagaId","incidentId","vendorId","reservationId","reason"];
+const L120 = /* @__PURE__ */ rule({ t: "string", en: E23 });
+const Q121 = ["sagaId","incidentId","vendorId","offerId","holdUntil"];
+const Q122 = ["sagaId","saga","step","phase","attempt","dueAt"];
+const L123 = /* @__PURE__ */ rule({ t: "string", x: 40 });
+const L124 = /* @__PURE__ */ rule({ t: "string", x: 60 });
+const E125 = ["forward","compensation"];
+const L126 = /* @__PURE__ */ rule({ t: "string", en: E125 });
+const Q127 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
+const Q128 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
+const E129 = ["work_completed","incident_cancelled","timeout"];
+const L130 = /* @__PURE__ */ rule({ t: "string", en: E129 });
+const Q131 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
+const L132 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
+const Q133 = ["make","model","year","plate"];
+const L134 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
+const L135 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
+const L136 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
+const Q137 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
+const Q138 = ["requestId","incidentId","problemType","location","radiusKm"];
+const L139 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
+const Q140 = ["requestId","incidentId","vendors","respondedAt"];
+const Q141 = ["vendorId","name","distanceKm","capabilities"];
+const L142 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
+const Q143 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
+const Q144 = ["sagaId","incidentId","vendorId","reason","failedAt"];
+const E145 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
+const L146 = /* @__PURE__ */ rule({ t: "string", en: E145 });
+const Q147 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
+const Q148 = ["sagaId","incidentId","authorizationId","reason"];
+const Q149 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
+const E150 = ["resolved","towed","unresolved"];
+const L151 = /* @__PURE__ */ rule({ t: "string", en: E150 });
+const Q152 = ["code","description","amount"];
+const E153 = ["callout","distance","labor","parts","towing","fuel","other"];
+const L154 = /* @__PURE__ */ rule({ t: "string", en: E153 });
+const Q155 = ["incidentId","driverId","vendorId","startedAt"];
 
 function checkAcceptOfferCommand(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
@@ -246,27 +252,36 @@ function checkCreateIncidentCommand(v: unknown, p: string, e: SchemaError[]): vo
   } else fail(e, p, "type", { type: "object" });
 }
 
+function checkDeclineOfferCommand(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["vendorId"] === undefined || v["reason"] === undefined) required(v, p, Q32, e);
+    str(v["vendorId"], p, "/vendorId", L4, e);
+    str(v["reason"], p, "/reason", L34, e);
+    str(v["comment"], p, "/comment", L22, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
 function checkErrorOccurredData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["errorCode"] === undefined || v["errorMessage"] === undefined || v["severity"] === undefined || v["context"] === undefined || v["canRetry"] === undefined) required(v, p, Q32, e);
-    str(v["errorCode"], p, "/errorCode", L34, e);
-    str(v["errorMessage"], p, "/errorMessage", L35, e);
-    str(v["severity"], p, "/severity", L37, e);
+    if (v["errorCode"] === undefined || v["errorMessage"] === undefined || v["severity"] === undefined || v["context"] === undefined || v["canRetry"] === undefined) required(v, p, Q35, e);
+    str(v["errorCode"], p, "/errorCode", L37, e);
+    str(v["errorMessage"], p, "/errorMessage", L38, e);
+    str(v["severity"], p, "/severity", L40, e);
     const v1 = v["context"];
     if (v1 !== undefined) {
       if (isObject(v1)) {
-        if (v1["service"] === undefined || v1["function"] === undefined) required(v1, p + "/context", Q38, e);
-        str(v1["service"], p, "/context/service", L40, e);
-        str(v1["function"], p, "/context/function", L41, e);
+        if (v1["service"] === undefined || v1["function"] === undefined) required(v1, p + "/context", Q41, e);
+        str(v1["service"], p, "/context/service", L43, e);
+        str(v1["function"], p, "/context/function", L44, e);
         str(v1["eventId"], p, "/context/eventId", L4, e);
-        str(v1["detailType"], p, "/context/detailType", L42, e);
-        str(v1["queue"], p, "/context/queue", L42, e);
-        num(v1["attempt"], p, "/context/attempt", L43, e);
+        str(v1["detailType"], p, "/context/detailType", L45, e);
+        str(v1["queue"], p, "/context/queue", L45, e);
+        num(v1["attempt"], p, "/context/attempt", L46, e);
         str(v1["incidentId"], p, "/context/incidentId", L4, e);
       } else fail(e, p + "/context", "type", { type: "object" });
     }
-    str(v["stackTrace"], p, "/stackTrace", L44, e);
-    scalar(v["canRetry"], p, "/canRetry", L45, e);
+    str(v["stackTrace"], p, "/stackTrace", L47, e);
+    scalar(v["canRetry"], p, "/canRetry", L48, e);
     const v2 = v["failedEvent"];
     if (v2 !== undefined) {
       if (!(isObject(v2))) fail(e, p + "/failedEvent", "type", { type: "object" });
@@ -276,35 +291,35 @@ function checkErrorOccurredData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkErrorSeverity(v: unknown, p: string, e: SchemaError[]): void {
   if (!(typeof v === "string")) fail(e, p, "type", { type: "string" });
-  if (!oneOf(E36, v)) fail(e, p, "enum", { allowedValues: E36 });
+  if (!oneOf(E39, v)) fail(e, p, "enum", { allowedValues: E39 });
 }
 
 function checkEtaErrorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q46, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q49, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["errorCode"], p, "/errorCode", L34, e);
-    str(v["errorMessage"], p, "/errorMessage", L48, e);
-    scalar(v["canRetry"], p, "/canRetry", L45, e);
+    str(v["errorCode"], p, "/errorCode", L37, e);
+    str(v["errorMessage"], p, "/errorMessage", L51, e);
+    scalar(v["canRetry"], p, "/canRetry", L48, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkEtaRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["destination"] === undefined || v["radiusKm"] === undefined) required(v, p, Q49, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["destination"] === undefined || v["radiusKm"] === undefined) required(v, p, Q52, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     ref(v["destination"], p, "/destination", checkGeoLocation, e);
-    num(v["radiusKm"], p, "/radiusKm", L50, e);
-    str(v["respondBy"], p, "/respondBy", L51, e);
+    num(v["radiusKm"], p, "/radiusKm", L53, e);
+    str(v["respondBy"], p, "/respondBy", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkEtaResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["estimates"] === undefined || v["computedAt"] === undefined) required(v, p, Q52, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["estimates"] === undefined || v["computedAt"] === undefined) required(v, p, Q55, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     const v3 = v["estimates"];
     if (v3 !== undefined) {
@@ -312,47 +327,47 @@ function checkEtaResponseData(v: unknown, p: string, e: SchemaError[]): void {
         for (let v4 = 0; v4 < v3.length; v4++) {
           const v5: unknown = v3[v4];
           if (isObject(v5)) {
-            if (v5["vendorId"] === undefined || v5["etaMinutes"] === undefined || v5["distanceKm"] === undefined || v5["basis"] === undefined) required(v5, p + "/estimates" + "/" + v4, Q53, e);
+            if (v5["vendorId"] === undefined || v5["etaMinutes"] === undefined || v5["distanceKm"] === undefined || v5["basis"] === undefined) required(v5, p + "/estimates" + "/" + v4, Q56, e);
             str(v5["vendorId"], p + "/estimates" + "/" + v4, "/vendorId", L4, e);
             num(v5["etaMinutes"], p + "/estimates" + "/" + v4, "/etaMinutes", L15, e);
-            num(v5["distanceKm"], p + "/estimates" + "/" + v4, "/distanceKm", L54, e);
-            str(v5["basis"], p + "/estimates" + "/" + v4, "/basis", L56, e);
+            num(v5["distanceKm"], p + "/estimates" + "/" + v4, "/distanceKm", L57, e);
+            str(v5["basis"], p + "/estimates" + "/" + v4, "/basis", L59, e);
           } else fail(e, p + "/estimates" + "/" + v4, "type", { type: "object" });
         }
       } else fail(e, p + "/estimates", "type", { type: "array" });
     }
-    str(v["computedAt"], p, "/computedAt", L51, e);
+    str(v["computedAt"], p, "/computedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkEventMetadata(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["eventId"] === undefined || v["correlationId"] === undefined || v["eventVersion"] === undefined || v["occurredAt"] === undefined || v["producer"] === undefined) required(v, p, Q57, e);
+    if (v["eventId"] === undefined || v["correlationId"] === undefined || v["eventVersion"] === undefined || v["occurredAt"] === undefined || v["producer"] === undefined) required(v, p, Q60, e);
     dependent(v, p, e, "dependencies", "sequence", ["aggregateId"]);
     for (const v6 in v) if (!(v6 === "eventId" || v6 === "correlationId" || v6 === "causationId" || v6 === "eventVersion" || v6 === "occurredAt" || v6 === "aggregateId" || v6 === "sequence" || v6 === "producer")) fail(e, p, "additionalProperties", { additionalProperty: v6 });
     str(v["eventId"], p, "/eventId", L4, e);
-    str(v["correlationId"], p, "/correlationId", L47, e);
-    str(v["causationId"], p, "/causationId", L47, e);
-    str(v["eventVersion"], p, "/eventVersion", L59, e);
-    str(v["occurredAt"], p, "/occurredAt", L51, e);
-    str(v["aggregateId"], p, "/aggregateId", L42, e);
-    num(v["sequence"], p, "/sequence", L43, e);
-    str(v["producer"], p, "/producer", L40, e);
+    str(v["correlationId"], p, "/correlationId", L50, e);
+    str(v["causationId"], p, "/causationId", L50, e);
+    str(v["eventVersion"], p, "/eventVersion", L62, e);
+    str(v["occurredAt"], p, "/occurredAt", L54, e);
+    str(v["aggregateId"], p, "/aggregateId", L45, e);
+    num(v["sequence"], p, "/sequence", L46, e);
+    str(v["producer"], p, "/producer", L43, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkGeoLocation(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["lat"] === undefined || v["lon"] === undefined) required(v, p, Q60, e);
-    num(v["lat"], p, "/lat", L61, e);
-    num(v["lon"], p, "/lon", L62, e);
-    num(v["accuracyMeters"], p, "/accuracyMeters", L54, e);
+    if (v["lat"] === undefined || v["lon"] === undefined) required(v, p, Q63, e);
+    num(v["lat"], p, "/lat", L64, e);
+    num(v["lon"], p, "/lon", L65, e);
+    num(v["accuracyMeters"], p, "/accuracyMeters", L57, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentAssignedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["agreedPrice"] === undefined || v["status"] === undefined || v["assignedAt"] === undefined) required(v, p, Q63, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["agreedPrice"] === undefined || v["status"] === undefined || v["assignedAt"] === undefined) required(v, p, Q66, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -362,42 +377,42 @@ function checkIncidentAssignedData(v: unknown, p: string, e: SchemaError[]): voi
     ref(v["agreedPrice"], p, "/agreedPrice", checkMoney, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
     ref(v["destination"], p, "/destination", checkGeoLocation, e);
-    str(v["status"], p, "/status", L65, e);
-    str(v["assignedAt"], p, "/assignedAt", L51, e);
+    str(v["status"], p, "/status", L68, e);
+    str(v["assignedAt"], p, "/assignedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentAssignmentRejectedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["rejectedAt"] === undefined) required(v, p, Q66, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["rejectedAt"] === undefined) required(v, p, Q69, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["offerId"], p, "/offerId", L4, e);
-    str(v["reason"], p, "/reason", L68, e);
-    str(v["currentStatus"], p, "/currentStatus", L65, e);
+    str(v["reason"], p, "/reason", L71, e);
+    str(v["currentStatus"], p, "/currentStatus", L68, e);
     str(v["message"], p, "/message", L22, e);
-    str(v["rejectedAt"], p, "/rejectedAt", L51, e);
+    str(v["rejectedAt"], p, "/rejectedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentCancelledData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["cancelledBy"] === undefined || v["cancelledAt"] === undefined) required(v, p, Q69, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["cancelledBy"] === undefined || v["cancelledAt"] === undefined) required(v, p, Q72, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["previousStatus"], p, "/previousStatus", L65, e);
-    str(v["cancelledBy"], p, "/cancelledBy", L71, e);
-    str(v["reason"], p, "/reason", L73, e);
+    str(v["previousStatus"], p, "/previousStatus", L68, e);
+    str(v["cancelledBy"], p, "/cancelledBy", L74, e);
+    str(v["reason"], p, "/reason", L76, e);
     str(v["comment"], p, "/comment", L22, e);
-    str(v["cancelledAt"], p, "/cancelledAt", L51, e);
+    str(v["cancelledAt"], p, "/cancelledAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentCreatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["driverContact"] === undefined || v["vehicle"] === undefined || v["location"] === undefined || v["problemType"] === undefined || v["status"] === undefined || v["createdAt"] === undefined) required(v, p, Q74, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["driverContact"] === undefined || v["vehicle"] === undefined || v["location"] === undefined || v["problemType"] === undefined || v["status"] === undefined || v["createdAt"] === undefined) required(v, p, Q77, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     ref(v["driverContact"], p, "/driverContact", checkContactInfo, e);
@@ -405,46 +420,46 @@ function checkIncidentCreatedData(v: unknown, p: string, e: SchemaError[]): void
     ref(v["location"], p, "/location", checkLocation, e);
     str(v["problemType"], p, "/problemType", L30, e);
     str(v["description"], p, "/description", L31, e);
-    str(v["status"], p, "/status", L65, e);
-    str(v["channel"], p, "/channel", L76, e);
-    str(v["createdAt"], p, "/createdAt", L51, e);
+    str(v["status"], p, "/status", L68, e);
+    str(v["channel"], p, "/channel", L79, e);
+    str(v["createdAt"], p, "/createdAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentEscalatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["reason"] === undefined || v["escalatedAt"] === undefined) required(v, p, Q77, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["reason"] === undefined || v["escalatedAt"] === undefined) required(v, p, Q80, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
-    str(v["previousStatus"], p, "/previousStatus", L65, e);
-    str(v["reason"], p, "/reason", L79, e);
-    num(v["escalationLevel"], p, "/escalationLevel", L43, e);
+    str(v["previousStatus"], p, "/previousStatus", L68, e);
+    str(v["reason"], p, "/reason", L82, e);
+    num(v["escalationLevel"], p, "/escalationLevel", L46, e);
     str(v["details"], p, "/details", L31, e);
-    str(v["escalatedAt"], p, "/escalatedAt", L51, e);
+    str(v["escalatedAt"], p, "/escalatedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentStatus(v: unknown, p: string, e: SchemaError[]): void {
   if (!(typeof v === "string")) fail(e, p, "type", { type: "string" });
-  if (!oneOf(E64, v)) fail(e, p, "enum", { allowedValues: E64 });
+  if (!oneOf(E67, v)) fail(e, p, "enum", { allowedValues: E67 });
 }
 
 function checkIncidentStatusChangedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["status"] === undefined || v["changedAt"] === undefined || v["changedBy"] === undefined) required(v, p, Q80, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["status"] === undefined || v["changedAt"] === undefined || v["changedBy"] === undefined) required(v, p, Q83, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
-    str(v["previousStatus"], p, "/previousStatus", L65, e);
-    str(v["status"], p, "/status", L65, e);
-    str(v["changedBy"], p, "/changedBy", L82, e);
+    str(v["previousStatus"], p, "/previousStatus", L68, e);
+    str(v["status"], p, "/status", L68, e);
+    str(v["changedBy"], p, "/changedBy", L85, e);
     str(v["reason"], p, "/reason", L22, e);
-    str(v["changedAt"], p, "/changedAt", L51, e);
+    str(v["changedAt"], p, "/changedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkLocation(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["coordinates"] === undefined) required(v, p, Q83, e);
+    if (v["coordinates"] === undefined) required(v, p, Q86, e);
     ref(v["coordinates"], p, "/coordinates", checkGeoLocation, e);
     ref(v["address"], p, "/address", checkAddress, e);
     str(v["notes"], p, "/notes", L22, e);
@@ -453,130 +468,132 @@ function checkLocation(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkMoney(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["amountCents"] === undefined || v["currency"] === undefined) required(v, p, Q84, e);
+    if (v["amountCents"] === undefined || v["currency"] === undefined) required(v, p, Q87, e);
     num(v["amountCents"], p, "/amountCents", L15, e);
-    str(v["currency"], p, "/currency", L86, e);
+    str(v["currency"], p, "/currency", L89, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferAcceptedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["acceptedAt"] === undefined) required(v, p, Q87, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["driverId"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["acceptedAt"] === undefined) required(v, p, Q90, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
+    str(v["driverId"], p, "/driverId", L4, e);
+    str(v["vendorName"], p, "/vendorName", L7, e);
     ref(v["price"], p, "/price", checkMoney, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
-    str(v["acceptedAt"], p, "/acceptedAt", L51, e);
+    str(v["acceptedAt"], p, "/acceptedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferCreatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["rank"] === undefined || v["expiresAt"] === undefined || v["createdAt"] === undefined) required(v, p, Q88, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["rank"] === undefined || v["expiresAt"] === undefined || v["createdAt"] === undefined) required(v, p, Q91, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["problemType"], p, "/problemType", L30, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    num(v["distanceKm"], p, "/distanceKm", L54, e);
+    num(v["distanceKm"], p, "/distanceKm", L57, e);
     ref(v["price"], p, "/price", checkMoney, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
-    num(v["rank"], p, "/rank", L43, e);
-    str(v["expiresAt"], p, "/expiresAt", L51, e);
-    str(v["createdAt"], p, "/createdAt", L51, e);
+    num(v["rank"], p, "/rank", L46, e);
+    str(v["expiresAt"], p, "/expiresAt", L54, e);
+    str(v["createdAt"], p, "/createdAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferDeclinedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["declinedAt"] === undefined) required(v, p, Q89, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["declinedAt"] === undefined) required(v, p, Q92, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L91, e);
+    str(v["reason"], p, "/reason", L34, e);
     str(v["comment"], p, "/comment", L22, e);
     num(v["remainingActiveOffers"], p, "/remainingActiveOffers", L15, e);
-    str(v["declinedAt"], p, "/declinedAt", L51, e);
+    str(v["declinedAt"], p, "/declinedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferExpiredData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["expiresAt"] === undefined || v["expiredAt"] === undefined || v["remainingActiveOffers"] === undefined) required(v, p, Q92, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["expiresAt"] === undefined || v["expiredAt"] === undefined || v["remainingActiveOffers"] === undefined) required(v, p, Q93, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["expiresAt"], p, "/expiresAt", L51, e);
-    str(v["expiredAt"], p, "/expiredAt", L51, e);
+    str(v["expiresAt"], p, "/expiresAt", L54, e);
+    str(v["expiredAt"], p, "/expiredAt", L54, e);
     num(v["remainingActiveOffers"], p, "/remainingActiveOffers", L15, e);
-    scalar(v["incidentAlreadyAccepted"], p, "/incidentAlreadyAccepted", L45, e);
+    scalar(v["incidentAlreadyAccepted"], p, "/incidentAlreadyAccepted", L48, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferTimeoutElapsedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["expiresAt"] === undefined || v["firedAt"] === undefined) required(v, p, Q93, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["expiresAt"] === undefined || v["firedAt"] === undefined) required(v, p, Q94, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["expiresAt"], p, "/expiresAt", L51, e);
-    str(v["firedAt"], p, "/firedAt", L51, e);
+    str(v["expiresAt"], p, "/expiresAt", L54, e);
+    str(v["firedAt"], p, "/firedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentApprovedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["approvedBy"] === undefined || v["approvedAt"] === undefined) required(v, p, Q94, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["approvedBy"] === undefined || v["approvedAt"] === undefined) required(v, p, Q95, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
-    str(v["approvedBy"], p, "/approvedBy", L47, e);
+    str(v["approvedBy"], p, "/approvedBy", L50, e);
     str(v["notes"], p, "/notes", L31, e);
-    str(v["approvedAt"], p, "/approvedAt", L51, e);
+    str(v["approvedAt"], p, "/approvedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentAuthorizationFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined || v["canRetry"] === undefined || v["failedAt"] === undefined) required(v, p, Q95, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined || v["canRetry"] === undefined || v["failedAt"] === undefined) required(v, p, Q96, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["reason"], p, "/reason", L97, e);
-    str(v["processorCode"], p, "/processorCode", L98, e);
-    scalar(v["canRetry"], p, "/canRetry", L45, e);
-    str(v["failedAt"], p, "/failedAt", L51, e);
+    str(v["reason"], p, "/reason", L98, e);
+    str(v["processorCode"], p, "/processorCode", L99, e);
+    scalar(v["canRetry"], p, "/canRetry", L48, e);
+    str(v["failedAt"], p, "/failedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentAuthorizationVoidedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["voidedAt"] === undefined) required(v, p, Q99, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["voidedAt"] === undefined) required(v, p, Q100, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
-    str(v["voidedAt"], p, "/voidedAt", L51, e);
+    str(v["voidedAt"], p, "/voidedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentAuthorizedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["authorizedAt"] === undefined || v["expiresAt"] === undefined) required(v, p, Q100, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["authorizedAt"] === undefined || v["expiresAt"] === undefined) required(v, p, Q101, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
     ref(v["paymentMethod"], p, "/paymentMethod", checkPaymentMethodSummary, e);
-    str(v["authorizedAt"], p, "/authorizedAt", L51, e);
-    str(v["expiresAt"], p, "/expiresAt", L51, e);
+    str(v["authorizedAt"], p, "/authorizedAt", L54, e);
+    str(v["expiresAt"], p, "/expiresAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentCompletedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["processorTransactionId"] === undefined || v["completedAt"] === undefined) required(v, p, Q101, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["processorTransactionId"] === undefined || v["completedAt"] === undefined) required(v, p, Q102, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -585,14 +602,14 @@ function checkPaymentCompletedData(v: unknown, p: string, e: SchemaError[]): voi
     ref(v["platformFee"], p, "/platformFee", checkMoney, e);
     ref(v["vendorPayout"], p, "/vendorPayout", checkMoney, e);
     ref(v["paymentMethod"], p, "/paymentMethod", checkPaymentMethodSummary, e);
-    str(v["processorTransactionId"], p, "/processorTransactionId", L47, e);
-    str(v["completedAt"], p, "/completedAt", L51, e);
+    str(v["processorTransactionId"], p, "/processorTransactionId", L50, e);
+    str(v["completedAt"], p, "/completedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentCreatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["requiresApproval"] === undefined || v["createdAt"] === undefined) required(v, p, Q102, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["requiresApproval"] === undefined || v["createdAt"] === undefined) required(v, p, Q103, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -600,33 +617,33 @@ function checkPaymentCreatedData(v: unknown, p: string, e: SchemaError[]): void 
     str(v["authorizationId"], p, "/authorizationId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
     ref(v["paymentMethod"], p, "/paymentMethod", checkPaymentMethodSummary, e);
-    scalar(v["requiresApproval"], p, "/requiresApproval", L45, e);
-    str(v["createdAt"], p, "/createdAt", L51, e);
+    scalar(v["requiresApproval"], p, "/requiresApproval", L48, e);
+    str(v["createdAt"], p, "/createdAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["amount"] === undefined || v["failureCode"] === undefined || v["failureMessage"] === undefined || v["canRetry"] === undefined || v["attempt"] === undefined || v["failedAt"] === undefined) required(v, p, Q103, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["amount"] === undefined || v["failureCode"] === undefined || v["failureMessage"] === undefined || v["canRetry"] === undefined || v["attempt"] === undefined || v["failedAt"] === undefined) required(v, p, Q104, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
-    str(v["failureCode"], p, "/failureCode", L34, e);
-    str(v["failureMessage"], p, "/failureMessage", L48, e);
-    scalar(v["canRetry"], p, "/canRetry", L45, e);
-    num(v["attempt"], p, "/attempt", L43, e);
-    str(v["failedAt"], p, "/failedAt", L51, e);
+    str(v["failureCode"], p, "/failureCode", L37, e);
+    str(v["failureMessage"], p, "/failureMessage", L51, e);
+    scalar(v["canRetry"], p, "/canRetry", L48, e);
+    num(v["attempt"], p, "/attempt", L46, e);
+    str(v["failedAt"], p, "/failedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentFlaggedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["riskScore"] === undefined || v["reasons"] === undefined || v["reviewRequired"] === undefined || v["flaggedAt"] === undefined) required(v, p, Q104, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["riskScore"] === undefined || v["reasons"] === undefined || v["reviewRequired"] === undefined || v["flaggedAt"] === undefined) required(v, p, Q105, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
-    num(v["riskScore"], p, "/riskScore", L105, e);
+    num(v["riskScore"], p, "/riskScore", L106, e);
     const v7 = v["reasons"];
     if (v7 !== undefined) {
       if (Array.isArray(v7)) {
@@ -634,52 +651,52 @@ function checkPaymentFlaggedData(v: unknown, p: string, e: SchemaError[]): void 
         for (let v8 = 0; v8 < v7.length; v8++) {
           const v9: unknown = v7[v8];
           if (!(typeof v9 === "string")) fail(e, p + "/reasons" + "/" + v8, "type", { type: "string" });
-          if (!oneOf(E106, v9)) fail(e, p + "/reasons" + "/" + v8, "enum", { allowedValues: E106 });
+          if (!oneOf(E107, v9)) fail(e, p + "/reasons" + "/" + v8, "enum", { allowedValues: E107 });
         }
         unique(v7, p + "/reasons", e, "string");
       } else fail(e, p + "/reasons", "type", { type: "array" });
     }
-    scalar(v["reviewRequired"], p, "/reviewRequired", L45, e);
-    str(v["flaggedAt"], p, "/flaggedAt", L51, e);
+    scalar(v["reviewRequired"], p, "/reviewRequired", L48, e);
+    str(v["flaggedAt"], p, "/flaggedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentMethodSummary(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["type"] === undefined) required(v, p, Q107, e);
-    str(v["type"], p, "/type", L109, e);
-    str(v["brand"], p, "/brand", L110, e);
-    str(v["last4"], p, "/last4", L112, e);
+    if (v["type"] === undefined) required(v, p, Q108, e);
+    str(v["type"], p, "/type", L110, e);
+    str(v["brand"], p, "/brand", L111, e);
+    str(v["last4"], p, "/last4", L113, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPriceQuoteErrorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q46, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q49, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["errorCode"], p, "/errorCode", L34, e);
-    str(v["errorMessage"], p, "/errorMessage", L48, e);
-    scalar(v["canRetry"], p, "/canRetry", L45, e);
+    str(v["errorCode"], p, "/errorCode", L37, e);
+    str(v["errorMessage"], p, "/errorMessage", L51, e);
+    scalar(v["canRetry"], p, "/canRetry", L48, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPriceQuoteRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined) required(v, p, Q113, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined) required(v, p, Q114, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["problemType"], p, "/problemType", L30, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    str(v["currency"], p, "/currency", L86, e);
-    str(v["respondBy"], p, "/respondBy", L51, e);
+    str(v["currency"], p, "/currency", L89, e);
+    str(v["respondBy"], p, "/respondBy", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPriceQuoteResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["quoteId"] === undefined || v["baseFee"] === undefined || v["serviceFee"] === undefined || v["perKmRate"] === undefined || v["validUntil"] === undefined) required(v, p, Q114, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["quoteId"] === undefined || v["baseFee"] === undefined || v["serviceFee"] === undefined || v["perKmRate"] === undefined || v["validUntil"] === undefined) required(v, p, Q115, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["quoteId"], p, "/quoteId", L4, e);
     ref(v["baseFee"], p, "/baseFee", checkMoney, e);
@@ -691,14 +708,14 @@ function checkPriceQuoteResponseData(v: unknown, p: string, e: SchemaError[]): v
         for (let v11 = 0; v11 < v10.length; v11++) {
           const v12: unknown = v10[v11];
           if (isObject(v12)) {
-            if (v12["code"] === undefined || v12["amount"] === undefined) required(v12, p + "/surcharges" + "/" + v11, Q115, e);
-            str(v12["code"], p + "/surcharges" + "/" + v11, "/code", L117, e);
+            if (v12["code"] === undefined || v12["amount"] === undefined) required(v12, p + "/surcharges" + "/" + v11, Q116, e);
+            str(v12["code"], p + "/surcharges" + "/" + v11, "/code", L118, e);
             ref(v12["amount"], p + "/surcharges" + "/" + v11, "/amount", checkMoney, e);
           } else fail(e, p + "/surcharges" + "/" + v11, "type", { type: "object" });
         }
       } else fail(e, p + "/surcharges", "type", { type: "array" });
     }
-    str(v["validUntil"], p, "/validUntil", L51, e);
+    str(v["validUntil"], p, "/validUntil", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -709,30 +726,42 @@ function checkProblemType(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkReleaseVendorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reason"] === undefined) required(v, p, Q118, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reason"] === undefined) required(v, p, Q119, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reservationId"], p, "/reservationId", L4, e);
-    str(v["reason"], p, "/reason", L119, e);
+    str(v["reason"], p, "/reason", L120, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkReserveVendorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["holdUntil"] === undefined) required(v, p, Q120, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["holdUntil"] === undefined) required(v, p, Q121, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["problemType"], p, "/problemType", L30, e);
-    str(v["holdUntil"], p, "/holdUntil", L51, e);
+    str(v["holdUntil"], p, "/holdUntil", L54, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
+function checkSagaStepTimedOutData(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["sagaId"] === undefined || v["saga"] === undefined || v["step"] === undefined || v["phase"] === undefined || v["attempt"] === undefined || v["dueAt"] === undefined) required(v, p, Q122, e);
+    str(v["sagaId"], p, "/sagaId", L4, e);
+    str(v["saga"], p, "/saga", L123, e);
+    str(v["step"], p, "/step", L124, e);
+    str(v["phase"], p, "/phase", L126, e);
+    num(v["attempt"], p, "/attempt", L46, e);
+    str(v["dueAt"], p, "/dueAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q121, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q127, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -740,91 +769,91 @@ function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void
     ref(v["destination"], p, "/destination", checkGeoLocation, e);
     ref(v["vendorLocation"], p, "/vendorLocation", checkGeoLocation, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
-    str(v["startedAt"], p, "/startedAt", L51, e);
+    str(v["startedAt"], p, "/startedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkTrackingStoppedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q122, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q128, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L124, e);
-    num(v["totalDistanceKm"], p, "/totalDistanceKm", L54, e);
-    str(v["stoppedAt"], p, "/stoppedAt", L51, e);
+    str(v["reason"], p, "/reason", L130, e);
+    num(v["totalDistanceKm"], p, "/totalDistanceKm", L57, e);
+    str(v["stoppedAt"], p, "/stoppedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkTrackingUpdatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q125, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q131, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
-    num(v["distanceRemainingKm"], p, "/distanceRemainingKm", L54, e);
-    num(v["speedKph"], p, "/speedKph", L54, e);
-    num(v["heading"], p, "/heading", L126, e);
-    str(v["recordedAt"], p, "/recordedAt", L51, e);
+    num(v["distanceRemainingKm"], p, "/distanceRemainingKm", L57, e);
+    num(v["speedKph"], p, "/speedKph", L57, e);
+    num(v["heading"], p, "/heading", L132, e);
+    str(v["recordedAt"], p, "/recordedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVehicle(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q127, e);
-    str(v["make"], p, "/make", L128, e);
-    str(v["model"], p, "/model", L128, e);
-    num(v["year"], p, "/year", L129, e);
-    str(v["plate"], p, "/plate", L130, e);
-    str(v["color"], p, "/color", L110, e);
+    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q133, e);
+    str(v["make"], p, "/make", L134, e);
+    str(v["model"], p, "/model", L134, e);
+    num(v["year"], p, "/year", L135, e);
+    str(v["plate"], p, "/plate", L136, e);
+    str(v["color"], p, "/color", L111, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorArrivedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q131, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q137, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    num(v["distanceFromIncidentMeters"], p, "/distanceFromIncidentMeters", L54, e);
+    num(v["distanceFromIncidentMeters"], p, "/distanceFromIncidentMeters", L57, e);
     num(v["travelMinutes"], p, "/travelMinutes", L15, e);
-    str(v["arrivedAt"], p, "/arrivedAt", L51, e);
+    str(v["arrivedAt"], p, "/arrivedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorAvailabilityErrorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q46, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q49, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["errorCode"], p, "/errorCode", L34, e);
-    str(v["errorMessage"], p, "/errorMessage", L48, e);
-    scalar(v["canRetry"], p, "/canRetry", L45, e);
+    str(v["errorCode"], p, "/errorCode", L37, e);
+    str(v["errorMessage"], p, "/errorMessage", L51, e);
+    scalar(v["canRetry"], p, "/canRetry", L48, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorAvailabilityRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q132, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q138, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["problemType"], p, "/problemType", L30, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    num(v["radiusKm"], p, "/radiusKm", L50, e);
-    num(v["maxVendors"], p, "/maxVendors", L133, e);
-    str(v["respondBy"], p, "/respondBy", L51, e);
+    num(v["radiusKm"], p, "/radiusKm", L53, e);
+    num(v["maxVendors"], p, "/maxVendors", L139, e);
+    str(v["respondBy"], p, "/respondBy", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q134, e);
-    str(v["requestId"], p, "/requestId", L47, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q140, e);
+    str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     const v13 = v["vendors"];
     if (v13 !== undefined) {
@@ -832,11 +861,11 @@ function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaErr
         for (let v14 = 0; v14 < v13.length; v14++) {
           const v15: unknown = v13[v14];
           if (isObject(v15)) {
-            if (v15["vendorId"] === undefined || v15["name"] === undefined || v15["distanceKm"] === undefined || v15["capabilities"] === undefined) required(v15, p + "/vendors" + "/" + v14, Q135, e);
+            if (v15["vendorId"] === undefined || v15["name"] === undefined || v15["distanceKm"] === undefined || v15["capabilities"] === undefined) required(v15, p + "/vendors" + "/" + v14, Q141, e);
             str(v15["vendorId"], p + "/vendors" + "/" + v14, "/vendorId", L4, e);
             str(v15["name"], p + "/vendors" + "/" + v14, "/name", L6, e);
-            num(v15["distanceKm"], p + "/vendors" + "/" + v14, "/distanceKm", L54, e);
-            num(v15["rating"], p + "/vendors" + "/" + v14, "/rating", L136, e);
+            num(v15["distanceKm"], p + "/vendors" + "/" + v14, "/distanceKm", L57, e);
+            num(v15["rating"], p + "/vendors" + "/" + v14, "/rating", L142, e);
             num(v15["activeJobs"], p + "/vendors" + "/" + v14, "/activeJobs", L15, e);
             const v16 = v15["capabilities"];
             if (v16 !== undefined) {
@@ -853,71 +882,71 @@ function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaErr
         }
       } else fail(e, p + "/vendors", "type", { type: "array" });
     }
-    str(v["respondedAt"], p, "/respondedAt", L51, e);
+    str(v["respondedAt"], p, "/respondedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorReleasedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q137, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q143, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reservationId"], p, "/reservationId", L4, e);
-    str(v["releasedAt"], p, "/releasedAt", L51, e);
+    str(v["releasedAt"], p, "/releasedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorReservationFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q138, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q144, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L140, e);
+    str(v["reason"], p, "/reason", L146, e);
     str(v["message"], p, "/message", L22, e);
-    str(v["failedAt"], p, "/failedAt", L51, e);
+    str(v["failedAt"], p, "/failedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorReservedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q141, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q147, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reservationId"], p, "/reservationId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["reservedUntil"], p, "/reservedUntil", L51, e);
+    str(v["reservedUntil"], p, "/reservedUntil", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVoidPaymentAuthorizationData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["reason"] === undefined) required(v, p, Q142, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["reason"] === undefined) required(v, p, Q148, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
-    str(v["reason"], p, "/reason", L119, e);
+    str(v["reason"], p, "/reason", L120, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q143, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q149, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["outcome"], p, "/outcome", L145, e);
+    str(v["outcome"], p, "/outcome", L151, e);
     const v19 = v["lineItems"];
     if (v19 !== undefined) {
       if (Array.isArray(v19)) {
         for (let v20 = 0; v20 < v19.length; v20++) {
           const v21: unknown = v19[v20];
           if (isObject(v21)) {
-            if (v21["code"] === undefined || v21["description"] === undefined || v21["amount"] === undefined) required(v21, p + "/lineItems" + "/" + v20, Q146, e);
-            str(v21["code"], p + "/lineItems" + "/" + v20, "/code", L148, e);
+            if (v21["code"] === undefined || v21["description"] === undefined || v21["amount"] === undefined) required(v21, p + "/lineItems" + "/" + v20, Q152, e);
+            str(v21["code"], p + "/lineItems" + "/" + v20, "/code", L154, e);
             str(v21["description"], p + "/lineItems" + "/" + v20, "/description", L6, e);
             ref(v21["amount"], p + "/lineItems" + "/" + v20, "/amount", checkMoney, e);
           } else fail(e, p + "/lineItems" + "/" + v20, "type", { type: "object" });
@@ -927,19 +956,19 @@ function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
     ref(v["finalPrice"], p, "/finalPrice", checkMoney, e);
     num(v["durationMinutes"], p, "/durationMinutes", L15, e);
     str(v["notes"], p, "/notes", L31, e);
-    str(v["startedAt"], p, "/startedAt", L51, e);
-    str(v["completedAt"], p, "/completedAt", L51, e);
+    str(v["startedAt"], p, "/startedAt", L54, e);
+    str(v["completedAt"], p, "/completedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkWorkStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q149, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q155, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["startedAt"], p, "/startedAt", L51, e);
+    str(v["startedAt"], p, "/startedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -1003,6 +1032,8 @@ const checkReleaseVendor: Check = /* @__PURE__ */ shape0(checkEventMetadata, che
 
 const checkReserveVendor: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkReserveVendorData);
 
+const checkSagaStepTimedOut: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkSagaStepTimedOutData);
+
 const checkTrackingStarted: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkTrackingStartedData);
 
 const checkTrackingStopped: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkTrackingStoppedData);
@@ -1042,6 +1073,7 @@ export const OfferAcceptedValidator: StandaloneValidator = /* @__PURE__ */ valid
 export const OfferDeclinedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkOfferDeclined);
 export const OfferExpiredValidator: StandaloneValidator = /* @__PURE__ */ validator(checkOfferExpired);
 export const OfferTimeoutElapsedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkOfferTimeoutElapsed);
+export const SagaStepTimedOutValidator: StandaloneValidator = /* @__PURE__ */ validator(checkSagaStepTimedOut);
 export const VendorAvailabilityRequestedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkVendorAvailabilityRequested);
 export const PriceQuoteRequestedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkPriceQuoteRequested);
 export const EtaRequestedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkEtaRequested);
@@ -1075,3 +1107,4 @@ export const ErrorOccurredValidator: StandaloneValidator = /* @__PURE__ */ valid
 export const CreateIncidentCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkCreateIncidentCommand);
 export const CancelIncidentCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkCancelIncidentCommand);
 export const AcceptOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAcceptOfferCommand);
+export const DeclineOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkDeclineOfferCommand);

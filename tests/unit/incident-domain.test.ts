@@ -1,4 +1,4 @@
-import { apply, assignIncident, cancelIncident, canTransition, createIncident, fold, IncidentRuleError, offerExpired, vendorArrived, type IncidentEvent } from '../../functions/incident/domain';
+import { apply, assignIncident, cancelIncident, canTransition, createIncident, fold, IncidentRuleError, offerClosed, vendorArrived, type IncidentEvent } from '../../functions/incident/domain';
 import type { AssignIncidentData, CreateIncidentCommand } from '../../generated';
 
 // The incident aggregate's decisions, without AWS: state transitions, refusals, duplicates.
@@ -76,23 +76,26 @@ describe('incident aggregate', () => {
   });
 });
 
-describe('offer expiry', () => {
-  const expiry = (remaining: number): Parameters<typeof offerExpired>[1] => ({
+describe('offer expiry and decline', () => {
+  const expiry = (remaining: number, how: 'expired' | 'declined' = 'expired'): Parameters<typeof offerClosed>[1] => ({
     offerId: 'c0000000-0000-4000-8000-000000000001',
-    incidentId: ID,
-    vendorId: '0b6b7f2e-1f3c-4c8e-9a51-3d2f6e9a1c01',
-    expiresAt: NOW,
-    expiredAt: NOW,
     remainingActiveOffers: remaining,
+    how,
+    at: NOW,
   });
 
   it('escalates when the last open offer expires and nobody is assigned, else changes nothing', () => {
     const state = fold(created());
-    expect(offerExpired(state, expiry(2), NOW)).toEqual([]);
-    const events = offerExpired(state, expiry(0), NOW);
+    expect(offerClosed(state, expiry(2), NOW)).toEqual([]);
+    const events = offerClosed(state, expiry(0), NOW);
     expect(events.map((e) => e.type)).toEqual(['IncidentEscalated', 'IncidentStatusChanged']);
     expect(events.reduce(apply, state)?.status).toBe('escalated');
     const assigned = assignIncident(state, assign('a0000000-0000-4000-8000-000000000009'), NOW).reduce(apply, state);
-    expect(offerExpired(assigned, expiry(0), NOW)).toEqual([]);
+    expect(offerClosed(assigned, expiry(0), NOW)).toEqual([]);
+  });
+
+  it('escalates when the last open offer is declined, naming how it closed', () => {
+    const [escalated] = offerClosed(fold(created()), expiry(0, 'declined'), NOW);
+    expect(escalated).toMatchObject({ type: 'IncidentEscalated', data: { reason: 'no_vendor_accepted', details: expect.stringContaining('declined') } });
   });
 });
