@@ -1,54 +1,114 @@
-// Match service consumer. The first slice: a new incident gets offers for up to three
-// vendors (offers.ts), written with their OfferCreated outbox rows in one transaction.
-// The scatter-gather and assignment-saga handlers are still to do (later issues).
-import { createMatchQueueConsumer, matchQueueNotImplemented, type MatchQueueHandlers } from '../../generated';
+// Match service consumer. A new incident gets offers (offers.ts), each with an expiry
+// timer; the offers' board (board.ts) decides expiry, assignment and withdrawal; an
+// accepted offer runs the assignment saga (assignment.ts, lib/saga), whose replies and
+// step timers come back here. The scatter-gather handlers are still to do (later issue).
+import { createMatchQueueConsumer, matchQueueNotImplemented, type EventBridgeEvent, type MatchQueueHandlers, type OfferAcceptedData } from '../../generated';
+import * as matchEvents from '../../generated/publishers/match';
 import type { ConsumerContext } from '../../lib/consumer';
-import { planOffers } from './offers';
-import { offerStore, type OfferStore } from './store';
+import { nameUuid } from '../../lib/ids';
+import { TERMINAL, type SagaEvent, type SagaTimeoutData, type Transition } from '../../lib/saga';
+import type { Timers } from '../../lib/timers';
+import { INCIDENT_CANCELLED, type AssignmentData } from './assignment';
+import { acceptedOffers, assignmentSagaId, incidentCancelled, MATCH_NAMESPACE, offerTimedOut, sagaEnded, type BoardChange } from './board';
+import { config } from './config';
+import { newBoard, planOffers, type PlannedOffer } from './offers';
+import { assignmentRunner, type AssignmentRunner } from './saga';
+import { offerTimerId, stageTimers } from './timers';
+import { createOfferStore, type OfferStore } from './store';
 
 export interface Deps {
   offers: OfferStore;
+  /** The assignment saga's runner (built on first use in the deployed function). */
+  sagas: () => AssignmentRunner;
+  timers: Timers;
   now: () => Date;
+  offerTtlSeconds: () => number;
 }
 
-export function makeHandlers({ offers, now }: Deps): MatchQueueHandlers<ConsumerContext> {
+const sagaEvent = <D>(event: EventBridgeEvent<string, { metadata: { eventId: string; correlationId: string; occurredAt?: string }; data: D }>): SagaEvent<D> => ({ detailType: event['detail-type'], detail: event.detail });
+
+function offerTimer(o: PlannedOffer, ctx: ConsumerContext): Parameters<Timers['schedule']>[0] {
+  const { offerId, incidentId, vendorId, expiresAt } = o.event.detail.data;
+  const event = matchEvents.OfferTimeoutElapsed(
+    { offerId, incidentId, vendorId, expiresAt, firedAt: expiresAt },
+    { ...ctx.causedBy, eventId: nameUuid(MATCH_NAMESPACE, 'OfferTimeoutElapsed', offerId), aggregateId: offerId, occurredAt: expiresAt },
+  );
+  return { id: offerTimerId(offerId), at: expiresAt, event };
+}
+
+export function makeHandlers({ offers, sagas, timers, now, offerTtlSeconds }: Deps): MatchQueueHandlers<ConsumerContext> {
+  /** Timers of answered offers are not needed any more (best effort: a late tick is ignored by the board). */
+  const settled = async (change: BoardChange | undefined): Promise<void> => {
+    for (const offerId of change?.answered ?? []) await timers.cancel(offerTimerId(offerId)).catch(() => false);
+  };
+  /** Once a saga ended, the board learns it (again on a redelivery: sagaEnded is idempotent). */
+  const afterSaga = async (t: Transition<AssignmentData>, ctx: ConsumerContext): Promise<void> => {
+    if (t.outcome === 'ignored' && t.reason) ctx.logger.info('saga input ignored', { sagaId: t.state.sagaId, reason: t.reason });
+    const { status, data } = t.state;
+    if (!TERMINAL.has(status)) return;
+    const outcome = status as 'COMPLETED' | 'COMPENSATED' | 'FAILED';
+    await settled(await offers.update({ incidentId: data.incidentId }, ctx.causedBy, (board) => sagaEnded(board, data.offerId, outcome, now().toISOString())));
+  };
+  const reply = async (event: Parameters<typeof sagaEvent>[0], ctx: ConsumerContext): Promise<void> => {
+    await afterSaga(await sagas().reply(sagaEvent(event)), ctx);
+  };
   return {
     IncidentCreated: async (event, ctx) => {
       const incident = event.detail.data;
-      const planned = planOffers(incident, ctx.causedBy, now());
+      const planned = planOffers(incident, ctx.causedBy, now(), offerTtlSeconds());
       if (!planned.length) {
         ctx.logger.warn('no vendor can take this incident', { incidentId: incident.incidentId, problemType: incident.problemType });
         return;
       }
-      const created = await offers.create(planned);
-      if (created) ctx.logger.info('offers created', { incidentId: incident.incidentId, offers: planned.length });
-      else ctx.logger.info('offers already created', { incidentId: incident.incidentId });
+      const created = await offers.create(planned, newBoard(incident, planned));
+      // Again on a redelivery: a timer lost between the commit and a crash is armed now (idempotent per offer).
+      for (const o of planned) await timers.schedule(offerTimer(o, ctx));
+      ctx.logger.info(created ? 'offers created' : 'offers already created', { incidentId: incident.incidentId, offers: planned.length });
     },
-    // Still to do: each throws, so its events fail into match-dlq until implemented.
-    ...matchQueueNotImplemented(
-      'OfferAccepted',
-      'SagaStepTimedOut',
-      'IncidentCancelled',
-      'OfferTimeoutElapsed',
-      'VendorAvailabilityResponse',
-      'VendorAvailabilityError',
-      'PriceQuoteResponse',
-      'PriceQuoteError',
-      'EtaResponse',
-      'EtaError',
-      'VendorReserved',
-      'VendorReservationFailed',
-      'VendorReleased',
-      'PaymentAuthorized',
-      'PaymentAuthorizationFailed',
-      'PaymentAuthorizationVoided',
-      'IncidentAssigned',
-      'IncidentAssignmentRejected',
-    ),
+    OfferTimeoutElapsed: async (event, ctx) => {
+      const { offerId, incidentId } = event.detail.data;
+      const change = await offers.update({ incidentId }, ctx.causedBy, (board) => offerTimedOut(board, offerId, now().toISOString()));
+      ctx.logger.info(change ? 'offer expired' : 'offer timer ignored: the offer was answered', { offerId });
+    },
+    OfferAccepted: async (event, ctx) => {
+      const t = await sagas().start(sagaEvent<OfferAcceptedData>(event));
+      await afterSaga(t, ctx);
+      // The incident may have been cancelled before this saga existed: its IncidentCancelled found nothing to abort.
+      const board = await offers.board({ incidentId: event.detail.data.incidentId });
+      if (board?.closed === 'cancelled' && !TERMINAL.has(t.state.status)) await afterSaga(await sagas().abort(t.state.sagaId, INCIDENT_CANCELLED, sagaEvent(event)), ctx);
+    },
+    IncidentCancelled: async (event, ctx) => {
+      const { incidentId } = event.detail.data;
+      await settled(await offers.update({ incidentId }, ctx.causedBy, (board) => incidentCancelled(board, now().toISOString())));
+      const board = await offers.board({ incidentId });
+      for (const offer of board ? acceptedOffers(board) : []) {
+        const sagaId = assignmentSagaId(offer.offerId);
+        // Not started yet: its OfferAccepted handler sees the closed board and aborts it.
+        if (!(await sagas().status(sagaId))) continue;
+        await afterSaga(await sagas().abort(sagaId, INCIDENT_CANCELLED, sagaEvent(event)), ctx);
+      }
+    },
+    SagaStepTimedOut: async (event, ctx) => {
+      await afterSaga(await sagas().timeout(sagaEvent<SagaTimeoutData>(event)), ctx);
+    },
+    VendorReserved: reply,
+    VendorReservationFailed: reply,
+    VendorReleased: reply,
+    PaymentAuthorized: reply,
+    PaymentAuthorizationFailed: reply,
+    PaymentAuthorizationVoided: reply,
+    IncidentAssignmentRejected: reply,
+    IncidentAssigned: async (event, ctx) => {
+      // An assignment made by someone else (a dispatcher) names no saga: nothing to advance.
+      if (!event.detail.data.sagaId) return;
+      await reply(event, ctx);
+    },
+    // Still to do (scatter-gather, a later issue): each throws, so its events fail into match-dlq until implemented.
+    ...matchQueueNotImplemented('VendorAvailabilityResponse', 'VendorAvailabilityError', 'PriceQuoteResponse', 'PriceQuoteError', 'EtaResponse', 'EtaError'),
   };
 }
 
-export const handlers = makeHandlers({ offers: offerStore, now: () => new Date() });
+export const handlers = makeHandlers({ offers: createOfferStore(), sagas: assignmentRunner, timers: stageTimers, now: () => new Date(), offerTtlSeconds: () => config().offerTtlSeconds });
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
 export const handler = createMatchQueueConsumer(handlers);

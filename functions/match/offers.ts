@@ -4,24 +4,22 @@
 import { type EventContext, type IncidentCreatedData } from '../../generated';
 import * as matchEvents from '../../generated/publishers/match';
 import { nameUuid } from '../../lib/ids';
+import { MATCH_NAMESPACE, type OfferBoard } from './board';
+import { OFFER_TTL_SECONDS } from './config';
 import { offerByIncidentKey, offerKey } from './keys';
 import { vendors } from './registry';
 import { selectVendors } from './selection';
 
-/** Namespace of match's derived ids (a fixed random UUID). */
-export const MATCH_NAMESPACE = '5a0c7f0e-4f3b-4d52-9a7e-3b1f1f6f2c11';
-/** How long a vendor has to accept an offer. */
-export const OFFER_TTL_SECONDS = 120;
 
 export interface PlannedOffer {
   row: Record<string, unknown>;
   event: ReturnType<(typeof matchEvents)['OfferCreated']>;
 }
 
-export function planOffers(incident: IncidentCreatedData, context: EventContext, now: Date): PlannedOffer[] {
+export function planOffers(incident: IncidentCreatedData, context: EventContext, now: Date, ttlSeconds: number = OFFER_TTL_SECONDS): PlannedOffer[] {
   const picks = selectVendors(vendors, { location: incident.location.coordinates, problemType: incident.problemType });
   const createdAt = now.toISOString();
-  const expiresAt = new Date(now.getTime() + OFFER_TTL_SECONDS * 1000).toISOString();
+  const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
   return picks.map((c) => {
     const offerId = nameUuid(MATCH_NAMESPACE, 'offer', incident.incidentId, c.vendor.vendorId);
     const data = {
@@ -41,4 +39,20 @@ export function planOffers(incident: IncidentCreatedData, context: EventContext,
     const row = { ...offerKey(offerId), ...offerByIncidentKey(incident.incidentId, c.rank), ...data, vendorName: c.vendor.name, status: 'open', version: 1 };
     return { row, event };
   });
+}
+
+/** The board of a new incident's offers: all open, each at its first event (OfferCreated). */
+export function newBoard(incident: IncidentCreatedData, planned: readonly PlannedOffer[]): OfferBoard {
+  const offers = planned.map(({ event: { detail: { data: d } }, row }) => ({
+    offerId: d.offerId,
+    vendorId: d.vendorId,
+    ...(typeof row['vendorName'] === 'string' ? { vendorName: row['vendorName'] } : {}),
+    rank: d.rank,
+    price: d.price,
+    etaMinutes: d.etaMinutes,
+    expiresAt: d.expiresAt,
+    status: 'open' as const,
+    sequence: 1,
+  }));
+  return { incidentId: incident.incidentId, driverId: incident.driverId, offers: Object.fromEntries(offers.map((o) => [o.offerId, o])), version: 1 };
 }

@@ -4,7 +4,7 @@ interface ReleaseVendorData {
   'sagaId': string;
   'incidentId': string;
   'vendorId': string;
-  'reservationId': string;
+  'reservationId'?: string;
   'reason': CompensationReason;
 }
 export type { ReleaseVendorData };

@@ -3,7 +3,7 @@ import type { CompensationReason } from './CompensationReason';
 interface VoidPaymentAuthorizationData {
   'sagaId': string;
   'incidentId': string;
-  'authorizationId': string;
+  'authorizationId'?: string;
   'reason': CompensationReason;
 }
 export type { VoidPaymentAuthorizationData };

@@ -123,7 +123,7 @@ const Q115 = ["requestId","incidentId","quoteId","baseFee","serviceFee","perKmRa
 const Q116 = ["code","amount"];
 const E117 = ["after_hours","holiday","highway","heavy_vehicle","remote_area"];
 const L118 = /* @__PURE__ */ rule({ t: "string", en: E117 });
-const Q119 = ["sagaId","incidentId","vendorId","reservationId","reason"];
+const Q119 = ["sagaId","incidentId","vendorId","reason"];
 const L120 = /* @__PURE__ */ rule({ t: "string", en: E23 });
 const Q121 = ["sagaId","incidentId","vendorId","offerId","holdUntil"];
 const Q122 = ["sagaId","saga","step","phase","attempt","dueAt"];
@@ -152,7 +152,7 @@ const Q144 = ["sagaId","incidentId","vendorId","reason","failedAt"];
 const E145 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
 const L146 = /* @__PURE__ */ rule({ t: "string", en: E145 });
 const Q147 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
-const Q148 = ["sagaId","incidentId","authorizationId","reason"];
+const Q148 = ["sagaId","incidentId","reason"];
 const Q149 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
 const E150 = ["resolved","towed","unresolved"];
 const L151 = /* @__PURE__ */ rule({ t: "string", en: E150 });
@@ -726,7 +726,7 @@ function checkProblemType(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkReleaseVendorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reason"] === undefined) required(v, p, Q119, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined) required(v, p, Q119, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -923,7 +923,7 @@ function checkVendorReservedData(v: unknown, p: string, e: SchemaError[]): void 
 
 function checkVoidPaymentAuthorizationData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["reason"] === undefined) required(v, p, Q148, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined) required(v, p, Q148, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);

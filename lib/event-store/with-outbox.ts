@@ -40,7 +40,8 @@ export interface WriteWithOutboxResult {
 export async function writeWithOutbox(input: WriteWithOutboxInput): Promise<WriteWithOutboxResult> {
   const writes = input.writes ?? [];
   const problems = [...input.events.flatMap((event, i) => outboxEventProblems(event).map((p) => `event #${i} ${p}`)), ...writeProblems(writes)];
-  if (!input.events.length) problems.push('no events: use a plain write when nothing is published');
+  // A decision may change state and publish nothing this time (same code path, same error mapping).
+  if (!input.events.length && !writes.length) problems.push('nothing to write: no events and no writes');
   const eventIds = input.events.map((event) => readMetadata(event.detail).eventId ?? '');
   if (new Set(eventIds).size !== eventIds.length) problems.push('the same eventId appears twice');
   if (problems.length) throw new EventStoreInputError(problems);

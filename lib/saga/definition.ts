@@ -24,6 +24,8 @@ export interface CommandContext {
   aggregateId: string;
   sequence: number;
   occurredAt: string;
+  /** For a compensation: why the saga compensates (a failure reply, a timeout, an abort). */
+  reason?: string;
 }
 
 export type CommandBuilder<Data> = (data: Data, context: CommandContext) => OutgoingEvent;

@@ -71,6 +71,7 @@ function send<Data>(def: DefinedSaga<Data>, state: SagaState<Data>, stepIndex: n
     aggregateId: state.sagaId,
     sequence: state.sequence + 1,
     occurredAt: iso(now),
+    ...(phase === 'compensation' && state.reason ? { reason: state.reason } : {}),
   };
   const command = build(state.data, context);
   const timeout = phase === 'forward' ? step.timeoutSeconds : (def.compensationTimeoutSeconds ?? step.timeoutSeconds);

@@ -1,31 +1,74 @@
 import type { IncidentCreatedData } from '../../generated';
+import { acceptOffer, assignmentSagaId, type OfferBoard } from '../../functions/match/board';
 import { makeHandlers } from '../../functions/match/consumer';
 import type { PlannedOffer } from '../../functions/match/offers';
-import type { OfferStore } from '../../functions/match/store';
+import { createAssignmentRunner } from '../../functions/match/saga';
+import { boardEvents, type OfferStore } from '../../functions/match/store';
+import type { OutgoingEvent } from '../../lib/envelope';
+import { createInMemorySagaStore } from '../../lib/saga';
+import type { ScheduleTimer, Timers } from '../../lib/timers';
 import { consumerContext, delivered } from '../helpers/handlers';
 
-// The match consumer with an in-memory offer store: a new incident gets offers (rows and
-// OfferCreated events stored together), a duplicate delivery changes nothing, and events
-// still to implement fail (so they reach the DLQ rather than being acknowledged).
+// The match consumer with in-memory stores: a new incident gets offers (rows, board and
+// OfferCreated events stored together) and one expiry timer per offer; the board decides
+// expiry; an accepted offer runs the assignment saga to its end, and the board learns it.
 
-/** Offers by offer id; `create` is all-or-nothing like the transaction it stands for. */
-function inMemoryOfferStore(): OfferStore & { stored: Map<string, PlannedOffer> } {
+type Published = { detailType: string; data: Record<string, unknown>; metadata: Record<string, unknown> };
+
+/** Offers, boards and the events they stored, all-or-nothing per write like the transactions they stand for. */
+function inMemoryOfferStore(): OfferStore & { stored: Map<string, PlannedOffer>; boards: Map<string, OfferBoard>; outbox: Published[] } {
   const stored = new Map<string, PlannedOffer>();
+  const boards = new Map<string, OfferBoard>();
+  const outbox: Published[] = [];
+  const publish = (events: readonly OutgoingEvent[]): void => {
+    for (const e of events) outbox.push({ detailType: e.detailType, ...(e.detail as { data: Record<string, unknown>; metadata: Record<string, unknown> }) });
+  };
+  const boardOf = (ref: { incidentId: string } | { offerId: string }): OfferBoard | undefined => {
+    const incidentId = 'incidentId' in ref ? ref.incidentId : (stored.get(ref.offerId)?.row['incidentId'] as string | undefined);
+    return incidentId ? structuredClone(boards.get(incidentId)) : undefined;
+  };
   return {
     stored,
-    async create(offers) {
+    boards,
+    outbox,
+    async create(offers, board) {
       if (offers.some((o) => stored.has(String(o.row['offerId'])))) return false;
       for (const o of offers) stored.set(String(o.row['offerId']), o);
+      boards.set(board.incidentId, structuredClone(board));
+      publish(offers.map((o) => o.event));
       return true;
+    },
+    board: async (ref) => boardOf(ref),
+    async update(ref, context, decide) {
+      const current = boardOf(ref);
+      const change = current && decide(current);
+      if (!change) return undefined;
+      boards.set(change.board.incidentId, structuredClone(change.board));
+      publish(boardEvents(change, context, new Date('2025-03-14T09:12:30.000Z')));
+      return change;
     },
   };
 }
 
+function fakeTimers(): Timers & { pending: Map<string, ScheduleTimer> } {
+  const pending = new Map<string, ScheduleTimer>();
+  return {
+    pending,
+    async schedule(timer) {
+      const created = !pending.has(timer.id);
+      if (created) pending.set(timer.id, timer);
+      return { name: timer.id, dueAt: new Date(String(timer.at ?? 0)), created };
+    },
+    cancel: async (id) => pending.delete(id),
+  };
+}
+
 const INCIDENT_ID = '7d8f5a77-850f-4407-bd20-048a57f1a06f';
+const DRIVER_ID = '2f0c7c35-0f42-4a64-8b1e-6c9d1f7f3b21';
 const CAUSE_ID = '13572aea-8447-4b78-98ac-264355789699';
 const incident = (problemType: IncidentCreatedData['problemType'], coordinates = { lat: 37.7749, lon: -122.4194 }): IncidentCreatedData => ({
   incidentId: INCIDENT_ID,
-  driverId: '2f0c7c35-0f42-4a64-8b1e-6c9d1f7f3b21',
+  driverId: DRIVER_ID,
   driverContact: { name: 'Dana Driver', phone: '+1 555 0100' },
   vehicle: { make: 'Toyota', model: 'Corolla', year: 2019, plate: '7ABC123' },
   location: { coordinates },
@@ -35,65 +78,206 @@ const incident = (problemType: IncidentCreatedData['problemType'], coordinates =
 });
 const now = () => new Date('2025-03-14T09:12:05.000Z');
 
-describe('match handlers (in-memory offer store)', () => {
-  it('stores an offer row and its OfferCreated event per selected vendor, caused by the incident', async () => {
-    // Prepare
-    const offers = inMemoryOfferStore();
-    const handlers = makeHandlers({ offers, now });
-    const event = delivered('IncidentCreated', 'roadcall.incident', incident('flat_tire'), { eventId: CAUSE_ID, correlationId: 'corr-7' });
+function setup() {
+  const offers = inMemoryOfferStore();
+  const timers = fakeTimers();
+  const sagaStore = createInMemorySagaStore();
+  const runner = createAssignmentRunner({ store: sagaStore, timers, now: () => now().getTime() });
+  const handlers = makeHandlers({ offers, sagas: () => runner, timers, now, offerTtlSeconds: () => 120 });
+  return { offers, timers, sagaStore, runner, handlers };
+}
 
-    // Act
-    await handlers.IncidentCreated(event, consumerContext(event));
+async function withOffers() {
+  const s = setup();
+  const event = delivered('IncidentCreated', 'roadcall.incident', incident('flat_tire'), { eventId: CAUSE_ID, correlationId: 'corr-7' });
+  await s.handlers.IncidentCreated(event, consumerContext(event));
+  const ids = [...s.offers.stored.keys()];
+  return { ...s, ids };
+}
+
+/** Accepts an offer on the board (as the HTTP command does) and delivers its OfferAccepted to the consumer. */
+async function accept(s: Awaited<ReturnType<typeof withOffers>>, offerId: string) {
+  const change = await s.offers.update({ offerId }, { correlationId: 'corr-7' }, (b) => acceptOffer(b, offerId, b.offers[offerId]?.vendorId ?? '', now().toISOString()));
+  const event = delivered('OfferAccepted', 'roadcall.match', change?.events[0]?.data as never, { eventId: change?.events[0]?.eventId ?? 'x', correlationId: 'corr-7' });
+  await s.handlers.OfferAccepted(event as never, consumerContext(event));
+  return assignmentSagaId(offerId);
+}
+
+/** Delivers a participant's reply for the saga. */
+async function replyWith(s: ReturnType<typeof setup>, detailType: string, source: string, data: Record<string, unknown>, eventId: string) {
+  const event = delivered(detailType, source, data, { eventId, correlationId: 'corr-7' });
+  const handler = (s.handlers as unknown as Record<string, (e: unknown, c: unknown) => Promise<void>>)[detailType];
+  if (!handler) throw new Error(`no handler for ${detailType}`);
+  await handler(event, consumerContext(event));
+}
+
+const sent = (s: ReturnType<typeof setup>): string[] => s.sagaStore.outbox.map((e) => e.detailType);
+
+describe('match handlers: offers', () => {
+  it('stores an offer row and its OfferCreated event per selected vendor, caused by the incident, with one expiry timer each', async () => {
+    // Prepare + Act
+    const s = await withOffers();
 
     // Assess
-    const stored = [...offers.stored.values()];
+    const stored = [...s.offers.stored.values()];
     expect(stored).toHaveLength(3);
     expect(stored.map((o) => o.row['rank'])).toEqual([1, 2, 3]);
     for (const { row, event: offerCreated } of stored) {
       expect(row).toMatchObject({ pk: `OFFER#${String(row['offerId'])}`, sk: 'STATE', gsi1pk: `INCIDENT#${INCIDENT_ID}`, gsi1sk: `OFFER#${String(row['rank'])}`, status: 'open', expiresAt: '2025-03-14T09:14:05.000Z' });
       expect(offerCreated.detailType).toBe('OfferCreated');
       expect(offerCreated.detail.metadata).toMatchObject({ correlationId: 'corr-7', causationId: CAUSE_ID, aggregateId: row['offerId'], sequence: 1 });
+      expect(s.timers.pending.get(`offer-${String(row['offerId'])}`)).toMatchObject({ at: '2025-03-14T09:14:05.000Z', event: { detailType: 'OfferTimeoutElapsed' } });
     }
+    expect(s.offers.boards.get(INCIDENT_ID)).toMatchObject({ driverId: DRIVER_ID, version: 1 });
   });
 
   it('makes the same offers for a duplicate delivery, so the store finds them there and nothing changes', async () => {
     // Prepare
-    const offers = inMemoryOfferStore();
-    const handlers = makeHandlers({ offers, now });
+    const s = await withOffers();
     const event = delivered('IncidentCreated', 'roadcall.incident', incident('flat_tire'), { eventId: CAUSE_ID });
-    await handlers.IncidentCreated(event, consumerContext(event));
-    const first = [...offers.stored.keys()];
 
     // Act
-    await handlers.IncidentCreated(event, consumerContext(event));
+    await s.handlers.IncidentCreated(event, consumerContext(event));
 
     // Assess
-    expect([...offers.stored.keys()]).toEqual(first);
-    expect(await offers.create([...offers.stored.values()])).toBe(false);
+    expect([...s.offers.stored.keys()]).toEqual(s.ids);
+    expect(s.offers.outbox.filter((e) => e.detailType === 'OfferCreated')).toHaveLength(3);
+    expect(s.timers.pending.size).toBe(3);
   });
 
   it('stores nothing when no vendor can take the incident', async () => {
     // Prepare
-    const offers = inMemoryOfferStore();
-    const handlers = makeHandlers({ offers, now });
+    const s = setup();
     const event = delivered('IncidentCreated', 'roadcall.incident', incident('flat_tire', { lat: 0, lon: 0 }));
 
     // Act
-    await handlers.IncidentCreated(event, consumerContext(event));
+    await s.handlers.IncidentCreated(event, consumerContext(event));
 
     // Assess
-    expect(offers.stored.size).toBe(0);
+    expect(s.offers.stored.size).toBe(0);
+  });
+
+  it('expires an open offer when its timer fires, counting the offers still active; a second tick changes nothing', async () => {
+    // Prepare
+    const s = await withOffers();
+    const [first, second] = s.ids;
+    const tick = (offerId: string) => delivered('OfferTimeoutElapsed', 'roadcall.match', { offerId, incidentId: INCIDENT_ID, expiresAt: now().toISOString(), firedAt: now().toISOString() }, { eventId: `tick-${offerId}` });
+
+    // Act
+    await s.handlers.OfferTimeoutElapsed(tick(first as string), consumerContext(tick(first as string)));
+    await s.handlers.OfferTimeoutElapsed(tick(first as string), consumerContext(tick(first as string)));
+    await s.handlers.OfferTimeoutElapsed(tick(second as string), consumerContext(tick(second as string)));
+
+    // Assess
+    const expired = s.offers.outbox.filter((e) => e.detailType === 'OfferExpired');
+    expect(expired.map((e) => [e.data['offerId'], e.data['remainingActiveOffers']])).toEqual([
+      [first, 2],
+      [second, 1],
+    ]);
+    expect(expired[0]?.metadata).toMatchObject({ aggregateId: first, sequence: 2 });
+  });
+});
+
+describe('match handlers: the assignment saga', () => {
+  it('runs reserve, authorize, assign to COMPLETED; the offer is assigned and the other offers expire', async () => {
+    // Prepare
+    const s = await withOffers();
+    const offerId = s.ids[0] as string;
+
+    // Act
+    const sagaId = await accept(s, offerId);
+    await replyWith(s, 'VendorReserved', 'roadcall.vendor', { sagaId, reservationId: 'c2d9a9a4-5b8e-4c1d-9f3a-7e6b5d4c3b2a' }, 'r1');
+    await replyWith(s, 'PaymentAuthorized', 'roadcall.payment', { sagaId, authorizationId: 'a1b2c3d4-5b8e-4c1d-9f3a-7e6b5d4c3b2a' }, 'r2');
+    await replyWith(s, 'IncidentAssigned', 'roadcall.incident', { sagaId, incidentId: INCIDENT_ID }, 'r3');
+
+    // Assess
+    expect(sent(s)).toEqual(['ReserveVendor', 'AuthorizePayment', 'AssignIncident']);
+    expect(s.sagaStore.outbox[2]?.detail).toMatchObject({ data: { reservationId: 'c2d9a9a4-5b8e-4c1d-9f3a-7e6b5d4c3b2a', authorizationId: 'a1b2c3d4-5b8e-4c1d-9f3a-7e6b5d4c3b2a', agreedPrice: { currency: 'USD' } } });
+    expect((await s.runner.status(sagaId))?.status).toBe('COMPLETED');
+    const board = s.offers.boards.get(INCIDENT_ID);
+    expect(board?.closed).toBe('assigned');
+    expect(Object.values(board?.offers ?? {}).map((o) => o.status).sort()).toEqual(['assigned', 'expired', 'expired']);
+    expect(s.offers.outbox.filter((e) => e.detailType === 'OfferExpired').every((e) => e.data['incidentAlreadyAccepted'] === true)).toBe(true);
+    // The other offers' timers are cancelled (the accepted offer's is the accept command's to cancel).
+    expect([...s.timers.pending.keys()].filter((id) => id.startsWith('offer-'))).toEqual([`offer-${offerId}`]);
+  });
+
+  it('compensates a declined payment by releasing the vendor; the offer is withdrawn and the others stay open', async () => {
+    // Prepare
+    const s = await withOffers();
+    const sagaId = await accept(s, s.ids[0] as string);
+    await replyWith(s, 'VendorReserved', 'roadcall.vendor', { sagaId, reservationId: 'c2d9a9a4-5b8e-4c1d-9f3a-7e6b5d4c3b2a' }, 'r1');
+
+    // Act
+    await replyWith(s, 'PaymentAuthorizationFailed', 'roadcall.payment', { sagaId, reason: 'card_declined' }, 'r2');
+    await replyWith(s, 'VendorReleased', 'roadcall.vendor', { sagaId }, 'r3');
+
+    // Assess
+    expect(sent(s)).toEqual(['ReserveVendor', 'AuthorizePayment', 'ReleaseVendor']);
+    expect(s.sagaStore.outbox[2]?.detail).toMatchObject({ data: { reason: 'payment_authorization_failed', reservationId: 'c2d9a9a4-5b8e-4c1d-9f3a-7e6b5d4c3b2a' } });
+    expect((await s.runner.status(sagaId))?.status).toBe('COMPENSATED');
+    const withdrawn = s.offers.outbox.filter((e) => e.detailType === 'OfferExpired');
+    expect(withdrawn.map((e) => [e.data['offerId'], e.data['remainingActiveOffers']])).toEqual([[s.ids[0], 2]]);
+  });
+
+  it('compensates in reverse order when the incident is cancelled mid-saga (void, then release), and no open offer is left', async () => {
+    // Prepare
+    const s = await withOffers();
+    const sagaId = await accept(s, s.ids[0] as string);
+    await replyWith(s, 'VendorReserved', 'roadcall.vendor', { sagaId, reservationId: 'c2d9a9a4-5b8e-4c1d-9f3a-7e6b5d4c3b2a' }, 'r1');
+    await replyWith(s, 'PaymentAuthorized', 'roadcall.payment', { sagaId, authorizationId: 'a1b2c3d4-5b8e-4c1d-9f3a-7e6b5d4c3b2a' }, 'r2');
+    const cancelled = delivered('IncidentCancelled', 'roadcall.incident', { incidentId: INCIDENT_ID } as never, { eventId: 'cancel-1' });
+
+    // Act
+    await s.handlers.IncidentCancelled(cancelled, consumerContext(cancelled));
+    await replyWith(s, 'IncidentAssignmentRejected', 'roadcall.incident', { sagaId, reason: 'incident_cancelled' }, 'r3');
+    await replyWith(s, 'PaymentAuthorizationVoided', 'roadcall.payment', { sagaId }, 'r4');
+    await replyWith(s, 'VendorReleased', 'roadcall.vendor', { sagaId }, 'r5');
+
+    // Assess
+    expect(sent(s)).toEqual(['ReserveVendor', 'AuthorizePayment', 'AssignIncident', 'VoidPaymentAuthorization', 'ReleaseVendor']);
+    expect(s.sagaStore.outbox[3]?.detail).toMatchObject({ data: { reason: 'incident_cancelled' } });
+    expect((await s.runner.status(sagaId))?.status).toBe('COMPENSATED');
+    const board = s.offers.boards.get(INCIDENT_ID);
+    expect(board?.closed).toBe('cancelled');
+    expect(Object.values(board?.offers ?? {}).map((o) => o.status).sort()).toEqual(['expired', 'expired', 'withdrawn']);
+  });
+
+  it('ignores a duplicate reply and a stale step timer: no step advances twice', async () => {
+    // Prepare
+    const s = await withOffers();
+    const sagaId = await accept(s, s.ids[0] as string);
+    await replyWith(s, 'VendorReserved', 'roadcall.vendor', { sagaId, reservationId: 'c2d9a9a4-5b8e-4c1d-9f3a-7e6b5d4c3b2a' }, 'r1');
+    const stale = delivered('SagaStepTimedOut', 'roadcall.match', { sagaId, saga: 'assignment', step: 'reserveVendor', phase: 'forward', attempt: 1, dueAt: now().toISOString() } as never, { eventId: 't1' });
+
+    // Act
+    await replyWith(s, 'VendorReserved', 'roadcall.vendor', { sagaId, reservationId: 'c2d9a9a4-5b8e-4c1d-9f3a-7e6b5d4c3b2a' }, 'r1-again');
+    await s.handlers.SagaStepTimedOut(stale, consumerContext(stale));
+
+    // Assess
+    expect(sent(s)).toEqual(['ReserveVendor', 'AuthorizePayment']);
+    expect((await s.runner.status(sagaId))?.version).toBe(2);
+  });
+
+  it('ignores an IncidentAssigned that names no saga (an assignment made elsewhere)', async () => {
+    // Prepare
+    const s = await withOffers();
+    const event = delivered('IncidentAssigned', 'roadcall.incident', { incidentId: INCIDENT_ID } as never, { eventId: 'a1' });
+
+    // Act + Assess
+    await expect(s.handlers.IncidentAssigned(event, consumerContext(event))).resolves.toBeUndefined();
+    expect(s.sagaStore.states.size).toBe(0);
   });
 
   it('fails an event it does not handle yet, naming it, so the record is retried and reaches the DLQ', async () => {
     // Prepare
-    const handlers = makeHandlers({ offers: inMemoryOfferStore(), now });
-    const event = delivered('IncidentCancelled', 'roadcall.incident', { incidentId: 'inc-1' } as never);
+    const s = setup();
+    const event = delivered('EtaResponse', 'roadcall.tracking', { requestId: 'r-1' } as never);
 
     // Act
-    const outcome = handlers.IncidentCancelled(event, consumerContext(event));
+    const outcome = s.handlers.EtaResponse(event, consumerContext(event));
 
     // Assess
-    await expect(outcome).rejects.toThrow(`IncidentCancelled handler not implemented (event ${event.id})`);
+    await expect(outcome).rejects.toThrow(`EtaResponse handler not implemented (event ${event.id})`);
   });
 });
