@@ -65,7 +65,7 @@ export function createDynamoDbReservationStore({ doc, table, outboxTable }: Dyna
     },
     async hold(reservation, capacity, reply) {
       const counter: TransactWrite = {
-        Update: { TableName: table(), Key: capacityKey(reservation.vendorId), UpdateExpression: 'SET active = if_not_exists(active, :zero) + :one, capacity = :capacity', ConditionExpression: 'attribute_not_exists(active) OR active < :capacity', ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':capacity': capacity } },
+        Update: { TableName: table(), Key: capacityKey(reservation.vendorId), UpdateExpression: 'SET active = if_not_exists(active, :zero) + :one, #capacity = :capacity', ConditionExpression: 'attribute_not_exists(active) OR active < :capacity', ExpressionAttributeNames: { '#capacity': 'capacity' }, ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':capacity': capacity } },
       };
       const put: TransactWrite = { Put: { TableName: table(), Item: item(reservation), ConditionExpression: 'attribute_not_exists(pk)' } };
       try {

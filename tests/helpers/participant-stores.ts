@@ -8,16 +8,19 @@ import { readMetadata, type OutgoingEvent } from '../../lib/envelope';
 // (all or nothing, replies keyed by eventId like the outbox rows), so handler tests can
 // count what was held and what was answered. The contract tests hold the real stores to it.
 
+/** A reply as written: every participant reply is a spec envelope. */
+export type SentReply = OutgoingEvent & { detail: { metadata: Record<string, unknown>; data: Record<string, unknown> } };
+
 /** The replies written (the outbox), in order. */
 interface Outbox {
-  sent: OutgoingEvent[];
+  sent: SentReply[];
   /** Adds the reply unless its eventId is there; false when it is (the transaction would be cancelled). */
   fits(reply: OutgoingEvent | undefined): boolean;
   add(reply: OutgoingEvent | undefined): void;
 }
 
 function outbox(): Outbox {
-  const sent: OutgoingEvent[] = [];
+  const sent: SentReply[] = [];
   const ids = new Set<string>();
   const id = (e: OutgoingEvent): string => readMetadata(e.detail).eventId ?? '';
   return {
@@ -26,12 +29,12 @@ function outbox(): Outbox {
     add: (reply) => {
       if (!reply) return;
       ids.add(id(reply));
-      sent.push(reply);
+      sent.push(reply as SentReply);
     },
   };
 }
 
-export function inMemoryReservationStore(): ReservationStore & { sent: OutgoingEvent[]; active: Map<string, number>; items: Map<string, Reservation> } {
+export function inMemoryReservationStore(): ReservationStore & { sent: SentReply[]; active: Map<string, number>; items: Map<string, Reservation> } {
   const items = new Map<string, Reservation>();
   const active = new Map<string, number>();
   const out = outbox();
@@ -77,7 +80,7 @@ export function inMemoryReservationStore(): ReservationStore & { sent: OutgoingE
   };
 }
 
-export function inMemoryAuthorizationStore(): AuthorizationStore & { sent: OutgoingEvent[]; items: Map<string, Authorization> } {
+export function inMemoryAuthorizationStore(): AuthorizationStore & { sent: SentReply[]; items: Map<string, Authorization> } {
   const items = new Map<string, Authorization>();
   const out = outbox();
   const write = (authorization: Authorization, allowed: boolean, reply: OutgoingEvent | undefined): boolean => {

@@ -84,7 +84,7 @@ describe('ReserveVendor', () => {
     await handlers.ReserveVendor(command, consumerContext(command));
 
     // Assess
-    const replies = store.sent.filter((e) => (e.detail.data as { sagaId: string }).sagaId === SAGA);
+    const replies = store.sent.filter((e) => e.detail.data['sagaId'] === SAGA);
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatchObject({ detailType: 'VendorReservationFailed', detail: { metadata: { causationId: 'cmd-reserve-1' }, data: { sagaId: SAGA, vendorId: ONE_TRUCK, reason: 'capacity_exceeded' } } });
     expect(replies[0]?.detail.metadata).not.toHaveProperty('aggregateId');
