@@ -62,8 +62,10 @@ export function makeHandlers({ reservations, vendors, now }: Deps): VendorQueueH
       const { incidentId } = event.detail.data;
       const held = await reservations.heldFor(incidentId);
       // No reply: nobody asked. A saga still running is compensated by its own ReleaseVendor, which then finds it released.
-      const freed = await Promise.all(held.map((r) => reservations.release(r, now())));
-      if (held.length) ctx.logger.info('capacity freed for a cancelled incident', { incidentId, freed: freed.filter(Boolean).length });
+      // One at a time: two releases of the same vendor's counter at once would conflict.
+      let freed = 0;
+      for (const r of held) if (await reservations.release(r, now())) freed += 1;
+      if (held.length) ctx.logger.info('capacity freed for a cancelled incident', { incidentId, freed });
     },
     // Still to do (another issue): VendorAvailabilityRequested is on the scatter-gather path, not the saga's.
     // WorkCompleted should also give a job's capacity back (later issue: vendor does not receive it yet).

@@ -43,7 +43,7 @@ export function createDynamoDbReservationStore({ doc, table, outboxTable }: Dyna
       else await doc().send(new TransactWriteCommand({ TransactItems: writes }));
       return 'done';
     } catch (error) {
-      if (error instanceof WriteConditionFailedError || (error as { name?: string }).name === 'TransactionCanceledException') return 'conflict';
+      if (error instanceof WriteConditionFailedError || conditionFailed(error)) return 'conflict';
       throw error;
     }
   };
@@ -91,6 +91,12 @@ export function createDynamoDbReservationStore({ doc, table, outboxTable }: Dyna
       return (await commit([], event)) === 'done';
     },
   };
+}
+
+/** A plain transaction cancelled by a condition (not by a conflict or throttling, which are retried). */
+function conditionFailed(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  return e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
 }
 
 function toReservation(item: Record<string, unknown>): Reservation {
