@@ -43,6 +43,8 @@ export function makeHandlers({ readModel, now }: Deps): NotificationsQueueHandle
     OfferExpired: (event, ctx) => record(event, ctx, notificationsFor.OfferExpired(event.detail.data)),
     IncidentStatusChanged: (event, ctx) => record(event, ctx, notificationsFor.IncidentStatusChanged(event.detail.data)),
     IncidentAssigned: (event, ctx) => record(event, ctx, notificationsFor.IncidentAssigned(event.detail.data)),
+    IncidentEscalated: (event, ctx) => record(event, ctx, notificationsFor.IncidentEscalated(event.detail.data)),
+    IncidentAssignmentRejected: (event, ctx) => record(event, ctx, notificationsFor.IncidentAssignmentRejected(event.detail.data)),
     VendorArrived: (event, ctx) => record(event, ctx, notificationsFor.VendorArrived(event.detail.data)),
     TrackingUpdated: (event, ctx) => record(event, ctx, notificationsFor.TrackingUpdated(event.detail.data)),
     WorkCompleted: (event, ctx) => record(event, ctx, notificationsFor.WorkCompleted(event.detail.data)),
@@ -50,6 +52,7 @@ export function makeHandlers({ readModel, now }: Deps): NotificationsQueueHandle
     PaymentApproved: (event, ctx) => record(event, ctx, notificationsFor.PaymentApproved(event.detail.data)),
     PaymentCompleted: (event, ctx) => record(event, ctx, notificationsFor.PaymentCompleted(event.detail.data)),
     PaymentFailed: (event, ctx) => record(event, ctx, notificationsFor.PaymentFailed(event.detail.data)),
+    PaymentAuthorizationFailed: (event, ctx) => record(event, ctx, notificationsFor.PaymentAuthorizationFailed(event.detail.data)),
   };
 }
 

@@ -23,11 +23,15 @@ export const notificationsFor: { [K in keyof NotificationsQueueEvents]: (data: D
   OfferExpired: (d) => [{ channel: 'push', recipient: `vendor:${d.vendorId}`, text: 'The job offer expired.' }],
   IncidentStatusChanged: (d) => [{ channel: 'sms', recipient: `driver:${d.driverId}`, text: `Your request is now ${label(d.status)}${d.reason ? ` (${label(d.reason)})` : ''}.` }],
   IncidentAssigned: (d) => [{ channel: 'sms', recipient: `driver:${d.driverId}`, text: `${d.vendorName ?? 'A technician'} is on the way. Agreed price ${usd(d.agreedPrice)}.` }],
+  IncidentEscalated: (d) => [{ channel: 'sms', recipient: `driver:${d.driverId}`, text: 'No vendor could take your request yet: a dispatcher is finding help for you now.' }],
+  IncidentAssignmentRejected: (d) => [{ channel: 'push', recipient: `vendor:${d.vendorId}`, text: `The job is off (${label(d.reason)}): do not set out. Your reservation is released.` }],
   WorkCompleted: (d) => [{ channel: 'sms', recipient: `driver:${d.driverId}`, text: `All done (${label(d.outcome)}). How was the service? Rate it in the app.` }],
   VendorArrived: (d) => [{ channel: 'sms', recipient: `driver:${d.driverId}`, text: 'Your technician has arrived.' }],
   PaymentCreated: (d) => [{ channel: 'email', recipient: `driver:${d.driverId}`, text: `Payment of ${usd(d.amount)} created${d.requiresApproval ? ', awaiting approval' : ''}.` }],
   PaymentApproved: () => [],
   PaymentCompleted: (d) => [{ channel: 'email', recipient: `driver:${d.driverId}`, text: `Receipt: ${usd(d.amount)} paid.` }],
   PaymentFailed: (d) => [{ channel: 'sms', recipient: `driver:${d.driverId}`, text: `Your payment of ${usd(d.amount)} failed: ${d.failureMessage}` }],
+  // Payments sets driverId; without it there is nobody to tell (the saga releases the vendor either way).
+  PaymentAuthorizationFailed: (d) => (d.driverId ? [{ channel: 'sms', recipient: `driver:${d.driverId}`, text: `Your payment method could not be authorized (${label(d.reason)}). Update it in the app to get help.` }] : []),
   TrackingUpdated: (d) => [{ channel: 'sms', recipient: `driver:${d.driverId}`, text: `Your technician is ${d.etaMinutes} min away.` }],
 };

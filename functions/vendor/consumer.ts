@@ -1,16 +1,79 @@
-// Handler stub created by `npm run codegen` for queue vendor-queue. This file is yours: codegen never overwrites it.
+// Vendor service consumer: the assignment saga's participant that holds vendor capacity
+// (ReserveVendor, compensated by ReleaseVendor), and frees it when an incident is cancelled.
+// Each reply is written with the state change it reports (store.ts); ids derive from the
+// saga, so a duplicate command finds its reservation and answers nothing twice.
 import { createVendorQueueConsumer, vendorQueueNotImplemented, type VendorQueueHandlers } from '../../generated';
 import type { ConsumerContext } from '../../lib/consumer';
+import { vendorById, vendors as directory, type DirectoryVendor } from './directory';
+import { decideReservation, failedReply, releasedReply, releasedUnheld, reservationFor, reservationIdOf, reservedReply } from './reservations';
+import { reservationStore, type ReservationStore } from './store';
 
-export const handlers: VendorQueueHandlers<ConsumerContext> = {
-  // Still to do: each throws, so its events fail into vendor-dlq until implemented. Implement one by
-  // moving its name out of this list into a handler of its own in this map.
-  ...vendorQueueNotImplemented(
-    'VendorAvailabilityRequested', // The match service asks which vendors can take the incident.
-    'ReserveVendor', // Saga command - hold the vendor that accepted an offer.
-    'ReleaseVendor', // Saga compensation - release a vendor reservation.
-  ),
-};
+export interface Deps {
+  reservations: ReservationStore;
+  vendors: readonly DirectoryVendor[];
+  now: () => string;
+}
+
+export function makeHandlers({ reservations, vendors, now }: Deps): VendorQueueHandlers<ConsumerContext> {
+  return {
+    ReserveVendor: async (event, ctx) => {
+      const command = event.detail.data;
+      const at = now();
+      const reservationId = reservationIdOf(command.sagaId);
+      if (await reservations.find(command.incidentId, reservationId)) {
+        ctx.logger.info('reservation already decided', { sagaId: command.sagaId, reservationId });
+        return;
+      }
+      const decision = decideReservation(vendorById(command.vendorId, vendors), command);
+      if (decision.ok) {
+        const reservation = reservationFor(command, 'HELD', at);
+        const outcome = await reservations.hold(reservation, decision.capacity, reservedReply(reservation, ctx.causedBy, at));
+        ctx.logger.info('reserve vendor', { sagaId: command.sagaId, vendorId: command.vendorId, outcome });
+        if (outcome !== 'full') return;
+      }
+      const reason = decision.ok ? 'capacity_exceeded' : decision.reason;
+      const message = decision.ok ? `All ${decision.capacity} jobs of the vendor are taken.` : decision.message;
+      // Stored as a FAILED reservation, so a redelivered command cannot hold capacity after the saga was told it failed.
+      const recorded = await reservations.record(reservationFor(command, 'FAILED', at), failedReply(command, reason, message, ctx.causedBy, at));
+      ctx.logger.info('vendor reservation failed', { sagaId: command.sagaId, vendorId: command.vendorId, reason, recorded });
+    },
+    ReleaseVendor: async (event, ctx) => {
+      const command = event.detail.data;
+      const at = now();
+      // Two tries: a concurrent change (the reservation held or released meanwhile) is decided again on what it wrote.
+      for (let attempt = 1; attempt <= 2; attempt += 1) {
+        const reservation = await reservations.find(command.incidentId, reservationIdOf(command.sagaId));
+        let done: boolean;
+        if (!reservation) done = await reservations.record(releasedUnheld(command, at), releasedReply(command, false, ctx.causedBy, at));
+        else if (reservation.status === 'HELD') done = await reservations.release(reservation, at, releasedReply(command, true, ctx.causedBy, at));
+        // Nothing left to undo (failed, released by a cancellation, or by an earlier ReleaseVendor): the reply alone, once per saga.
+        else {
+          await reservations.reply(releasedReply(command, reservation.held, ctx.causedBy, at));
+          done = true;
+        }
+        if (done) {
+          ctx.logger.info('vendor released', { sagaId: command.sagaId, had: reservation?.status ?? 'nothing' });
+          return;
+        }
+      }
+      throw new Error(`ReleaseVendor for saga ${command.sagaId}: the reservation kept changing; retrying the record`);
+    },
+    IncidentCancelled: async (event, ctx) => {
+      const { incidentId } = event.detail.data;
+      const held = await reservations.heldFor(incidentId);
+      // No reply: nobody asked. A saga still running is compensated by its own ReleaseVendor, which then finds it released.
+      // One at a time: two releases of the same vendor's counter at once would conflict.
+      let freed = 0;
+      for (const r of held) if (await reservations.release(r, now())) freed += 1;
+      if (held.length) ctx.logger.info('capacity freed for a cancelled incident', { incidentId, freed });
+    },
+    // Still to do (another issue): VendorAvailabilityRequested is on the scatter-gather path, not the saga's.
+    // WorkCompleted should also give a job's capacity back (later issue: vendor does not receive it yet).
+    ...vendorQueueNotImplemented('VendorAvailabilityRequested'),
+  };
+}
+
+export const handlers = makeHandlers({ reservations: reservationStore, vendors: directory, now: () => new Date().toISOString() });
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId (lib/consumer/README.md). */
 export const handler = createVendorQueueConsumer(handlers);

@@ -3,6 +3,7 @@ import type { PaymentAuthorizationFailedDataReason } from './PaymentAuthorizatio
 interface PaymentAuthorizationFailedData {
   'sagaId': string;
   'incidentId': string;
+  'driverId'?: string;
   'reason': PaymentAuthorizationFailedDataReason;
   'processorCode'?: string;
   'canRetry': boolean;

@@ -560,6 +560,7 @@ function checkPaymentAuthorizationFailedData(v: unknown, p: string, e: SchemaErr
     if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined || v["canRetry"] === undefined || v["failedAt"] === undefined) required(v, p, Q96, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
+    str(v["driverId"], p, "/driverId", L4, e);
     str(v["reason"], p, "/reason", L98, e);
     str(v["processorCode"], p, "/processorCode", L99, e);
     scalar(v["canRetry"], p, "/canRetry", L48, e);

@@ -1,4 +1,4 @@
-import type { IncidentStatusChangedData, OfferCreatedData, OfferDeclinedData, PaymentFailedData } from '../../generated';
+import type { IncidentAssignmentRejectedData, IncidentEscalatedData, IncidentStatusChangedData, OfferCreatedData, OfferDeclinedData, PaymentAuthorizationFailedData, PaymentFailedData } from '../../generated';
 import { makeHandlers } from '../../functions/notifications/consumer';
 import { notificationsFor } from '../../functions/notifications/messages';
 import { createInMemoryReadModel } from '../../lib/read-model';
@@ -62,6 +62,43 @@ describe('notificationsFor', () => {
 
     // Assess
     expect(notifications).toEqual([{ channel: 'sms', recipient: 'driver:drv-1', text: 'Your payment of 120.00 USD failed: card declined' }]);
+  });
+});
+
+describe('notificationsFor, assignment saga outcomes', () => {
+  it('texts the driver that a dispatcher is finding help when the incident is escalated', () => {
+    // Prepare
+    const escalated: IncidentEscalatedData = { incidentId: 'inc-1', driverId: 'drv-1', previousStatus: 'matching', reason: 'no_vendor_accepted', escalatedAt: '2025-03-14T09:20:00Z' };
+
+    // Act
+    const notifications = notificationsFor.IncidentEscalated(escalated);
+
+    // Assess
+    expect(notifications).toEqual([{ channel: 'sms', recipient: 'driver:drv-1', text: expect.stringContaining('a dispatcher is finding help') }]);
+  });
+
+  it('tells the vendor the job is off, and why, when the assignment is rejected', () => {
+    // Prepare
+    const rejected: IncidentAssignmentRejectedData = { sagaId: 'saga-1', incidentId: 'inc-1', vendorId: 'ven-7', reason: 'incident_cancelled', rejectedAt: '2025-03-14T09:20:00Z' };
+
+    // Act
+    const notifications = notificationsFor.IncidentAssignmentRejected(rejected);
+
+    // Assess
+    expect(notifications).toEqual([{ channel: 'push', recipient: 'vendor:ven-7', text: expect.stringMatching(/^The job is off \(incident cancelled\)/) }]);
+  });
+
+  it('asks the driver to update the payment method when the authorization failed, and tells nobody without a driver', () => {
+    // Prepare
+    const failed: PaymentAuthorizationFailedData = { sagaId: 'saga-1', incidentId: 'inc-1', driverId: 'drv-1', reason: 'insufficient_funds', canRetry: true, failedAt: '2025-03-14T09:20:00Z' };
+    const { driverId: _unknown, ...withoutDriver } = failed;
+
+    // Act
+    const notifications = notificationsFor.PaymentAuthorizationFailed(failed);
+
+    // Assess
+    expect(notifications).toEqual([{ channel: 'sms', recipient: 'driver:drv-1', text: expect.stringContaining('(insufficient funds). Update it in the app') }]);
+    expect(notificationsFor.PaymentAuthorizationFailed(withoutDriver)).toEqual([]);
   });
 });
 

@@ -1,0 +1,7 @@
+// The vendor service's configuration, read once on first use (lib/config).
+import { defineConfig, requireEnv } from '../../lib/config';
+
+export const config = defineConfig((env) => ({
+  vendorTable: requireEnv('VENDOR_TABLE', env),
+  outboxTable: requireEnv('OUTBOX_TABLE', env),
+}));
