@@ -42,6 +42,8 @@ export interface PartService {
   sends?: (string | Record<string, string>)[];
   /** Messages it consumes: `Name: summary`, or `Name: { summary, ...operation fields }`. */
   receives?: Record<string, string | Json>;
+  /** Sagas it orchestrates, by name: carried to `x-services.<service>.x-sagas` of the joined document. */
+  'x-sagas'?: Json;
 }
 
 export interface AssembledSpec {
@@ -239,9 +241,19 @@ export function assembleSpec(rootFile: string, base = process.cwd()): AssembledS
   }
   if (issues.length) throw new CodegenSpecError(issues, 'the spec parts cannot be joined');
 
+  // Sagas stay on their orchestrating service, as a one-file spec writes them.
+  const services: Json = isObj(root['x-services']) ? { ...root['x-services'] } : {};
+  for (const part of parts) {
+    const sagas = part.declaration['x-sagas'];
+    if (!isObj(sagas)) continue;
+    const declared = isObj(services[part.service]) ? (services[part.service] as Json) : {};
+    services[part.service] = { ...declared, 'x-sagas': sagas };
+    origins.set(`/x-services/${esc(part.service)}/x-sagas`, where(join(part.dir, PART_FILES.service), '/x-sagas'));
+  }
+
   // Key order as a hand-written root would have it: components before channels (see above).
   const { channels: _c, operations: _o, components: _k, ...head } = root;
   const joined: Json = { ...components, schemas, ...(Object.keys(bindings).length ? { operationBindings: bindings } : {}) };
-  const document: Json = { ...head, components: joined, channels, operations };
+  const document: Json = { ...head, ...(Object.keys(services).length ? { 'x-services': services } : {}), components: joined, channels, operations };
   return { document, origins };
 }

@@ -2,6 +2,8 @@ import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { CodegenSpecError, CodegenUnsupportedError, type SpecIssue } from './errors';
 import type { SpecLocator } from './locate';
 import { typeName, kebabCase } from './naming';
+import type { SagaView } from './emit/docs/flows';
+import { readSagas } from './sagas';
 import { bundleSchemas, piiPaths, UnresolvedRefError, type CircularRefResolver, type JsonSchema, type JsonSchemaObject, type SchemaRoot } from './schemas';
 
 /** Defaults for a consumer queue, from seed 004: 5 min visibility, 4 days, DLQ 14 days, 3 receives. */
@@ -106,6 +108,8 @@ export interface SpecModel {
   commands: CommandModel[];
   /** Whether any message carries `x-eventbridge`: gates the EventBridge-specific emitters. */
   eventbridge: boolean;
+  /** Sagas the services declare (`x-services.<service>.x-sagas`), as the docs draw them. */
+  sagas?: SagaView[];
 }
 
 type Json = Record<string, unknown>;
@@ -375,6 +379,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     buses,
     commands,
     eventbridge: messages.some((m) => m.eventbridge !== undefined),
+    sagas: readSagas(doc, messages),
   };
 }
 

@@ -174,7 +174,7 @@ export function declaredPatterns(model: SpecModel): { sagas: SagaView[]; gathers
 export function sagaSteps(saga: SagaView): SequenceStep[] {
   const steps: SequenceStep[] = [];
   for (const s of saga.steps) {
-    steps.push({ from: saga.orchestrator, to: s.participant, label: s.command, href: `events/${slug(s.command)}.html` });
+    steps.push({ from: saga.orchestrator, to: s.participant, label: s.command, href: `events/${slug(s.command)}.html`, ...(s.timeout ? { note: `times out after ${s.timeout}` } : {}) });
     for (const r of s.replies) steps.push({ from: s.participant, to: saga.orchestrator, label: r, href: `events/${slug(r)}.html`, dashed: true });
   }
   for (const s of [...saga.steps].reverse()) {
