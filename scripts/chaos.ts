@@ -1,0 +1,33 @@
+/**
+ * `npm run chaos`: a seeded chaos run on the local cloud (scripts/chaos/run.ts). The flows
+ * are the project's (package.json `config.chaosFlows`); faults at the rates of
+ * scripts/chaos/run.ts `chaosFaults`. Exit code 0 only when every check of the verdict holds.
+ *
+ *   npm run chaos                                   # 1,000 instances, seed 1, 5 per second
+ *   npm run chaos -- --incidents 50 --seed 7 --rate 10
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { option } from './args';
+import { formatChaosReport, runChaos } from './chaos/run';
+
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+const ROOT = resolve(__dirname, '..');
+
+async function main(): Promise<number> {
+  const flows = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { config?: { chaosFlows?: string[] } }).config?.chaosFlows ?? [];
+  if (!flows.length) throw new Error('package.json config.chaosFlows names no flow module');
+  const incidents = Number(option('incidents', '1000'));
+  const seed = Number(option('seed', '1'));
+  const report = await runChaos({ root: ROOT, flows, incidents, seed, rate: Number(option('rate', '5')), log: (line) => process.stdout.write(`${line}\n`) });
+  process.stdout.write(`\n${formatChaosReport(report, { incidents, seed })}\n`);
+  return report.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`chaos failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
