@@ -6,16 +6,16 @@
  *   npm run chaos                                   # 1,000 instances, seed 1, 5 per second
  *   npm run chaos -- --incidents 50 --seed 7 --rate 10
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { option } from './args';
 import { formatChaosReport, runChaos } from './chaos/run';
+import { projectConfig } from './project';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 const ROOT = resolve(__dirname, '..');
 
 async function main(): Promise<number> {
-  const flows = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { config?: { chaosFlows?: string[] } }).config?.chaosFlows ?? [];
+  const flows = projectConfig(ROOT).chaosFlows;
   if (!flows.length) throw new Error('package.json config.chaosFlows names no flow module');
   const incidents = Number(option('incidents', '1000'));
   const seed = Number(option('seed', '1'));
