@@ -1,4 +1,4 @@
-import { dynamoDbFault, FaultInjector, FaultSettingsError, parseFaultSettings, tablesOf } from '../../local/faults';
+import { callerFunction, dynamoDbFault, FaultInjector, FaultSettingsError, parseFaultSettings, tablesOf } from '../../local/faults';
 
 // The fault injector: settings checked with every problem named, scopes with wildcards,
 // rates honoured, and the same seed giving the same faults for the same calls.
@@ -108,5 +108,14 @@ describe('DynamoDB faults', () => {
     const hits = first.filter(Boolean).length;
     expect(hits).toBeGreaterThan(60);
     expect(hits).toBeLessThan(140);
+  });
+});
+
+describe('the caller of an AWS call', () => {
+  it('is the function named in the user agent app id, without the mark Powertools appends to it', () => {
+    const ua = (app: string) => ({ 'user-agent': `aws-sdk-js/3.1168.0 ua/2.1 os/linux lang/js api/eventbridge#3.1168.0 m/N,E,e app/${app}` });
+    expect(callerFunction(ua('roadcall-dev-outbox-relay'))).toBe('roadcall-dev-outbox-relay');
+    expect(callerFunction(ua('roadcall-dev-outbox-relay-PT-NO-OP-2.35.0-PTEnv-AWS_Lambda_nodejs22.x'))).toBe('roadcall-dev-outbox-relay');
+    expect(callerFunction({ 'user-agent': 'curl/8.0' })).toBeUndefined();
   });
 });
