@@ -5,9 +5,12 @@
  *
  *   npm run chaos                                   # 1,000 instances, seed 1, 5 per second
  *   npm run chaos -- --incidents 50 --seed 7 --rate 10
+ *
+ * A run of 1,000 or more writes its report to BENCHMARKS.md (`--no-write`: not).
  */
 import { resolve } from 'node:path';
-import { option } from './args';
+import { flag, option } from './args';
+import { writeBenchSection } from './bench/report';
 import { formatChaosReport, runChaos } from './chaos/run';
 import { projectConfig } from './project';
 
@@ -20,7 +23,11 @@ async function main(): Promise<number> {
   const incidents = Number(option('incidents', '1000'));
   const seed = Number(option('seed', '1'));
   const report = await runChaos({ root: ROOT, flows, incidents, seed, rate: Number(option('rate', '5')), log: (line) => process.stdout.write(`${line}\n`) });
-  process.stdout.write(`\n${formatChaosReport(report, { incidents, seed })}\n`);
+  const text = formatChaosReport(report, { incidents, seed });
+  process.stdout.write(`\n${text}\n`);
+  if (incidents >= 1000 && !flag('no-write')) {
+    writeBenchSection(ROOT, 'chaos', ['## Chaos run (`npm run chaos`)', '', `\`npm run chaos -- --incidents ${incidents} --seed ${seed}\`: every fault on at once (README "Chaos run"), then quiet, then the verdict.`, '', '```', text, '```'].join('\n'));
+  }
   return report.ok ? 0 : 1;
 }
 
