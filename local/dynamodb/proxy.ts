@@ -12,6 +12,8 @@ import { readBody } from '../http/body';
 import { send, starting } from '../http/endpoint';
 
 const AMZ_JSON = 'application/x-amz-json-1.0';
+/** BatchWriteItem takes up to 16 MB: a faulted call must not be refused for its size where DynamoDB would take it. */
+const DYNAMODB_MAX_REQUEST_BYTES = 17 * 1024 * 1024;
 
 export class DynamoDbProxy {
   private upstream: URL | undefined;
@@ -31,7 +33,7 @@ export class DynamoDbProxy {
     if (!upstream) return starting(res);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (req.method !== 'POST' || !target.startsWith(DYNAMODB_TARGET_PREFIX) || !this.faults.activeFor('dynamodb')) return this.forward(upstream, req, res);
-    const body = await readBody(req);
+    const body = await readBody(req, DYNAMODB_MAX_REQUEST_BYTES);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8')) as unknown;
