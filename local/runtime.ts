@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createDynamoDbClient } from '../lib/clients';
 import { HttpApiGateway } from './apigw/gateway';
 import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
+import { DynamoDbProxy } from './dynamodb/proxy';
 import { EventLog, type LoggedEvent } from './event-log';
 import { EventBridgeBackend } from './eventbridge/backend';
 import { handleEventBridgeRequest } from './eventbridge/protocol';
@@ -22,14 +23,16 @@ import { createLocalScheduler, deliverScheduleTarget, deliverToTarget, functionE
 /**
  * The local cloud: everything the packaged template declares, on 127.0.0.1, no AWS
  * account and no Docker. One AWS endpoint (EventBridge, SQS and EventBridge Scheduler, the
- * protocols the SDK v3 clients speak), DynamoDB Local, the functions in worker threads with their event
- * sources (SQS, DynamoDB streams, schedules) and the HTTP API with a local JWT issuer.
+ * protocols the SDK v3 clients speak), DynamoDB Local behind a proxy (503 until ready, DynamoDB
+ * faults), the functions in worker threads with their event sources (SQS, DynamoDB streams,
+ * schedules) and the HTTP API with a local JWT issuer.
  */
 
 export interface LocalCloudOptions {
   root: string;
   /** The packaged template, or how to get it (awaited while DynamoDB Local starts). */
   template: Record<string, unknown> | (() => Promise<Record<string, unknown>>);
+  /** `dynamodb`: the DynamoDB endpoint handed out (the proxy); DynamoDB Local itself gets a free port. */
   ports: { aws: number; http: number; dynamodb: number };
   /** Persistent state folder; undefined = in memory. */
   dataDir: string | undefined;
@@ -53,6 +56,7 @@ export class LocalCloud {
   runner!: FunctionRunner;
   issuer!: LocalIssuer;
   dynamodb: DynamoDbLocal | undefined;
+  /** DynamoDB itself, behind the proxy: for the cloud's own readers (streams), never faulted. */
   dynamodbEndpoint = '';
   urls = { aws: '', http: '', dynamodb: '' };
   private servers: Server[] = [];
@@ -68,6 +72,7 @@ export class LocalCloud {
   constructor(private readonly options: LocalCloudOptions) {
     this.log = options.log ?? (() => undefined);
     this.faults = new FaultInjector(options.faults);
+    this.dynamodbProxy = new DynamoDbProxy(this.faults);
     this.faults.onInject = (fault, scope) => this.log(`FAULT injected: ${fault.label}${scope.operation ? ` ${scope.operation}` : ''}${scope.function ? ` in ${scope.function}` : ''}${scope.queue ? ` on ${scope.queue}` : ''}`);
   }
 
@@ -89,13 +94,14 @@ export class LocalCloud {
     const awsServer = createServer(guard('aws', (req, res) => this.handleAws(req, res), onError));
     const httpServer = createServer(guard('http', (req, res) => this.handleHttp(req, res), onError));
     this.servers.push(awsServer, httpServer);
+    const proxyServer = options.dynamodb === false ? undefined : createServer(guard('dynamodb', this.dynamodbProxy.handle, onError));
+    if (proxyServer) this.servers.push(proxyServer);
     const dynamo =
-      typeof options.dynamodb === 'object' || options.dynamodb === false
-        ? Promise.resolve(undefined)
-        : startDynamoDbLocal({ port: options.ports.dynamodb, ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}) });
-    const [awsPort, httpPort] = await Promise.all([listen(awsServer, options.ports.aws), listen(httpServer, options.ports.http)]);
+      typeof options.dynamodb === 'object' || options.dynamodb === false ? Promise.resolve(undefined) : startDynamoDbLocal({ port: 0, ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}) });
+    const [awsPort, httpPort, proxyPort] = await Promise.all([listen(awsServer, options.ports.aws), listen(httpServer, options.ports.http), proxyServer && listen(proxyServer, options.ports.dynamodb)]);
     this.urls.aws = `http://${HOST}:${awsPort}`;
     this.urls.http = `http://${HOST}:${httpPort}`;
+    if (proxyPort) this.urls.dynamodb = `http://${HOST}:${proxyPort}`;
     let template: Record<string, unknown>;
     try {
       template = typeof options.template === 'function' ? await options.template() : options.template;
@@ -159,9 +165,9 @@ export class LocalCloud {
       if (this.plan.tables.length) throw new Error(`the template has DynamoDB tables (${this.plan.tables.map((t) => t.name).join(', ')}) but DynamoDB is off`);
     } else {
       this.dynamodbEndpoint = typeof options.dynamodb === 'object' ? options.dynamodb.endpoint : (this.dynamodb?.endpoint as string);
-      this.urls.dynamodb = this.dynamodbEndpoint;
       const ddb = this.dynamodb?.client ?? createDynamoDbClient({ endpoint: this.dynamodbEndpoint, env: {} });
       streams = await ensureTables(ddb, this.plan.tables);
+      this.dynamodbProxy.forwardTo(this.dynamodbEndpoint);
     }
 
     this.issuer = new LocalIssuer(`${this.urls.http}/local-auth/`, options.dataDir ? join(options.dataDir, 'jwt-key.pem') : undefined);
@@ -170,7 +176,7 @@ export class LocalCloud {
       buildDir: options.buildDir,
       watch: options.watch ?? false,
       fault: (name) => this.faults.decide({ service: 'lambda', function: name }, ['error', 'timeout', 'crash'])?.rule.kind as 'error' | 'timeout' | 'crash' | undefined,
-      baseEnvironment: functionEnvironment(this.region, { aws: this.urls.aws, dynamodb: this.dynamodbEndpoint }),
+      baseEnvironment: functionEnvironment(this.region, { aws: this.urls.aws, dynamodb: this.urls.dynamodb }),
     });
     this.runner.on('invoked', (e: { function: string; ok: boolean; durationMs: number; error?: string }) =>
       this.log(`${e.ok ? 'ran' : 'FAILED'} ${e.function} (${e.durationMs} ms)${e.error ? `: ${e.error}` : ''}`),
@@ -200,6 +206,7 @@ export class LocalCloud {
   /** What went wrong inside the local cloud and was survived: shown by `GET /` and the start banner. */
   readonly health = { requestErrors: 0, unhandledRejections: 0 };
   private readonly ready = { aws: false, http: false };
+  private readonly dynamodbProxy: DynamoDbProxy;
 
   /** Logs and counts a rejection nobody handled (see `guardProcess`), instead of exiting. */
   unhandledRejection(reason: unknown): void {
@@ -280,6 +287,7 @@ export class LocalCloud {
     await Promise.all(this.sources.map((s) => s.stop()));
     await this.runner?.stop();
     await closeAll(this.servers);
+    this.dynamodbProxy.close();
     await this.scheduler?.close();
     await this.events?.close();
     await this.sqs?.close();
@@ -287,12 +295,4 @@ export class LocalCloud {
   }
 }
 
-/** Reads the packaged template, or fails with what to run. */
-export function readTemplate(path: string): Record<string, unknown> {
-  if (!existsSync(path)) throw new Error(`${path} not found: run \`npm run package -- --stage local\` first`);
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-}
-
-export function resetDataDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
+export { readTemplate, resetDataDir } from './template/files';

@@ -9,7 +9,7 @@ export function formatSummary(cloud: LocalCloud, info: { stage: string; dataDir:
     '',
     `  AWS endpoint (EventBridge + SQS)  ${urls.aws}`,
     `  HTTP API                          ${urls.http}`,
-    `  DynamoDB Local                    ${urls.dynamodb}`,
+    `  DynamoDB (proxy to DynamoDB Local) ${urls.dynamodb}`,
     `  dev JWT                           curl -s -X POST ${urls.http}/local-auth/token`,
     '',
     `  buses      ${plan.buses.map((b) => b.name).join(', ')}`,

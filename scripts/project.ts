@@ -16,6 +16,8 @@ export interface ProjectConfig {
   spec: string;
   /** Absolute path of the JSON request `npm run demo` sends, if the project has one. */
   demoRequest?: string;
+  /** Absolute paths of the chaos flow modules `npm run chaos` starts (scripts/chaos/flow.ts). */
+  chaosFlows: string[];
 }
 
 export const DEFAULT_SPEC = 'asyncapi/asyncapi.yaml';
@@ -31,5 +33,6 @@ export function projectConfig(root: string = process.cwd()): ProjectConfig {
   }
   const path = (value: unknown): string | undefined => (typeof value === 'string' && value ? (isAbsolute(value) ? value : join(root, value)) : undefined);
   const demoRequest = path(config['demoRequest']);
-  return { root, spec: path(config['spec']) ?? join(root, DEFAULT_SPEC), ...(demoRequest ? { demoRequest } : {}) };
+  const chaosFlows = (Array.isArray(config['chaosFlows']) ? (config['chaosFlows'] as unknown[]) : []).flatMap((f) => path(f) ?? []);
+  return { root, spec: path(config['spec']) ?? join(root, DEFAULT_SPEC), ...(demoRequest ? { demoRequest } : {}), chaosFlows };
 }

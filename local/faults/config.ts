@@ -8,7 +8,8 @@
  * { "seed": 7, "faults": [
  *   { "service": "events", "operation": "PutEvents", "kind": "entry-failure", "rate": 0.05 },
  *   { "service": "sqs", "kind": "duplicate", "rate": 0.05 },
- *   { "service": "dynamodb", "operation": "TransactWriteItems", "kind": "throttle", "rate": 0.02 },
+ *   { "service": "dynamodb", "table": "*-outbox", "kind": "throttle", "rate": 0.02 },
+ *   { "service": "dynamodb", "operation": "TransactWriteItems", "kind": "transaction-conflict", "rate": 0.02 },
  *   { "service": "lambda", "function": "*-match-consumer", "kind": "error", "rate": 0.1 },
  *   { "service": "lambda", "function": "*-outbox-relay", "kind": "crash-after-publish", "rate": 0.05 } ] }
  * ```
@@ -38,6 +39,8 @@ export interface FaultRule {
   function?: string;
   /** Queue name (SQS faults); any when absent. */
   queue?: string;
+  /** Table name (DynamoDB faults): the call matches when any table it touches does; any when absent. */
+  table?: string;
   /** The error code to answer with, where the kind has a choice (entry failures: InternalFailure or ThrottlingException). */
   code?: string;
 }
@@ -54,7 +57,7 @@ export class FaultSettingsError extends Error {
   }
 }
 
-const SCOPE_FIELDS = ['operation', 'function', 'queue', 'code'] as const;
+const SCOPE_FIELDS = ['operation', 'function', 'queue', 'table', 'code'] as const;
 
 /** Checks settings from a file or a request, naming every problem. */
 export function parseFaultSettings(input: unknown): FaultSettings {

@@ -11,6 +11,8 @@ export interface FaultScope {
   operation?: string;
   function?: string;
   queue?: string;
+  /** The tables a DynamoDB call touches (a transaction or batch may touch several). */
+  tables?: readonly string[];
 }
 
 export interface InjectedFault {
@@ -68,6 +70,11 @@ export class FaultInjector {
     return this.settings.faults.some((f) => f.rate > 0);
   }
 
+  /** Whether any fault of `service` can fire (a hook that must do work to scope its faults asks first). */
+  activeFor(service: FaultService): boolean {
+    return this.settings.faults.some((f) => f.service === service && f.rate > 0);
+  }
+
   /**
    * The fault to inject into this call, if any. Each rule that matches the scope draws once,
    * in order; the first that fires wins. Kinds narrow what a hook asks for.
@@ -76,6 +83,7 @@ export class FaultInjector {
     for (const rule of this.settings.faults) {
       if (rule.service !== scope.service || (kinds && !kinds.includes(rule.kind))) continue;
       if (!glob(rule.operation, scope.operation) || !glob(rule.function, scope.function) || !glob(rule.queue, scope.queue)) continue;
+      if (rule.table !== undefined && !(scope.tables ?? []).some((table) => glob(rule.table, table))) continue;
       if (rule.rate <= 0 || this.random() >= rule.rate) continue;
       const fault = { rule, label: `${rule.service}/${rule.kind}` };
       this.counts.set(fault.label, (this.counts.get(fault.label) ?? 0) + 1);

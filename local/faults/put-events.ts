@@ -24,10 +24,15 @@ export function putEventsWithFaults(faults: FaultInjector, body: unknown, caller
   return { status: 200, body: { FailedEntryCount: merged.filter((e) => typeof e === 'object' && e !== null && 'ErrorCode' in e).length, Entries: merged } };
 }
 
-/** The function behind an SDK call, from the `app/<name>` its user agent carries (AWS_SDK_UA_APP_ID). */
+/**
+ * The function behind an SDK call, from the `app/<name>` its user agent carries
+ * (AWS_SDK_UA_APP_ID). Powertools appends its own mark to that app id on the clients it
+ * instruments (`<name>-PT-NO-OP-2.35.0-PTEnv-AWS_Lambda_nodejs22.x`): it is cut off, or no
+ * function-scoped fault would ever match a Powertools-instrumented call.
+ */
 export function callerFunction(headers: Record<string, string | string[] | undefined>): string | undefined {
   const agent = [headers['x-amz-user-agent'], headers['user-agent']].flat().filter(Boolean).join(' ');
-  return /(?:^|\s)app\/([^\s]+)/.exec(agent)?.[1];
+  return /(?:^|\s)app\/([^\s]+)/.exec(agent)?.[1]?.replace(/-PT-.*$/, '');
 }
 
 /**

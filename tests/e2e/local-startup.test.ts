@@ -85,6 +85,8 @@ it('serves every port from the moment `npm start` spawns: 503 while starting, ne
     // While starting, the AWS endpoint and the HTTP API said so.
     expect(seen.get('aws summary')).toContain(503);
     expect(seen.get('token')).toContain(503);
+    // The DynamoDB proxy too, until DynamoDB Local answered with the tables.
+    expect(seen.get('dynamodb')).toContain(503);
     // Never a 500, on any port, at any moment.
     for (const [name, statuses] of seen) expect({ name, statuses: [...statuses].filter((s) => typeof s === 'number' && s >= 500 && s !== 503) }).toEqual({ name, statuses: [] });
     // Once ready, each is answered as it should be.

@@ -1,4 +1,4 @@
-import { FaultInjector, FaultSettingsError, parseFaultSettings } from '../../local/faults';
+import { callerFunction, dynamoDbFault, FaultInjector, FaultSettingsError, parseFaultSettings, tablesOf } from '../../local/faults';
 
 // The fault injector: settings checked with every problem named, scopes with wildcards,
 // rates honoured, and the same seed giving the same faults for the same calls.
@@ -54,5 +54,68 @@ describe('fault injector', () => {
     expect(seen).toEqual(['sqs/duplicate q']);
     expect(() => injector.configure({ faults: 'all' })).toThrow(FaultSettingsError);
     expect(injector.describe().settings.faults).toHaveLength(1);
+  });
+});
+
+describe('DynamoDB faults', () => {
+  const conflict = { seed: 5, faults: [{ service: 'dynamodb', table: '*-outbox', kind: 'transaction-conflict', rate: 1 }] };
+  const transaction = { TransactItems: [{ Put: { TableName: 't-events', Item: {} } }, { Update: { TableName: 't-outbox', Key: {} } }, { ConditionCheck: { TableName: 't-events', Key: {} } }] };
+
+  it('names every table a call touches: TableName, transaction items, batch RequestItems', () => {
+    expect(tablesOf({ TableName: 'a' })).toEqual(['a']);
+    expect(tablesOf(transaction)).toEqual(['t-events', 't-outbox']);
+    expect(tablesOf({ RequestItems: { b: [], c: [] } })).toEqual(['b', 'c']);
+    expect(tablesOf('nonsense')).toEqual([]);
+  });
+
+  it('cancels a transaction that touches a matching table with TransactionConflict on its first item, in the shape the SDK reads', () => {
+    const injector = new FaultInjector(parseFaultSettings(conflict));
+    const out = dynamoDbFault(injector, 'DynamoDB_20120810.TransactWriteItems', transaction, 'fn');
+    expect(out).toEqual({
+      status: 400,
+      body: {
+        __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+        Message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None, None]',
+        CancellationReasons: [{ Code: 'TransactionConflict', Message: expect.any(String) }, { Code: 'None' }, { Code: 'None' }],
+      },
+    });
+    // A conflict is a transaction's failure only; other tables are out of scope.
+    expect(dynamoDbFault(injector, 'DynamoDB_20120810.PutItem', { TableName: 't-outbox' }, 'fn')).toBeUndefined();
+    expect(dynamoDbFault(injector, 'DynamoDB_20120810.TransactWriteItems', { TransactItems: [{ Put: { TableName: 't-events' } }] }, 'fn')).toBeUndefined();
+    expect(dynamoDbFault(injector, 'DynamoDBStreams_20120810.GetRecords', transaction, 'fn')).toBeUndefined();
+    expect(injector.injected()).toEqual({ 'dynamodb/transaction-conflict': 1 });
+  });
+
+  it('throttles any operation in scope with ProvisionedThroughputExceededException, scoped by operation and caller', () => {
+    const injector = new FaultInjector(parseFaultSettings({ seed: 5, faults: [{ service: 'dynamodb', operation: 'PutItem', function: '*-relay', kind: 'throttle', rate: 1 }] }));
+    expect(dynamoDbFault(injector, 'DynamoDB_20120810.PutItem', { TableName: 'x' }, 'app-relay')).toEqual({
+      status: 400,
+      body: { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: expect.stringContaining('Injected fault') },
+    });
+    expect(dynamoDbFault(injector, 'DynamoDB_20120810.PutItem', { TableName: 'x' }, 'app-consumer')).toBeUndefined();
+    expect(dynamoDbFault(injector, 'DynamoDB_20120810.PutItem', { TableName: 'x' }, undefined)).toBeUndefined();
+    expect(dynamoDbFault(injector, 'DynamoDB_20120810.GetItem', { TableName: 'x' }, 'app-relay')).toBeUndefined();
+  });
+
+  it('fails the same calls for the same seed, at about the rate asked for', () => {
+    const run = (seed: number): boolean[] => {
+      const injector = new FaultInjector(parseFaultSettings({ seed, faults: [{ service: 'dynamodb', kind: 'throttle', rate: 0.02 }] }));
+      return Array.from({ length: 5000 }, (_, i) => dynamoDbFault(injector, `DynamoDB_20120810.${i % 2 ? 'Query' : 'TransactWriteItems'}`, { TableName: 't' }, 'fn') !== undefined);
+    };
+    const first = run(11);
+    expect(run(11)).toEqual(first);
+    expect(run(12)).not.toEqual(first);
+    const hits = first.filter(Boolean).length;
+    expect(hits).toBeGreaterThan(60);
+    expect(hits).toBeLessThan(140);
+  });
+});
+
+describe('the caller of an AWS call', () => {
+  it('is the function named in the user agent app id, without the mark Powertools appends to it', () => {
+    const ua = (app: string) => ({ 'user-agent': `aws-sdk-js/3.1168.0 ua/2.1 os/linux lang/js api/eventbridge#3.1168.0 m/N,E,e app/${app}` });
+    expect(callerFunction(ua('roadcall-dev-outbox-relay'))).toBe('roadcall-dev-outbox-relay');
+    expect(callerFunction(ua('roadcall-dev-outbox-relay-PT-NO-OP-2.35.0-PTEnv-AWS_Lambda_nodejs22.x'))).toBe('roadcall-dev-outbox-relay');
+    expect(callerFunction({ 'user-agent': 'curl/8.0' })).toBeUndefined();
   });
 });

@@ -1,0 +1,192 @@
+/**
+ * One seeded chaos run on the local cloud (issue: resilience): the packaged template
+ * in-process, faults on at the rates below, N flow instances started at a steady rate, then
+ * a quiet period, then the verdict (./verdict.ts). Used by `npm run chaos` and the small
+ * run in `npm test` (tests/e2e/chaos.test.ts).
+ */
+import { join, resolve } from 'node:path';
+import { createDynamoDbDocumentClient } from '../../lib/clients';
+import type { FaultSettings } from '../../local/faults';
+import { LocalCloud } from '../../local/runtime';
+import { packageStage } from '../../tests/helpers/template';
+import type { ChaosContext, ChaosFlow, FlowInstance } from './flow';
+import { recordLedger } from './ledger';
+import { judge, type Check } from './verdict';
+
+/**
+ * Time is compressed: a queue's visibility timeout (300 s in the template) becomes this, so
+ * a failed message is retried, and dead-lettered after maxReceiveCount, within the run.
+ */
+export const CHAOS_VISIBILITY_TIMEOUT_S = 10;
+
+/** The faults of a chaos run, at the issue's rates. */
+export function chaosFaults(seed: number): FaultSettings {
+  return {
+    seed,
+    faults: [
+      { service: 'lambda', function: '*-consumer', kind: 'error', rate: 0.1 },
+      { service: 'events', operation: 'PutEvents', kind: 'entry-failure', rate: 0.05 },
+      { service: 'sqs', kind: 'duplicate', rate: 0.05 },
+      { service: 'dynamodb', kind: 'throttle', rate: 0.02 },
+      { service: 'dynamodb', operation: 'TransactWriteItems', kind: 'transaction-conflict', rate: 0.01 },
+      { service: 'lambda', function: '*-outbox-relay', kind: 'crash-after-publish', rate: 0.05 },
+    ],
+  };
+}
+
+export interface ChaosOptions {
+  root: string;
+  /** Modules whose default export is a ChaosFlow (package.json `config.chaosFlows`). */
+  flows: readonly string[];
+  incidents: number;
+  seed: number;
+  /** Flow instances started per second. */
+  rate: number;
+  /** Nothing happening for this long, and no message left in a queue, is quiet. */
+  quietMs?: number;
+  /** Give up waiting for quiet after this long. */
+  maxQuietWaitMs?: number;
+  stage?: string;
+  log?: (line: string) => void;
+}
+
+export interface ChaosReport {
+  ok: boolean;
+  checks: Check[];
+  started: number;
+  refused: number;
+  faults: Record<string, number>;
+  redeliveries: number;
+  failedInvocations: number;
+  deadLetters: Record<string, number>;
+  explainedByDlq: number;
+  outboxRows: Record<string, number>;
+  sendSeconds: number;
+  quietSeconds: number;
+  quiet: boolean;
+}
+
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const log = options.log ?? (() => undefined);
+  const stage = options.stage ?? 'chaos';
+  const dir = join(options.root, '.test-out', `chaos-${stage}`);
+  const template = packageStage(stage, join(dir, 'package')) as unknown as Template;
+  for (const r of Object.values(template.Resources)) {
+    if (r.Type === 'AWS::SQS::Queue' && r.Properties['VisibilityTimeout'] !== undefined) r.Properties['VisibilityTimeout'] = CHAOS_VISIBILITY_TIMEOUT_S;
+    // Thousands of invocations: the functions' info logs and metrics would drown the report.
+    if (r.Type === 'AWS::Lambda::Function') {
+      const environment = (r.Properties['Environment'] ??= { Variables: {} }) as { Variables?: Record<string, unknown> };
+      environment.Variables = { ...environment.Variables, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' };
+    }
+  }
+  const flows = new Map<string, ChaosFlow>();
+  for (const file of options.flows) {
+    const flow = ((await import(resolve(options.root, file))) as { default: ChaosFlow }).default;
+    flows.set(flow.name, flow);
+  }
+  const cloud = new LocalCloud({ root: options.root, template: template as unknown as Record<string, unknown>, ports: { aws: 0, http: 0, dynamodb: 0 }, dataDir: undefined, buildDir: join(dir, 'build'), watch: false, faults: chaosFaults(options.seed) });
+  await cloud.start();
+  const ledger = recordLedger(cloud);
+  const doc = createDynamoDbDocumentClient({ endpoint: cloud.dynamodbEndpoint, env: {} });
+  try {
+    const token = cloud.issuer.mint({ aud: cloud.plan.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? '' });
+    const context: ChaosContext = {
+      doc,
+      table: (suffix) => {
+        const found = cloud.plan.tables.find((t) => t.name.endsWith(`-${suffix}`));
+        if (!found) throw new Error(`no table ending in -${suffix} in the template`);
+        return found.name;
+      },
+      async call(method, path, body) {
+        const res = await fetch(`${cloud.urls.http}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        const text = await res.text();
+        let parsed: Record<string, unknown> = {};
+        try {
+          parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        } catch {
+          parsed = { text };
+        }
+        return { status: res.status, body: parsed, correlationId: res.headers.get('x-correlation-id') ?? undefined };
+      },
+    };
+
+    const flowList = [...flows.values()];
+    const instances: FlowInstance[] = [];
+    let refused = 0;
+    const sending = Date.now();
+    const pending: Promise<void>[] = [];
+    for (let n = 0; n < options.incidents; n++) {
+      const flow = flowList[n % flowList.length] as ChaosFlow;
+      pending.push(
+        flow.start(context, n).then(
+          (instance) => void (instance ? instances.push(instance) : (refused += 1)),
+          () => void (refused += 1),
+        ),
+      );
+      if ((n + 1) % 100 === 0) log(`${n + 1} started`);
+      await new Promise((r) => setTimeout(r, 1000 / options.rate));
+    }
+    await Promise.all(pending);
+    const sendSeconds = (Date.now() - sending) / 1000;
+    log(`${instances.length} instances started, ${refused} refused, in ${sendSeconds.toFixed(0)} s; waiting for quiet...`);
+
+    const quietStart = Date.now();
+    const quietMs = options.quietMs ?? 5000;
+    const deadline = quietStart + (options.maxQuietWaitMs ?? 10 * 60_000);
+    const busyQueues = (): number =>
+      cloud.plan.queues.reduce((sum, q) => {
+        if (!('RedrivePolicy' in q.attributes)) return sum;
+        const a = cloud.sqs.getQueueAttributes(q.name, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']);
+        return sum + Number(a['ApproximateNumberOfMessages'] ?? 0) + Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) + Number(a['ApproximateNumberOfMessagesDelayed'] ?? 0);
+      }, 0);
+    let quiet = false;
+    while (Date.now() < deadline) {
+      if (busyQueues() === 0 && Date.now() - ledger.lastActivity >= quietMs) {
+        quiet = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const quietSeconds = (Date.now() - quietStart) / 1000;
+    log(quiet ? `quiet after ${quietSeconds.toFixed(0)} s; judging...` : `NOT quiet after ${quietSeconds.toFixed(0)} s; judging anyway...`);
+
+    const verdict = await judge({ plan: cloud.plan, ledger, context, flows, instances });
+    const checks = [{ what: `quiet within ${((options.maxQuietWaitMs ?? 600_000) / 1000).toFixed(0)} s (no queue holding a message, nothing happening for ${quietMs / 1000} s)`, ok: quiet }, ...verdict.checks];
+    return {
+      ok: checks.every((c) => c.ok),
+      checks,
+      started: instances.length,
+      refused,
+      faults: cloud.faults.injected(),
+      redeliveries: ledger.redeliveries,
+      failedInvocations: ledger.failedInvocations,
+      deadLetters: Object.fromEntries([...ledger.deadLetters].map(([q, l]) => [q, l.length])),
+      explainedByDlq: verdict.explainedByDlq,
+      outboxRows: verdict.outboxRows,
+      sendSeconds,
+      quietSeconds,
+      quiet,
+    };
+  } finally {
+    doc.destroy();
+    await cloud.stop();
+  }
+}
+
+/** The report as the console shows it. */
+export function formatChaosReport(report: ChaosReport, options: { incidents: number; seed: number }): string {
+  const entries = (o: Record<string, number>): string => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  return [
+    `Chaos run: ${options.incidents} flow instances, seed ${options.seed}: ${report.started} started, ${report.refused} refused; sent in ${report.sendSeconds.toFixed(0)} s`,
+    `  faults injected: ${entries(report.faults)}`,
+    `  retries: ${report.redeliveries} SQS redeliveries, ${report.failedInvocations} failed Lambda invocations`,
+    `  DLQs: ${entries(report.deadLetters)}; instances explained by a DLQ or FAILED row: ${report.explainedByDlq}`,
+    `  outbox rows: ${entries(report.outboxRows)}`,
+    `  time to quiet: ${report.quietSeconds.toFixed(0)} s`,
+    'Verdict:',
+    ...report.checks.flatMap((c) => [`  - ${c.ok ? 'ok' : 'FAILED'}: ${c.what}`, ...(c.examples ?? []).map((e) => `      ${e}`)]),
+    report.ok ? 'PASSED' : 'FAILED',
+  ].join('\n');
+}

@@ -1,0 +1,78 @@
+// The Roadcall incident flow for the chaos run (scripts/chaos): POST /incidents, then the
+// incident's events, match's three offers, a notification per offer and a timeline row per
+// event. Terminal: all of them there; a duplicate is any of them more than once per key.
+// Named in package.json `config.chaosFlows`; the assignment saga (POST
+// /offers/{offerId}/accept) will be a module beside this one.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChaosContext, ChaosFlow, FlowInstance } from '../../scripts/chaos/flow';
+
+const demo = JSON.parse(readFileSync(join(__dirname, '..', '..', 'functions', 'incident', 'demo-request.json'), 'utf8')) as { body: Record<string, unknown> };
+/** The demo request's location has three vendors in reach. */
+const OFFERS = 3;
+type Item = Record<string, unknown>;
+
+async function query(context: ChaosContext, input: { index?: string; key: string; value: string; prefix?: { key: string; value: string } }): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await context.doc.send(
+      new QueryCommand({
+        TableName: context.table('read-models'),
+        ...(input.index ? { IndexName: input.index } : {}),
+        KeyConditionExpression: input.prefix ? '#k = :k AND begins_with(#p, :p)' : '#k = :k',
+        ExpressionAttributeNames: { '#k': input.key, ...(input.prefix ? { '#p': input.prefix.key } : {}) },
+        ExpressionAttributeValues: { ':k': input.value, ...(input.prefix ? { ':p': input.prefix.value } : {}) },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...((out.Items ?? []) as Item[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Keys seen more than once. */
+const repeated = (what: string, keys: string[]): string[] => [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))].map((k) => `${what} ${k} twice`);
+
+const flow: ChaosFlow = {
+  name: 'incident-created',
+  async start(context, n) {
+    // A 5xx means the command did not run (faults come before handlers), so it is sent again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const res = await context.call('POST', '/incidents', { ...demo.body, description: `chaos incident ${n}` });
+      if (res.status === 202 && typeof res.body['incidentId'] === 'string' && res.correlationId) return { flow: 'incident-created', key: res.body['incidentId'], correlationId: res.correlationId };
+      if (res.status < 500) return undefined;
+      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+    return undefined;
+  },
+  async check(context, instance: FlowInstance) {
+    const id = instance.key;
+    const [events, offers, partition] = await Promise.all([
+      context.doc.send(new QueryCommand({ TableName: context.table('event-store'), KeyConditionExpression: 'aggregateId = :a', ExpressionAttributeValues: { ':a': id } })).then((o) => (o.Items ?? []) as Item[]),
+      query(context, { index: 'gsi1', key: 'gsi1pk', value: `INCIDENT#${id}`, prefix: { key: 'gsi1sk', value: 'OFFER#' } }),
+      query(context, { key: 'pk', value: `INCIDENT#${id}` }),
+    ]);
+    const timeline = partition.filter((r) => String(r['sk']).startsWith('TIMELINE#'));
+    const notifications = partition.filter((r) => String(r['sk']).startsWith('NOTIFICATION#'));
+    const duplicates = [
+      ...repeated('IncidentCreated in the event store', events.filter((e) => e['detailType'] === 'IncidentCreated').map(() => id)),
+      ...(offers.length > OFFERS ? [`${offers.length} offers (expected ${OFFERS})`] : []),
+      ...repeated('offer for vendor', offers.map((o) => String(o['vendorId']))),
+      ...repeated('notification caused by', notifications.map((x) => `${String((x['causedBy'] as Item | undefined)?.['eventId'])}/${String(x['recipient'])}`)),
+      ...repeated('timeline row for event', timeline.map((t) => String(t['eventId']))),
+    ];
+    const created = timeline.filter((t) => t['detailType'] === 'OfferCreated').length;
+    const missing = [
+      ...(events.some((e) => e['detailType'] === 'IncidentCreated') ? [] : ['IncidentCreated not stored']),
+      ...(offers.length < OFFERS ? [`${offers.length}/${OFFERS} offers`] : []),
+      ...(notifications.length < OFFERS ? [`${notifications.length}/${OFFERS} notifications`] : []),
+      ...(created < OFFERS || !timeline.some((t) => t['detailType'] === 'IncidentCreated') ? [`timeline ${timeline.map((t) => String(t['detailType'])).join(',')}`] : []),
+    ];
+    return { terminal: missing.length === 0, ...(missing.length ? { missing: missing.join('; ') } : {}), duplicates };
+  },
+};
+
+export default flow;

@@ -1,0 +1,32 @@
+import { parseFaultSettings } from '../../local/faults';
+import { chaosFaults } from '../../scripts/chaos/run';
+import { sequenceGaps } from '../../scripts/chaos/verdict';
+
+// The domain-free parts of the chaos verdict: sequence gaps per aggregate, and the fault
+// settings of a run (valid, at the issue's rates, seeded).
+
+describe('sequence gaps', () => {
+  it('accepts versions 1..n in any order and names each aggregate with a gap, a duplicate or a wrong start', () => {
+    const rows = [
+      { aggregateId: 'a', version: 2 },
+      { aggregateId: 'a', version: 1 },
+      { aggregateId: 'b', version: 1 },
+      { aggregateId: 'b', version: 3 },
+      { aggregateId: 'c', version: 2 },
+      { aggregateId: 'd', version: 1 },
+      { aggregateId: 'd', version: 1 },
+    ];
+    expect(sequenceGaps(rows)).toEqual(['b: versions 1,3', 'c: versions 2', 'd: versions 1,1']);
+    expect(sequenceGaps([])).toEqual([]);
+  });
+});
+
+describe('chaos faults', () => {
+  it('are valid settings with the issue rates, seeded by the run', () => {
+    const settings = parseFaultSettings(chaosFaults(42));
+    expect(settings.seed).toBe(42);
+    const rate = (service: string, kind: string): number | undefined => settings.faults.find((f) => f.service === service && f.kind === kind)?.rate;
+    expect([rate('lambda', 'error'), rate('events', 'entry-failure'), rate('sqs', 'duplicate'), rate('dynamodb', 'throttle')]).toEqual([0.1, 0.05, 0.05, 0.02]);
+    expect(rate('lambda', 'crash-after-publish')).toBeGreaterThan(0);
+  });
+});
