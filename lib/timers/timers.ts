@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { clients, sdk } from '../clients';
-import { optionalEnv, requireEnv, type Env } from '../config';
+import { optionalEnv, requireEnv, resolveBusName, type Env } from '../config';
 import { TimerInputError, TimerScheduleError } from './errors';
 
 /**
@@ -25,6 +25,8 @@ export interface TimerEvent {
   source: string;
   detailType: string;
   busName: string;
+  /** The spec's bus key (what the generated publishers set): its deployed name is read from `EVENT_BUS_<KEY>`, as the publisher does. */
+  bus?: string;
   detail: unknown;
 }
 
@@ -57,6 +59,8 @@ export interface TimersOptions {
   /** Retries of a failed invocation, and for how long (defaults 10 and 1 hour). */
   retry?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
   now?: () => number;
+  /** The deployed bus name of a spec bus key (default `EVENT_BUS_<KEY>` from the environment). */
+  busNameOf?: (key: string) => string;
 }
 
 /** Scheduler names: 1-64 of `[0-9a-zA-Z-_.]`. Other ids are hashed, the same way every time. */
@@ -102,7 +106,7 @@ export function createTimers(options: TimersOptions): Timers {
             FlexibleTimeWindow: { Mode: 'OFF' },
             ActionAfterCompletion: 'DELETE',
             Target: {
-              Arn: options.busArn(timer.event.busName),
+              Arn: options.busArn(timer.event.bus === undefined ? timer.event.busName : (options.busNameOf ?? resolveBusName)(timer.event.bus)),
               RoleArn: options.roleArn,
               Input: JSON.stringify(timer.event.detail),
               EventBridgeParameters: { DetailType: timer.event.detailType, Source: timer.event.source },

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbDocumentClient } from '../../lib/clients';
+import { LocalCloud } from '../../local/runtime';
+import { freshDir, ROOT } from '../helpers/codegen';
+import { until } from '../helpers/local-cloud';
+import { packageStage, type Template } from '../helpers/template';
+
+// The vendor acceptance flow (seed 004 flow 2) on the local cloud, from the packaged
+// template: POST /offers/{id}/accept -> OfferAccepted -> the assignment saga through
+// vendor, payments and incident, to COMPLETED or COMPENSATED; step timers through the
+// local Scheduler. Step timeouts are shortened to 3 s for the test (SAGA_STEP_TIMEOUT_SECONDS).
+
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+
+let cloud: LocalCloud;
+let doc: DynamoDBDocumentClient;
+let token: string;
+const demo = JSON.parse(readFileSync(join(ROOT, 'functions/incident/demo-request.json'), 'utf8')) as { body: Record<string, unknown> };
+const DECLINED_DRIVER = 'd0000000-0000-4000-8000-00000000dec1';
+const TIMEOUT_DRIVER = 'd0000000-0000-4000-8000-0000000000e1';
+// Vendors hold capacity for assigned jobs (until work completes, a later flow): scenarios
+// that need a vendor with room report their incident near another part of the Bay.
+const OAKLAND = { lat: 37.8044, lon: -122.2712 };
+const MARIN = { lat: 37.9735, lon: -122.5311 };
+
+/** The match consumer with short saga step timeouts. */
+function withShortTimeouts(template: Template): Template {
+  for (const resource of Object.values(template.Resources)) {
+    const name = String(resource.Properties['FunctionName'] ?? '');
+    if (resource.Type !== 'AWS::Lambda::Function' || !name.endsWith('-match-consumer')) continue;
+    const env = (resource.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    env['SAGA_STEP_TIMEOUT_SECONDS'] = '3';
+  }
+  return template;
+}
+
+beforeAll(async () => {
+  const dir = freshDir('saga');
+  const template = withShortTimeouts(packageStage('test', join(dir, 'package')));
+  cloud = new LocalCloud({ root: ROOT, template: template as unknown as Record<string, unknown>, ports: { aws: 0, http: 0, dynamodb: 0 }, dataDir: undefined, buildDir: join(dir, 'build'), watch: false });
+  await cloud.start();
+  doc = createDynamoDbDocumentClient({ endpoint: cloud.urls.dynamodb, env: {} });
+  token = cloud.issuer.mint({ aud: 'roadcall-api-test' });
+}, 180_000);
+
+afterAll(async () => {
+  doc?.destroy();
+  await cloud?.stop();
+});
+
+type Body = Record<string, unknown>;
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }> {
+  const res = await fetch(`${cloud.urls.http}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Body) : {} };
+}
+
+/** A new incident and its offers (best rank first). */
+async function incidentWithOffers(driverId?: string, near?: { lat: number; lon: number }): Promise<{ incidentId: string; offers: Body[] }> {
+  const location = near ? { location: { coordinates: near } } : {};
+  const created = await call('POST', '/incidents', { ...demo.body, ...(driverId ? { driverId } : {}), ...location });
+  expect(created.status).toBe(202);
+  const incidentId = created.body['incidentId'] as string;
+  const offers = await until(
+    async () => ((await doc.send(new ScanCommand({ TableName: 'roadcall-test-read-models', FilterExpression: 'gsi1pk = :i', ExpressionAttributeValues: { ':i': `INCIDENT#${incidentId}` } }))).Items ?? []) as Body[],
+    (rows) => rows.length === 3,
+    15_000,
+  );
+  return { incidentId, offers: offers.sort((a, b) => Number(a['rank']) - Number(b['rank'])) };
+}
+
+async function accept(offer: Body): Promise<{ status: number; sagaId: string }> {
+  const res = await call('POST', `/offers/${String(offer['offerId'])}/accept`, { vendorId: offer['vendorId'] });
+  return { status: res.status, sagaId: res.body['sagaId'] as string };
+}
+
+const ended = (sagaId: string, ms = 20_000): Promise<Body> =>
+  until(
+    async () => (await call('GET', `/sagas/${sagaId}`)).body,
+    (s) => ['COMPLETED', 'COMPENSATED', 'FAILED'].includes(String(s['status'])),
+    ms,
+  );
+
+const commands = (saga: Body): string[] => (saga['steps'] as { step: string; phase: string; status: string }[]).map((s) => `${s.phase === 'forward' ? '' : 'undo '}${s.step}:${s.status}`);
+
+describe('assignment saga on the local cloud', () => {
+  it('assigns the vendor: accept to IncidentAssigned within 2 s warm; the other offers expire', async () => {
+    // Warm the functions on one saga, then measure a second.
+    const warm = await incidentWithOffers();
+    await ended((await accept(warm.offers[0] as Body)).sagaId);
+    const { incidentId, offers } = await incidentWithOffers();
+    const started = Date.now();
+    const { status, sagaId } = await accept(offers[0] as Body);
+    expect(status).toBe(202);
+    const assigned = await until(() => cloud.recentEvents({ since: started }).filter((e) => e.event['detail-type'] === 'IncidentAssigned' && (e.event.detail as { data: Body }).data['incidentId'] === incidentId), (e) => e.length > 0, 10_000);
+    const elapsed = Date.now() - started;
+    expect(assigned).toHaveLength(1);
+    expect(elapsed).toBeLessThan(2_000);
+    const saga = await ended(sagaId);
+    expect(saga['status']).toBe('COMPLETED');
+    expect(commands(saga)).toEqual(['reserveVendor:SUCCEEDED', 'authorizePayment:SUCCEEDED', 'assignIncident:SUCCEEDED']);
+    const incident = await call('GET', `/incidents/${incidentId}`);
+    expect(incident.body['incident']).toMatchObject({ status: 'assigned', vendorId: offers[0]?.['vendorId'] });
+    const expired = await until(() => cloud.recentEvents({ since: started }).filter((e) => e.event['detail-type'] === 'OfferExpired' && (e.event.detail as { data: Body }).data['incidentId'] === incidentId), (e) => e.length === 2, 10_000);
+    expect(expired.map((e) => (e.event.detail as { data: Body }).data['incidentAlreadyAccepted'])).toEqual([true, true]);
+    expect((await accept(offers[1] as Body)).status).toBe(409);
+  });
+
+  it('releases the vendor when the card is declined (COMPENSATED)', async () => {
+    const { offers } = await incidentWithOffers(DECLINED_DRIVER);
+    const saga = await ended((await accept(offers[0] as Body)).sagaId);
+    expect(saga['status']).toBe('COMPENSATED');
+    expect(commands(saga)).toEqual(['reserveVendor:SUCCEEDED', 'authorizePayment:FAILED', 'undo reserveVendor:COMPENSATED']);
+  });
+
+  it('compensates a step that times out (the processor never answers): void, then release', async () => {
+    const { offers } = await incidentWithOffers(TIMEOUT_DRIVER, OAKLAND);
+    const saga = await ended((await accept(offers[0] as Body)).sagaId);
+    expect(saga['status']).toBe('COMPENSATED');
+    expect(String(saga['reason'])).toContain('authorizePayment timed out');
+    expect(commands(saga)).toEqual(['reserveVendor:SUCCEEDED', 'authorizePayment:TIMED_OUT', 'undo authorizePayment:COMPENSATED', 'undo reserveVendor:COMPENSATED']);
+  });
+
+  it('compensates when the incident is cancelled mid-saga', async () => {
+    const { incidentId, offers } = await incidentWithOffers(TIMEOUT_DRIVER, OAKLAND);
+    const { sagaId } = await accept(offers[0] as Body);
+    await until(async () => (await call('GET', `/sagas/${sagaId}`)).body, (s) => (s['steps'] as unknown[] | undefined)?.length === 2, 10_000);
+    expect((await call('POST', `/incidents/${incidentId}/cancel`, { cancelledBy: 'driver', reason: 'resolved_by_driver' })).status).toBe(202);
+    const saga = await ended(sagaId);
+    expect(saga['status']).toBe('COMPENSATED');
+    expect(String(saga['reason'])).toContain('incident cancelled');
+    expect(commands(saga)).toEqual(['reserveVendor:SUCCEEDED', 'authorizePayment:ABANDONED', 'undo authorizePayment:COMPENSATED', 'undo reserveVendor:COMPENSATED']);
+  });
+
+  it('assigns exactly one vendor when two accept offers of the same incident at once; the other saga compensates', async () => {
+    const { incidentId, offers } = await incidentWithOffers(undefined, MARIN);
+    const [a, b] = await Promise.all([accept(offers[0] as Body), accept(offers[1] as Body)]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    const sagas = await Promise.all([ended(a.sagaId), ended(b.sagaId)]);
+    expect(sagas.map((s) => s['status']).sort()).toEqual(['COMPENSATED', 'COMPLETED']);
+    const loser = sagas.find((s) => s['status'] === 'COMPENSATED') as Body;
+    expect(commands(loser)).toEqual(['reserveVendor:SUCCEEDED', 'authorizePayment:SUCCEEDED', 'assignIncident:FAILED', 'undo authorizePayment:COMPENSATED', 'undo reserveVendor:COMPENSATED']);
+    const assigned = cloud.recentEvents().filter((e) => e.event['detail-type'] === 'IncidentAssigned' && (e.event.detail as { data: Body }).data['incidentId'] === incidentId);
+    expect(assigned).toHaveLength(1);
+  });
+
+  it('answers 404 for an unknown saga', async () => {
+    expect((await call('GET', '/sagas/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+});
