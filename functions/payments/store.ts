@@ -1,7 +1,7 @@
 // Where the payments service keeps its authorizations (PaymentsTable): one item per saga.
 // A change that answers the saga is written with its reply's outbox row in one
 // transaction, conditioned on the state it changes, so two deliveries cannot both win.
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { clients } from '../../lib/clients';
 import { WriteConditionFailedError, writeWithOutbox, type TransactWrite } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
@@ -32,11 +32,10 @@ export function createDynamoDbAuthorizationStore({ doc, table, outboxTable }: Dy
   const put = async (authorization: Authorization | undefined, condition: Pick<NonNullable<TransactWrite['Put']>, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>, reply: OutgoingEvent | undefined): Promise<boolean> => {
     const write = authorization && { TableName: table(), Item: { ...authorizationKey(authorization.sagaId), ...authorization }, ...condition };
     try {
-      if (reply) await writeWithOutbox({ doc: doc(), outboxTable: outboxTable(), events: [reply], writes: write ? [{ Put: write }] : [] });
-      else if (write) await doc().send(new PutCommand(write));
+      await writeWithOutbox({ doc: doc(), outboxTable: outboxTable(), events: reply ? [reply] : [], writes: write ? [{ Put: write }] : [] });
       return true;
     } catch (error) {
-      if (error instanceof WriteConditionFailedError || (error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (error instanceof WriteConditionFailedError) return false;
       throw error;
     }
   };

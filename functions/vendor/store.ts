@@ -2,7 +2,7 @@
 // (`active` jobs, never above the directory's capacity) and one reservation item per saga
 // under its incident, so an incident's reservations are one Query. Every change that
 // answers the saga is written with its reply's outbox row in one transaction.
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { clients } from '../../lib/clients';
 import { AlreadyWrittenError, WriteConditionFailedError, writeWithOutbox, type TransactWrite } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
@@ -39,11 +39,11 @@ export interface DynamoDbReservationStoreOptions {
 export function createDynamoDbReservationStore({ doc, table, outboxTable }: DynamoDbReservationStoreOptions): ReservationStore {
   const commit = async (writes: TransactWrite[], reply: OutgoingEvent | undefined): Promise<'done' | 'conflict'> => {
     try {
-      if (reply) await writeWithOutbox({ doc: doc(), outboxTable: outboxTable(), events: [reply], writes });
-      else await doc().send(new TransactWriteCommand({ TransactItems: writes }));
+      // With or without a reply, one transaction, and writeWithOutbox names the condition that failed.
+      await writeWithOutbox({ doc: doc(), outboxTable: outboxTable(), events: reply ? [reply] : [], writes });
       return 'done';
     } catch (error) {
-      if (error instanceof WriteConditionFailedError || conditionFailed(error)) return 'conflict';
+      if (error instanceof WriteConditionFailedError) return 'conflict';
       throw error;
     }
   };
@@ -91,12 +91,6 @@ export function createDynamoDbReservationStore({ doc, table, outboxTable }: Dyna
       return (await commit([], event)) === 'done';
     },
   };
-}
-
-/** A plain transaction cancelled by a condition (not by a conflict or throttling, which are retried). */
-function conditionFailed(error: unknown): boolean {
-  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-  return e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
 }
 
 function toReservation(item: Record<string, unknown>): Reservation {
