@@ -1,8 +1,8 @@
 // The assignment saga (seed 004 flow 2): the steps, replies, compensations and timeouts are
 // declared in the spec (asyncapi/match/service.yaml, x-sagas.assignment); this file gives
 // the pure functions: the saga id, its data, and each command's data from it.
-import type { Money, OfferAcceptedData } from '../../generated';
-import type { CommandContext, SagaEvent } from '../../lib/saga';
+import type { Money } from '../../generated';
+import type { AssignmentSagaHandlers } from '../../generated/sagas/match';
 import { assignmentSagaId } from './board';
 
 export interface AssignmentData {
@@ -37,10 +37,10 @@ export function compensationReason(reason: string | undefined): CompensationReas
 /** The abort reason the consumer gives when the incident is cancelled mid-saga. */
 export const INCIDENT_CANCELLED = 'incident cancelled';
 
-/** The saga's pure part, in the shape of the generated step map (generated/sagas/match.ts). */
-export const assignment = {
-  sagaId: (trigger: SagaEvent<OfferAcceptedData>) => assignmentSagaId(trigger.detail.data.offerId),
-  init: ({ detail: { data: d } }: SagaEvent<OfferAcceptedData>): AssignmentData => ({
+/** The saga's pure part: the generated step map (generated/sagas/match.ts) makes every piece required. */
+export const assignment: AssignmentSagaHandlers<AssignmentData> = {
+  sagaId: (trigger) => assignmentSagaId(trigger.detail.data.offerId),
+  init: ({ detail: { data: d } }) => ({
     offerId: d.offerId,
     incidentId: d.incidentId,
     vendorId: d.vendorId,
@@ -52,9 +52,9 @@ export const assignment = {
   }),
   steps: {
     reserveVendor: {
-      command: (d: AssignmentData) => ({ sagaId: assignmentSagaId(d.offerId), incidentId: d.incidentId, vendorId: d.vendorId, offerId: d.offerId, holdUntil: d.holdUntil }),
-      onSuccess: (d: AssignmentData, reply: SagaEvent<{ reservationId: string }>): AssignmentData => ({ ...d, reservationId: reply.detail.data.reservationId }),
-      compensation: (d: AssignmentData, context: CommandContext) => ({
+      command: (d) => ({ sagaId: assignmentSagaId(d.offerId), incidentId: d.incidentId, vendorId: d.vendorId, offerId: d.offerId, holdUntil: d.holdUntil }),
+      onVendorReserved: (d, reply) => ({ ...d, reservationId: reply.detail.data.reservationId }),
+      compensation: (d, context) => ({
         sagaId: assignmentSagaId(d.offerId),
         incidentId: d.incidentId,
         vendorId: d.vendorId,
@@ -63,9 +63,9 @@ export const assignment = {
       }),
     },
     authorizePayment: {
-      command: (d: AssignmentData) => ({ sagaId: assignmentSagaId(d.offerId), incidentId: d.incidentId, driverId: d.driverId, vendorId: d.vendorId, offerId: d.offerId, amount: d.price }),
-      onSuccess: (d: AssignmentData, reply: SagaEvent<{ authorizationId: string }>): AssignmentData => ({ ...d, authorizationId: reply.detail.data.authorizationId }),
-      compensation: (d: AssignmentData, context: CommandContext) => ({
+      command: (d) => ({ sagaId: assignmentSagaId(d.offerId), incidentId: d.incidentId, driverId: d.driverId, vendorId: d.vendorId, offerId: d.offerId, amount: d.price }),
+      onPaymentAuthorized: (d, reply) => ({ ...d, authorizationId: reply.detail.data.authorizationId }),
+      compensation: (d, context) => ({
         sagaId: assignmentSagaId(d.offerId),
         incidentId: d.incidentId,
         ...(d.authorizationId ? { authorizationId: d.authorizationId } : {}),
@@ -74,7 +74,7 @@ export const assignment = {
     },
     assignIncident: {
       // Both ids are known here: the step runs only after both replies arrived.
-      command: (d: AssignmentData) => ({
+      command: (d) => ({
         sagaId: assignmentSagaId(d.offerId),
         incidentId: d.incidentId,
         vendorId: d.vendorId,
@@ -85,6 +85,7 @@ export const assignment = {
         agreedPrice: d.price,
         etaMinutes: d.etaMinutes,
       }),
+      onIncidentAssigned: (d) => d,
     },
   },
 };

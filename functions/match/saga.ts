@@ -5,7 +5,8 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OfferAcceptedData } from '../../generated';
 import * as matchEvents from '../../generated/publishers/match';
-import { createSagaRunner, defineSaga, type CommandContext, type DefinedSaga, type SagaMetric, type SagaRunner, type SagaState, type SagaStore, type SagaTimeoutData } from '../../lib/saga';
+import { assignmentSagaTimeoutEvent, defineAssignmentSaga } from '../../generated/sagas/match';
+import { commandEventContext, createSagaRunner, type CommandContext, type DefinedSaga, type SagaMetric, type SagaRunner, type SagaState, type SagaStore } from '../../lib/saga';
 import type { Timers } from '../../lib/timers';
 import { assignment, type AssignmentData } from './assignment';
 import { config } from './config';
@@ -14,44 +15,9 @@ import { stageTimers } from './timers';
 
 export type AssignmentRunner = SagaRunner<AssignmentData, OfferAcceptedData>;
 
-const ids = (c: CommandContext) => ({ eventId: c.eventId, correlationId: c.correlationId, causationId: c.causationId, aggregateId: c.aggregateId, sequence: c.sequence, occurredAt: c.occurredAt });
-
-/** The assignment saga as lib/saga runs it: the spec's steps with the pure functions of assignment.ts. */
+/** The assignment saga as lib/saga runs it: the spec's steps (generated) with the pure functions of assignment.ts. */
 export function assignmentSaga(stepTimeoutSeconds?: number): DefinedSaga<AssignmentData, OfferAcceptedData> {
-  const { steps } = assignment;
-  const timeout = (spec: number): number => stepTimeoutSeconds ?? spec;
-  return defineSaga<AssignmentData, OfferAcceptedData>({
-    name: 'assignment',
-    sagaId: assignment.sagaId,
-    init: assignment.init,
-    steps: [
-      {
-        name: 'reserveVendor',
-        command: (d, c) => matchEvents.ReserveVendor(steps.reserveVendor.command(d), ids(c)),
-        success: ['VendorReserved'],
-        failure: ['VendorReservationFailed'],
-        onSuccess: (d, r) => steps.reserveVendor.onSuccess(d, r as Parameters<typeof steps.reserveVendor.onSuccess>[1]),
-        compensation: { command: (d, c) => matchEvents.ReleaseVendor(steps.reserveVendor.compensation(d, c), ids(c)), reply: ['VendorReleased'] },
-        timeoutSeconds: timeout(15),
-      },
-      {
-        name: 'authorizePayment',
-        command: (d, c) => matchEvents.AuthorizePayment(steps.authorizePayment.command(d), ids(c)),
-        success: ['PaymentAuthorized'],
-        failure: ['PaymentAuthorizationFailed'],
-        onSuccess: (d, r) => steps.authorizePayment.onSuccess(d, r as Parameters<typeof steps.authorizePayment.onSuccess>[1]),
-        compensation: { command: (d, c) => matchEvents.VoidPaymentAuthorization(steps.authorizePayment.compensation(d, c), ids(c)), reply: ['PaymentAuthorizationVoided'] },
-        timeoutSeconds: timeout(10),
-      },
-      {
-        name: 'assignIncident',
-        command: (d, c) => matchEvents.AssignIncident(steps.assignIncident.command(d), ids(c)),
-        success: ['IncidentAssigned'],
-        failure: ['IncidentAssignmentRejected'],
-        timeoutSeconds: timeout(15),
-      },
-    ],
-  });
+  return defineAssignmentSaga(assignment, stepTimeoutSeconds ? { stepTimeoutSeconds } : {});
 }
 
 /** A saga that FAILED (a compensation never answered) goes to the errors bus: a person has to look. */
@@ -64,7 +30,7 @@ export function sagaFailedEvent(state: SagaState<AssignmentData>, c: CommandCont
       context: { service: 'match', function: 'assignment-saga', incidentId: state.data.incidentId },
       canRetry: false,
     },
-    ids(c),
+    commandEventContext(c),
   );
 }
 
@@ -82,7 +48,7 @@ export function createAssignmentRunner(deps: { store: SagaStore; timers: Timers;
   return createSagaRunner(assignmentSaga(deps.stepTimeoutSeconds), {
     store: deps.store,
     timers: deps.timers,
-    timeoutEvent: (data: SagaTimeoutData, c) => matchEvents.SagaStepTimedOut(data, ids(c)),
+    timeoutEvent: assignmentSagaTimeoutEvent,
     failureEvent: sagaFailedEvent,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.metric ? { metric: deps.metric } : {}),

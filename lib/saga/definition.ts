@@ -1,4 +1,4 @@
-import type { OutgoingEvent } from '../envelope';
+import type { EventContext, OutgoingEvent } from '../envelope';
 import { SagaDefinitionError } from './errors';
 
 /**
@@ -26,6 +26,11 @@ export interface CommandContext {
   occurredAt: string;
   /** For a compensation: why the saga compensates (a failure reply, a timeout, an abort). */
   reason?: string;
+}
+
+/** The envelope ids of a command event from its context (what a generated publisher takes). */
+export function commandEventContext(c: CommandContext): EventContext {
+  return { eventId: c.eventId, correlationId: c.correlationId, causationId: c.causationId, aggregateId: c.aggregateId, sequence: c.sequence, occurredAt: c.occurredAt };
 }
 
 export type CommandBuilder<Data> = (data: Data, context: CommandContext) => OutgoingEvent;

@@ -1,4 +1,4 @@
-export { defineSaga, DEFAULT_COMPENSATION_ATTEMPTS } from './definition';
+export { defineSaga, commandEventContext, DEFAULT_COMPENSATION_ATTEMPTS } from './definition';
 export type { SagaDefinition, SagaStep, SagaEvent, CommandContext, CommandBuilder, DefinedSaga, ReplyRole } from './definition';
 export { startSaga, applyReply, applyTimeout, abortSaga, timerId, sagaEventId } from './engine';
 export type { Transition, Outcome } from './engine';

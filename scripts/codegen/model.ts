@@ -2,8 +2,7 @@ import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { CodegenSpecError, CodegenUnsupportedError, type SpecIssue } from './errors';
 import type { SpecLocator } from './locate';
 import { typeName, kebabCase } from './naming';
-import type { SagaView } from './emit/docs/flows';
-import { readSagas } from './sagas';
+import { readSagas, type SagaModel } from './sagas';
 import { bundleSchemas, piiPaths, UnresolvedRefError, type CircularRefResolver, type JsonSchema, type JsonSchemaObject, type SchemaRoot } from './schemas';
 
 /** Defaults for a consumer queue, from seed 004: 5 min visibility, 4 days, DLQ 14 days, 3 receives. */
@@ -108,8 +107,8 @@ export interface SpecModel {
   commands: CommandModel[];
   /** Whether any message carries `x-eventbridge`: gates the EventBridge-specific emitters. */
   eventbridge: boolean;
-  /** Sagas the services declare (`x-services.<service>.x-sagas`), as the docs draw them. */
-  sagas?: SagaView[];
+  /** Sagas the services declare (`x-services.<service>.x-sagas`), checked against the routing. */
+  sagas: SagaModel[];
 }
 
 type Json = Record<string, unknown>;
@@ -354,6 +353,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
       byDetailType.set(dt, message);
     }
   }
+  const sagas = readSagas(doc, messages, (pointer, message) => issue(pointer, message));
   if (issues.length) throw new CodegenSpecError(issues, 'the spec breaks the codegen conventions');
 
   const xServices = isObj(doc['x-services']) ? doc['x-services'] : {};
@@ -379,7 +379,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     buses,
     commands,
     eventbridge: messages.some((m) => m.eventbridge !== undefined),
-    sagas: readSagas(doc, messages),
+    sagas,
   };
 }
 

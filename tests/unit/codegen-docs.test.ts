@@ -1,4 +1,5 @@
 import type { MessageModel, SpecModel } from '../../scripts/codegen/model';
+import type { SagaModel } from '../../scripts/codegen/sagas';
 import { canonicalReferences } from '../../scripts/codegen/emit/docs';
 import { causesOf, deriveFlows, sagaSteps } from '../../scripts/codegen/emit/docs/flows';
 import { eventPage } from '../../scripts/codegen/emit/docs/page-event';
@@ -102,6 +103,7 @@ describe('docs site', () => {
       asyncapi: '3.0.0',
       definitions: { OrderPlaced: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, email: { type: 'string', 'x-pii': true } } } },
       messages,
+      sagas: [],
       operations,
       services,
       queues: [],
@@ -176,23 +178,23 @@ describe('docs site', () => {
     expect(html).toContain('href="../flows/OrderPlaced.html"');
   });
 
-  it('renders sagas once the model declares them: commands, replies, then compensations in reverse order', () => {
+  it('renders the sagas the model declares: commands, replies, then compensations in reverse order', () => {
     // Prepare
     const { model, text } = shopModel();
-    const saga = { name: 'Checkout', orchestrator: 'orders', steps: [
-      { command: 'Reserve', participant: 'stock', replies: ['Reserved'], compensation: 'Release' },
-      { command: 'Charge', participant: 'payments', replies: ['Charged'], compensation: 'Refund' },
+    const saga: SagaModel = { name: 'checkout', orchestrator: 'orders', trigger: 'OrderPlaced', timeout: 'StepTimedOut', abortOn: [], steps: [
+      { name: 'reserve', command: 'Reserve', participant: 'stock', success: ['Reserved'], failure: [], compensation: { command: 'Release', reply: ['Released'] }, timeoutSeconds: 5 },
+      { name: 'charge', command: 'Charge', participant: 'payments', success: ['Charged'], failure: ['Declined'], compensation: { command: 'Refund', reply: ['Refunded'] }, timeoutSeconds: 5 },
     ] };
-    const withSaga = { ...model, sagas: [saga, { name: 'not a saga' }] } as SpecModel;
+    const withSaga: SpecModel = { ...model, sagas: [saga] };
 
     // Act
     const site = buildSiteModel(withSaga, (id) => text[id as keyof typeof text] ?? '');
     const html = servicePage(site, site.services.find((x) => x.name === 'orders') as (typeof site.services)[number]);
 
     // Assess
-    expect(site.sagas.map((x) => x.name)).toEqual(['Checkout']);
-    expect(sagaSteps(saga).map((x) => x.label)).toEqual(['Reserve', 'Reserved', 'Charge', 'Charged', 'compensate: Refund', 'compensate: Release']);
-    expect(html).toContain('Saga Checkout');
+    expect(site.sagas.map((x) => x.name)).toEqual(['checkout']);
+    expect(sagaSteps(site.sagas[0] as (typeof site.sagas)[number]).map((x) => x.label)).toEqual(['Reserve', 'Reserved', 'Charge', 'Charged', 'Declined', 'compensate: Refund', 'compensate: Release']);
+    expect(html).toContain('Saga checkout');
     expect(html).toContain('<svg class="sequence"');
     expect(buildSiteModel(model, () => '').sagas).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import type { SpecModel } from '../../model';
 import { slug } from './html';
+import { sagaView } from '../../sagas';
 
 /**
  * Flows as the spec implies them. The spec has no causation extension, but every receive
@@ -34,7 +35,7 @@ export interface FlowView {
   events: string[];
 }
 
-/** The hook for sagas: rendered as soon as the model carries them (`model.sagas`). */
+/** A saga as the docs draw it (from the spec's x-sagas, scripts/codegen/sagas.ts). */
 export interface SagaView {
   name: string;
   orchestrator: string;
@@ -162,12 +163,11 @@ export function deriveFlows(model: SpecModel, causes: Cause[]): FlowView[] {
   return flows;
 }
 
-/** Sagas and gathers the model declares, read defensively: until the spec declares them, none. */
+/** Sagas the model declares (checked by codegen) and gathers, read defensively until the spec declares them. */
 export function declaredPatterns(model: SpecModel): { sagas: SagaView[]; gathers: GatherView[] } {
-  const raw = model as unknown as { sagas?: unknown; gathers?: unknown };
-  const isSaga = (v: unknown): v is SagaView => typeof v === 'object' && v !== null && typeof (v as SagaView).name === 'string' && Array.isArray((v as SagaView).steps);
+  const raw = model as unknown as { gathers?: unknown };
   const isGather = (v: unknown): v is GatherView => typeof v === 'object' && v !== null && typeof (v as GatherView).name === 'string' && Array.isArray((v as GatherView).requests);
-  return { sagas: Array.isArray(raw.sagas) ? raw.sagas.filter(isSaga) : [], gathers: Array.isArray(raw.gathers) ? raw.gathers.filter(isGather) : [] };
+  return { sagas: model.sagas.map(sagaView), gathers: Array.isArray(raw.gathers) ? raw.gathers.filter(isGather) : [] };
 }
 
 /** The sequence of a saga: each command and its replies, then the compensations in reverse order. */
