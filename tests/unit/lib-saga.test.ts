@@ -1,6 +1,6 @@
 import type { OutgoingEvent } from '../../lib/envelope';
 import { createInMemorySagaStore, createSagaRunner, defineSaga, SagaDefinitionError, type CommandContext, type SagaEvent, type SagaMetric, type SagaTimeoutData } from '../../lib/saga';
-import type { ScheduleTimer, Timers } from '../../lib/timers';
+import { fakeTimers } from '../helpers/fake-timers';
 
 // The saga engine with no AWS: a three-step booking saga (seed 002's booking saga shape)
 // on the in-memory store and fake timers. Every transition, duplicates, late and
@@ -34,27 +34,6 @@ const booking = defineSaga<Booking, { bookingId: string }>({
 let seq = 0;
 const event = <D>(detailType: string, data: D): SagaEvent<D> => ({ detailType, detail: { metadata: { eventId: `evt-${++seq}`, correlationId: 'corr-1' }, data } });
 const reply = (detailType: string, extra: Record<string, unknown> = {}): SagaEvent => event(detailType, { sagaId: 'saga-b1', ...extra });
-
-function fakeTimers(): Timers & { scheduled: ScheduleTimer[]; cancelled: string[]; pending: Map<string, ScheduleTimer> } {
-  const pending = new Map<string, ScheduleTimer>();
-  const scheduled: ScheduleTimer[] = [];
-  const cancelled: string[] = [];
-  return {
-    scheduled,
-    cancelled,
-    pending,
-    async schedule(timer) {
-      scheduled.push(timer);
-      const created = !pending.has(timer.id);
-      if (created) pending.set(timer.id, timer);
-      return { name: timer.id, dueAt: new Date(String(timer.at)), created };
-    },
-    async cancel(id) {
-      cancelled.push(id);
-      return pending.delete(id);
-    },
-  };
-}
 
 function setup() {
   let clock = Date.UTC(2026, 11, 2, 12, 0, 0);

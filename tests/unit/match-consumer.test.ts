@@ -6,7 +6,7 @@ import { createAssignmentRunner } from '../../functions/match/saga';
 import { boardEvents, type OfferStore } from '../../functions/match/store';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { createInMemorySagaStore } from '../../lib/saga';
-import type { ScheduleTimer, Timers } from '../../lib/timers';
+import { fakeTimers } from '../helpers/fake-timers';
 import { consumerContext, delivered } from '../helpers/handlers';
 
 // The match consumer with in-memory stores: a new incident gets offers (rows, board and
@@ -47,19 +47,6 @@ function inMemoryOfferStore(): OfferStore & { stored: Map<string, PlannedOffer>;
       publish(boardEvents(change, context, new Date('2025-03-14T09:12:30.000Z')));
       return change;
     },
-  };
-}
-
-function fakeTimers(): Timers & { pending: Map<string, ScheduleTimer> } {
-  const pending = new Map<string, ScheduleTimer>();
-  return {
-    pending,
-    async schedule(timer) {
-      const created = !pending.has(timer.id);
-      if (created) pending.set(timer.id, timer);
-      return { name: timer.id, dueAt: new Date(String(timer.at ?? 0)), created };
-    },
-    cancel: async (id) => pending.delete(id),
   };
 }
 
