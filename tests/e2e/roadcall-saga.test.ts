@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDbDocumentClient } from '../../lib/clients';
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Money, VendorReleasedData } from '../../generated';
+import * as incidentEvents from '../../generated/publishers/incident';
+import * as matchEvents from '../../generated/publishers/match';
+import * as vendorEvents from '../../generated/publishers/vendor';
+import { toPutEventsEntry, type OutgoingEvent } from '../../lib/envelope';
+import { createDynamoDbDocumentClient, createEventBridgeClient } from '../../lib/clients';
 import { LocalCloud } from '../../local/runtime';
 import { freshDir, ROOT } from '../helpers/codegen';
 import { until } from '../helpers/local-cloud';
@@ -16,6 +22,7 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
 let cloud: LocalCloud;
 let doc: DynamoDBDocumentClient;
+let events: EventBridgeClient;
 let token: string;
 const demo = JSON.parse(readFileSync(join(ROOT, 'functions/incident/demo-request.json'), 'utf8')) as { body: Record<string, unknown> };
 const DECLINED_DRIVER = 'd0000000-0000-4000-8000-00000000dec1';
@@ -42,11 +49,13 @@ beforeAll(async () => {
   cloud = new LocalCloud({ root: ROOT, template: template as unknown as Record<string, unknown>, ports: { aws: 0, http: 0, dynamodb: 0 }, dataDir: undefined, buildDir: join(dir, 'build'), watch: false });
   await cloud.start();
   doc = createDynamoDbDocumentClient({ endpoint: cloud.urls.dynamodb, env: {} });
+  events = createEventBridgeClient({ endpoint: cloud.urls.aws, env: {} });
   token = cloud.issuer.mint({ aud: 'roadcall-api-test' });
 }, 180_000);
 
 afterAll(async () => {
   doc?.destroy();
+  events?.destroy();
   await cloud?.stop();
 });
 
@@ -82,6 +91,19 @@ const ended = (sagaId: string, ms = 20_000): Promise<Body> =>
     (s) => ['COMPLETED', 'COMPENSATED', 'FAILED'].includes(String(s['status'])),
     ms,
   );
+
+/** Puts events on the test stage's bus as their producers would (a late, early or repeated reply). */
+async function put(...list: OutgoingEvent[]): Promise<void> {
+  const out = await events.send(new PutEventsCommand({ Entries: list.map((e) => toPutEventsEntry(e, { eventBusName: `${e.busName}-test` })) }));
+  expect(out.FailedEntryCount).toBe(0);
+}
+
+/** Events of one detail-type whose data has `key: value`, since `since`. */
+const seen = (detailType: string, key: string, value: unknown, since = 0): Body[] =>
+  cloud
+    .recentEvents({ since })
+    .filter((e) => e.event['detail-type'] === detailType && (e.event.detail as { data: Body }).data[key] === value)
+    .map((e) => (e.event.detail as { data: Body }).data);
 
 const commands = (saga: Body): string[] => (saga['steps'] as { step: string; phase: string; status: string }[]).map((s) => `${s.phase === 'forward' ? '' : 'undo '}${s.step}:${s.status}`);
 
@@ -144,6 +166,76 @@ describe('assignment saga on the local cloud', () => {
     expect(commands(loser)).toEqual(['reserveVendor:SUCCEEDED', 'authorizePayment:SUCCEEDED', 'assignIncident:FAILED', 'undo authorizePayment:COMPENSATED', 'undo reserveVendor:COMPENSATED']);
     const assigned = cloud.recentEvents().filter((e) => e.event['detail-type'] === 'IncidentAssigned' && (e.event.detail as { data: Body }).data['incidentId'] === incidentId);
     expect(assigned).toHaveLength(1);
+  });
+
+  it('ends COMPENSATED with nothing to undo when the vendor has no capacity left (VendorReservationFailed)', async () => {
+    const { offers } = await incidentWithOffers(undefined, OAKLAND);
+    const vendorId = String(offers[0]?.['vendorId']);
+    const Key = { pk: `VENDOR#${vendorId}`, sk: 'CAPACITY' };
+    const before = (await doc.send(new GetCommand({ TableName: 'roadcall-test-vendors', Key }))).Item;
+    await doc.send(new UpdateCommand({ TableName: 'roadcall-test-vendors', Key, UpdateExpression: 'SET active = :full', ExpressionAttributeValues: { ':full': 1_000 } }));
+    try {
+      const saga = await ended((await accept(offers[0] as Body)).sagaId);
+      expect(saga['status']).toBe('COMPENSATED');
+      expect(String(saga['reason'])).toContain('VendorReservationFailed');
+      expect(commands(saga)).toEqual(['reserveVendor:FAILED']);
+      expect(seen('VendorReservationFailed', 'sagaId', saga['sagaId'])).toEqual([expect.objectContaining({ vendorId, reason: 'capacity_exceeded' })]);
+      expect(seen('AuthorizePayment', 'sagaId', saga['sagaId'])).toEqual([]);
+    } finally {
+      await doc.send(new UpdateCommand({ TableName: 'roadcall-test-vendors', Key, UpdateExpression: 'SET active = :was', ExpressionAttributeValues: { ':was': Number(before?.['active'] ?? 0) } }));
+    }
+  });
+
+  it('ignores late, early and repeated replies: the saga takes each step once', async () => {
+    // The processor never answers this driver: the saga waits on authorizePayment (3 s).
+    const { incidentId, offers } = await incidentWithOffers(TIMEOUT_DRIVER, MARIN);
+    const offer = offers[0] as Body;
+    const vendorId = String(offer['vendorId']);
+    const { sagaId } = await accept(offer);
+    const waiting = await until(async () => (await call('GET', `/sagas/${sagaId}`)).body, (s) => (s['steps'] as unknown[] | undefined)?.length === 2, 10_000);
+    const reservationId = String((waiting['data'] as Body | undefined)?.['reservationId'] ?? seen('VendorReserved', 'sagaId', sagaId)[0]?.['reservationId']);
+    const at = new Date().toISOString();
+
+    // A late failure of the step already done, the success of a step not started, and the first reply again.
+    await put(
+      vendorEvents.VendorReservationFailed({ sagaId, incidentId, vendorId, reason: 'vendor_unavailable', failedAt: at }),
+      incidentEvents.IncidentAssigned({ sagaId, incidentId, driverId: TIMEOUT_DRIVER, vendorId, agreedPrice: offer['price'] as Money, status: 'assigned', assignedAt: at }),
+      vendorEvents.VendorReserved({ sagaId, incidentId, vendorId, reservationId, reservedUntil: new Date(Date.now() + 600_000).toISOString() }),
+    );
+    const saga = await ended(sagaId);
+
+    // The step times out and compensates as if those replies never came; each command went out once.
+    expect(saga['status']).toBe('COMPENSATED');
+    expect(commands(saga)).toEqual(['reserveVendor:SUCCEEDED', 'authorizePayment:TIMED_OUT', 'undo authorizePayment:COMPENSATED', 'undo reserveVendor:COMPENSATED']);
+    for (const command of ['ReserveVendor', 'AuthorizePayment', 'VoidPaymentAuthorization', 'ReleaseVendor']) expect({ command, sent: seen(command, 'sagaId', sagaId).length }).toEqual({ command, sent: 1 });
+    expect(seen('AssignIncident', 'sagaId', sagaId)).toEqual([]);
+
+    // A repeated compensation reply after the end changes nothing.
+    const released = seen('VendorReleased', 'sagaId', sagaId)[0] as Body;
+    await put(vendorEvents.VendorReleased(released as unknown as VendorReleasedData));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = await ended(sagaId);
+    expect({ version: after['version'], steps: after['steps'], status: after['status'] }).toEqual({ version: saga['version'], steps: saga['steps'], status: saga['status'] });
+  });
+
+  it('escalates the incident when its offers are declined or expire with nobody assigned', async () => {
+    const { incidentId, offers } = await incidentWithOffers();
+    const since = Date.now();
+    for (const offer of offers.slice(0, 2)) {
+      expect((await call('POST', `/offers/${String(offer['offerId'])}/decline`, { vendorId: offer['vendorId'], reason: 'too_far' })).status).toBe(202);
+    }
+    await until(async () => seen('OfferDeclined', 'incidentId', incidentId, since), (d) => d.length === 2, 10_000);
+    expect(seen('IncidentEscalated', 'incidentId', incidentId)).toEqual([]);
+
+    // The last offer's expiry timer fires (as the local Scheduler would put it on the bus).
+    const last = offers[2] as Body;
+    await put(matchEvents.OfferTimeoutElapsed({ offerId: String(last['offerId']), incidentId, expiresAt: new Date(since).toISOString(), firedAt: new Date().toISOString() }));
+
+    const escalated = await until(async () => seen('IncidentEscalated', 'incidentId', incidentId, since), (d) => d.length > 0, 10_000);
+    expect(escalated).toEqual([expect.objectContaining({ reason: 'no_vendor_accepted' })]);
+    expect(seen('OfferExpired', 'offerId', last['offerId'], since)).toHaveLength(1);
+    expect((await call('GET', `/incidents/${incidentId}`)).body['incident']).toMatchObject({ status: 'escalated' });
+    expect((await accept(last)).status).toBe(409);
   });
 
   it('answers 404 for an unknown saga', async () => {
