@@ -7,8 +7,9 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EtaResponseData, PriceQuoteResponseData, VendorAvailabilityErrorData, VendorAvailabilityResponseData } from '../../generated';
 import * as matchEvents from '../../generated/publishers/match';
+import { defineMatchingGather, matchingGatherDeadlineEvent } from '../../generated/gathers/match';
 import { clients } from '../../lib/clients';
-import { createDynamoDbGatherStore, createGatherRunner, defineGather, gatherEventId, type DefinedGather, type GatherMetric, type GatherResult, type GatherRunner, type GatherState, type GatherStore } from '../../lib/gather';
+import { createDynamoDbGatherStore, createGatherRunner, gatherEventId, type DefinedGather, type GatherMetric, type GatherResult, type GatherRunner, type GatherState, type GatherStore } from '../../lib/gather';
 import { joinKey } from '../../lib/read-model';
 import type { Timers } from '../../lib/timers';
 import { config } from './config';
@@ -19,41 +20,22 @@ import { stageTimers } from './timers';
 
 export type MatchingRunner = GatherRunner<MatchingInput>;
 
-/** How long a round waits for its answers unless MATCHING_DEADLINE_SECONDS says otherwise. */
-export const MATCHING_DEADLINE_SECONDS = 3;
-
 /** The round of an incident: its id is the incident's (one round per incident). */
 export const matchingRequestId = (incidentId: string): string => incidentId;
 
 /** Where a round lives in the read-model table. */
 export const gatherKey = (requestId: string): { pk: string; sk: string } => ({ pk: joinKey('GATHER', requestId), sk: 'STATE' });
 
-export function matchingGather(deadlineSeconds: number = MATCHING_DEADLINE_SECONDS): DefinedGather<MatchingInput> {
-  const ids = (c: { eventId: string; correlationId: string; causationId: string; occurredAt: string }) => ({ eventId: c.eventId, correlationId: c.correlationId, causationId: c.causationId, occurredAt: c.occurredAt });
-  return defineGather<MatchingInput>({
-    name: 'matching',
-    deadlineSeconds,
-    responders: {
-      vendor: {
-        required: true,
-        request: (i, c) => matchEvents.VendorAvailabilityRequested({ requestId: c.requestId, incidentId: i.incidentId, problemType: i.problemType, location: i.location, radiusKm: SELECTION.radiusKm, maxVendors: 10, respondBy: c.deadline }, ids(c)),
-        response: ['VendorAvailabilityResponse'],
-        error: ['VendorAvailabilityError'],
-      },
-      pricing: {
-        required: false,
-        request: (i, c) => matchEvents.PriceQuoteRequested({ requestId: c.requestId, incidentId: i.incidentId, problemType: i.problemType, location: i.location, currency: 'USD', respondBy: c.deadline }, ids(c)),
-        response: ['PriceQuoteResponse'],
-        error: ['PriceQuoteError'],
-      },
-      tracking: {
-        required: false,
-        request: (i, c) => matchEvents.EtaRequested({ requestId: c.requestId, incidentId: i.incidentId, destination: i.location, radiusKm: SELECTION.radiusKm, respondBy: c.deadline }, ids(c)),
-        response: ['EtaResponse'],
-        error: ['EtaError'],
-      },
+/** The round as the spec declares it (x-gathers.matching, generated/gathers/match.ts) with its requests' data. */
+export function matchingGather(deadlineSeconds?: number): DefinedGather<MatchingInput> {
+  return defineMatchingGather<MatchingInput>(
+    {
+      vendor: (i, c) => ({ requestId: c.requestId, incidentId: i.incidentId, problemType: i.problemType, location: i.location, radiusKm: SELECTION.radiusKm, maxVendors: 10, respondBy: c.deadline }),
+      pricing: (i, c) => ({ requestId: c.requestId, incidentId: i.incidentId, problemType: i.problemType, location: i.location, currency: 'USD', respondBy: c.deadline }),
+      tracking: (i, c) => ({ requestId: c.requestId, incidentId: i.incidentId, destination: i.location, radiusKm: SELECTION.radiusKm, respondBy: c.deadline }),
     },
-  });
+    deadlineSeconds ? { deadlineSeconds } : {},
+  );
 }
 
 /** The data of a responder's answer when it is a response (not an error, not silence). */
@@ -108,7 +90,7 @@ export function createMatchingRunner(deps: { store: GatherStore; timers: Timers;
     store: deps.store,
     timers: deps.timers,
     now,
-    deadlineEvent: (data, c) => matchEvents.MatchingDeadlineElapsed(data, { eventId: c.eventId, correlationId: c.correlationId, occurredAt: c.occurredAt }),
+    deadlineEvent: matchingGatherDeadlineEvent,
     result: (state) => matchingResult(state, deps.table(), new Date(now()), deps.offerTtlSeconds()),
     ...(deps.metric ? { metric: deps.metric } : {}),
   });

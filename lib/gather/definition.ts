@@ -1,4 +1,4 @@
-import type { OutgoingEvent } from '../envelope';
+import type { EventContext, OutgoingEvent } from '../envelope';
 import { GatherDefinitionError } from './errors';
 
 /**
@@ -25,6 +25,11 @@ export interface RequestContext {
   /** When answers stop counting (ISO 8601). */
   deadline: string;
   occurredAt: string;
+}
+
+/** The envelope ids of a request event from its context (what a generated publisher takes). */
+export function requestEventContext(c: RequestContext): EventContext {
+  return { eventId: c.eventId, correlationId: c.correlationId, causationId: c.causationId, occurredAt: c.occurredAt };
 }
 
 export interface Responder<Input> {

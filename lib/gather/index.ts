@@ -1,4 +1,4 @@
-export { defineGather } from './definition';
+export { defineGather, requestEventContext } from './definition';
 export type { GatherDefinition, Responder, GatherEvent, RequestContext, DefinedGather, AnswerRole } from './definition';
 export { startGather, answerOf, outcome, refusal, deadlineTimerId, gatherEventId } from './engine';
 export { createGatherRunner } from './runner';

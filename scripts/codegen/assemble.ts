@@ -44,6 +44,8 @@ export interface PartService {
   receives?: Record<string, string | Json>;
   /** Sagas it orchestrates, by name: carried to `x-services.<service>.x-sagas` of the joined document. */
   'x-sagas'?: Json;
+  /** Scatter-gathers it orchestrates, by name: carried to `x-services.<service>.x-gathers`. */
+  'x-gathers'?: Json;
 }
 
 export interface AssembledSpec {
@@ -241,14 +243,16 @@ export function assembleSpec(rootFile: string, base = process.cwd()): AssembledS
   }
   if (issues.length) throw new CodegenSpecError(issues, 'the spec parts cannot be joined');
 
-  // Sagas stay on their orchestrating service, as a one-file spec writes them.
+  // Sagas and gathers stay on their orchestrating service, as a one-file spec writes them.
   const services: Json = isObj(root['x-services']) ? { ...root['x-services'] } : {};
   for (const part of parts) {
-    const sagas = part.declaration['x-sagas'];
-    if (!isObj(sagas)) continue;
-    const declared = isObj(services[part.service]) ? (services[part.service] as Json) : {};
-    services[part.service] = { ...declared, 'x-sagas': sagas };
-    origins.set(`/x-services/${esc(part.service)}/x-sagas`, where(join(part.dir, PART_FILES.service), '/x-sagas'));
+    for (const key of ['x-sagas', 'x-gathers'] as const) {
+      const declared = part.declaration[key];
+      if (!isObj(declared)) continue;
+      const service = isObj(services[part.service]) ? (services[part.service] as Json) : {};
+      services[part.service] = { ...service, [key]: declared };
+      origins.set(`/x-services/${esc(part.service)}/${key}`, where(join(part.dir, PART_FILES.service), `/${key}`));
+    }
   }
 
   // Key order as a hand-written root would have it: components before channels (see above).

@@ -2,6 +2,7 @@ import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { CodegenSpecError, CodegenUnsupportedError, type SpecIssue } from './errors';
 import type { SpecLocator } from './locate';
 import { typeName, kebabCase } from './naming';
+import { readGathers, type GatherModel } from './gathers';
 import { readSagas, type SagaModel } from './sagas';
 import { bundleSchemas, piiPaths, UnresolvedRefError, type CircularRefResolver, type JsonSchema, type JsonSchemaObject, type SchemaRoot } from './schemas';
 
@@ -109,6 +110,8 @@ export interface SpecModel {
   eventbridge: boolean;
   /** Sagas the services declare (`x-services.<service>.x-sagas`), checked against the routing. */
   sagas: SagaModel[];
+  /** Scatter-gathers the services declare (`x-services.<service>.x-gathers`), checked against the routing. */
+  gathers: GatherModel[];
 }
 
 type Json = Record<string, unknown>;
@@ -354,6 +357,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     }
   }
   const sagas = readSagas(doc, messages, (pointer, message) => issue(pointer, message));
+  const gathers = readGathers(doc, messages, (pointer, message) => issue(pointer, message));
   if (issues.length) throw new CodegenSpecError(issues, 'the spec breaks the codegen conventions');
 
   const xServices = isObj(doc['x-services']) ? doc['x-services'] : {};
@@ -380,6 +384,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     commands,
     eventbridge: messages.some((m) => m.eventbridge !== undefined),
     sagas,
+    gathers,
   };
 }
 

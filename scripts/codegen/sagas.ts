@@ -80,10 +80,10 @@ export function readSagas(doc: Json, messages: readonly SagaMessageFacts[], issu
   return out;
 }
 
-function readOne(orchestrator: string, name: string, raw: Json, at: string, byName: (n: string) => SagaMessageFacts | undefined, issue: (pointer: string, message: string) => void): SagaModel | undefined {
-  const label = `saga ${orchestrator}.${name}`;
+/** The checks a declared pattern (saga, gather) makes of the messages it names, reporting to `issue`. */
+export function messageChecks(label: string, orchestrator: string, byName: (n: string) => SagaMessageFacts | undefined, issue: (pointer: string, message: string) => void) {
   const receivedHere = (m: SagaMessageFacts): boolean => m.consumers.some((c) => c.service === orchestrator && c.queue !== undefined);
-  /** The message a field names, checked to be a saga-usable event; undefined (and an issue) otherwise. */
+  /** The message a field names, checked to be an enveloped EventBridge event; undefined (and an issue) otherwise. */
   const message = (value: unknown, pointer: string, role: string): SagaMessageFacts | undefined => {
     if (typeof value !== 'string' || !value) {
       issue(pointer, `${label}: ${role} must name a message`);
@@ -95,7 +95,7 @@ function readOne(orchestrator: string, name: string, raw: Json, at: string, byNa
       return undefined;
     }
     if (!m.eventbridge || !m.envelope) {
-      issue(pointer, `${label}: ${role} ${value} must be an EventBridge event with the { metadata, data } envelope (the engine reads detail.data.sagaId)`);
+      issue(pointer, `${label}: ${role} ${value} must be an EventBridge event with the { metadata, data } envelope`);
       return undefined;
     }
     return m;
@@ -114,14 +114,36 @@ function readOne(orchestrator: string, name: string, raw: Json, at: string, byNa
       return m ? [m] : [];
     });
   };
+  /** A message the orchestrator sends to exactly one other service: that service. */
+  const command = (value: unknown, pointer: string, role: string): { m: SagaMessageFacts; participant: string } | undefined => {
+    const m = message(value, pointer, role);
+    if (!m) return undefined;
+    if (!m.producers.includes(orchestrator)) issue(pointer, `${label}: ${role} ${m.name} must be sent by ${orchestrator}: add it to a send operation of ${orchestrator}`);
+    const participants = [...new Set(m.consumers.filter((c) => c.service !== orchestrator && c.queue !== undefined).map((c) => c.service))];
+    if (participants.length !== 1) {
+      issue(pointer, `${label}: ${role} ${m.name} must be received by exactly one participant service, ${participants.length ? `got ${participants.join(', ')}` : 'and none receives it'}`);
+      return undefined;
+    }
+    return { m, participant: participants[0] as string };
+  };
+  /** The timer event of the pattern: an x-timer event the orchestrator sends and receives. */
+  const timer = (value: unknown, pointer: string, role: string): SagaMessageFacts | undefined => {
+    const m = message(value, pointer, role);
+    if (!m) return undefined;
+    mustReachOrchestrator(m, pointer, `the ${role} event`);
+    if (!m.timer || !m.producers.includes(orchestrator)) issue(pointer, `${label}: the ${role} event ${m.name} must be an x-timer event that ${orchestrator} sends (its timers put it on the bus)`);
+    return m;
+  };
+  return { message, mustReachOrchestrator, list, command, timer };
+}
+
+function readOne(orchestrator: string, name: string, raw: Json, at: string, byName: (n: string) => SagaMessageFacts | undefined, issue: (pointer: string, message: string) => void): SagaModel | undefined {
+  const label = `saga ${orchestrator}.${name}`;
+  const { message, mustReachOrchestrator, list, command, timer } = messageChecks(label, orchestrator, byName, issue);
 
   const trigger = message(raw['trigger'], `${at}/trigger`, 'trigger');
   if (trigger) mustReachOrchestrator(trigger, `${at}/trigger`, 'the trigger');
-  const timeout = message(raw['timeout'], `${at}/timeout`, 'timeout');
-  if (timeout) {
-    mustReachOrchestrator(timeout, `${at}/timeout`, 'the timeout event');
-    if (!timeout.timer || !timeout.producers.includes(orchestrator)) issue(`${at}/timeout`, `${label}: the timeout event ${timeout.name} must be an x-timer event that ${orchestrator} sends (its step timers put it on the bus)`);
-  }
+  const timeout = timer(raw['timeout'], `${at}/timeout`, 'timeout');
   const abortOn = list(raw['abortOn'], `${at}/abortOn`, 'abortOn', false);
   abortOn.forEach((m, i) => mustReachOrchestrator(m, `${at}/abortOn/${i}`, 'the abort event'));
 
@@ -145,18 +167,6 @@ function readOne(orchestrator: string, name: string, raw: Json, at: string, byNa
     const seconds = rawStep['timeoutSeconds'];
     if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) issue(`${sp}/timeoutSeconds`, `${label}: step ${stepName || index} needs a whole timeoutSeconds >= 1 (a saga must never wait forever)`);
 
-    /** A command: sent by the orchestrator, received by exactly one other service (its participant). */
-    const command = (value: unknown, pointer: string, role: string): { m: SagaMessageFacts; participant: string } | undefined => {
-      const m = message(value, pointer, role);
-      if (!m) return undefined;
-      if (!m.producers.includes(orchestrator)) issue(pointer, `${label}: ${role} ${m.name} must be sent by ${orchestrator}: add it to a send operation of ${orchestrator}`);
-      const participants = [...new Set(m.consumers.filter((c) => c.service !== orchestrator && c.queue !== undefined).map((c) => c.service))];
-      if (participants.length !== 1) {
-        issue(pointer, `${label}: ${role} ${m.name} must be received by exactly one participant service, ${participants.length ? `got ${participants.join(', ')}` : 'and none receives it'}`);
-        return undefined;
-      }
-      return { m, participant: participants[0] as string };
-    };
     /** Replies: each reaches the orchestrator, comes from the participant, and plays one role only. */
     const replies = (value: unknown, pointer: string, role: string, participant: string | undefined, required: boolean): string[] =>
       list(value, pointer, `${role} reply`, required).map((m, i) => {

@@ -104,6 +104,7 @@ describe('docs site', () => {
       definitions: { OrderPlaced: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, email: { type: 'string', 'x-pii': true } } } },
       messages,
       sagas: [],
+      gathers: [],
       operations,
       services,
       queues: [],

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sagaSteps } from '../../scripts/codegen/emit/docs/flows';
+import { gatherView, readGathers } from '../../scripts/codegen/gathers';
 import { readSagas, sagaView, type SagaMessageFacts } from '../../scripts/codegen/sagas';
 
 const ROOT = join(__dirname, '..', '..');
@@ -93,5 +94,42 @@ describe('sagas declared in the spec (x-services.<service>.x-sagas)', () => {
     expect(html).toContain('Saga assignment');
     expect(html).toContain('times out after 10 s');
     expect(html.indexOf('compensate: VoidPaymentAuthorization')).toBeLessThan(html.indexOf('compensate: ReleaseVendor'));
+  });
+});
+
+describe('scatter-gathers declared in the spec (x-services.<service>.x-gathers)', () => {
+  const messages: SagaMessageFacts[] = [
+    msg('JobPosted', 'planner', ['planner']),
+    msg('PlanningDeadline', 'planner', ['planner'], { timer: true }),
+    msg('CrewsRequested', 'planner', ['crews']),
+    msg('CrewsListed', 'crews', ['planner']),
+    msg('CrewsError', 'crews', ['planner']),
+    msg('PricesRequested', 'planner', ['prices']),
+    msg('PricesQuoted', 'prices', ['planner']),
+  ];
+  const gather = (responders: Record<string, unknown>) => ({ trigger: 'JobPosted', deadline: 'PlanningDeadline', deadlineSeconds: 3, responders });
+  const readOf = (g: unknown) => {
+    const issues: { pointer: string; message: string }[] = [];
+    const gathers = readGathers({ 'x-services': { planner: { 'x-gathers': { planning: g } } } }, messages, (pointer, message) => issues.push({ pointer, message }));
+    return { gathers, issues };
+  };
+
+  it('reads each responder with the service that receives its request, and draws it', () => {
+    // Act
+    const { gathers, issues } = readOf(gather({ crews: { request: 'CrewsRequested', response: ['CrewsListed'], error: ['CrewsError'], required: true }, prices: { request: 'PricesRequested', response: ['PricesQuoted'], required: false } }));
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(gathers[0]?.responders.map((r) => [r.name, r.service, r.required])).toEqual([['crews', 'crews', true], ['prices', 'prices', false]]);
+    expect(gatherView(gathers[0] as (typeof gathers)[number])).toEqual({ name: 'planning', orchestrator: 'planner', deadline: '3 s', requests: [{ event: 'CrewsRequested', responders: ['crews'], replies: ['CrewsListed', 'CrewsError'] }, { event: 'PricesRequested', responders: ['prices'], replies: ['PricesQuoted'] }] });
+  });
+
+  it('names an answer from another service than the responder, and a responder without its policy', () => {
+    // Act
+    const { issues } = readOf(gather({ crews: { request: 'CrewsRequested', response: ['PricesQuoted'] } }));
+
+    // Assess
+    expect(issues.map((i) => i.pointer)).toEqual(['/x-services/planner/x-gathers/planning/responders/crews/response/0', '/x-services/planner/x-gathers/planning/responders/crews/required']);
+    expect(issues[0]?.message).toContain('must be sent by crews, the service that receives CrewsRequested');
   });
 });

@@ -1,5 +1,6 @@
 import type { SpecModel } from '../../model';
 import { slug } from './html';
+import { gatherView } from '../../gathers';
 import { sagaView } from '../../sagas';
 
 /**
@@ -42,7 +43,7 @@ export interface SagaView {
   steps: { command: string; participant: string; replies: string[]; compensation?: string; timeout?: string }[];
 }
 
-/** The hook for scatter-gathers: rendered as soon as the model carries them (`model.gathers`). */
+/** A scatter-gather as the docs draw it (from the spec's x-gathers, scripts/codegen/gathers.ts). */
 export interface GatherView {
   name: string;
   orchestrator: string;
@@ -163,11 +164,9 @@ export function deriveFlows(model: SpecModel, causes: Cause[]): FlowView[] {
   return flows;
 }
 
-/** Sagas the model declares (checked by codegen) and gathers, read defensively until the spec declares them. */
+/** The sagas and scatter-gathers the model declares (checked by codegen), as the docs draw them. */
 export function declaredPatterns(model: SpecModel): { sagas: SagaView[]; gathers: GatherView[] } {
-  const raw = model as unknown as { gathers?: unknown };
-  const isGather = (v: unknown): v is GatherView => typeof v === 'object' && v !== null && typeof (v as GatherView).name === 'string' && Array.isArray((v as GatherView).requests);
-  return { sagas: model.sagas.map(sagaView), gathers: Array.isArray(raw.gathers) ? raw.gathers.filter(isGather) : [] };
+  return { sagas: model.sagas.map(sagaView), gathers: model.gathers.map(gatherView) };
 }
 
 /** The sequence of a saga: each command and its replies, then the compensations in reverse order. */
