@@ -1,11 +1,12 @@
-// Incident commands on the HTTP API: report an incident, cancel one. Each command is
+// Incident commands on the HTTP API: report an incident, cancel one, and the technician's
+// work start and completion. Each command is
 // validated against the spec (lib/http), decided by the aggregate (domain.ts) and stored
 // with its events' outbox rows in one transaction (store.ts); the relay publishes them.
 import { randomUUID } from 'node:crypto';
-import { validateCancelIncidentCommand, validateCreateIncidentCommand } from '../../generated';
+import { validateCancelIncidentCommand, validateCompleteWorkCommand, validateCreateIncidentCommand, validateStartWorkCommand } from '../../generated';
 import { ConcurrencyError } from '../../lib/event-store';
-import { ConflictError, createHttpApi, NotFoundError, route, type HttpApiHandler, type HttpError } from '../../lib/http';
-import { cancelIncident, createIncident, IncidentRuleError } from './domain';
+import { ConflictError, createHttpApi, HttpError, NotFoundError, route, type HttpApiHandler } from '../../lib/http';
+import { cancelIncident, completeWork, createIncident, IncidentRuleError, startWork } from './domain';
 import { createIncidents, eventStore, type Incidents } from './store';
 
 export interface Deps {
@@ -15,7 +16,11 @@ export interface Deps {
 }
 
 function mapError(error: unknown): HttpError | undefined {
-  if (error instanceof IncidentRuleError) return error.code === 'INCIDENT_NOT_FOUND' ? new NotFoundError(error.message, { code: error.code }) : new ConflictError(error.message, { code: error.code });
+  if (error instanceof IncidentRuleError) {
+    if (error.code === 'INCIDENT_NOT_FOUND') return new NotFoundError(error.message, { code: error.code });
+    if (error.code === 'NOT_ASSIGNED_VENDOR') return new HttpError(403, error.message, { code: error.code });
+    return new ConflictError(error.message, { code: error.code });
+  }
   if (error instanceof ConcurrencyError) return new ConflictError('the incident changed while this command ran; try again', { code: 'VERSION_CONFLICT' });
   return undefined;
 }
@@ -43,6 +48,23 @@ export function makeApi({ incidents, now, newId }: Deps): HttpApiHandler {
           const incidentId = pathParameters['incidentId'] as string;
           await incidents.decide(incidentId, { ...eventContext }, (state) => cancelIncident(state, incidentId, body, now()));
           return { statusCode: 202, body: { incidentId, status: 'cancelled' } };
+        },
+      }),
+      'POST /incidents/{incidentId}/work/start': route({
+        body: validateStartWorkCommand,
+        handler: async ({ body, pathParameters }, { eventContext }) => {
+          const incidentId = pathParameters['incidentId'] as string;
+          await incidents.decide(incidentId, { ...eventContext }, (state) => startWork(state, incidentId, body, now()));
+          return { statusCode: 202, body: { incidentId, status: 'in_progress' } };
+        },
+      }),
+      'POST /incidents/{incidentId}/work/complete': route({
+        body: validateCompleteWorkCommand,
+        handler: async ({ body, pathParameters }, { eventContext }) => {
+          const incidentId = pathParameters['incidentId'] as string;
+          const events = await incidents.decide(incidentId, { ...eventContext }, (state) => completeWork(state, incidentId, body, now()));
+          const completed = events.find((e) => e.type === 'WorkCompleted');
+          return { statusCode: 202, body: { incidentId, status: 'completed', ...(completed?.type === 'WorkCompleted' ? { finalPrice: completed.data.finalPrice } : {}) } };
         },
       }),
     },

@@ -3,6 +3,7 @@
 import type {
   AssignIncidentData,
   CancelIncidentCommand,
+  CompleteWorkCommand,
   CreateIncidentCommand,
   IncidentAssignedData,
   IncidentAssignmentRejectedData,
@@ -11,7 +12,11 @@ import type {
   IncidentEscalatedData,
   IncidentStatus,
   IncidentStatusChangedData,
+  Money,
+  StartWorkCommand,
   VendorArrivedData,
+  WorkCompletedData,
+  WorkStartedData,
 } from '../../generated';
 
 /** The aggregate's events as stored: detail-type and data (the envelope lives beside). */
@@ -21,7 +26,9 @@ export type IncidentEvent =
   | { type: 'IncidentAssigned'; data: IncidentAssignedData }
   | { type: 'IncidentAssignmentRejected'; data: IncidentAssignmentRejectedData }
   | { type: 'IncidentCancelled'; data: IncidentCancelledData }
-  | { type: 'IncidentEscalated'; data: IncidentEscalatedData };
+  | { type: 'IncidentEscalated'; data: IncidentEscalatedData }
+  | { type: 'WorkStarted'; data: WorkStartedData }
+  | { type: 'WorkCompleted'; data: WorkCompletedData };
 
 export interface Incident {
   incidentId: string;
@@ -31,6 +38,11 @@ export interface Incident {
   createdAt: string;
   vendorId?: string;
   offerId?: string;
+  /** The accepted offer's price (IncidentAssigned): the base of the final price. */
+  agreedPrice?: Money;
+  /** When the technician started (WorkStarted). */
+  workStartedAt?: string;
+  technicianId?: string;
   /** Saga ids already answered, so a duplicate AssignIncident gets the same answer. */
   answeredSagas: string[];
   /** Number of events applied = the aggregate version. */
@@ -40,7 +52,7 @@ export interface Incident {
 /** Why a command was refused; the HTTP layer maps it to a status code. */
 export class IncidentRuleError extends Error {
   constructor(
-    readonly code: 'INCIDENT_NOT_FOUND' | 'INCIDENT_FINAL' | 'INCIDENT_EXISTS',
+    readonly code: 'INCIDENT_NOT_FOUND' | 'INCIDENT_FINAL' | 'INCIDENT_EXISTS' | 'INVALID_TRANSITION' | 'NOT_ASSIGNED_VENDOR',
     message: string,
   ) {
     super(message);
@@ -81,13 +93,17 @@ export function apply(state: Incident | undefined, event: IncidentEvent): Incide
     case 'IncidentStatusChanged':
       return { ...next, status: event.data.status };
     case 'IncidentAssigned':
-      return { ...next, status: 'assigned', vendorId: event.data.vendorId, ...(event.data.offerId ? { offerId: event.data.offerId } : {}), answeredSagas: event.data.sagaId ? [...state.answeredSagas, event.data.sagaId] : state.answeredSagas };
+      return { ...next, status: 'assigned', vendorId: event.data.vendorId, agreedPrice: event.data.agreedPrice, ...(event.data.offerId ? { offerId: event.data.offerId } : {}), answeredSagas: event.data.sagaId ? [...state.answeredSagas, event.data.sagaId] : state.answeredSagas };
     case 'IncidentAssignmentRejected':
       return { ...next, answeredSagas: [...state.answeredSagas, event.data.sagaId] };
     case 'IncidentCancelled':
       return { ...next, status: 'cancelled' };
     case 'IncidentEscalated':
       return { ...next, status: 'escalated' };
+    case 'WorkStarted':
+      return { ...next, workStartedAt: event.data.startedAt, ...(event.data.technicianId ? { technicianId: event.data.technicianId } : {}) };
+    case 'WorkCompleted':
+      return next;
   }
 }
 
@@ -207,5 +223,56 @@ export function matchingFailed(state: Incident | undefined, failure: { requestId
   return [
     { type: 'IncidentEscalated', data: { incidentId: state.incidentId, driverId: state.driverId, previousStatus: state.status, reason: 'no_vendor_available', escalationLevel: 1, details: details.slice(0, 500), escalatedAt: now } },
     statusChange(state, 'escalated', 'system', now, 'no vendor available'),
+  ];
+}
+
+/** The work commands are the assigned vendor's, and move the status one step of the machine: refused otherwise, naming why. */
+function workAllowed(state: Incident | undefined, incidentId: string, vendorId: string, to: IncidentStatus, what: string): Incident {
+  if (!state) throw new IncidentRuleError('INCIDENT_NOT_FOUND', `incident ${incidentId} does not exist`);
+  if (state.vendorId !== vendorId) throw new IncidentRuleError('NOT_ASSIGNED_VENDOR', `vendor ${vendorId} is not the vendor assigned to incident ${incidentId}`);
+  if (!canTransition(state.status, to)) throw new IncidentRuleError('INVALID_TRANSITION', `incident ${incidentId} is ${state.status}: ${what}`);
+  return state;
+}
+
+/** The technician starts the work on site (the vendor arrived): WorkStarted, status in_progress. */
+export function startWork(state: Incident | undefined, incidentId: string, command: StartWorkCommand, now: string): IncidentEvent[] {
+  const s = workAllowed(state, incidentId, command.vendorId, 'in_progress', 'work starts once the vendor has arrived');
+  return [
+    { type: 'WorkStarted', data: { incidentId, driverId: s.driverId, vendorId: command.vendorId, ...(command.technicianId ? { technicianId: command.technicianId } : {}), startedAt: now } },
+    statusChange(s, 'in_progress', 'vendor', now),
+  ];
+}
+
+/** The final price: the accepted offer's price plus what the technician billed on top. */
+export function finalPrice(agreed: Money | undefined, items: readonly { amount: Money }[]): Money {
+  const currency = agreed?.currency ?? items[0]?.amount.currency ?? 'USD';
+  const foreign = items.find((i) => i.amount.currency !== currency);
+  if (foreign) throw new IncidentRuleError('INVALID_TRANSITION', `billed items must be in ${currency}, got ${foreign.amount.currency}`);
+  return { amountCents: (agreed?.amountCents ?? 0) + items.reduce((sum, i) => sum + i.amount.amountCents, 0), currency };
+}
+
+/** The technician finishes: WorkCompleted with the final price and time on site, status completed. */
+export function completeWork(state: Incident | undefined, incidentId: string, command: CompleteWorkCommand, now: string): IncidentEvent[] {
+  const s = workAllowed(state, incidentId, command.vendorId, 'completed', 'work completes once it has started');
+  const startedAt = s.workStartedAt ?? now;
+  const lineItems = (command.lineItems ?? []).map((i) => ({ code: i.code, description: i.description, amount: i.amount }));
+  return [
+    {
+      type: 'WorkCompleted',
+      data: {
+        incidentId,
+        driverId: s.driverId,
+        vendorId: command.vendorId,
+        ...(command.technicianId ?? s.technicianId ? { technicianId: (command.technicianId ?? s.technicianId) as string } : {}),
+        outcome: command.outcome,
+        ...(lineItems.length ? { lineItems } : {}),
+        finalPrice: finalPrice(s.agreedPrice, lineItems),
+        durationMinutes: Math.max(0, Math.round((Date.parse(now) - Date.parse(startedAt)) / 60_000)),
+        ...(command.notes ? { notes: command.notes } : {}),
+        startedAt,
+        completedAt: now,
+      },
+    },
+    statusChange(s, 'completed', 'vendor', now),
   ];
 }

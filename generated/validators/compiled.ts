@@ -28,146 +28,149 @@ const E20 = ["resolved_by_driver","duplicate","wait_too_long","other"];
 const L21 = /* @__PURE__ */ rule({ t: "string", en: E20 });
 const L22 = /* @__PURE__ */ rule({ t: "string", x: 500 });
 const E23 = ["vendor_reservation_failed","payment_authorization_failed","incident_assignment_rejected","incident_cancelled","saga_timeout"];
-const Q24 = ["name","phone"];
-const R25 = /^\+[1-9][0-9]{6,14}$/u;
-const L26 = /* @__PURE__ */ rule({ t: "string", p: R25, ps: "^\\+[1-9][0-9]{6,14}$" });
-const L27 = /* @__PURE__ */ rule({ t: "string", f: F2, fn: "email" });
-const Q28 = ["driverId","contact","vehicle","location","problemType"];
-const E29 = ["flat_tire","battery","lockout","fuel","tow","accident","other"];
-const L30 = /* @__PURE__ */ rule({ t: "string", en: E29 });
-const L31 = /* @__PURE__ */ rule({ t: "string", x: 1000 });
-const Q32 = ["vendorId","reason"];
-const E33 = ["too_far","busy","price_too_low","cannot_service_vehicle","other"];
-const L34 = /* @__PURE__ */ rule({ t: "string", en: E33 });
-const Q35 = ["errorCode","errorMessage","severity","context","canRetry"];
-const R36 = /^[A-Z][A-Z0-9_]*$/u;
-const L37 = /* @__PURE__ */ rule({ t: "string", p: R36, ps: "^[A-Z][A-Z0-9_]*$" });
-const L38 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 4000 });
-const E39 = ["WARNING","ERROR","CRITICAL"];
+const Q24 = ["vendorId","outcome"];
+const E25 = ["resolved","towed","unresolved"];
+const L26 = /* @__PURE__ */ rule({ t: "string", en: E25 });
+const Q27 = ["code","description","amount"];
+const E28 = ["labor","parts","towing","fuel","other"];
+const L29 = /* @__PURE__ */ rule({ t: "string", en: E28 });
+const L30 = /* @__PURE__ */ rule({ t: "string", x: 1000 });
+const Q31 = ["name","phone"];
+const R32 = /^\+[1-9][0-9]{6,14}$/u;
+const L33 = /* @__PURE__ */ rule({ t: "string", p: R32, ps: "^\\+[1-9][0-9]{6,14}$" });
+const L34 = /* @__PURE__ */ rule({ t: "string", f: F2, fn: "email" });
+const Q35 = ["driverId","contact","vehicle","location","problemType"];
+const E36 = ["flat_tire","battery","lockout","fuel","tow","accident","other"];
+const L37 = /* @__PURE__ */ rule({ t: "string", en: E36 });
+const Q38 = ["vendorId","reason"];
+const E39 = ["too_far","busy","price_too_low","cannot_service_vehicle","other"];
 const L40 = /* @__PURE__ */ rule({ t: "string", en: E39 });
-const Q41 = ["service","function"];
-const R42 = /^[a-z][a-z0-9-]*$/u;
-const L43 = /* @__PURE__ */ rule({ t: "string", p: R42, ps: "^[a-z][a-z0-9-]*$" });
-const L44 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 256 });
-const L45 = /* @__PURE__ */ rule({ t: "string", n: 1 });
-const L46 = /* @__PURE__ */ rule({ t: "integer", min: 1 });
-const L47 = /* @__PURE__ */ rule({ t: "string", x: 32000 });
-const L48 = /* @__PURE__ */ rule({ t: "boolean" });
-const Q49 = ["requestId","incidentId","errorCode","errorMessage","canRetry"];
-const L50 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 128 });
-const L51 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 1000 });
-const Q52 = ["requestId","incidentId","destination","radiusKm"];
-const L53 = /* @__PURE__ */ rule({ t: "number", max: 200, emin: 0 });
-const L54 = /* @__PURE__ */ rule({ t: "string", f: F1, fn: "date-time" });
-const Q55 = ["requestId","incidentId","estimates","computedAt"];
-const Q56 = ["vendorId","etaMinutes","distanceKm","basis"];
-const L57 = /* @__PURE__ */ rule({ t: "number", min: 0 });
-const E58 = ["live_gps","last_known_position","depot"];
-const L59 = /* @__PURE__ */ rule({ t: "string", en: E58 });
-const Q60 = ["eventId","correlationId","eventVersion","occurredAt","producer"];
-const R61 = /^[0-9]+\.[0-9]+$/u;
-const L62 = /* @__PURE__ */ rule({ t: "string", p: R61, ps: "^[0-9]+\\.[0-9]+$" });
-const Q63 = ["lat","lon"];
-const L64 = /* @__PURE__ */ rule({ t: "number", min: -90, max: 90 });
-const L65 = /* @__PURE__ */ rule({ t: "number", min: -180, max: 180 });
-const Q66 = ["incidentId","driverId","vendorId","agreedPrice","status","assignedAt"];
-const E67 = ["new","matching","offered","assigned","en_route","arrived","in_progress","completed","cancelled","escalated"];
-const L68 = /* @__PURE__ */ rule({ t: "string", en: E67 });
-const Q69 = ["sagaId","incidentId","vendorId","reason","rejectedAt"];
-const E70 = ["incident_cancelled","incident_already_assigned","incident_not_found","invalid_status"];
-const L71 = /* @__PURE__ */ rule({ t: "string", en: E70 });
-const Q72 = ["incidentId","driverId","previousStatus","cancelledBy","cancelledAt"];
-const E73 = ["driver","dispatcher","system"];
+const Q41 = ["errorCode","errorMessage","severity","context","canRetry"];
+const R42 = /^[A-Z][A-Z0-9_]*$/u;
+const L43 = /* @__PURE__ */ rule({ t: "string", p: R42, ps: "^[A-Z][A-Z0-9_]*$" });
+const L44 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 4000 });
+const E45 = ["WARNING","ERROR","CRITICAL"];
+const L46 = /* @__PURE__ */ rule({ t: "string", en: E45 });
+const Q47 = ["service","function"];
+const R48 = /^[a-z][a-z0-9-]*$/u;
+const L49 = /* @__PURE__ */ rule({ t: "string", p: R48, ps: "^[a-z][a-z0-9-]*$" });
+const L50 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 256 });
+const L51 = /* @__PURE__ */ rule({ t: "string", n: 1 });
+const L52 = /* @__PURE__ */ rule({ t: "integer", min: 1 });
+const L53 = /* @__PURE__ */ rule({ t: "string", x: 32000 });
+const L54 = /* @__PURE__ */ rule({ t: "boolean" });
+const Q55 = ["requestId","incidentId","errorCode","errorMessage","canRetry"];
+const L56 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 128 });
+const L57 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 1000 });
+const Q58 = ["requestId","incidentId","destination","radiusKm"];
+const L59 = /* @__PURE__ */ rule({ t: "number", max: 200, emin: 0 });
+const L60 = /* @__PURE__ */ rule({ t: "string", f: F1, fn: "date-time" });
+const Q61 = ["requestId","incidentId","estimates","computedAt"];
+const Q62 = ["vendorId","etaMinutes","distanceKm","basis"];
+const L63 = /* @__PURE__ */ rule({ t: "number", min: 0 });
+const E64 = ["live_gps","last_known_position","depot"];
+const L65 = /* @__PURE__ */ rule({ t: "string", en: E64 });
+const Q66 = ["eventId","correlationId","eventVersion","occurredAt","producer"];
+const R67 = /^[0-9]+\.[0-9]+$/u;
+const L68 = /* @__PURE__ */ rule({ t: "string", p: R67, ps: "^[0-9]+\\.[0-9]+$" });
+const Q69 = ["lat","lon"];
+const L70 = /* @__PURE__ */ rule({ t: "number", min: -90, max: 90 });
+const L71 = /* @__PURE__ */ rule({ t: "number", min: -180, max: 180 });
+const Q72 = ["incidentId","driverId","vendorId","agreedPrice","status","assignedAt"];
+const E73 = ["new","matching","offered","assigned","en_route","arrived","in_progress","completed","cancelled","escalated"];
 const L74 = /* @__PURE__ */ rule({ t: "string", en: E73 });
-const E75 = ["resolved_by_driver","duplicate","wait_too_long","no_vendor_available","other"];
-const L76 = /* @__PURE__ */ rule({ t: "string", en: E75 });
-const Q77 = ["incidentId","driverId","driverContact","vehicle","location","problemType","status","createdAt"];
-const E78 = ["driver_app","phone","partner_api"];
-const L79 = /* @__PURE__ */ rule({ t: "string", en: E78 });
-const Q80 = ["incidentId","driverId","previousStatus","reason","escalatedAt"];
-const E81 = ["no_vendor_accepted","no_vendor_available","assignment_failed","sla_breached","driver_request"];
+const Q75 = ["sagaId","incidentId","vendorId","reason","rejectedAt"];
+const E76 = ["incident_cancelled","incident_already_assigned","incident_not_found","invalid_status"];
+const L77 = /* @__PURE__ */ rule({ t: "string", en: E76 });
+const Q78 = ["incidentId","driverId","previousStatus","cancelledBy","cancelledAt"];
+const E79 = ["driver","dispatcher","system"];
+const L80 = /* @__PURE__ */ rule({ t: "string", en: E79 });
+const E81 = ["resolved_by_driver","duplicate","wait_too_long","no_vendor_available","other"];
 const L82 = /* @__PURE__ */ rule({ t: "string", en: E81 });
-const Q83 = ["incidentId","driverId","previousStatus","status","changedAt","changedBy"];
-const E84 = ["driver","vendor","dispatcher","system"];
+const Q83 = ["incidentId","driverId","driverContact","vehicle","location","problemType","status","createdAt"];
+const E84 = ["driver_app","phone","partner_api"];
 const L85 = /* @__PURE__ */ rule({ t: "string", en: E84 });
-const Q86 = ["coordinates"];
-const Q87 = ["requestId","gather","deadline"];
-const L88 = /* @__PURE__ */ rule({ t: "string", x: 40 });
-const Q89 = ["incidentId","requestId","reason","failedAt"];
-const E90 = ["no_vendor_in_range","vendor_service_error","vendor_service_silent"];
+const Q86 = ["incidentId","driverId","previousStatus","reason","escalatedAt"];
+const E87 = ["no_vendor_accepted","no_vendor_available","assignment_failed","sla_breached","driver_request"];
+const L88 = /* @__PURE__ */ rule({ t: "string", en: E87 });
+const Q89 = ["incidentId","driverId","previousStatus","status","changedAt","changedBy"];
+const E90 = ["driver","vendor","dispatcher","system"];
 const L91 = /* @__PURE__ */ rule({ t: "string", en: E90 });
-const Q92 = ["amountCents","currency"];
-const R93 = /^[A-Z]{3}$/u;
-const L94 = /* @__PURE__ */ rule({ t: "string", p: R93, ps: "^[A-Z]{3}$" });
-const Q95 = ["offerId","incidentId","vendorId","driverId","price","etaMinutes","acceptedAt"];
-const Q96 = ["offerId","incidentId","vendorId","problemType","location","price","etaMinutes","rank","expiresAt","createdAt"];
-const E97 = ["quoted","estimated"];
-const L98 = /* @__PURE__ */ rule({ t: "string", en: E97 });
-const E99 = ["tracking","straight_line"];
-const L100 = /* @__PURE__ */ rule({ t: "string", en: E99 });
-const Q101 = ["offerId","incidentId","vendorId","reason","declinedAt"];
-const Q102 = ["offerId","incidentId","vendorId","expiresAt","expiredAt","remainingActiveOffers"];
-const Q103 = ["offerId","incidentId","expiresAt","firedAt"];
-const Q104 = ["paymentId","incidentId","amount","approvedBy","approvedAt"];
-const Q105 = ["sagaId","incidentId","reason","canRetry","failedAt"];
-const E106 = ["card_declined","insufficient_funds","no_payment_method","processor_unavailable","fraud_suspected"];
-const L107 = /* @__PURE__ */ rule({ t: "string", en: E106 });
-const L108 = /* @__PURE__ */ rule({ t: "string", x: 64 });
-const Q109 = ["sagaId","incidentId","authorizationId","amount","voidedAt"];
-const Q110 = ["sagaId","incidentId","authorizationId","amount","authorizedAt","expiresAt"];
-const Q111 = ["paymentId","incidentId","driverId","vendorId","amount","processorTransactionId","completedAt"];
-const Q112 = ["paymentId","incidentId","driverId","vendorId","amount","requiresApproval","createdAt"];
-const Q113 = ["paymentId","incidentId","driverId","amount","failureCode","failureMessage","canRetry","attempt","failedAt"];
-const Q114 = ["paymentId","incidentId","amount","riskScore","reasons","reviewRequired","flaggedAt"];
-const L115 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 100 });
-const E116 = ["amount_above_threshold","velocity","location_mismatch","card_country_mismatch","vendor_under_review","manual"];
-const Q117 = ["type"];
-const E118 = ["card","wallet","invoice"];
-const L119 = /* @__PURE__ */ rule({ t: "string", en: E118 });
-const L120 = /* @__PURE__ */ rule({ t: "string", x: 30 });
-const R121 = /^[0-9]{4}$/u;
-const L122 = /* @__PURE__ */ rule({ t: "string", p: R121, ps: "^[0-9]{4}$" });
-const Q123 = ["requestId","incidentId","problemType","location"];
-const Q124 = ["requestId","incidentId","quoteId","baseFee","serviceFee","perKmRate","validUntil"];
-const Q125 = ["code","amount"];
-const E126 = ["after_hours","holiday","highway","heavy_vehicle","remote_area"];
-const L127 = /* @__PURE__ */ rule({ t: "string", en: E126 });
-const Q128 = ["sagaId","incidentId","vendorId","reason"];
-const L129 = /* @__PURE__ */ rule({ t: "string", en: E23 });
-const Q130 = ["sagaId","incidentId","vendorId","offerId","holdUntil"];
-const Q131 = ["sagaId","saga","step","phase","attempt","dueAt"];
-const L132 = /* @__PURE__ */ rule({ t: "string", x: 60 });
-const E133 = ["forward","compensation"];
-const L134 = /* @__PURE__ */ rule({ t: "string", en: E133 });
-const Q135 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
-const Q136 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
-const E137 = ["work_completed","incident_cancelled","timeout"];
-const L138 = /* @__PURE__ */ rule({ t: "string", en: E137 });
-const Q139 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
-const L140 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
-const Q141 = ["make","model","year","plate"];
-const L142 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
-const L143 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
-const L144 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
-const Q145 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
-const Q146 = ["requestId","incidentId","problemType","location","radiusKm"];
-const L147 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
-const Q148 = ["requestId","incidentId","vendors","respondedAt"];
-const Q149 = ["vendorId","name","distanceKm","capabilities"];
-const L150 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
-const Q151 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
-const Q152 = ["sagaId","incidentId","vendorId","reason","failedAt"];
-const E153 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
-const L154 = /* @__PURE__ */ rule({ t: "string", en: E153 });
-const Q155 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
-const Q156 = ["sagaId","incidentId","reason"];
-const Q157 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
-const E158 = ["resolved","towed","unresolved"];
-const L159 = /* @__PURE__ */ rule({ t: "string", en: E158 });
-const Q160 = ["code","description","amount"];
-const E161 = ["callout","distance","labor","parts","towing","fuel","other"];
-const L162 = /* @__PURE__ */ rule({ t: "string", en: E161 });
-const Q163 = ["incidentId","driverId","vendorId","startedAt"];
+const Q92 = ["coordinates"];
+const Q93 = ["requestId","gather","deadline"];
+const L94 = /* @__PURE__ */ rule({ t: "string", x: 40 });
+const Q95 = ["incidentId","requestId","reason","failedAt"];
+const E96 = ["no_vendor_in_range","vendor_service_error","vendor_service_silent"];
+const L97 = /* @__PURE__ */ rule({ t: "string", en: E96 });
+const Q98 = ["amountCents","currency"];
+const R99 = /^[A-Z]{3}$/u;
+const L100 = /* @__PURE__ */ rule({ t: "string", p: R99, ps: "^[A-Z]{3}$" });
+const Q101 = ["offerId","incidentId","vendorId","driverId","price","etaMinutes","acceptedAt"];
+const Q102 = ["offerId","incidentId","vendorId","problemType","location","price","etaMinutes","rank","expiresAt","createdAt"];
+const E103 = ["quoted","estimated"];
+const L104 = /* @__PURE__ */ rule({ t: "string", en: E103 });
+const E105 = ["tracking","straight_line"];
+const L106 = /* @__PURE__ */ rule({ t: "string", en: E105 });
+const Q107 = ["offerId","incidentId","vendorId","reason","declinedAt"];
+const Q108 = ["offerId","incidentId","vendorId","expiresAt","expiredAt","remainingActiveOffers"];
+const Q109 = ["offerId","incidentId","expiresAt","firedAt"];
+const Q110 = ["paymentId","incidentId","amount","approvedBy","approvedAt"];
+const Q111 = ["sagaId","incidentId","reason","canRetry","failedAt"];
+const E112 = ["card_declined","insufficient_funds","no_payment_method","processor_unavailable","fraud_suspected"];
+const L113 = /* @__PURE__ */ rule({ t: "string", en: E112 });
+const L114 = /* @__PURE__ */ rule({ t: "string", x: 64 });
+const Q115 = ["sagaId","incidentId","authorizationId","amount","voidedAt"];
+const Q116 = ["sagaId","incidentId","authorizationId","amount","authorizedAt","expiresAt"];
+const Q117 = ["paymentId","incidentId","driverId","vendorId","amount","processorTransactionId","completedAt"];
+const Q118 = ["paymentId","incidentId","driverId","vendorId","amount","requiresApproval","createdAt"];
+const Q119 = ["paymentId","incidentId","driverId","amount","failureCode","failureMessage","canRetry","attempt","failedAt"];
+const Q120 = ["paymentId","incidentId","amount","riskScore","reasons","reviewRequired","flaggedAt"];
+const L121 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 100 });
+const E122 = ["amount_above_threshold","velocity","location_mismatch","card_country_mismatch","vendor_under_review","manual"];
+const Q123 = ["type"];
+const E124 = ["card","wallet","invoice"];
+const L125 = /* @__PURE__ */ rule({ t: "string", en: E124 });
+const L126 = /* @__PURE__ */ rule({ t: "string", x: 30 });
+const R127 = /^[0-9]{4}$/u;
+const L128 = /* @__PURE__ */ rule({ t: "string", p: R127, ps: "^[0-9]{4}$" });
+const Q129 = ["requestId","incidentId","problemType","location"];
+const Q130 = ["requestId","incidentId","quoteId","baseFee","serviceFee","perKmRate","validUntil"];
+const Q131 = ["code","amount"];
+const E132 = ["after_hours","holiday","highway","heavy_vehicle","remote_area"];
+const L133 = /* @__PURE__ */ rule({ t: "string", en: E132 });
+const Q134 = ["sagaId","incidentId","vendorId","reason"];
+const L135 = /* @__PURE__ */ rule({ t: "string", en: E23 });
+const Q136 = ["sagaId","incidentId","vendorId","offerId","holdUntil"];
+const Q137 = ["sagaId","saga","step","phase","attempt","dueAt"];
+const L138 = /* @__PURE__ */ rule({ t: "string", x: 60 });
+const E139 = ["forward","compensation"];
+const L140 = /* @__PURE__ */ rule({ t: "string", en: E139 });
+const Q141 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
+const Q142 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
+const E143 = ["work_completed","incident_cancelled","timeout"];
+const L144 = /* @__PURE__ */ rule({ t: "string", en: E143 });
+const Q145 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
+const L146 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
+const Q147 = ["make","model","year","plate"];
+const L148 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
+const L149 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
+const L150 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
+const Q151 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
+const Q152 = ["requestId","incidentId","problemType","location","radiusKm"];
+const L153 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
+const Q154 = ["requestId","incidentId","vendors","respondedAt"];
+const Q155 = ["vendorId","name","distanceKm","capabilities"];
+const L156 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
+const Q157 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
+const Q158 = ["sagaId","incidentId","vendorId","reason","failedAt"];
+const E159 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
+const L160 = /* @__PURE__ */ rule({ t: "string", en: E159 });
+const Q161 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
+const Q162 = ["sagaId","incidentId","reason"];
+const Q163 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
+const E164 = ["callout","distance","labor","parts","towing","fuel","other"];
+const L165 = /* @__PURE__ */ rule({ t: "string", en: E164 });
+const Q166 = ["incidentId","driverId","vendorId","startedAt"];
 
 function checkAcceptOfferCommand(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
@@ -239,143 +242,168 @@ function checkCompensationReason(v: unknown, p: string, e: SchemaError[]): void 
   if (!oneOf(E23, v)) fail(e, p, "enum", { allowedValues: E23 });
 }
 
+function checkCompleteWorkCommand(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["vendorId"] === undefined || v["outcome"] === undefined) required(v, p, Q24, e);
+    str(v["vendorId"], p, "/vendorId", L4, e);
+    str(v["technicianId"], p, "/technicianId", L4, e);
+    str(v["outcome"], p, "/outcome", L26, e);
+    const v1 = v["lineItems"];
+    if (v1 !== undefined) {
+      if (Array.isArray(v1)) {
+        if (v1.length > 20) fail(e, p + "/lineItems", "maxItems", { limit: 20 });
+        for (let v2 = 0; v2 < v1.length; v2++) {
+          const v3: unknown = v1[v2];
+          if (isObject(v3)) {
+            if (v3["code"] === undefined || v3["description"] === undefined || v3["amount"] === undefined) required(v3, p + "/lineItems" + "/" + v2, Q27, e);
+            str(v3["code"], p + "/lineItems" + "/" + v2, "/code", L29, e);
+            str(v3["description"], p + "/lineItems" + "/" + v2, "/description", L6, e);
+            ref(v3["amount"], p + "/lineItems" + "/" + v2, "/amount", checkMoney, e);
+          } else fail(e, p + "/lineItems" + "/" + v2, "type", { type: "object" });
+        }
+      } else fail(e, p + "/lineItems", "type", { type: "array" });
+    }
+    str(v["notes"], p, "/notes", L30, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
 function checkContactInfo(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["name"] === undefined || v["phone"] === undefined) required(v, p, Q24, e);
+    if (v["name"] === undefined || v["phone"] === undefined) required(v, p, Q31, e);
     str(v["name"], p, "/name", L6, e);
-    str(v["phone"], p, "/phone", L26, e);
-    str(v["email"], p, "/email", L27, e);
+    str(v["phone"], p, "/phone", L33, e);
+    str(v["email"], p, "/email", L34, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkCreateIncidentCommand(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["driverId"] === undefined || v["contact"] === undefined || v["vehicle"] === undefined || v["location"] === undefined || v["problemType"] === undefined) required(v, p, Q28, e);
+    if (v["driverId"] === undefined || v["contact"] === undefined || v["vehicle"] === undefined || v["location"] === undefined || v["problemType"] === undefined) required(v, p, Q35, e);
     str(v["driverId"], p, "/driverId", L4, e);
     ref(v["contact"], p, "/contact", checkContactInfo, e);
     ref(v["vehicle"], p, "/vehicle", checkVehicle, e);
     ref(v["location"], p, "/location", checkLocation, e);
-    str(v["problemType"], p, "/problemType", L30, e);
-    str(v["description"], p, "/description", L31, e);
+    str(v["problemType"], p, "/problemType", L37, e);
+    str(v["description"], p, "/description", L30, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkDeclineOfferCommand(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["vendorId"] === undefined || v["reason"] === undefined) required(v, p, Q32, e);
+    if (v["vendorId"] === undefined || v["reason"] === undefined) required(v, p, Q38, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L34, e);
+    str(v["reason"], p, "/reason", L40, e);
     str(v["comment"], p, "/comment", L22, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkErrorOccurredData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["errorCode"] === undefined || v["errorMessage"] === undefined || v["severity"] === undefined || v["context"] === undefined || v["canRetry"] === undefined) required(v, p, Q35, e);
-    str(v["errorCode"], p, "/errorCode", L37, e);
-    str(v["errorMessage"], p, "/errorMessage", L38, e);
-    str(v["severity"], p, "/severity", L40, e);
-    const v1 = v["context"];
-    if (v1 !== undefined) {
-      if (isObject(v1)) {
-        if (v1["service"] === undefined || v1["function"] === undefined) required(v1, p + "/context", Q41, e);
-        str(v1["service"], p, "/context/service", L43, e);
-        str(v1["function"], p, "/context/function", L44, e);
-        str(v1["eventId"], p, "/context/eventId", L4, e);
-        str(v1["detailType"], p, "/context/detailType", L45, e);
-        str(v1["queue"], p, "/context/queue", L45, e);
-        num(v1["attempt"], p, "/context/attempt", L46, e);
-        str(v1["incidentId"], p, "/context/incidentId", L4, e);
+    if (v["errorCode"] === undefined || v["errorMessage"] === undefined || v["severity"] === undefined || v["context"] === undefined || v["canRetry"] === undefined) required(v, p, Q41, e);
+    str(v["errorCode"], p, "/errorCode", L43, e);
+    str(v["errorMessage"], p, "/errorMessage", L44, e);
+    str(v["severity"], p, "/severity", L46, e);
+    const v4 = v["context"];
+    if (v4 !== undefined) {
+      if (isObject(v4)) {
+        if (v4["service"] === undefined || v4["function"] === undefined) required(v4, p + "/context", Q47, e);
+        str(v4["service"], p, "/context/service", L49, e);
+        str(v4["function"], p, "/context/function", L50, e);
+        str(v4["eventId"], p, "/context/eventId", L4, e);
+        str(v4["detailType"], p, "/context/detailType", L51, e);
+        str(v4["queue"], p, "/context/queue", L51, e);
+        num(v4["attempt"], p, "/context/attempt", L52, e);
+        str(v4["incidentId"], p, "/context/incidentId", L4, e);
       } else fail(e, p + "/context", "type", { type: "object" });
     }
-    str(v["stackTrace"], p, "/stackTrace", L47, e);
-    scalar(v["canRetry"], p, "/canRetry", L48, e);
-    const v2 = v["failedEvent"];
-    if (v2 !== undefined) {
-      if (!(isObject(v2))) fail(e, p + "/failedEvent", "type", { type: "object" });
+    str(v["stackTrace"], p, "/stackTrace", L53, e);
+    scalar(v["canRetry"], p, "/canRetry", L54, e);
+    const v5 = v["failedEvent"];
+    if (v5 !== undefined) {
+      if (!(isObject(v5))) fail(e, p + "/failedEvent", "type", { type: "object" });
     }
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkErrorSeverity(v: unknown, p: string, e: SchemaError[]): void {
   if (!(typeof v === "string")) fail(e, p, "type", { type: "string" });
-  if (!oneOf(E39, v)) fail(e, p, "enum", { allowedValues: E39 });
+  if (!oneOf(E45, v)) fail(e, p, "enum", { allowedValues: E45 });
 }
 
 function checkEtaErrorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q49, e);
-    str(v["requestId"], p, "/requestId", L50, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q55, e);
+    str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["errorCode"], p, "/errorCode", L37, e);
-    str(v["errorMessage"], p, "/errorMessage", L51, e);
-    scalar(v["canRetry"], p, "/canRetry", L48, e);
+    str(v["errorCode"], p, "/errorCode", L43, e);
+    str(v["errorMessage"], p, "/errorMessage", L57, e);
+    scalar(v["canRetry"], p, "/canRetry", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkEtaRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["destination"] === undefined || v["radiusKm"] === undefined) required(v, p, Q52, e);
-    str(v["requestId"], p, "/requestId", L50, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["destination"] === undefined || v["radiusKm"] === undefined) required(v, p, Q58, e);
+    str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     ref(v["destination"], p, "/destination", checkGeoLocation, e);
-    num(v["radiusKm"], p, "/radiusKm", L53, e);
-    str(v["respondBy"], p, "/respondBy", L54, e);
+    num(v["radiusKm"], p, "/radiusKm", L59, e);
+    str(v["respondBy"], p, "/respondBy", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkEtaResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["estimates"] === undefined || v["computedAt"] === undefined) required(v, p, Q55, e);
-    str(v["requestId"], p, "/requestId", L50, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["estimates"] === undefined || v["computedAt"] === undefined) required(v, p, Q61, e);
+    str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    const v3 = v["estimates"];
-    if (v3 !== undefined) {
-      if (Array.isArray(v3)) {
-        for (let v4 = 0; v4 < v3.length; v4++) {
-          const v5: unknown = v3[v4];
-          if (isObject(v5)) {
-            if (v5["vendorId"] === undefined || v5["etaMinutes"] === undefined || v5["distanceKm"] === undefined || v5["basis"] === undefined) required(v5, p + "/estimates" + "/" + v4, Q56, e);
-            str(v5["vendorId"], p + "/estimates" + "/" + v4, "/vendorId", L4, e);
-            num(v5["etaMinutes"], p + "/estimates" + "/" + v4, "/etaMinutes", L15, e);
-            num(v5["distanceKm"], p + "/estimates" + "/" + v4, "/distanceKm", L57, e);
-            str(v5["basis"], p + "/estimates" + "/" + v4, "/basis", L59, e);
-          } else fail(e, p + "/estimates" + "/" + v4, "type", { type: "object" });
+    const v6 = v["estimates"];
+    if (v6 !== undefined) {
+      if (Array.isArray(v6)) {
+        for (let v7 = 0; v7 < v6.length; v7++) {
+          const v8: unknown = v6[v7];
+          if (isObject(v8)) {
+            if (v8["vendorId"] === undefined || v8["etaMinutes"] === undefined || v8["distanceKm"] === undefined || v8["basis"] === undefined) required(v8, p + "/estimates" + "/" + v7, Q62, e);
+            str(v8["vendorId"], p + "/estimates" + "/" + v7, "/vendorId", L4, e);
+            num(v8["etaMinutes"], p + "/estimates" + "/" + v7, "/etaMinutes", L15, e);
+            num(v8["distanceKm"], p + "/estimates" + "/" + v7, "/distanceKm", L63, e);
+            str(v8["basis"], p + "/estimates" + "/" + v7, "/basis", L65, e);
+          } else fail(e, p + "/estimates" + "/" + v7, "type", { type: "object" });
         }
       } else fail(e, p + "/estimates", "type", { type: "array" });
     }
-    str(v["computedAt"], p, "/computedAt", L54, e);
+    str(v["computedAt"], p, "/computedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkEventMetadata(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["eventId"] === undefined || v["correlationId"] === undefined || v["eventVersion"] === undefined || v["occurredAt"] === undefined || v["producer"] === undefined) required(v, p, Q60, e);
+    if (v["eventId"] === undefined || v["correlationId"] === undefined || v["eventVersion"] === undefined || v["occurredAt"] === undefined || v["producer"] === undefined) required(v, p, Q66, e);
     dependent(v, p, e, "dependencies", "sequence", ["aggregateId"]);
-    for (const v6 in v) if (!(v6 === "eventId" || v6 === "correlationId" || v6 === "causationId" || v6 === "eventVersion" || v6 === "occurredAt" || v6 === "aggregateId" || v6 === "sequence" || v6 === "producer")) fail(e, p, "additionalProperties", { additionalProperty: v6 });
+    for (const v9 in v) if (!(v9 === "eventId" || v9 === "correlationId" || v9 === "causationId" || v9 === "eventVersion" || v9 === "occurredAt" || v9 === "aggregateId" || v9 === "sequence" || v9 === "producer")) fail(e, p, "additionalProperties", { additionalProperty: v9 });
     str(v["eventId"], p, "/eventId", L4, e);
-    str(v["correlationId"], p, "/correlationId", L50, e);
-    str(v["causationId"], p, "/causationId", L50, e);
-    str(v["eventVersion"], p, "/eventVersion", L62, e);
-    str(v["occurredAt"], p, "/occurredAt", L54, e);
-    str(v["aggregateId"], p, "/aggregateId", L45, e);
-    num(v["sequence"], p, "/sequence", L46, e);
-    str(v["producer"], p, "/producer", L43, e);
+    str(v["correlationId"], p, "/correlationId", L56, e);
+    str(v["causationId"], p, "/causationId", L56, e);
+    str(v["eventVersion"], p, "/eventVersion", L68, e);
+    str(v["occurredAt"], p, "/occurredAt", L60, e);
+    str(v["aggregateId"], p, "/aggregateId", L51, e);
+    num(v["sequence"], p, "/sequence", L52, e);
+    str(v["producer"], p, "/producer", L49, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkGeoLocation(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["lat"] === undefined || v["lon"] === undefined) required(v, p, Q63, e);
-    num(v["lat"], p, "/lat", L64, e);
-    num(v["lon"], p, "/lon", L65, e);
-    num(v["accuracyMeters"], p, "/accuracyMeters", L57, e);
+    if (v["lat"] === undefined || v["lon"] === undefined) required(v, p, Q69, e);
+    num(v["lat"], p, "/lat", L70, e);
+    num(v["lon"], p, "/lon", L71, e);
+    num(v["accuracyMeters"], p, "/accuracyMeters", L63, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentAssignedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["agreedPrice"] === undefined || v["status"] === undefined || v["assignedAt"] === undefined) required(v, p, Q66, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["agreedPrice"] === undefined || v["status"] === undefined || v["assignedAt"] === undefined) required(v, p, Q72, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -385,89 +413,89 @@ function checkIncidentAssignedData(v: unknown, p: string, e: SchemaError[]): voi
     ref(v["agreedPrice"], p, "/agreedPrice", checkMoney, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
     ref(v["destination"], p, "/destination", checkGeoLocation, e);
-    str(v["status"], p, "/status", L68, e);
-    str(v["assignedAt"], p, "/assignedAt", L54, e);
+    str(v["status"], p, "/status", L74, e);
+    str(v["assignedAt"], p, "/assignedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentAssignmentRejectedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["rejectedAt"] === undefined) required(v, p, Q69, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["rejectedAt"] === undefined) required(v, p, Q75, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["offerId"], p, "/offerId", L4, e);
-    str(v["reason"], p, "/reason", L71, e);
-    str(v["currentStatus"], p, "/currentStatus", L68, e);
+    str(v["reason"], p, "/reason", L77, e);
+    str(v["currentStatus"], p, "/currentStatus", L74, e);
     str(v["message"], p, "/message", L22, e);
-    str(v["rejectedAt"], p, "/rejectedAt", L54, e);
+    str(v["rejectedAt"], p, "/rejectedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentCancelledData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["cancelledBy"] === undefined || v["cancelledAt"] === undefined) required(v, p, Q72, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["cancelledBy"] === undefined || v["cancelledAt"] === undefined) required(v, p, Q78, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["previousStatus"], p, "/previousStatus", L68, e);
-    str(v["cancelledBy"], p, "/cancelledBy", L74, e);
-    str(v["reason"], p, "/reason", L76, e);
+    str(v["previousStatus"], p, "/previousStatus", L74, e);
+    str(v["cancelledBy"], p, "/cancelledBy", L80, e);
+    str(v["reason"], p, "/reason", L82, e);
     str(v["comment"], p, "/comment", L22, e);
-    str(v["cancelledAt"], p, "/cancelledAt", L54, e);
+    str(v["cancelledAt"], p, "/cancelledAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentCreatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["driverContact"] === undefined || v["vehicle"] === undefined || v["location"] === undefined || v["problemType"] === undefined || v["status"] === undefined || v["createdAt"] === undefined) required(v, p, Q77, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["driverContact"] === undefined || v["vehicle"] === undefined || v["location"] === undefined || v["problemType"] === undefined || v["status"] === undefined || v["createdAt"] === undefined) required(v, p, Q83, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     ref(v["driverContact"], p, "/driverContact", checkContactInfo, e);
     ref(v["vehicle"], p, "/vehicle", checkVehicle, e);
     ref(v["location"], p, "/location", checkLocation, e);
-    str(v["problemType"], p, "/problemType", L30, e);
-    str(v["description"], p, "/description", L31, e);
-    str(v["status"], p, "/status", L68, e);
-    str(v["channel"], p, "/channel", L79, e);
-    str(v["createdAt"], p, "/createdAt", L54, e);
+    str(v["problemType"], p, "/problemType", L37, e);
+    str(v["description"], p, "/description", L30, e);
+    str(v["status"], p, "/status", L74, e);
+    str(v["channel"], p, "/channel", L85, e);
+    str(v["createdAt"], p, "/createdAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentEscalatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["reason"] === undefined || v["escalatedAt"] === undefined) required(v, p, Q80, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["reason"] === undefined || v["escalatedAt"] === undefined) required(v, p, Q86, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
-    str(v["previousStatus"], p, "/previousStatus", L68, e);
-    str(v["reason"], p, "/reason", L82, e);
-    num(v["escalationLevel"], p, "/escalationLevel", L46, e);
-    str(v["details"], p, "/details", L31, e);
-    str(v["escalatedAt"], p, "/escalatedAt", L54, e);
+    str(v["previousStatus"], p, "/previousStatus", L74, e);
+    str(v["reason"], p, "/reason", L88, e);
+    num(v["escalationLevel"], p, "/escalationLevel", L52, e);
+    str(v["details"], p, "/details", L30, e);
+    str(v["escalatedAt"], p, "/escalatedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkIncidentStatus(v: unknown, p: string, e: SchemaError[]): void {
   if (!(typeof v === "string")) fail(e, p, "type", { type: "string" });
-  if (!oneOf(E67, v)) fail(e, p, "enum", { allowedValues: E67 });
+  if (!oneOf(E73, v)) fail(e, p, "enum", { allowedValues: E73 });
 }
 
 function checkIncidentStatusChangedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["status"] === undefined || v["changedAt"] === undefined || v["changedBy"] === undefined) required(v, p, Q83, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["previousStatus"] === undefined || v["status"] === undefined || v["changedAt"] === undefined || v["changedBy"] === undefined) required(v, p, Q89, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
-    str(v["previousStatus"], p, "/previousStatus", L68, e);
-    str(v["status"], p, "/status", L68, e);
-    str(v["changedBy"], p, "/changedBy", L85, e);
+    str(v["previousStatus"], p, "/previousStatus", L74, e);
+    str(v["status"], p, "/status", L74, e);
+    str(v["changedBy"], p, "/changedBy", L91, e);
     str(v["reason"], p, "/reason", L22, e);
-    str(v["changedAt"], p, "/changedAt", L54, e);
+    str(v["changedAt"], p, "/changedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkLocation(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["coordinates"] === undefined) required(v, p, Q86, e);
+    if (v["coordinates"] === undefined) required(v, p, Q92, e);
     ref(v["coordinates"], p, "/coordinates", checkGeoLocation, e);
     ref(v["address"], p, "/address", checkAddress, e);
     str(v["notes"], p, "/notes", L22, e);
@@ -476,35 +504,35 @@ function checkLocation(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkMatchingDeadlineElapsedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["gather"] === undefined || v["deadline"] === undefined) required(v, p, Q87, e);
-    str(v["requestId"], p, "/requestId", L50, e);
-    str(v["gather"], p, "/gather", L88, e);
-    str(v["deadline"], p, "/deadline", L54, e);
+    if (v["requestId"] === undefined || v["gather"] === undefined || v["deadline"] === undefined) required(v, p, Q93, e);
+    str(v["requestId"], p, "/requestId", L56, e);
+    str(v["gather"], p, "/gather", L94, e);
+    str(v["deadline"], p, "/deadline", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkMatchingFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["requestId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q89, e);
+    if (v["incidentId"] === undefined || v["requestId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q95, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["requestId"], p, "/requestId", L50, e);
-    str(v["reason"], p, "/reason", L91, e);
-    str(v["details"], p, "/details", L31, e);
-    str(v["failedAt"], p, "/failedAt", L54, e);
+    str(v["requestId"], p, "/requestId", L56, e);
+    str(v["reason"], p, "/reason", L97, e);
+    str(v["details"], p, "/details", L30, e);
+    str(v["failedAt"], p, "/failedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkMoney(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["amountCents"] === undefined || v["currency"] === undefined) required(v, p, Q92, e);
+    if (v["amountCents"] === undefined || v["currency"] === undefined) required(v, p, Q98, e);
     num(v["amountCents"], p, "/amountCents", L15, e);
-    str(v["currency"], p, "/currency", L94, e);
+    str(v["currency"], p, "/currency", L100, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferAcceptedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["driverId"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["acceptedAt"] === undefined) required(v, p, Q95, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["driverId"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["acceptedAt"] === undefined) required(v, p, Q101, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -512,119 +540,119 @@ function checkOfferAcceptedData(v: unknown, p: string, e: SchemaError[]): void {
     str(v["vendorName"], p, "/vendorName", L7, e);
     ref(v["price"], p, "/price", checkMoney, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
-    str(v["acceptedAt"], p, "/acceptedAt", L54, e);
+    str(v["acceptedAt"], p, "/acceptedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferCreatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["rank"] === undefined || v["expiresAt"] === undefined || v["createdAt"] === undefined) required(v, p, Q96, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["rank"] === undefined || v["expiresAt"] === undefined || v["createdAt"] === undefined) required(v, p, Q102, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["requestId"], p, "/requestId", L50, e);
-    str(v["problemType"], p, "/problemType", L30, e);
+    str(v["requestId"], p, "/requestId", L56, e);
+    str(v["problemType"], p, "/problemType", L37, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    num(v["distanceKm"], p, "/distanceKm", L57, e);
+    num(v["distanceKm"], p, "/distanceKm", L63, e);
     ref(v["price"], p, "/price", checkMoney, e);
-    str(v["priceBasis"], p, "/priceBasis", L98, e);
+    str(v["priceBasis"], p, "/priceBasis", L104, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
-    str(v["etaBasis"], p, "/etaBasis", L100, e);
-    num(v["rank"], p, "/rank", L46, e);
-    str(v["expiresAt"], p, "/expiresAt", L54, e);
-    str(v["createdAt"], p, "/createdAt", L54, e);
+    str(v["etaBasis"], p, "/etaBasis", L106, e);
+    num(v["rank"], p, "/rank", L52, e);
+    str(v["expiresAt"], p, "/expiresAt", L60, e);
+    str(v["createdAt"], p, "/createdAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferDeclinedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["declinedAt"] === undefined) required(v, p, Q101, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["declinedAt"] === undefined) required(v, p, Q107, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L34, e);
+    str(v["reason"], p, "/reason", L40, e);
     str(v["comment"], p, "/comment", L22, e);
     num(v["remainingActiveOffers"], p, "/remainingActiveOffers", L15, e);
-    str(v["declinedAt"], p, "/declinedAt", L54, e);
+    str(v["declinedAt"], p, "/declinedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferExpiredData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["expiresAt"] === undefined || v["expiredAt"] === undefined || v["remainingActiveOffers"] === undefined) required(v, p, Q102, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["expiresAt"] === undefined || v["expiredAt"] === undefined || v["remainingActiveOffers"] === undefined) required(v, p, Q108, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["expiresAt"], p, "/expiresAt", L54, e);
-    str(v["expiredAt"], p, "/expiredAt", L54, e);
+    str(v["expiresAt"], p, "/expiresAt", L60, e);
+    str(v["expiredAt"], p, "/expiredAt", L60, e);
     num(v["remainingActiveOffers"], p, "/remainingActiveOffers", L15, e);
-    scalar(v["incidentAlreadyAccepted"], p, "/incidentAlreadyAccepted", L48, e);
+    scalar(v["incidentAlreadyAccepted"], p, "/incidentAlreadyAccepted", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferTimeoutElapsedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["expiresAt"] === undefined || v["firedAt"] === undefined) required(v, p, Q103, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["expiresAt"] === undefined || v["firedAt"] === undefined) required(v, p, Q109, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["expiresAt"], p, "/expiresAt", L54, e);
-    str(v["firedAt"], p, "/firedAt", L54, e);
+    str(v["expiresAt"], p, "/expiresAt", L60, e);
+    str(v["firedAt"], p, "/firedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentApprovedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["approvedBy"] === undefined || v["approvedAt"] === undefined) required(v, p, Q104, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["approvedBy"] === undefined || v["approvedAt"] === undefined) required(v, p, Q110, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
-    str(v["approvedBy"], p, "/approvedBy", L50, e);
-    str(v["notes"], p, "/notes", L31, e);
-    str(v["approvedAt"], p, "/approvedAt", L54, e);
+    str(v["approvedBy"], p, "/approvedBy", L56, e);
+    str(v["notes"], p, "/notes", L30, e);
+    str(v["approvedAt"], p, "/approvedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentAuthorizationFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined || v["canRetry"] === undefined || v["failedAt"] === undefined) required(v, p, Q105, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined || v["canRetry"] === undefined || v["failedAt"] === undefined) required(v, p, Q111, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
-    str(v["reason"], p, "/reason", L107, e);
-    str(v["processorCode"], p, "/processorCode", L108, e);
-    scalar(v["canRetry"], p, "/canRetry", L48, e);
-    str(v["failedAt"], p, "/failedAt", L54, e);
+    str(v["reason"], p, "/reason", L113, e);
+    str(v["processorCode"], p, "/processorCode", L114, e);
+    scalar(v["canRetry"], p, "/canRetry", L54, e);
+    str(v["failedAt"], p, "/failedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentAuthorizationVoidedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["voidedAt"] === undefined) required(v, p, Q109, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["voidedAt"] === undefined) required(v, p, Q115, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
-    str(v["voidedAt"], p, "/voidedAt", L54, e);
+    str(v["voidedAt"], p, "/voidedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentAuthorizedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["authorizedAt"] === undefined || v["expiresAt"] === undefined) required(v, p, Q110, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["authorizedAt"] === undefined || v["expiresAt"] === undefined) required(v, p, Q116, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
     ref(v["paymentMethod"], p, "/paymentMethod", checkPaymentMethodSummary, e);
-    str(v["authorizedAt"], p, "/authorizedAt", L54, e);
-    str(v["expiresAt"], p, "/expiresAt", L54, e);
+    str(v["authorizedAt"], p, "/authorizedAt", L60, e);
+    str(v["expiresAt"], p, "/expiresAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentCompletedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["processorTransactionId"] === undefined || v["completedAt"] === undefined) required(v, p, Q111, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["processorTransactionId"] === undefined || v["completedAt"] === undefined) required(v, p, Q117, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -633,14 +661,14 @@ function checkPaymentCompletedData(v: unknown, p: string, e: SchemaError[]): voi
     ref(v["platformFee"], p, "/platformFee", checkMoney, e);
     ref(v["vendorPayout"], p, "/vendorPayout", checkMoney, e);
     ref(v["paymentMethod"], p, "/paymentMethod", checkPaymentMethodSummary, e);
-    str(v["processorTransactionId"], p, "/processorTransactionId", L50, e);
-    str(v["completedAt"], p, "/completedAt", L54, e);
+    str(v["processorTransactionId"], p, "/processorTransactionId", L56, e);
+    str(v["completedAt"], p, "/completedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentCreatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["requiresApproval"] === undefined || v["createdAt"] === undefined) required(v, p, Q112, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["requiresApproval"] === undefined || v["createdAt"] === undefined) required(v, p, Q118, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -648,151 +676,160 @@ function checkPaymentCreatedData(v: unknown, p: string, e: SchemaError[]): void 
     str(v["authorizationId"], p, "/authorizationId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
     ref(v["paymentMethod"], p, "/paymentMethod", checkPaymentMethodSummary, e);
-    scalar(v["requiresApproval"], p, "/requiresApproval", L48, e);
-    str(v["createdAt"], p, "/createdAt", L54, e);
+    scalar(v["requiresApproval"], p, "/requiresApproval", L54, e);
+    str(v["createdAt"], p, "/createdAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["amount"] === undefined || v["failureCode"] === undefined || v["failureMessage"] === undefined || v["canRetry"] === undefined || v["attempt"] === undefined || v["failedAt"] === undefined) required(v, p, Q113, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["amount"] === undefined || v["failureCode"] === undefined || v["failureMessage"] === undefined || v["canRetry"] === undefined || v["attempt"] === undefined || v["failedAt"] === undefined) required(v, p, Q119, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
-    str(v["failureCode"], p, "/failureCode", L37, e);
-    str(v["failureMessage"], p, "/failureMessage", L51, e);
-    scalar(v["canRetry"], p, "/canRetry", L48, e);
-    num(v["attempt"], p, "/attempt", L46, e);
-    str(v["failedAt"], p, "/failedAt", L54, e);
+    str(v["failureCode"], p, "/failureCode", L43, e);
+    str(v["failureMessage"], p, "/failureMessage", L57, e);
+    scalar(v["canRetry"], p, "/canRetry", L54, e);
+    num(v["attempt"], p, "/attempt", L52, e);
+    str(v["failedAt"], p, "/failedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentFlaggedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["riskScore"] === undefined || v["reasons"] === undefined || v["reviewRequired"] === undefined || v["flaggedAt"] === undefined) required(v, p, Q114, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["riskScore"] === undefined || v["reasons"] === undefined || v["reviewRequired"] === undefined || v["flaggedAt"] === undefined) required(v, p, Q120, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
-    num(v["riskScore"], p, "/riskScore", L115, e);
-    const v7 = v["reasons"];
-    if (v7 !== undefined) {
-      if (Array.isArray(v7)) {
-        if (v7.length < 1) fail(e, p + "/reasons", "minItems", { limit: 1 });
-        for (let v8 = 0; v8 < v7.length; v8++) {
-          const v9: unknown = v7[v8];
-          if (!(typeof v9 === "string")) fail(e, p + "/reasons" + "/" + v8, "type", { type: "string" });
-          if (!oneOf(E116, v9)) fail(e, p + "/reasons" + "/" + v8, "enum", { allowedValues: E116 });
+    num(v["riskScore"], p, "/riskScore", L121, e);
+    const v10 = v["reasons"];
+    if (v10 !== undefined) {
+      if (Array.isArray(v10)) {
+        if (v10.length < 1) fail(e, p + "/reasons", "minItems", { limit: 1 });
+        for (let v11 = 0; v11 < v10.length; v11++) {
+          const v12: unknown = v10[v11];
+          if (!(typeof v12 === "string")) fail(e, p + "/reasons" + "/" + v11, "type", { type: "string" });
+          if (!oneOf(E122, v12)) fail(e, p + "/reasons" + "/" + v11, "enum", { allowedValues: E122 });
         }
-        unique(v7, p + "/reasons", e, "string");
+        unique(v10, p + "/reasons", e, "string");
       } else fail(e, p + "/reasons", "type", { type: "array" });
     }
-    scalar(v["reviewRequired"], p, "/reviewRequired", L48, e);
-    str(v["flaggedAt"], p, "/flaggedAt", L54, e);
+    scalar(v["reviewRequired"], p, "/reviewRequired", L54, e);
+    str(v["flaggedAt"], p, "/flaggedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPaymentMethodSummary(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["type"] === undefined) required(v, p, Q117, e);
-    str(v["type"], p, "/type", L119, e);
-    str(v["brand"], p, "/brand", L120, e);
-    str(v["last4"], p, "/last4", L122, e);
+    if (v["type"] === undefined) required(v, p, Q123, e);
+    str(v["type"], p, "/type", L125, e);
+    str(v["brand"], p, "/brand", L126, e);
+    str(v["last4"], p, "/last4", L128, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPriceQuoteErrorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q49, e);
-    str(v["requestId"], p, "/requestId", L50, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q55, e);
+    str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["errorCode"], p, "/errorCode", L37, e);
-    str(v["errorMessage"], p, "/errorMessage", L51, e);
-    scalar(v["canRetry"], p, "/canRetry", L48, e);
+    str(v["errorCode"], p, "/errorCode", L43, e);
+    str(v["errorMessage"], p, "/errorMessage", L57, e);
+    scalar(v["canRetry"], p, "/canRetry", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPriceQuoteRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined) required(v, p, Q123, e);
-    str(v["requestId"], p, "/requestId", L50, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined) required(v, p, Q129, e);
+    str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["problemType"], p, "/problemType", L30, e);
+    str(v["problemType"], p, "/problemType", L37, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    str(v["currency"], p, "/currency", L94, e);
-    str(v["respondBy"], p, "/respondBy", L54, e);
+    str(v["currency"], p, "/currency", L100, e);
+    str(v["respondBy"], p, "/respondBy", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPriceQuoteResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["quoteId"] === undefined || v["baseFee"] === undefined || v["serviceFee"] === undefined || v["perKmRate"] === undefined || v["validUntil"] === undefined) required(v, p, Q124, e);
-    str(v["requestId"], p, "/requestId", L50, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["quoteId"] === undefined || v["baseFee"] === undefined || v["serviceFee"] === undefined || v["perKmRate"] === undefined || v["validUntil"] === undefined) required(v, p, Q130, e);
+    str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["quoteId"], p, "/quoteId", L4, e);
     ref(v["baseFee"], p, "/baseFee", checkMoney, e);
     ref(v["serviceFee"], p, "/serviceFee", checkMoney, e);
     ref(v["perKmRate"], p, "/perKmRate", checkMoney, e);
-    const v10 = v["surcharges"];
-    if (v10 !== undefined) {
-      if (Array.isArray(v10)) {
-        for (let v11 = 0; v11 < v10.length; v11++) {
-          const v12: unknown = v10[v11];
-          if (isObject(v12)) {
-            if (v12["code"] === undefined || v12["amount"] === undefined) required(v12, p + "/surcharges" + "/" + v11, Q125, e);
-            str(v12["code"], p + "/surcharges" + "/" + v11, "/code", L127, e);
-            ref(v12["amount"], p + "/surcharges" + "/" + v11, "/amount", checkMoney, e);
-          } else fail(e, p + "/surcharges" + "/" + v11, "type", { type: "object" });
+    const v13 = v["surcharges"];
+    if (v13 !== undefined) {
+      if (Array.isArray(v13)) {
+        for (let v14 = 0; v14 < v13.length; v14++) {
+          const v15: unknown = v13[v14];
+          if (isObject(v15)) {
+            if (v15["code"] === undefined || v15["amount"] === undefined) required(v15, p + "/surcharges" + "/" + v14, Q131, e);
+            str(v15["code"], p + "/surcharges" + "/" + v14, "/code", L133, e);
+            ref(v15["amount"], p + "/surcharges" + "/" + v14, "/amount", checkMoney, e);
+          } else fail(e, p + "/surcharges" + "/" + v14, "type", { type: "object" });
         }
       } else fail(e, p + "/surcharges", "type", { type: "array" });
     }
-    str(v["validUntil"], p, "/validUntil", L54, e);
+    str(v["validUntil"], p, "/validUntil", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkProblemType(v: unknown, p: string, e: SchemaError[]): void {
   if (!(typeof v === "string")) fail(e, p, "type", { type: "string" });
-  if (!oneOf(E29, v)) fail(e, p, "enum", { allowedValues: E29 });
+  if (!oneOf(E36, v)) fail(e, p, "enum", { allowedValues: E36 });
 }
 
 function checkReleaseVendorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined) required(v, p, Q128, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined) required(v, p, Q134, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reservationId"], p, "/reservationId", L4, e);
-    str(v["reason"], p, "/reason", L129, e);
+    str(v["reason"], p, "/reason", L135, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkReserveVendorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["holdUntil"] === undefined) required(v, p, Q130, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["holdUntil"] === undefined) required(v, p, Q136, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["offerId"], p, "/offerId", L4, e);
-    str(v["problemType"], p, "/problemType", L30, e);
-    str(v["holdUntil"], p, "/holdUntil", L54, e);
+    str(v["problemType"], p, "/problemType", L37, e);
+    str(v["holdUntil"], p, "/holdUntil", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkSagaStepTimedOutData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["saga"] === undefined || v["step"] === undefined || v["phase"] === undefined || v["attempt"] === undefined || v["dueAt"] === undefined) required(v, p, Q131, e);
+    if (v["sagaId"] === undefined || v["saga"] === undefined || v["step"] === undefined || v["phase"] === undefined || v["attempt"] === undefined || v["dueAt"] === undefined) required(v, p, Q137, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
-    str(v["saga"], p, "/saga", L88, e);
-    str(v["step"], p, "/step", L132, e);
-    str(v["phase"], p, "/phase", L134, e);
-    num(v["attempt"], p, "/attempt", L46, e);
-    str(v["dueAt"], p, "/dueAt", L54, e);
+    str(v["saga"], p, "/saga", L94, e);
+    str(v["step"], p, "/step", L138, e);
+    str(v["phase"], p, "/phase", L140, e);
+    num(v["attempt"], p, "/attempt", L52, e);
+    str(v["dueAt"], p, "/dueAt", L60, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
+function checkStartWorkCommand(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["vendorId"] === undefined) required(v, p, Q3, e);
+    str(v["vendorId"], p, "/vendorId", L4, e);
+    str(v["technicianId"], p, "/technicianId", L4, e);
+    str(v["notes"], p, "/notes", L30, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q135, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q141, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -800,206 +837,206 @@ function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void
     ref(v["destination"], p, "/destination", checkGeoLocation, e);
     ref(v["vendorLocation"], p, "/vendorLocation", checkGeoLocation, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
-    str(v["startedAt"], p, "/startedAt", L54, e);
+    str(v["startedAt"], p, "/startedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkTrackingStoppedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q136, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q142, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L138, e);
-    num(v["totalDistanceKm"], p, "/totalDistanceKm", L57, e);
-    str(v["stoppedAt"], p, "/stoppedAt", L54, e);
+    str(v["reason"], p, "/reason", L144, e);
+    num(v["totalDistanceKm"], p, "/totalDistanceKm", L63, e);
+    str(v["stoppedAt"], p, "/stoppedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkTrackingUpdatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q139, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q145, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
-    num(v["distanceRemainingKm"], p, "/distanceRemainingKm", L57, e);
-    num(v["speedKph"], p, "/speedKph", L57, e);
-    num(v["heading"], p, "/heading", L140, e);
-    str(v["recordedAt"], p, "/recordedAt", L54, e);
+    num(v["distanceRemainingKm"], p, "/distanceRemainingKm", L63, e);
+    num(v["speedKph"], p, "/speedKph", L63, e);
+    num(v["heading"], p, "/heading", L146, e);
+    str(v["recordedAt"], p, "/recordedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVehicle(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q141, e);
-    str(v["make"], p, "/make", L142, e);
-    str(v["model"], p, "/model", L142, e);
-    num(v["year"], p, "/year", L143, e);
-    str(v["plate"], p, "/plate", L144, e);
-    str(v["color"], p, "/color", L120, e);
+    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q147, e);
+    str(v["make"], p, "/make", L148, e);
+    str(v["model"], p, "/model", L148, e);
+    num(v["year"], p, "/year", L149, e);
+    str(v["plate"], p, "/plate", L150, e);
+    str(v["color"], p, "/color", L126, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorArrivedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q145, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q151, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    num(v["distanceFromIncidentMeters"], p, "/distanceFromIncidentMeters", L57, e);
+    num(v["distanceFromIncidentMeters"], p, "/distanceFromIncidentMeters", L63, e);
     num(v["travelMinutes"], p, "/travelMinutes", L15, e);
-    str(v["arrivedAt"], p, "/arrivedAt", L54, e);
+    str(v["arrivedAt"], p, "/arrivedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorAvailabilityErrorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q49, e);
-    str(v["requestId"], p, "/requestId", L50, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["errorCode"] === undefined || v["errorMessage"] === undefined || v["canRetry"] === undefined) required(v, p, Q55, e);
+    str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["errorCode"], p, "/errorCode", L37, e);
-    str(v["errorMessage"], p, "/errorMessage", L51, e);
-    scalar(v["canRetry"], p, "/canRetry", L48, e);
+    str(v["errorCode"], p, "/errorCode", L43, e);
+    str(v["errorMessage"], p, "/errorMessage", L57, e);
+    scalar(v["canRetry"], p, "/canRetry", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorAvailabilityRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q146, e);
-    str(v["requestId"], p, "/requestId", L50, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q152, e);
+    str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    str(v["problemType"], p, "/problemType", L30, e);
+    str(v["problemType"], p, "/problemType", L37, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    num(v["radiusKm"], p, "/radiusKm", L53, e);
-    num(v["maxVendors"], p, "/maxVendors", L147, e);
-    str(v["respondBy"], p, "/respondBy", L54, e);
+    num(v["radiusKm"], p, "/radiusKm", L59, e);
+    num(v["maxVendors"], p, "/maxVendors", L153, e);
+    str(v["respondBy"], p, "/respondBy", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q148, e);
-    str(v["requestId"], p, "/requestId", L50, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q154, e);
+    str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
-    const v13 = v["vendors"];
-    if (v13 !== undefined) {
-      if (Array.isArray(v13)) {
-        for (let v14 = 0; v14 < v13.length; v14++) {
-          const v15: unknown = v13[v14];
-          if (isObject(v15)) {
-            if (v15["vendorId"] === undefined || v15["name"] === undefined || v15["distanceKm"] === undefined || v15["capabilities"] === undefined) required(v15, p + "/vendors" + "/" + v14, Q149, e);
-            str(v15["vendorId"], p + "/vendors" + "/" + v14, "/vendorId", L4, e);
-            str(v15["name"], p + "/vendors" + "/" + v14, "/name", L6, e);
-            num(v15["distanceKm"], p + "/vendors" + "/" + v14, "/distanceKm", L57, e);
-            num(v15["rating"], p + "/vendors" + "/" + v14, "/rating", L150, e);
-            num(v15["activeJobs"], p + "/vendors" + "/" + v14, "/activeJobs", L15, e);
-            const v16 = v15["capabilities"];
-            if (v16 !== undefined) {
-              if (Array.isArray(v16)) {
-                if (v16.length < 1) fail(e, p + "/vendors" + "/" + v14 + "/capabilities", "minItems", { limit: 1 });
-                for (let v17 = 0; v17 < v16.length; v17++) {
-                  const v18: unknown = v16[v17];
-                  checkProblemType(v18, p + "/vendors" + "/" + v14 + "/capabilities" + "/" + v17, e);
+    const v16 = v["vendors"];
+    if (v16 !== undefined) {
+      if (Array.isArray(v16)) {
+        for (let v17 = 0; v17 < v16.length; v17++) {
+          const v18: unknown = v16[v17];
+          if (isObject(v18)) {
+            if (v18["vendorId"] === undefined || v18["name"] === undefined || v18["distanceKm"] === undefined || v18["capabilities"] === undefined) required(v18, p + "/vendors" + "/" + v17, Q155, e);
+            str(v18["vendorId"], p + "/vendors" + "/" + v17, "/vendorId", L4, e);
+            str(v18["name"], p + "/vendors" + "/" + v17, "/name", L6, e);
+            num(v18["distanceKm"], p + "/vendors" + "/" + v17, "/distanceKm", L63, e);
+            num(v18["rating"], p + "/vendors" + "/" + v17, "/rating", L156, e);
+            num(v18["activeJobs"], p + "/vendors" + "/" + v17, "/activeJobs", L15, e);
+            const v19 = v18["capabilities"];
+            if (v19 !== undefined) {
+              if (Array.isArray(v19)) {
+                if (v19.length < 1) fail(e, p + "/vendors" + "/" + v17 + "/capabilities", "minItems", { limit: 1 });
+                for (let v20 = 0; v20 < v19.length; v20++) {
+                  const v21: unknown = v19[v20];
+                  checkProblemType(v21, p + "/vendors" + "/" + v17 + "/capabilities" + "/" + v20, e);
                 }
-                unique(v16, p + "/vendors" + "/" + v14 + "/capabilities", e);
-              } else fail(e, p + "/vendors" + "/" + v14 + "/capabilities", "type", { type: "array" });
+                unique(v19, p + "/vendors" + "/" + v17 + "/capabilities", e);
+              } else fail(e, p + "/vendors" + "/" + v17 + "/capabilities", "type", { type: "array" });
             }
-          } else fail(e, p + "/vendors" + "/" + v14, "type", { type: "object" });
+          } else fail(e, p + "/vendors" + "/" + v17, "type", { type: "object" });
         }
       } else fail(e, p + "/vendors", "type", { type: "array" });
     }
-    str(v["respondedAt"], p, "/respondedAt", L54, e);
+    str(v["respondedAt"], p, "/respondedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorReleasedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q151, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q157, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reservationId"], p, "/reservationId", L4, e);
-    str(v["releasedAt"], p, "/releasedAt", L54, e);
+    str(v["releasedAt"], p, "/releasedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorReservationFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q152, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q158, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L154, e);
+    str(v["reason"], p, "/reason", L160, e);
     str(v["message"], p, "/message", L22, e);
-    str(v["failedAt"], p, "/failedAt", L54, e);
+    str(v["failedAt"], p, "/failedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorReservedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q155, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q161, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reservationId"], p, "/reservationId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["reservedUntil"], p, "/reservedUntil", L54, e);
+    str(v["reservedUntil"], p, "/reservedUntil", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVoidPaymentAuthorizationData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined) required(v, p, Q156, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined) required(v, p, Q162, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
-    str(v["reason"], p, "/reason", L129, e);
+    str(v["reason"], p, "/reason", L135, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q157, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q163, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["outcome"], p, "/outcome", L159, e);
-    const v19 = v["lineItems"];
-    if (v19 !== undefined) {
-      if (Array.isArray(v19)) {
-        for (let v20 = 0; v20 < v19.length; v20++) {
-          const v21: unknown = v19[v20];
-          if (isObject(v21)) {
-            if (v21["code"] === undefined || v21["description"] === undefined || v21["amount"] === undefined) required(v21, p + "/lineItems" + "/" + v20, Q160, e);
-            str(v21["code"], p + "/lineItems" + "/" + v20, "/code", L162, e);
-            str(v21["description"], p + "/lineItems" + "/" + v20, "/description", L6, e);
-            ref(v21["amount"], p + "/lineItems" + "/" + v20, "/amount", checkMoney, e);
-          } else fail(e, p + "/lineItems" + "/" + v20, "type", { type: "object" });
+    str(v["outcome"], p, "/outcome", L26, e);
+    const v22 = v["lineItems"];
+    if (v22 !== undefined) {
+      if (Array.isArray(v22)) {
+        for (let v23 = 0; v23 < v22.length; v23++) {
+          const v24: unknown = v22[v23];
+          if (isObject(v24)) {
+            if (v24["code"] === undefined || v24["description"] === undefined || v24["amount"] === undefined) required(v24, p + "/lineItems" + "/" + v23, Q27, e);
+            str(v24["code"], p + "/lineItems" + "/" + v23, "/code", L165, e);
+            str(v24["description"], p + "/lineItems" + "/" + v23, "/description", L6, e);
+            ref(v24["amount"], p + "/lineItems" + "/" + v23, "/amount", checkMoney, e);
+          } else fail(e, p + "/lineItems" + "/" + v23, "type", { type: "object" });
         }
       } else fail(e, p + "/lineItems", "type", { type: "array" });
     }
     ref(v["finalPrice"], p, "/finalPrice", checkMoney, e);
     num(v["durationMinutes"], p, "/durationMinutes", L15, e);
-    str(v["notes"], p, "/notes", L31, e);
-    str(v["startedAt"], p, "/startedAt", L54, e);
-    str(v["completedAt"], p, "/completedAt", L54, e);
+    str(v["notes"], p, "/notes", L30, e);
+    str(v["startedAt"], p, "/startedAt", L60, e);
+    str(v["completedAt"], p, "/completedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkWorkStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q163, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q166, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["startedAt"], p, "/startedAt", L54, e);
+    str(v["startedAt"], p, "/startedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -1142,6 +1179,8 @@ export const PaymentAuthorizationFailedValidator: StandaloneValidator = /* @__PU
 export const PaymentAuthorizationVoidedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkPaymentAuthorizationVoided);
 export const ErrorOccurredValidator: StandaloneValidator = /* @__PURE__ */ validator(checkErrorOccurred);
 export const CreateIncidentCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkCreateIncidentCommand);
+export const StartWorkCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkStartWorkCommand);
+export const CompleteWorkCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkCompleteWorkCommand);
 export const CancelIncidentCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkCancelIncidentCommand);
 export const AcceptOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAcceptOfferCommand);
 export const DeclineOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkDeclineOfferCommand);
