@@ -5,6 +5,7 @@ import { vendors as directory, type DirectoryVendor } from '../../functions/vend
 import { reservationIdOf } from '../../functions/vendor/reservations';
 import { consumerContext, delivered } from '../helpers/handlers';
 import { inMemoryReservationStore } from '../helpers/participant-stores';
+import { inMemoryAvailabilityStore } from '../helpers/responder-stores';
 
 // The vendor service as the assignment saga's participant, on an in-memory store: it holds
 // capacity and answers each saga once (duplicates, compensations sent again, a release
@@ -32,7 +33,7 @@ const cancelled = (incidentId: string) =>
 
 function setup() {
   const store = inMemoryReservationStore();
-  return { store, handlers: makeHandlers({ reservations: store, vendors, now }) };
+  return { store, handlers: makeHandlers({ reservations: store, availability: inMemoryAvailabilityStore(), vendors, now }) };
 }
 
 describe('ReserveVendor', () => {
@@ -200,11 +201,5 @@ describe('vendor directory', () => {
     const fromMatch = matchRegistry.vendors.map(({ vendorId, name, location, services, rating, available }) => ({ vendorId, name, location, services, rating, available }));
     expect(directory.map(({ capacity: _c, ...rest }) => rest)).toEqual(fromMatch);
     for (const v of directory) expect(v.capacity).toBeGreaterThanOrEqual(1);
-  });
-
-  it('still fails VendorAvailabilityRequested (another issue), so it reaches the DLQ', async () => {
-    const { handlers } = setup();
-    const event = delivered('VendorAvailabilityRequested', 'roadcall.match', {} as never);
-    await expect(handlers.VendorAvailabilityRequested(event, consumerContext(event))).rejects.toThrow('not implemented');
   });
 });
