@@ -34,7 +34,7 @@ export function makeApi({ incidents, now, newId }: Deps): HttpApiHandler {
             return createIncident(body, incidentId, now());
           });
           logger.info('incident reported', { incidentId, problemType: body.problemType });
-          return { statusCode: 202, headers: { location: `/incidents/${incidentId}` }, body: { incidentId, status: 'new' } };
+          return { statusCode: 202, headers: { location: `/incidents/${incidentId}` }, body: { incidentId, status: 'new', links: { self: `/incidents/${incidentId}`, matching: `/incidents/${incidentId}/matching` } } };
         },
       }),
       'POST /incidents/{incidentId}/cancel': route({

@@ -2,7 +2,7 @@
 // Each decision runs on the stored aggregate and appends through the outbox (store.ts).
 import { createIncidentQueueConsumer, type IncidentQueueHandlers } from '../../generated';
 import type { ConsumerContext } from '../../lib/consumer';
-import { assignIncident, offerClosed, vendorArrived, type OfferClosed } from './domain';
+import { assignIncident, matchingFailed, offerClosed, vendorArrived, type OfferClosed } from './domain';
 import { createIncidents, eventStore, type Incidents } from './store';
 
 export interface Deps {
@@ -33,6 +33,11 @@ export function makeHandlers({ incidents, now }: Deps): IncidentQueueHandlers<Co
       const { offerId, incidentId, remainingActiveOffers, declinedAt } = event.detail.data;
       // An OfferDeclined without the count predates it: assume other offers are open (never escalate on a guess).
       await escalateIfLast(incidentId, { offerId, remainingActiveOffers: remainingActiveOffers ?? 1, how: 'declined', at: declinedAt }, ctx);
+    },
+    MatchingFailed: async (event, ctx) => {
+      const { incidentId, requestId, reason, details } = event.detail.data;
+      const events = await incidents.decide(incidentId, ctx.causedBy, (state) => matchingFailed(state, { requestId, reason, ...(details ? { details } : {}) }, now()));
+      if (events.length) ctx.logger.warn('incident escalated: no vendor available', { incidentId, reason });
     },
   };
 }

@@ -199,3 +199,13 @@ export function offerClosed(state: Incident | undefined, closed: OfferClosed, no
     statusChange(state, 'escalated', 'system', now, 'no vendor accepted'),
   ];
 }
+
+/** Matching found no vendor to offer the job to (MatchingFailed): a person has to find one. */
+export function matchingFailed(state: Incident | undefined, failure: { requestId: string; reason: string; details?: string }, now: string): IncidentEvent[] {
+  if (!state || state.vendorId || !canTransition(state.status, 'escalated')) return [];
+  const details = `matching round ${failure.requestId}: ${failure.reason}${failure.details ? ` (${failure.details})` : ''}`;
+  return [
+    { type: 'IncidentEscalated', data: { incidentId: state.incidentId, driverId: state.driverId, previousStatus: state.status, reason: 'no_vendor_available', escalationLevel: 1, details: details.slice(0, 500), escalatedAt: now } },
+    statusChange(state, 'escalated', 'system', now, 'no vendor available'),
+  ];
+}

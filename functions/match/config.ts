@@ -10,6 +10,8 @@ export const config = defineConfig((env) => ({
   sagaTable: requireEnv('SAGA_TABLE', env),
   /** How long a vendor has to answer an offer. */
   offerTtlSeconds: numberEnv('OFFER_TTL_SECONDS', { default: OFFER_TTL_SECONDS, integer: true, min: 1 }, env),
+  /** How long a matching round waits for vendor, pricing and tracking. */
+  matchingDeadlineSeconds: numberEnv('MATCHING_DEADLINE_SECONDS', { default: 3, integer: true, min: 1 }, env),
   /** One timeout for every saga step instead of the spec's (tests, or a stage that needs it). */
   sagaStepTimeoutSeconds: optionalEnv('SAGA_STEP_TIMEOUT_SECONDS', env) === undefined ? undefined : numberEnv('SAGA_STEP_TIMEOUT_SECONDS', { integer: true, min: 1 }, env),
 }));

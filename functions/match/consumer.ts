@@ -1,8 +1,9 @@
 // Match service consumer. A new incident gets offers (offers.ts), each with an expiry
 // timer; the offers' board (board.ts) decides expiry, assignment and withdrawal; an
 // accepted offer runs the assignment saga (assignment.ts, lib/saga), whose replies and
-// step timers come back here. The scatter-gather handlers are still to do (later issue).
-import { createMatchQueueConsumer, matchQueueNotImplemented, type EventBridgeEvent, type MatchQueueHandlers, type OfferAcceptedData } from '../../generated';
+// step timers come back here. A new incident's offers come from its matching round
+// (matching.ts, lib/gather): the answers of vendor, pricing and tracking come back here.
+import { createMatchQueueConsumer, type EventBridgeEvent, type MatchQueueHandlers, type OfferAcceptedData } from '../../generated';
 import * as matchEvents from '../../generated/publishers/match';
 import type { ConsumerContext } from '../../lib/consumer';
 import { nameUuid } from '../../lib/ids';
@@ -11,7 +12,9 @@ import type { Timers } from '../../lib/timers';
 import { INCIDENT_CANCELLED, type AssignmentData } from './assignment';
 import { acceptedOffers, assignmentSagaId, incidentCancelled, MATCH_NAMESPACE, offerTimedOut, sagaEnded, type BoardChange } from './board';
 import { config } from './config';
-import { newBoard, planOffers, type PlannedOffer } from './offers';
+import type { GatherEvent, GatherState } from '../../lib/gather';
+import { matchingRequestId, matchingRunner, type MatchingRunner } from './matching';
+import type { MatchingInput } from './offers';
 import { assignmentRunner, type AssignmentRunner } from './saga';
 import { offerTimerId, stageTimers } from './timers';
 import { createOfferStore, type OfferStore } from './store';
@@ -20,15 +23,17 @@ export interface Deps {
   offers: OfferStore;
   /** The assignment saga's runner (built on first use in the deployed function). */
   sagas: () => AssignmentRunner;
+  /** The matching round's runner (built on first use in the deployed function). */
+  matching: () => MatchingRunner;
   timers: Timers;
   now: () => Date;
-  offerTtlSeconds: () => number;
 }
 
 const sagaEvent = <D>(event: EventBridgeEvent<string, { metadata: { eventId: string; correlationId: string; occurredAt?: string }; data: D }>): SagaEvent<D> => ({ detailType: event['detail-type'], detail: event.detail });
 
-function offerTimer(o: PlannedOffer, ctx: ConsumerContext): Parameters<Timers['schedule']>[0] {
-  const { offerId, incidentId, vendorId, expiresAt } = o.event.detail.data;
+/** The expiry timer of an open offer (idempotent per offer). */
+function offerTimer(o: { offerId: string; vendorId: string; expiresAt: string }, incidentId: string, ctx: ConsumerContext): Parameters<Timers['schedule']>[0] {
+  const { offerId, vendorId, expiresAt } = o;
   const event = matchEvents.OfferTimeoutElapsed(
     { offerId, incidentId, vendorId, expiresAt, firedAt: expiresAt },
     { ...ctx.causedBy, eventId: nameUuid(MATCH_NAMESPACE, 'OfferTimeoutElapsed', offerId), aggregateId: offerId, occurredAt: expiresAt },
@@ -36,7 +41,9 @@ function offerTimer(o: PlannedOffer, ctx: ConsumerContext): Parameters<Timers['s
   return { id: offerTimerId(offerId), at: expiresAt, event };
 }
 
-export function makeHandlers({ offers, sagas, timers, now, offerTtlSeconds }: Deps): MatchQueueHandlers<ConsumerContext> {
+const gatherEvent = <D>(event: EventBridgeEvent<string, { metadata: { eventId: string; correlationId: string }; data: D }>): GatherEvent<D> => ({ detailType: event['detail-type'], detail: event.detail });
+
+export function makeHandlers({ offers, sagas, matching, timers, now }: Deps): MatchQueueHandlers<ConsumerContext> {
   /** Timers of answered offers are not needed any more (best effort: a late tick is ignored by the board). */
   const settled = async (change: BoardChange | undefined): Promise<void> => {
     for (const offerId of change?.answered ?? []) await timers.cancel(offerTimerId(offerId)).catch(() => false);
@@ -49,22 +56,38 @@ export function makeHandlers({ offers, sagas, timers, now, offerTtlSeconds }: De
     const outcome = status as 'COMPLETED' | 'COMPENSATED' | 'FAILED';
     await settled(await offers.update({ incidentId: data.incidentId }, ctx.causedBy, (board) => sagaEnded(board, data.offerId, outcome, now().toISOString())));
   };
+  /** Once a round ended with offers, each open offer has its expiry timer (again on a redelivery: idempotent per offer). */
+  const afterRound = async (state: GatherState<MatchingInput> | undefined, ctx: ConsumerContext): Promise<void> => {
+    if (!state || state.status === 'PENDING' || state.status === 'FAILED') return;
+    const board = await offers.board({ incidentId: state.input.incidentId });
+    for (const o of Object.values(board?.offers ?? {})) if (o.status === 'open') await timers.schedule(offerTimer(o, state.input.incidentId, ctx));
+  };
+  const answer = async (event: Parameters<typeof gatherEvent>[0], ctx: ConsumerContext): Promise<void> => {
+    const result = await matching().answer(gatherEvent(event));
+    if (result.outcome === 'ignored') ctx.logger.info('matching answer ignored', { detailType: event['detail-type'], reason: result.reason });
+    if (result.outcome !== 'recorded') await afterRound(result.state, ctx);
+  };
   const reply = async (event: Parameters<typeof sagaEvent>[0], ctx: ConsumerContext): Promise<void> => {
     await afterSaga(await sagas().reply(sagaEvent(event)), ctx);
   };
   return {
     IncidentCreated: async (event, ctx) => {
-      const incident = event.detail.data;
-      const planned = planOffers(incident, ctx.causedBy, now(), offerTtlSeconds());
-      if (!planned.length) {
-        ctx.logger.warn('no vendor can take this incident', { incidentId: incident.incidentId, problemType: incident.problemType });
-        return;
-      }
-      const created = await offers.create(planned, newBoard(incident, planned));
-      // Again on a redelivery: a timer lost between the commit and a crash is armed now (idempotent per offer).
-      for (const o of planned) await timers.schedule(offerTimer(o, ctx));
-      ctx.logger.info(created ? 'offers created' : 'offers already created', { incidentId: incident.incidentId, offers: planned.length });
+      const { incidentId, driverId, problemType, location } = event.detail.data;
+      const input: MatchingInput = { incidentId, driverId, problemType, location: location.coordinates };
+      const { started, state } = await matching().start(matchingRequestId(incidentId), input, event.detail.metadata);
+      ctx.logger.info(started ? 'matching round started' : 'matching round already started', { incidentId, status: state.status });
     },
+    MatchingDeadlineElapsed: async (event, ctx) => {
+      const { outcome, state } = await matching().deadline(gatherEvent(event));
+      await afterRound(state, ctx);
+      ctx.logger.info(outcome === 'ended' ? 'matching round ended at its deadline' : 'matching deadline ignored: the round ended', { requestId: event.detail.data.requestId, status: state?.status });
+    },
+    VendorAvailabilityResponse: answer,
+    VendorAvailabilityError: answer,
+    PriceQuoteResponse: answer,
+    PriceQuoteError: answer,
+    EtaResponse: answer,
+    EtaError: answer,
     OfferTimeoutElapsed: async (event, ctx) => {
       const { offerId, incidentId } = event.detail.data;
       const change = await offers.update({ incidentId }, ctx.causedBy, (board) => offerTimedOut(board, offerId, now().toISOString()));
@@ -103,12 +126,10 @@ export function makeHandlers({ offers, sagas, timers, now, offerTtlSeconds }: De
       if (!event.detail.data.sagaId) return;
       await reply(event, ctx);
     },
-    // Still to do (scatter-gather, a later issue): each throws, so its events fail into match-dlq until implemented.
-    ...matchQueueNotImplemented('VendorAvailabilityResponse', 'VendorAvailabilityError', 'PriceQuoteResponse', 'PriceQuoteError', 'EtaResponse', 'EtaError'),
   };
 }
 
-export const handlers = makeHandlers({ offers: createOfferStore(), sagas: assignmentRunner, timers: stageTimers, now: () => new Date(), offerTtlSeconds: () => config().offerTtlSeconds });
+export const handlers = makeHandlers({ offers: createOfferStore(), sagas: assignmentRunner, matching: matchingRunner, timers: stageTimers, now: () => new Date() });
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
 export const handler = createMatchQueueConsumer(handlers);

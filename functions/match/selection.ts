@@ -1,40 +1,40 @@
-// Vendor selection for a new incident: plain functions, no AWS. Which vendors get an
-// offer, in which order, at what price and ETA.
+// Vendor ranking for a new incident: plain functions, no AWS. From the answers of the
+// matching round (vendor availability, the pricing service's rate card, tracking's ETAs),
+// which vendors get an offer, in which order, at what price and ETA. A missing rate card
+// or ETA falls back to match's own estimate, and the offer says so.
+import type { EtaResponseData, PriceQuoteResponseData, VendorAvailabilityCandidate } from '../../generated';
 
 export interface GeoPoint {
   lat: number;
   lon: number;
 }
 
-export interface Vendor {
+export interface RankedOffer {
   vendorId: string;
   name: string;
-  location: GeoPoint;
-  services: string[];
-  rating: number;
-  available: boolean;
-  baseFeeCents: number;
-  perKmCents: number;
-}
-
-export interface Candidate {
-  vendor: Vendor;
   rank: number;
+  /** Road distance to the incident. */
   distanceKm: number;
   etaMinutes: number;
+  etaBasis: 'tracking' | 'straight_line';
   priceCents: number;
+  priceBasis: 'quoted' | 'estimated';
 }
 
 export const SELECTION = {
   /** Offers per incident. */
   maxOffers: 3,
   /** Vendors farther than this (straight line) are not asked. */
-  maxDistanceKm: 40,
-  /** City driving, with a fixed dispatch delay. */
+  radiusKm: 40,
+  /** The fallback ETA: city driving with a fixed dispatch delay. */
   averageSpeedKmh: 30,
   dispatchMinutes: 5,
   /** Straight-line to road distance. */
   roadFactor: 1.3,
+  /** The fallback price when pricing did not answer (USD cents). */
+  estimate: { baseFeeCents: 7_500, serviceFeeCents: 1_500, perKmCents: 250 },
+  /** Minutes of ETA one rating star is worth in the score. */
+  minutesPerStar: 4,
 } as const;
 
 const EARTH_RADIUS_KM = 6371;
@@ -48,20 +48,36 @@ export function haversineKm(a: GeoPoint, b: GeoPoint): number {
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/** The price of a job `roadKm` away on a rate card (the quote's, or match's estimate). */
+export function priceCents(roadKm: number, quote: PriceQuoteResponseData | undefined): number {
+  if (!quote) return SELECTION.estimate.baseFeeCents + SELECTION.estimate.serviceFeeCents + Math.round(roadKm * SELECTION.estimate.perKmCents);
+  const surcharges = (quote.surcharges ?? []).reduce((sum, s) => sum + s.amount.amountCents, 0);
+  return quote.baseFee.amountCents + quote.serviceFee.amountCents + Math.round(roadKm * quote.perKmRate.amountCents) + surcharges;
+}
+
 /**
- * Up to `maxOffers` vendors that are available, offer the service and are within range,
- * best first: a score that favours nearness (ETA) and rating; ties go to the nearer
- * vendor, then the vendor id, so the choice is deterministic.
+ * Up to `maxOffers` of the available vendors, best first: a score that favours a short ETA
+ * and a good rating; ties go to the nearer vendor, then the vendor id, so the choice is
+ * deterministic. Each vendor's ETA and road distance come from tracking when it has one
+ * for it, else from the straight-line distance; its price from the quote, else the estimate.
  */
-export function selectVendors(vendors: readonly Vendor[], incident: { location: GeoPoint; problemType: string }, limit: number = SELECTION.maxOffers): Candidate[] {
-  const scored = vendors
-    .filter((v) => v.available && v.services.includes(incident.problemType))
-    .map((vendor) => {
-      const roadKm = haversineKm(vendor.location, incident.location) * SELECTION.roadFactor;
-      const etaMinutes = Math.round(SELECTION.dispatchMinutes + (roadKm / SELECTION.averageSpeedKmh) * 60);
-      return { vendor, distanceKm: Math.round(roadKm * 10) / 10, etaMinutes, priceCents: vendor.baseFeeCents + Math.round(roadKm * vendor.perKmCents), score: etaMinutes - vendor.rating * 4 };
-    })
-    .filter((c) => c.distanceKm / SELECTION.roadFactor <= SELECTION.maxDistanceKm)
-    .sort((a, b) => a.score - b.score || a.distanceKm - b.distanceKm || a.vendor.vendorId.localeCompare(b.vendor.vendorId));
+export function rankOffers(answers: { vendors: readonly VendorAvailabilityCandidate[]; quote?: PriceQuoteResponseData; etas?: EtaResponseData }, limit: number = SELECTION.maxOffers): RankedOffer[] {
+  const etas = new Map((answers.etas?.estimates ?? []).map((e) => [e.vendorId, e]));
+  const scored = answers.vendors.map((v) => {
+    const eta = etas.get(v.vendorId);
+    const roadKm = eta ? eta.distanceKm : v.distanceKm * SELECTION.roadFactor;
+    const etaMinutes = eta ? eta.etaMinutes : Math.round(SELECTION.dispatchMinutes + (roadKm / SELECTION.averageSpeedKmh) * 60);
+    return {
+      vendorId: v.vendorId,
+      name: v.name,
+      distanceKm: Math.round(roadKm * 10) / 10,
+      etaMinutes,
+      etaBasis: eta ? ('tracking' as const) : ('straight_line' as const),
+      priceCents: priceCents(roadKm, answers.quote),
+      priceBasis: answers.quote ? ('quoted' as const) : ('estimated' as const),
+      score: etaMinutes - (v.rating ?? 3) * SELECTION.minutesPerStar,
+    };
+  });
+  scored.sort((a, b) => a.score - b.score || a.distanceKm - b.distanceKm || a.vendorId.localeCompare(b.vendorId));
   return scored.slice(0, Math.max(0, limit)).map(({ score: _score, ...c }, i) => ({ ...c, rank: i + 1 }));
 }

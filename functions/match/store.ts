@@ -2,11 +2,13 @@
 // id and, through gsi1, by incident) and the incident's offer board (board.ts). New offers,
 // and every board decision, are written with their events' outbox rows in one transaction
 // (lib/event-store writeWithOutbox), so an offer changes if and only if its event goes out.
+// New offers are written by the end of the matching round (matching.ts, offerWrites).
 import type { EventContext } from '../../generated';
 import * as matchEvents from '../../generated/publishers/match';
 import { clients } from '../../lib/clients';
-import { AlreadyWrittenError, WriteConditionFailedError, writeWithOutbox } from '../../lib/event-store';
+import { WriteConditionFailedError, writeWithOutbox } from '../../lib/event-store';
 import { sdk } from '../../lib/clients/sdk';
+import type { TransactWrite } from '../../lib/outbox';
 import { joinKey } from '../../lib/read-model';
 import type { BoardChange, BoardEvent, OfferBoard } from './board';
 import { config } from './config';
@@ -17,8 +19,6 @@ import type { PlannedOffer } from './offers';
 export type BoardRef = { incidentId: string } | { offerId: string };
 
 export interface OfferStore {
-  /** Stores the offers, their board and their events; false (nothing written) when they were stored before: a duplicate delivery. */
-  create(offers: readonly PlannedOffer[], board: OfferBoard): Promise<boolean>;
   /** The board, or undefined when the incident (or offer) has none. */
   board(ref: BoardRef): Promise<OfferBoard | undefined>;
   /**
@@ -45,6 +45,14 @@ export function boardEvents(change: BoardChange, context: EventContext, now: Dat
   });
 }
 
+/** The writes that store new offers and their board (each only if absent). */
+export function offerWrites(table: string, offers: readonly PlannedOffer[], board: OfferBoard): TransactWrite[] {
+  return [
+    ...offers.map((o) => ({ Put: { TableName: table, Item: o.row, ConditionExpression: 'attribute_not_exists(pk)' } })),
+    { Put: { TableName: table, Item: { ...boardKey(board.incidentId), board }, ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
+}
+
 /** Decisions re-made after a version conflict before the command or delivery fails (and is retried). */
 const MAX_ATTEMPTS = 8;
 
@@ -54,25 +62,6 @@ export function createOfferStore(now: () => Date = () => new Date()): OfferStore
   const get = async (key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> =>
     (await doc().send(new (sdk.document().GetCommand)({ TableName: config().readModelTable, Key: key, ConsistentRead: true }))).Item;
   const store: OfferStore = {
-    async create(offers, board) {
-      const { readModelTable, outboxTable } = config();
-      try {
-        await writeWithOutbox({
-          doc: doc(),
-          outboxTable,
-          events: offers.map((o) => o.event),
-          writes: [
-            ...offers.map((o) => ({ Put: { TableName: readModelTable, Item: o.row, ConditionExpression: 'attribute_not_exists(pk)' } })),
-            { Put: { TableName: readModelTable, Item: { ...boardKey(board.incidentId), board }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ],
-        });
-        return true;
-      } catch (error) {
-        // The same offers (same derived ids) are already stored.
-        if (error instanceof AlreadyWrittenError) return false;
-        throw error;
-      }
-    },
     async board(ref) {
       const incidentId = 'incidentId' in ref ? ref.incidentId : ((await get(offerKey(ref.offerId)))?.['incidentId'] as string | undefined);
       if (!incidentId) return undefined;

@@ -2,6 +2,8 @@
 import type { ProblemType } from './ProblemType';
 import type { GeoLocation } from './GeoLocation';
 import type { Money } from './Money';
+import type { OfferCreatedDataPriceBasis } from './OfferCreatedDataPriceBasis';
+import type { OfferCreatedDataEtaBasis } from './OfferCreatedDataEtaBasis';
 interface OfferCreatedData {
   'offerId': string;
   'incidentId': string;
@@ -11,7 +13,9 @@ interface OfferCreatedData {
   'location': GeoLocation;
   'distanceKm'?: number;
   'price': Money;
+  'priceBasis'?: OfferCreatedDataPriceBasis;
   'etaMinutes': number;
+  'etaBasis'?: OfferCreatedDataEtaBasis;
   'rank': number;
   'expiresAt': string;
   'createdAt': string;

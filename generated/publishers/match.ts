@@ -15,6 +15,8 @@ import { AuthorizePaymentValidator as AuthorizePaymentSchema } from '../validato
 import { AssignIncidentValidator as AssignIncidentSchema } from '../validators/compiled';
 import { ReleaseVendorValidator as ReleaseVendorSchema } from '../validators/compiled';
 import { VoidPaymentAuthorizationValidator as VoidPaymentAuthorizationSchema } from '../validators/compiled';
+import { MatchingDeadlineElapsedValidator as MatchingDeadlineElapsedSchema } from '../validators/compiled';
+import { MatchingFailedValidator as MatchingFailedSchema } from '../validators/compiled';
 import { ErrorOccurredValidator as ErrorOccurredSchema } from '../validators/compiled';
 import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../../lib/envelope';
 
@@ -36,6 +38,8 @@ export const matchEventSpecs = {
   AssignIncident: { messageName: "AssignIncident", detailType: "AssignIncident", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
   ReleaseVendor: { messageName: "ReleaseVendor", detailType: "ReleaseVendor", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
   VoidPaymentAuthorization: { messageName: "VoidPaymentAuthorization", detailType: "VoidPaymentAuthorization", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
+  MatchingDeadlineElapsed: { messageName: "MatchingDeadlineElapsed", detailType: "MatchingDeadlineElapsed", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
+  MatchingFailed: { messageName: "MatchingFailed", detailType: "MatchingFailed", source: "roadcall.match", bus: "core", busName: "roadcall-events", version: "1.0" },
   ErrorOccurred: { messageName: "ErrorOccurred", detailType: "ErrorOccurred", source: "roadcall.errors", bus: "errors", busName: "roadcall-errors", version: "1.0" },
 } as const satisfies Record<string, EventSpec>;
 
@@ -55,6 +59,8 @@ export type MatchSends = {
   AssignIncident: Models.AssignIncident;
   ReleaseVendor: Models.ReleaseVendor;
   VoidPaymentAuthorization: Models.VoidPaymentAuthorization;
+  MatchingDeadlineElapsed: Models.MatchingDeadlineElapsed;
+  MatchingFailed: Models.MatchingFailed;
   ErrorOccurred: Models.ErrorOccurred;
 };
 
@@ -131,6 +137,16 @@ export function VoidPaymentAuthorization(data: Models.VoidPaymentAuthorization['
   return buildEnvelopeEvent(matchEventSpecs.VoidPaymentAuthorization, SERVICE, data, context, VoidPaymentAuthorizationSchema);
 }
 
+/** The deadline timer of a matching round fired (match-internal). (roadcall.match / MatchingDeadlineElapsed on core). Throws EventValidationError if the result breaks the schema. */
+export function MatchingDeadlineElapsed(data: Models.MatchingDeadlineElapsed['data'], context: EventContext = {}): BuiltEvent<"MatchingDeadlineElapsed", Models.MatchingDeadlineElapsed> {
+  return buildEnvelopeEvent(matchEventSpecs.MatchingDeadlineElapsed, SERVICE, data, context, MatchingDeadlineElapsedSchema);
+}
+
+/** No vendor could be offered the job of an incident. (roadcall.match / MatchingFailed on core). Throws EventValidationError if the result breaks the schema. */
+export function MatchingFailed(data: Models.MatchingFailed['data'], context: EventContext = {}): BuiltEvent<"MatchingFailed", Models.MatchingFailed> {
+  return buildEnvelopeEvent(matchEventSpecs.MatchingFailed, SERVICE, data, context, MatchingFailedSchema);
+}
+
 /** A service failed to handle an event or a request. (roadcall.errors / ErrorOccurred on errors). Throws EventValidationError if the result breaks the schema. */
 export function ErrorOccurred(data: Models.ErrorOccurred['data'], context: EventContext = {}): BuiltEvent<"ErrorOccurred", Models.ErrorOccurred> {
   return buildEnvelopeEvent(matchEventSpecs.ErrorOccurred, SERVICE, data, context, ErrorOccurredSchema);
@@ -141,4 +157,4 @@ export function ErrorOccurred(data: Models.ErrorOccurred['data'], context: Event
  * A function that imports this module as a namespace (`import * as match from '<generated>/publishers/match'`)
  * bundles only the builders (and validators) it uses; this object keeps them all.
  */
-export const matchPublisher = { OfferCreated, OfferAccepted, OfferDeclined, OfferExpired, OfferTimeoutElapsed, SagaStepTimedOut, VendorAvailabilityRequested, PriceQuoteRequested, EtaRequested, ReserveVendor, AuthorizePayment, AssignIncident, ReleaseVendor, VoidPaymentAuthorization, ErrorOccurred } as const;
+export const matchPublisher = { OfferCreated, OfferAccepted, OfferDeclined, OfferExpired, OfferTimeoutElapsed, SagaStepTimedOut, VendorAvailabilityRequested, PriceQuoteRequested, EtaRequested, ReserveVendor, AuthorizePayment, AssignIncident, ReleaseVendor, VoidPaymentAuthorization, MatchingDeadlineElapsed, MatchingFailed, ErrorOccurred } as const;

@@ -91,75 +91,83 @@ const Q83 = ["incidentId","driverId","previousStatus","status","changedAt","chan
 const E84 = ["driver","vendor","dispatcher","system"];
 const L85 = /* @__PURE__ */ rule({ t: "string", en: E84 });
 const Q86 = ["coordinates"];
-const Q87 = ["amountCents","currency"];
-const R88 = /^[A-Z]{3}$/u;
-const L89 = /* @__PURE__ */ rule({ t: "string", p: R88, ps: "^[A-Z]{3}$" });
-const Q90 = ["offerId","incidentId","vendorId","driverId","price","etaMinutes","acceptedAt"];
-const Q91 = ["offerId","incidentId","vendorId","problemType","location","price","etaMinutes","rank","expiresAt","createdAt"];
-const Q92 = ["offerId","incidentId","vendorId","reason","declinedAt"];
-const Q93 = ["offerId","incidentId","vendorId","expiresAt","expiredAt","remainingActiveOffers"];
-const Q94 = ["offerId","incidentId","expiresAt","firedAt"];
-const Q95 = ["paymentId","incidentId","amount","approvedBy","approvedAt"];
-const Q96 = ["sagaId","incidentId","reason","canRetry","failedAt"];
-const E97 = ["card_declined","insufficient_funds","no_payment_method","processor_unavailable","fraud_suspected"];
+const Q87 = ["requestId","gather","deadline"];
+const L88 = /* @__PURE__ */ rule({ t: "string", x: 40 });
+const Q89 = ["incidentId","requestId","reason","failedAt"];
+const E90 = ["no_vendor_in_range","vendor_service_error","vendor_service_silent"];
+const L91 = /* @__PURE__ */ rule({ t: "string", en: E90 });
+const Q92 = ["amountCents","currency"];
+const R93 = /^[A-Z]{3}$/u;
+const L94 = /* @__PURE__ */ rule({ t: "string", p: R93, ps: "^[A-Z]{3}$" });
+const Q95 = ["offerId","incidentId","vendorId","driverId","price","etaMinutes","acceptedAt"];
+const Q96 = ["offerId","incidentId","vendorId","problemType","location","price","etaMinutes","rank","expiresAt","createdAt"];
+const E97 = ["quoted","estimated"];
 const L98 = /* @__PURE__ */ rule({ t: "string", en: E97 });
-const L99 = /* @__PURE__ */ rule({ t: "string", x: 64 });
-const Q100 = ["sagaId","incidentId","authorizationId","amount","voidedAt"];
-const Q101 = ["sagaId","incidentId","authorizationId","amount","authorizedAt","expiresAt"];
-const Q102 = ["paymentId","incidentId","driverId","vendorId","amount","processorTransactionId","completedAt"];
-const Q103 = ["paymentId","incidentId","driverId","vendorId","amount","requiresApproval","createdAt"];
-const Q104 = ["paymentId","incidentId","driverId","amount","failureCode","failureMessage","canRetry","attempt","failedAt"];
-const Q105 = ["paymentId","incidentId","amount","riskScore","reasons","reviewRequired","flaggedAt"];
-const L106 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 100 });
-const E107 = ["amount_above_threshold","velocity","location_mismatch","card_country_mismatch","vendor_under_review","manual"];
-const Q108 = ["type"];
-const E109 = ["card","wallet","invoice"];
-const L110 = /* @__PURE__ */ rule({ t: "string", en: E109 });
-const L111 = /* @__PURE__ */ rule({ t: "string", x: 30 });
-const R112 = /^[0-9]{4}$/u;
-const L113 = /* @__PURE__ */ rule({ t: "string", p: R112, ps: "^[0-9]{4}$" });
-const Q114 = ["requestId","incidentId","problemType","location"];
-const Q115 = ["requestId","incidentId","quoteId","baseFee","serviceFee","perKmRate","validUntil"];
-const Q116 = ["code","amount"];
-const E117 = ["after_hours","holiday","highway","heavy_vehicle","remote_area"];
-const L118 = /* @__PURE__ */ rule({ t: "string", en: E117 });
-const Q119 = ["sagaId","incidentId","vendorId","reason"];
-const L120 = /* @__PURE__ */ rule({ t: "string", en: E23 });
-const Q121 = ["sagaId","incidentId","vendorId","offerId","holdUntil"];
-const Q122 = ["sagaId","saga","step","phase","attempt","dueAt"];
-const L123 = /* @__PURE__ */ rule({ t: "string", x: 40 });
-const L124 = /* @__PURE__ */ rule({ t: "string", x: 60 });
-const E125 = ["forward","compensation"];
-const L126 = /* @__PURE__ */ rule({ t: "string", en: E125 });
-const Q127 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
-const Q128 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
-const E129 = ["work_completed","incident_cancelled","timeout"];
-const L130 = /* @__PURE__ */ rule({ t: "string", en: E129 });
-const Q131 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
-const L132 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
-const Q133 = ["make","model","year","plate"];
-const L134 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
-const L135 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
-const L136 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
-const Q137 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
-const Q138 = ["requestId","incidentId","problemType","location","radiusKm"];
-const L139 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
-const Q140 = ["requestId","incidentId","vendors","respondedAt"];
-const Q141 = ["vendorId","name","distanceKm","capabilities"];
-const L142 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
-const Q143 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
-const Q144 = ["sagaId","incidentId","vendorId","reason","failedAt"];
-const E145 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
-const L146 = /* @__PURE__ */ rule({ t: "string", en: E145 });
-const Q147 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
-const Q148 = ["sagaId","incidentId","reason"];
-const Q149 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
-const E150 = ["resolved","towed","unresolved"];
-const L151 = /* @__PURE__ */ rule({ t: "string", en: E150 });
-const Q152 = ["code","description","amount"];
-const E153 = ["callout","distance","labor","parts","towing","fuel","other"];
+const E99 = ["tracking","straight_line"];
+const L100 = /* @__PURE__ */ rule({ t: "string", en: E99 });
+const Q101 = ["offerId","incidentId","vendorId","reason","declinedAt"];
+const Q102 = ["offerId","incidentId","vendorId","expiresAt","expiredAt","remainingActiveOffers"];
+const Q103 = ["offerId","incidentId","expiresAt","firedAt"];
+const Q104 = ["paymentId","incidentId","amount","approvedBy","approvedAt"];
+const Q105 = ["sagaId","incidentId","reason","canRetry","failedAt"];
+const E106 = ["card_declined","insufficient_funds","no_payment_method","processor_unavailable","fraud_suspected"];
+const L107 = /* @__PURE__ */ rule({ t: "string", en: E106 });
+const L108 = /* @__PURE__ */ rule({ t: "string", x: 64 });
+const Q109 = ["sagaId","incidentId","authorizationId","amount","voidedAt"];
+const Q110 = ["sagaId","incidentId","authorizationId","amount","authorizedAt","expiresAt"];
+const Q111 = ["paymentId","incidentId","driverId","vendorId","amount","processorTransactionId","completedAt"];
+const Q112 = ["paymentId","incidentId","driverId","vendorId","amount","requiresApproval","createdAt"];
+const Q113 = ["paymentId","incidentId","driverId","amount","failureCode","failureMessage","canRetry","attempt","failedAt"];
+const Q114 = ["paymentId","incidentId","amount","riskScore","reasons","reviewRequired","flaggedAt"];
+const L115 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 100 });
+const E116 = ["amount_above_threshold","velocity","location_mismatch","card_country_mismatch","vendor_under_review","manual"];
+const Q117 = ["type"];
+const E118 = ["card","wallet","invoice"];
+const L119 = /* @__PURE__ */ rule({ t: "string", en: E118 });
+const L120 = /* @__PURE__ */ rule({ t: "string", x: 30 });
+const R121 = /^[0-9]{4}$/u;
+const L122 = /* @__PURE__ */ rule({ t: "string", p: R121, ps: "^[0-9]{4}$" });
+const Q123 = ["requestId","incidentId","problemType","location"];
+const Q124 = ["requestId","incidentId","quoteId","baseFee","serviceFee","perKmRate","validUntil"];
+const Q125 = ["code","amount"];
+const E126 = ["after_hours","holiday","highway","heavy_vehicle","remote_area"];
+const L127 = /* @__PURE__ */ rule({ t: "string", en: E126 });
+const Q128 = ["sagaId","incidentId","vendorId","reason"];
+const L129 = /* @__PURE__ */ rule({ t: "string", en: E23 });
+const Q130 = ["sagaId","incidentId","vendorId","offerId","holdUntil"];
+const Q131 = ["sagaId","saga","step","phase","attempt","dueAt"];
+const L132 = /* @__PURE__ */ rule({ t: "string", x: 60 });
+const E133 = ["forward","compensation"];
+const L134 = /* @__PURE__ */ rule({ t: "string", en: E133 });
+const Q135 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
+const Q136 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
+const E137 = ["work_completed","incident_cancelled","timeout"];
+const L138 = /* @__PURE__ */ rule({ t: "string", en: E137 });
+const Q139 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
+const L140 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
+const Q141 = ["make","model","year","plate"];
+const L142 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
+const L143 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
+const L144 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
+const Q145 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
+const Q146 = ["requestId","incidentId","problemType","location","radiusKm"];
+const L147 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
+const Q148 = ["requestId","incidentId","vendors","respondedAt"];
+const Q149 = ["vendorId","name","distanceKm","capabilities"];
+const L150 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
+const Q151 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
+const Q152 = ["sagaId","incidentId","vendorId","reason","failedAt"];
+const E153 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
 const L154 = /* @__PURE__ */ rule({ t: "string", en: E153 });
-const Q155 = ["incidentId","driverId","vendorId","startedAt"];
+const Q155 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
+const Q156 = ["sagaId","incidentId","reason"];
+const Q157 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
+const E158 = ["resolved","towed","unresolved"];
+const L159 = /* @__PURE__ */ rule({ t: "string", en: E158 });
+const Q160 = ["code","description","amount"];
+const E161 = ["callout","distance","labor","parts","towing","fuel","other"];
+const L162 = /* @__PURE__ */ rule({ t: "string", en: E161 });
+const Q163 = ["incidentId","driverId","vendorId","startedAt"];
 
 function checkAcceptOfferCommand(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
@@ -466,17 +474,37 @@ function checkLocation(v: unknown, p: string, e: SchemaError[]): void {
   } else fail(e, p, "type", { type: "object" });
 }
 
+function checkMatchingDeadlineElapsedData(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["requestId"] === undefined || v["gather"] === undefined || v["deadline"] === undefined) required(v, p, Q87, e);
+    str(v["requestId"], p, "/requestId", L50, e);
+    str(v["gather"], p, "/gather", L88, e);
+    str(v["deadline"], p, "/deadline", L54, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
+function checkMatchingFailedData(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["incidentId"] === undefined || v["requestId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q89, e);
+    str(v["incidentId"], p, "/incidentId", L4, e);
+    str(v["requestId"], p, "/requestId", L50, e);
+    str(v["reason"], p, "/reason", L91, e);
+    str(v["details"], p, "/details", L31, e);
+    str(v["failedAt"], p, "/failedAt", L54, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
 function checkMoney(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["amountCents"] === undefined || v["currency"] === undefined) required(v, p, Q87, e);
+    if (v["amountCents"] === undefined || v["currency"] === undefined) required(v, p, Q92, e);
     num(v["amountCents"], p, "/amountCents", L15, e);
-    str(v["currency"], p, "/currency", L89, e);
+    str(v["currency"], p, "/currency", L94, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkOfferAcceptedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["driverId"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["acceptedAt"] === undefined) required(v, p, Q90, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["driverId"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["acceptedAt"] === undefined) required(v, p, Q95, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -490,7 +518,7 @@ function checkOfferAcceptedData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkOfferCreatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["rank"] === undefined || v["expiresAt"] === undefined || v["createdAt"] === undefined) required(v, p, Q91, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["price"] === undefined || v["etaMinutes"] === undefined || v["rank"] === undefined || v["expiresAt"] === undefined || v["createdAt"] === undefined) required(v, p, Q96, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -499,7 +527,9 @@ function checkOfferCreatedData(v: unknown, p: string, e: SchemaError[]): void {
     ref(v["location"], p, "/location", checkGeoLocation, e);
     num(v["distanceKm"], p, "/distanceKm", L57, e);
     ref(v["price"], p, "/price", checkMoney, e);
+    str(v["priceBasis"], p, "/priceBasis", L98, e);
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
+    str(v["etaBasis"], p, "/etaBasis", L100, e);
     num(v["rank"], p, "/rank", L46, e);
     str(v["expiresAt"], p, "/expiresAt", L54, e);
     str(v["createdAt"], p, "/createdAt", L54, e);
@@ -508,7 +538,7 @@ function checkOfferCreatedData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkOfferDeclinedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["declinedAt"] === undefined) required(v, p, Q92, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["declinedAt"] === undefined) required(v, p, Q101, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -521,7 +551,7 @@ function checkOfferDeclinedData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkOfferExpiredData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["expiresAt"] === undefined || v["expiredAt"] === undefined || v["remainingActiveOffers"] === undefined) required(v, p, Q93, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["expiresAt"] === undefined || v["expiredAt"] === undefined || v["remainingActiveOffers"] === undefined) required(v, p, Q102, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -534,7 +564,7 @@ function checkOfferExpiredData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkOfferTimeoutElapsedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["expiresAt"] === undefined || v["firedAt"] === undefined) required(v, p, Q94, e);
+    if (v["offerId"] === undefined || v["incidentId"] === undefined || v["expiresAt"] === undefined || v["firedAt"] === undefined) required(v, p, Q103, e);
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -545,7 +575,7 @@ function checkOfferTimeoutElapsedData(v: unknown, p: string, e: SchemaError[]): 
 
 function checkPaymentApprovedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["approvedBy"] === undefined || v["approvedAt"] === undefined) required(v, p, Q95, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["approvedBy"] === undefined || v["approvedAt"] === undefined) required(v, p, Q104, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
@@ -557,12 +587,12 @@ function checkPaymentApprovedData(v: unknown, p: string, e: SchemaError[]): void
 
 function checkPaymentAuthorizationFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined || v["canRetry"] === undefined || v["failedAt"] === undefined) required(v, p, Q96, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined || v["canRetry"] === undefined || v["failedAt"] === undefined) required(v, p, Q105, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
-    str(v["reason"], p, "/reason", L98, e);
-    str(v["processorCode"], p, "/processorCode", L99, e);
+    str(v["reason"], p, "/reason", L107, e);
+    str(v["processorCode"], p, "/processorCode", L108, e);
     scalar(v["canRetry"], p, "/canRetry", L48, e);
     str(v["failedAt"], p, "/failedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
@@ -570,7 +600,7 @@ function checkPaymentAuthorizationFailedData(v: unknown, p: string, e: SchemaErr
 
 function checkPaymentAuthorizationVoidedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["voidedAt"] === undefined) required(v, p, Q100, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["voidedAt"] === undefined) required(v, p, Q109, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
@@ -581,7 +611,7 @@ function checkPaymentAuthorizationVoidedData(v: unknown, p: string, e: SchemaErr
 
 function checkPaymentAuthorizedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["authorizedAt"] === undefined || v["expiresAt"] === undefined) required(v, p, Q101, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["authorizationId"] === undefined || v["amount"] === undefined || v["authorizedAt"] === undefined || v["expiresAt"] === undefined) required(v, p, Q110, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
@@ -594,7 +624,7 @@ function checkPaymentAuthorizedData(v: unknown, p: string, e: SchemaError[]): vo
 
 function checkPaymentCompletedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["processorTransactionId"] === undefined || v["completedAt"] === undefined) required(v, p, Q102, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["processorTransactionId"] === undefined || v["completedAt"] === undefined) required(v, p, Q111, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -610,7 +640,7 @@ function checkPaymentCompletedData(v: unknown, p: string, e: SchemaError[]): voi
 
 function checkPaymentCreatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["requiresApproval"] === undefined || v["createdAt"] === undefined) required(v, p, Q103, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["amount"] === undefined || v["requiresApproval"] === undefined || v["createdAt"] === undefined) required(v, p, Q112, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -625,7 +655,7 @@ function checkPaymentCreatedData(v: unknown, p: string, e: SchemaError[]): void 
 
 function checkPaymentFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["amount"] === undefined || v["failureCode"] === undefined || v["failureMessage"] === undefined || v["canRetry"] === undefined || v["attempt"] === undefined || v["failedAt"] === undefined) required(v, p, Q104, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["amount"] === undefined || v["failureCode"] === undefined || v["failureMessage"] === undefined || v["canRetry"] === undefined || v["attempt"] === undefined || v["failedAt"] === undefined) required(v, p, Q113, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -640,11 +670,11 @@ function checkPaymentFailedData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkPaymentFlaggedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["riskScore"] === undefined || v["reasons"] === undefined || v["reviewRequired"] === undefined || v["flaggedAt"] === undefined) required(v, p, Q105, e);
+    if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["riskScore"] === undefined || v["reasons"] === undefined || v["reviewRequired"] === undefined || v["flaggedAt"] === undefined) required(v, p, Q114, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
-    num(v["riskScore"], p, "/riskScore", L106, e);
+    num(v["riskScore"], p, "/riskScore", L115, e);
     const v7 = v["reasons"];
     if (v7 !== undefined) {
       if (Array.isArray(v7)) {
@@ -652,7 +682,7 @@ function checkPaymentFlaggedData(v: unknown, p: string, e: SchemaError[]): void 
         for (let v8 = 0; v8 < v7.length; v8++) {
           const v9: unknown = v7[v8];
           if (!(typeof v9 === "string")) fail(e, p + "/reasons" + "/" + v8, "type", { type: "string" });
-          if (!oneOf(E107, v9)) fail(e, p + "/reasons" + "/" + v8, "enum", { allowedValues: E107 });
+          if (!oneOf(E116, v9)) fail(e, p + "/reasons" + "/" + v8, "enum", { allowedValues: E116 });
         }
         unique(v7, p + "/reasons", e, "string");
       } else fail(e, p + "/reasons", "type", { type: "array" });
@@ -664,10 +694,10 @@ function checkPaymentFlaggedData(v: unknown, p: string, e: SchemaError[]): void 
 
 function checkPaymentMethodSummary(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["type"] === undefined) required(v, p, Q108, e);
-    str(v["type"], p, "/type", L110, e);
-    str(v["brand"], p, "/brand", L111, e);
-    str(v["last4"], p, "/last4", L113, e);
+    if (v["type"] === undefined) required(v, p, Q117, e);
+    str(v["type"], p, "/type", L119, e);
+    str(v["brand"], p, "/brand", L120, e);
+    str(v["last4"], p, "/last4", L122, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -684,19 +714,19 @@ function checkPriceQuoteErrorData(v: unknown, p: string, e: SchemaError[]): void
 
 function checkPriceQuoteRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined) required(v, p, Q114, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined) required(v, p, Q123, e);
     str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["problemType"], p, "/problemType", L30, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    str(v["currency"], p, "/currency", L89, e);
+    str(v["currency"], p, "/currency", L94, e);
     str(v["respondBy"], p, "/respondBy", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkPriceQuoteResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["quoteId"] === undefined || v["baseFee"] === undefined || v["serviceFee"] === undefined || v["perKmRate"] === undefined || v["validUntil"] === undefined) required(v, p, Q115, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["quoteId"] === undefined || v["baseFee"] === undefined || v["serviceFee"] === undefined || v["perKmRate"] === undefined || v["validUntil"] === undefined) required(v, p, Q124, e);
     str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["quoteId"], p, "/quoteId", L4, e);
@@ -709,8 +739,8 @@ function checkPriceQuoteResponseData(v: unknown, p: string, e: SchemaError[]): v
         for (let v11 = 0; v11 < v10.length; v11++) {
           const v12: unknown = v10[v11];
           if (isObject(v12)) {
-            if (v12["code"] === undefined || v12["amount"] === undefined) required(v12, p + "/surcharges" + "/" + v11, Q116, e);
-            str(v12["code"], p + "/surcharges" + "/" + v11, "/code", L118, e);
+            if (v12["code"] === undefined || v12["amount"] === undefined) required(v12, p + "/surcharges" + "/" + v11, Q125, e);
+            str(v12["code"], p + "/surcharges" + "/" + v11, "/code", L127, e);
             ref(v12["amount"], p + "/surcharges" + "/" + v11, "/amount", checkMoney, e);
           } else fail(e, p + "/surcharges" + "/" + v11, "type", { type: "object" });
         }
@@ -727,18 +757,18 @@ function checkProblemType(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkReleaseVendorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined) required(v, p, Q119, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined) required(v, p, Q128, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reservationId"], p, "/reservationId", L4, e);
-    str(v["reason"], p, "/reason", L120, e);
+    str(v["reason"], p, "/reason", L129, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkReserveVendorData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["holdUntil"] === undefined) required(v, p, Q121, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["holdUntil"] === undefined) required(v, p, Q130, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -750,11 +780,11 @@ function checkReserveVendorData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkSagaStepTimedOutData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["saga"] === undefined || v["step"] === undefined || v["phase"] === undefined || v["attempt"] === undefined || v["dueAt"] === undefined) required(v, p, Q122, e);
+    if (v["sagaId"] === undefined || v["saga"] === undefined || v["step"] === undefined || v["phase"] === undefined || v["attempt"] === undefined || v["dueAt"] === undefined) required(v, p, Q131, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
-    str(v["saga"], p, "/saga", L123, e);
-    str(v["step"], p, "/step", L124, e);
-    str(v["phase"], p, "/phase", L126, e);
+    str(v["saga"], p, "/saga", L88, e);
+    str(v["step"], p, "/step", L132, e);
+    str(v["phase"], p, "/phase", L134, e);
     num(v["attempt"], p, "/attempt", L46, e);
     str(v["dueAt"], p, "/dueAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
@@ -762,7 +792,7 @@ function checkSagaStepTimedOutData(v: unknown, p: string, e: SchemaError[]): voi
 
 function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q127, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q135, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -776,11 +806,11 @@ function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void
 
 function checkTrackingStoppedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q128, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q136, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L130, e);
+    str(v["reason"], p, "/reason", L138, e);
     num(v["totalDistanceKm"], p, "/totalDistanceKm", L57, e);
     str(v["stoppedAt"], p, "/stoppedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
@@ -788,7 +818,7 @@ function checkTrackingStoppedData(v: unknown, p: string, e: SchemaError[]): void
 
 function checkTrackingUpdatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q131, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q139, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -797,25 +827,25 @@ function checkTrackingUpdatedData(v: unknown, p: string, e: SchemaError[]): void
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
     num(v["distanceRemainingKm"], p, "/distanceRemainingKm", L57, e);
     num(v["speedKph"], p, "/speedKph", L57, e);
-    num(v["heading"], p, "/heading", L132, e);
+    num(v["heading"], p, "/heading", L140, e);
     str(v["recordedAt"], p, "/recordedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVehicle(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q133, e);
-    str(v["make"], p, "/make", L134, e);
-    str(v["model"], p, "/model", L134, e);
-    num(v["year"], p, "/year", L135, e);
-    str(v["plate"], p, "/plate", L136, e);
-    str(v["color"], p, "/color", L111, e);
+    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q141, e);
+    str(v["make"], p, "/make", L142, e);
+    str(v["model"], p, "/model", L142, e);
+    num(v["year"], p, "/year", L143, e);
+    str(v["plate"], p, "/plate", L144, e);
+    str(v["color"], p, "/color", L120, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorArrivedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q137, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q145, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -840,20 +870,20 @@ function checkVendorAvailabilityErrorData(v: unknown, p: string, e: SchemaError[
 
 function checkVendorAvailabilityRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q138, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q146, e);
     str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["problemType"], p, "/problemType", L30, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
     num(v["radiusKm"], p, "/radiusKm", L53, e);
-    num(v["maxVendors"], p, "/maxVendors", L139, e);
+    num(v["maxVendors"], p, "/maxVendors", L147, e);
     str(v["respondBy"], p, "/respondBy", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q140, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q148, e);
     str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     const v13 = v["vendors"];
@@ -862,11 +892,11 @@ function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaErr
         for (let v14 = 0; v14 < v13.length; v14++) {
           const v15: unknown = v13[v14];
           if (isObject(v15)) {
-            if (v15["vendorId"] === undefined || v15["name"] === undefined || v15["distanceKm"] === undefined || v15["capabilities"] === undefined) required(v15, p + "/vendors" + "/" + v14, Q141, e);
+            if (v15["vendorId"] === undefined || v15["name"] === undefined || v15["distanceKm"] === undefined || v15["capabilities"] === undefined) required(v15, p + "/vendors" + "/" + v14, Q149, e);
             str(v15["vendorId"], p + "/vendors" + "/" + v14, "/vendorId", L4, e);
             str(v15["name"], p + "/vendors" + "/" + v14, "/name", L6, e);
             num(v15["distanceKm"], p + "/vendors" + "/" + v14, "/distanceKm", L57, e);
-            num(v15["rating"], p + "/vendors" + "/" + v14, "/rating", L142, e);
+            num(v15["rating"], p + "/vendors" + "/" + v14, "/rating", L150, e);
             num(v15["activeJobs"], p + "/vendors" + "/" + v14, "/activeJobs", L15, e);
             const v16 = v15["capabilities"];
             if (v16 !== undefined) {
@@ -889,7 +919,7 @@ function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaErr
 
 function checkVendorReleasedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q143, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q151, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -900,11 +930,11 @@ function checkVendorReleasedData(v: unknown, p: string, e: SchemaError[]): void 
 
 function checkVendorReservationFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q144, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q152, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L146, e);
+    str(v["reason"], p, "/reason", L154, e);
     str(v["message"], p, "/message", L22, e);
     str(v["failedAt"], p, "/failedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
@@ -912,7 +942,7 @@ function checkVendorReservationFailedData(v: unknown, p: string, e: SchemaError[
 
 function checkVendorReservedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q147, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q155, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -924,30 +954,30 @@ function checkVendorReservedData(v: unknown, p: string, e: SchemaError[]): void 
 
 function checkVoidPaymentAuthorizationData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined) required(v, p, Q148, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined) required(v, p, Q156, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
-    str(v["reason"], p, "/reason", L120, e);
+    str(v["reason"], p, "/reason", L129, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q149, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q157, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["outcome"], p, "/outcome", L151, e);
+    str(v["outcome"], p, "/outcome", L159, e);
     const v19 = v["lineItems"];
     if (v19 !== undefined) {
       if (Array.isArray(v19)) {
         for (let v20 = 0; v20 < v19.length; v20++) {
           const v21: unknown = v19[v20];
           if (isObject(v21)) {
-            if (v21["code"] === undefined || v21["description"] === undefined || v21["amount"] === undefined) required(v21, p + "/lineItems" + "/" + v20, Q152, e);
-            str(v21["code"], p + "/lineItems" + "/" + v20, "/code", L154, e);
+            if (v21["code"] === undefined || v21["description"] === undefined || v21["amount"] === undefined) required(v21, p + "/lineItems" + "/" + v20, Q160, e);
+            str(v21["code"], p + "/lineItems" + "/" + v20, "/code", L162, e);
             str(v21["description"], p + "/lineItems" + "/" + v20, "/description", L6, e);
             ref(v21["amount"], p + "/lineItems" + "/" + v20, "/amount", checkMoney, e);
           } else fail(e, p + "/lineItems" + "/" + v20, "type", { type: "object" });
@@ -964,7 +994,7 @@ function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkWorkStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q155, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q163, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -996,6 +1026,10 @@ const checkIncidentCreated: Check = /* @__PURE__ */ shape0(checkEventMetadata, c
 const checkIncidentEscalated: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkIncidentEscalatedData);
 
 const checkIncidentStatusChanged: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkIncidentStatusChangedData);
+
+const checkMatchingDeadlineElapsed: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkMatchingDeadlineElapsedData);
+
+const checkMatchingFailed: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkMatchingFailedData);
 
 const checkOfferAccepted: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkOfferAcceptedData);
 
@@ -1083,6 +1117,8 @@ export const AuthorizePaymentValidator: StandaloneValidator = /* @__PURE__ */ va
 export const AssignIncidentValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAssignIncident);
 export const ReleaseVendorValidator: StandaloneValidator = /* @__PURE__ */ validator(checkReleaseVendor);
 export const VoidPaymentAuthorizationValidator: StandaloneValidator = /* @__PURE__ */ validator(checkVoidPaymentAuthorization);
+export const MatchingDeadlineElapsedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkMatchingDeadlineElapsed);
+export const MatchingFailedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkMatchingFailed);
 export const VendorAvailabilityResponseValidator: StandaloneValidator = /* @__PURE__ */ validator(checkVendorAvailabilityResponse);
 export const VendorAvailabilityErrorValidator: StandaloneValidator = /* @__PURE__ */ validator(checkVendorAvailabilityError);
 export const VendorReservedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkVendorReserved);

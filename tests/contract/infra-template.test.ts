@@ -293,7 +293,7 @@ describe('timers (x-timer messages, lib/timers)', () => {
 
   it('declares a schedule group per stage, the Scheduler role allowed only the timer events on their bus and the timers DLQ, and the DLQ alarm', () => {
     const timers = model.messages.filter((m) => m.timer);
-    expect(timers.map((m) => m.name)).toEqual(['OfferTimeoutElapsed', 'SagaStepTimedOut']);
+    expect(timers.map((m) => m.name)).toEqual(['OfferTimeoutElapsed', 'SagaStepTimedOut', 'MatchingDeadlineElapsed']);
     for (const [template, stage] of [[dev, 'dev'], [prod, 'prod']] as const) {
       const groups = resourcesOfType(template, 'AWS::Scheduler::ScheduleGroup');
       expect(groups.map(([, g]) => g.Properties['Name'])).toEqual([`roadcall-${stage}-timers`]);

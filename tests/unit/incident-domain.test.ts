@@ -1,4 +1,4 @@
-import { apply, assignIncident, cancelIncident, canTransition, createIncident, fold, IncidentRuleError, offerClosed, vendorArrived, type IncidentEvent } from '../../functions/incident/domain';
+import { apply, assignIncident, cancelIncident, canTransition, createIncident, fold, IncidentRuleError, matchingFailed, offerClosed, vendorArrived, type IncidentEvent } from '../../functions/incident/domain';
 import type { AssignIncidentData, CreateIncidentCommand } from '../../generated';
 
 // The incident aggregate's decisions, without AWS: state transitions, refusals, duplicates.
@@ -73,6 +73,19 @@ describe('incident aggregate', () => {
     expect(canTransition('completed', 'cancelled')).toBe(false);
     expect(canTransition('cancelled', 'escalated')).toBe(false);
     expect(() => apply(undefined, { type: 'IncidentCancelled', data: { incidentId: ID, driverId: command.driverId, previousStatus: 'new', cancelledBy: 'driver', cancelledAt: NOW } })).toThrow(/before IncidentCreated/);
+  });
+});
+
+describe('matching failed', () => {
+  it('escalates a new incident with no vendor available, once; not an assigned or cancelled one', () => {
+    const state = fold(created());
+    const events = matchingFailed(state, { requestId: ID, reason: 'no_vendor_in_range', details: 'vendor: NO_VENDOR_IN_RANGE none within 40 km' }, NOW);
+    expect(events.map((e) => e.type)).toEqual(['IncidentEscalated', 'IncidentStatusChanged']);
+    expect(events[0]).toMatchObject({ data: { reason: 'no_vendor_available', details: `matching round ${ID}: no_vendor_in_range (vendor: NO_VENDOR_IN_RANGE none within 40 km)` } });
+    const escalated = events.reduce(apply, state);
+    expect(matchingFailed(escalated, { requestId: ID, reason: 'no_vendor_in_range' }, NOW)).toEqual([]);
+    const assigned = assignIncident(state, assign('a0000000-0000-4000-8000-000000000009'), NOW).reduce(apply, state);
+    expect(matchingFailed(assigned, { requestId: ID, reason: 'vendor_service_silent' }, NOW)).toEqual([]);
   });
 });
 

@@ -2,14 +2,17 @@ import type { IncidentCreatedData } from '../../generated';
 import { acceptOffer, assignmentSagaId, type OfferBoard } from '../../functions/match/board';
 import { makeHandlers } from '../../functions/match/consumer';
 import type { PlannedOffer } from '../../functions/match/offers';
+import { createMatchingRunner } from '../../functions/match/matching';
 import { createAssignmentRunner } from '../../functions/match/saga';
 import { boardEvents, type OfferStore } from '../../functions/match/store';
 import type { OutgoingEvent } from '../../lib/envelope';
+import { createInMemoryGatherStore, type GatherStore } from '../../lib/gather';
 import { createInMemorySagaStore } from '../../lib/saga';
 import { fakeTimers } from '../helpers/fake-timers';
 import { consumerContext, delivered } from '../helpers/handlers';
 
-// The match consumer with in-memory stores: a new incident gets offers (rows, board and
+// The match consumer with in-memory stores: a new incident starts a matching round; when
+// vendor, pricing and tracking answered (or at the deadline) it gets offers (rows, board and
 // OfferCreated events stored together) and one expiry timer per offer; the board decides
 // expiry; an accepted offer runs the assignment saga to its end, and the board learns it.
 
@@ -31,13 +34,6 @@ function inMemoryOfferStore(): OfferStore & { stored: Map<string, PlannedOffer>;
     stored,
     boards,
     outbox,
-    async create(offers, board) {
-      if (offers.some((o) => stored.has(String(o.row['offerId'])))) return false;
-      for (const o of offers) stored.set(String(o.row['offerId']), o);
-      boards.set(board.incidentId, structuredClone(board));
-      publish(offers.map((o) => o.event));
-      return true;
-    },
     board: async (ref) => boardOf(ref),
     async update(ref, context, decide) {
       const current = boardOf(ref);
@@ -46,6 +42,25 @@ function inMemoryOfferStore(): OfferStore & { stored: Map<string, PlannedOffer>;
       boards.set(change.board.incidentId, structuredClone(change.board));
       publish(boardEvents(change, context, new Date('2025-03-14T09:12:30.000Z')));
       return change;
+    },
+  };
+}
+
+/** The in-memory gather store, whose round ends store the offers and board the result writes carry, as the transaction would. */
+function gatherStoreOver(offers: ReturnType<typeof inMemoryOfferStore>): GatherStore & { outbox: OutgoingEvent[] } {
+  const inner = createInMemoryGatherStore();
+  return {
+    ...inner,
+    async finish(state, result) {
+      if (!(await inner.finish(state, result))) return false;
+      for (const write of result.writes) {
+        const item = write.Put?.Item as Record<string, unknown> | undefined;
+        if (!item) continue;
+        if (item['sk'] === 'BOARD') offers.boards.set((item['board'] as OfferBoard).incidentId, structuredClone(item['board'] as OfferBoard));
+        else offers.stored.set(String(item['offerId']), { row: item, event: result.events.find((e) => (e.detail as { data: { offerId?: string } }).data.offerId === item['offerId']) as PlannedOffer['event'] });
+      }
+      for (const e of result.events) offers.outbox.push({ detailType: e.detailType, ...(e.detail as { data: Record<string, unknown>; metadata: Record<string, unknown> }) });
+      return true;
     },
   };
 }
@@ -70,14 +85,35 @@ function setup() {
   const timers = fakeTimers();
   const sagaStore = createInMemorySagaStore();
   const runner = createAssignmentRunner({ store: sagaStore, timers, now: () => now().getTime() });
-  const handlers = makeHandlers({ offers, sagas: () => runner, timers, now, offerTtlSeconds: () => 120 });
-  return { offers, timers, sagaStore, runner, handlers };
+  const gathers = gatherStoreOver(offers);
+  const matching = createMatchingRunner({ store: gathers, timers, table: () => 'read-models', offerTtlSeconds: () => 120, now: () => now().getTime() });
+  const handlers = makeHandlers({ offers, sagas: () => runner, matching: () => matching, timers, now });
+  return { offers, timers, sagaStore, runner, gathers, handlers };
 }
 
+const VENDORS = ['0c7d1a52-1f0e-4a55-8f6e-2b1a3c4d5e01', '0c7d1a52-1f0e-4a55-8f6e-2b1a3c4d5e02', '0c7d1a52-1f0e-4a55-8f6e-2b1a3c4d5e03', '0c7d1a52-1f0e-4a55-8f6e-2b1a3c4d5e04'];
+const usd = (amountCents: number) => ({ amountCents, currency: 'USD' });
+
+/** Delivers one answer of the incident's matching round to its handler. */
+async function answerRound(s: ReturnType<typeof setup>, detailType: string, source: string, data: Record<string, unknown>, eventId = `${detailType}-1`) {
+  const event = delivered(detailType, source, { requestId: INCIDENT_ID, incidentId: INCIDENT_ID, ...data }, { eventId, correlationId: 'corr-7' });
+  const handler = (s.handlers as unknown as Record<string, (e: unknown, c: unknown) => Promise<void>>)[detailType];
+  if (!handler) throw new Error(`no handler for ${detailType}`);
+  await handler(event, consumerContext(event));
+}
+
+const availability = { vendors: VENDORS.map((vendorId, i) => ({ vendorId, name: `Vendor ${i + 1}`, distanceKm: 2 + i * 3, rating: 4.5, capabilities: ['flat_tire'] })), respondedAt: '2025-03-14T09:12:05.100Z' };
+const quote = { quoteId: '5d1c0b9a-8e7f-4a6b-9c5d-4e3f2a1b0c9d', baseFee: usd(6_000), serviceFee: usd(1_000), perKmRate: usd(200), validUntil: '2025-03-14T10:12:05Z' };
+const etas = { estimates: VENDORS.map((vendorId, i) => ({ vendorId, etaMinutes: 8 + i * 6, distanceKm: 2.6 + i * 4, basis: 'depot' })), computedAt: '2025-03-14T09:12:05.200Z' };
+
+/** A new incident whose matching round got every answer: three offers. */
 async function withOffers() {
   const s = setup();
   const event = delivered('IncidentCreated', 'roadcall.incident', incident('flat_tire'), { eventId: CAUSE_ID, correlationId: 'corr-7' });
   await s.handlers.IncidentCreated(event, consumerContext(event));
+  await answerRound(s, 'VendorAvailabilityResponse', 'roadcall.vendor', availability);
+  await answerRound(s, 'PriceQuoteResponse', 'roadcall.pricing', quote);
+  await answerRound(s, 'EtaResponse', 'roadcall.tracking', etas);
   const ids = [...s.offers.stored.keys()];
   return { ...s, ids };
 }
@@ -101,47 +137,87 @@ async function replyWith(s: ReturnType<typeof setup>, detailType: string, source
 const sent = (s: ReturnType<typeof setup>): string[] => s.sagaStore.outbox.map((e) => e.detailType);
 
 describe('match handlers: offers', () => {
-  it('stores an offer row and its OfferCreated event per selected vendor, caused by the incident, with one expiry timer each', async () => {
+  it('starts a matching round: one request to vendor, pricing and tracking each, and the round deadline timer', async () => {
+    // Prepare
+    const s = setup();
+    const event = delivered('IncidentCreated', 'roadcall.incident', incident('flat_tire'), { eventId: CAUSE_ID, correlationId: 'corr-7' });
+
+    // Act
+    await s.handlers.IncidentCreated(event, consumerContext(event));
+    await s.handlers.IncidentCreated(event, consumerContext(event));
+
+    // Assess
+    expect(s.gathers.outbox.map((e) => e.detailType)).toEqual(['VendorAvailabilityRequested', 'PriceQuoteRequested', 'EtaRequested']);
+    expect(s.gathers.outbox[0]?.detail).toMatchObject({ data: { requestId: INCIDENT_ID, incidentId: INCIDENT_ID, problemType: 'flat_tire', radiusKm: 40, respondBy: '2025-03-14T09:12:08.000Z' }, metadata: { correlationId: 'corr-7', causationId: CAUSE_ID } });
+    expect(s.timers.pending.get(`matching-${INCIDENT_ID}-deadline`)).toMatchObject({ at: '2025-03-14T09:12:08.000Z', event: { detailType: 'MatchingDeadlineElapsed' } });
+    expect(s.offers.stored.size).toBe(0);
+  });
+
+  it('stores an offer row and its OfferCreated event per ranked vendor once every responder answered, with the quote, the ETA and one expiry timer each', async () => {
     // Prepare + Act
     const s = await withOffers();
 
     // Assess
     const stored = [...s.offers.stored.values()];
     expect(stored).toHaveLength(3);
-    expect(stored.map((o) => o.row['rank'])).toEqual([1, 2, 3]);
+    expect(stored.map((o) => [o.row['rank'], o.row['vendorId']])).toEqual([[1, VENDORS[0]], [2, VENDORS[1]], [3, VENDORS[2]]]);
     for (const { row, event: offerCreated } of stored) {
-      expect(row).toMatchObject({ pk: `OFFER#${String(row['offerId'])}`, sk: 'STATE', gsi1pk: `INCIDENT#${INCIDENT_ID}`, gsi1sk: `OFFER#${String(row['rank'])}`, status: 'open', expiresAt: '2025-03-14T09:14:05.000Z' });
+      expect(row).toMatchObject({ pk: `OFFER#${String(row['offerId'])}`, sk: 'STATE', gsi1pk: `INCIDENT#${INCIDENT_ID}`, gsi1sk: `OFFER#${String(row['rank'])}`, status: 'open', expiresAt: '2025-03-14T09:14:05.000Z', priceBasis: 'quoted', etaBasis: 'tracking', requestId: INCIDENT_ID });
       expect(offerCreated.detailType).toBe('OfferCreated');
-      expect(offerCreated.detail.metadata).toMatchObject({ correlationId: 'corr-7', causationId: CAUSE_ID, aggregateId: row['offerId'], sequence: 1 });
+      expect(offerCreated.detail.metadata).toMatchObject({ correlationId: 'corr-7', aggregateId: row['offerId'], sequence: 1 });
       expect(s.timers.pending.get(`offer-${String(row['offerId'])}`)).toMatchObject({ at: '2025-03-14T09:14:05.000Z', event: { detailType: 'OfferTimeoutElapsed' } });
     }
+    expect(stored[0]?.row).toMatchObject({ etaMinutes: 8, distanceKm: 2.6, price: usd(6_000 + 1_000 + Math.round(2.6 * 200)) });
     expect(s.offers.boards.get(INCIDENT_ID)).toMatchObject({ driverId: DRIVER_ID, version: 1 });
+    expect(s.timers.cancelled).toContain(`matching-${INCIDENT_ID}-deadline`);
   });
 
-  it('makes the same offers for a duplicate delivery, so the store finds them there and nothing changes', async () => {
+  it('makes no second set of offers for a duplicated answer or a late deadline tick', async () => {
     // Prepare
     const s = await withOffers();
-    const event = delivered('IncidentCreated', 'roadcall.incident', incident('flat_tire'), { eventId: CAUSE_ID });
 
     // Act
-    await s.handlers.IncidentCreated(event, consumerContext(event));
+    await answerRound(s, 'EtaResponse', 'roadcall.tracking', etas);
+    await answerRound(s, 'MatchingDeadlineElapsed', 'roadcall.match', { gather: 'matching', deadline: '2025-03-14T09:12:08.000Z' });
 
     // Assess
-    expect([...s.offers.stored.keys()]).toEqual(s.ids);
     expect(s.offers.outbox.filter((e) => e.detailType === 'OfferCreated')).toHaveLength(3);
-    expect(s.timers.pending.size).toBe(3);
+    expect(s.offers.stored.size).toBe(3);
   });
 
-  it('stores nothing when no vendor can take the incident', async () => {
+  it('offers with the fallbacks at the deadline when pricing and tracking stayed silent, marked as estimates', async () => {
     // Prepare
     const s = setup();
-    const event = delivered('IncidentCreated', 'roadcall.incident', incident('flat_tire', { lat: 0, lon: 0 }));
+    const event = delivered('IncidentCreated', 'roadcall.incident', incident('flat_tire'), { eventId: CAUSE_ID, correlationId: 'corr-7' });
+    await s.handlers.IncidentCreated(event, consumerContext(event));
+    await answerRound(s, 'VendorAvailabilityResponse', 'roadcall.vendor', availability);
 
     // Act
+    await answerRound(s, 'MatchingDeadlineElapsed', 'roadcall.match', { gather: 'matching', deadline: '2025-03-14T09:12:08.000Z' });
+
+    // Assess
+    const rows = [...s.offers.stored.values()].map((o) => o.row);
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r['priceBasis'] === 'estimated' && r['etaBasis'] === 'straight_line')).toBe(true);
+    expect((await s.gathers.load(INCIDENT_ID))?.status).toBe('PARTIAL');
+  });
+
+  it('publishes MatchingFailed, and stores no offer, when vendor answers that nobody is in range', async () => {
+    // Prepare
+    const s = setup();
+    const event = delivered('IncidentCreated', 'roadcall.incident', incident('tow', { lat: 0, lon: 0 }), { eventId: CAUSE_ID, correlationId: 'corr-7' });
     await s.handlers.IncidentCreated(event, consumerContext(event));
+
+    // Act
+    await answerRound(s, 'VendorAvailabilityError', 'roadcall.vendor', { errorCode: 'NO_VENDOR_IN_RANGE', errorMessage: 'no tow vendor within 40 km', canRetry: false });
+    await answerRound(s, 'PriceQuoteResponse', 'roadcall.pricing', quote);
+    await answerRound(s, 'EtaResponse', 'roadcall.tracking', { estimates: [], computedAt: '2025-03-14T09:12:05.200Z' });
 
     // Assess
     expect(s.offers.stored.size).toBe(0);
+    const failed = s.gathers.outbox.filter((e) => e.detailType === 'MatchingFailed');
+    expect(failed.map((e) => (e.detail as { data: unknown }).data)).toEqual([expect.objectContaining({ incidentId: INCIDENT_ID, reason: 'no_vendor_in_range', details: 'vendor: NO_VENDOR_IN_RANGE no tow vendor within 40 km' })]);
+    expect((await s.gathers.load(INCIDENT_ID))?.status).toBe('FAILED');
   });
 
   it('expires an open offer when its timer fires, counting the offers still active; a second tick changes nothing', async () => {
@@ -254,17 +330,5 @@ describe('match handlers: the assignment saga', () => {
     // Act + Assess
     await expect(s.handlers.IncidentAssigned(event, consumerContext(event))).resolves.toBeUndefined();
     expect(s.sagaStore.states.size).toBe(0);
-  });
-
-  it('fails an event it does not handle yet, naming it, so the record is retried and reaches the DLQ', async () => {
-    // Prepare
-    const s = setup();
-    const event = delivered('EtaResponse', 'roadcall.tracking', { requestId: 'r-1' } as never);
-
-    // Act
-    const outcome = s.handlers.EtaResponse(event, consumerContext(event));
-
-    // Assess
-    await expect(outcome).rejects.toThrow(`EtaResponse handler not implemented (event ${event.id})`);
   });
 });

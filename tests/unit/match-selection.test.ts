@@ -1,59 +1,47 @@
-import { vendors } from '../../functions/match/registry';
-import { haversineKm, selectVendors, type Vendor } from '../../functions/match/selection';
+import type { EtaResponseData, PriceQuoteResponseData, VendorAvailabilityCandidate } from '../../generated';
+import { haversineKm, priceCents, rankOffers, SELECTION } from '../../functions/match/selection';
 
-// Vendor selection, without AWS: capability, availability, distance, rating, order, limit.
+// Ranking the answers of a matching round, without AWS: order, limit, ties, the quote's
+// price and tracking's ETA, and the fallbacks (marked) when either is missing.
 
 const mission = { lat: 37.7793, lon: -122.4193 };
-const vendor = (id: string, over: Partial<Vendor>): Vendor => ({
-  vendorId: id,
-  name: id,
-  location: mission,
-  services: ['flat_tire'],
-  rating: 4.5,
-  available: true,
-  baseFeeCents: 5000,
-  perKmCents: 100,
-  ...over,
-});
+const vendor = (id: string, distanceKm: number, rating = 4.5): VendorAvailabilityCandidate => ({ vendorId: id, name: `Vendor ${id}`, distanceKm, rating, capabilities: ['flat_tire'] });
+const usd = (amountCents: number) => ({ amountCents, currency: 'USD' });
+const quote: PriceQuoteResponseData = { requestId: 'r', incidentId: 'i', quoteId: 'q', baseFee: usd(6_000), serviceFee: usd(1_000), perKmRate: usd(200), surcharges: [{ code: 'after_hours', amount: usd(2_500) }], validUntil: '2026-12-03T10:00:00Z' };
+const etas = (...list: [string, number, number][]): EtaResponseData => ({ requestId: 'r', incidentId: 'i', computedAt: '2026-12-03T09:00:00Z', estimates: list.map(([vendorId, etaMinutes, distanceKm]) => ({ vendorId, etaMinutes, distanceKm, basis: 'depot' as const })) });
 
-describe('vendor selection', () => {
+describe('ranking the answers of a matching round', () => {
   it('measures great-circle distances', () => {
     expect(haversineKm({ lat: 0, lon: 0 }, { lat: 0, lon: 1 })).toBeCloseTo(111.19, 1);
     expect(haversineKm(mission, mission)).toBe(0);
   });
 
-  it('picks at most three available vendors that offer the service and are in range, best first', () => {
-    const pool = [
-      vendor('near-good', { location: { lat: 37.78, lon: -122.42 }, rating: 4.9 }),
-      vendor('near-busy', { available: false }),
-      vendor('near-wrong-service', { services: ['tow'] }),
-      vendor('mid', { location: { lat: 37.80, lon: -122.45 }, rating: 4.0 }),
-      vendor('far-away', { location: { lat: 38.6, lon: -121.5 } }),
-      vendor('near-ok', { location: { lat: 37.775, lon: -122.415 }, rating: 4.2 }),
-      vendor('mid-2', { location: { lat: 37.75, lon: -122.40 }, rating: 4.9 }),
-    ];
-    const picked = selectVendors(pool, { location: mission, problemType: 'flat_tire' });
-    expect(picked.map((c) => c.vendor.vendorId)).toEqual(['near-good', 'near-ok', 'mid-2']);
-    expect(picked.map((c) => c.rank)).toEqual([1, 2, 3]);
-    // Same fees: the farther vendor costs more and arrives later; nobody arrives before dispatch time.
-    const [first, , third] = picked;
-    expect(first?.priceCents).toBeLessThan(third?.priceCents as number);
-    expect(first?.etaMinutes).toBeLessThan(third?.etaMinutes as number);
-    for (const c of picked) expect(c.etaMinutes).toBeGreaterThanOrEqual(5);
+  it('offers at most three vendors, best score first (short ETA, then rating: 0.1 star is worth 24 s), with the quote and the ETAs', () => {
+    // Act
+    const ranked = rankOffers({ vendors: [vendor('far', 20, 5), vendor('near', 2, 4), vendor('mid', 6, 4.9), vendor('near-poor', 2.5, 2)], quote, etas: etas(['far', 50, 26], ['near', 9, 2.6], ['mid', 14, 7.8], ['near-poor', 10, 3.2]) });
+
+    // Assess
+    expect(ranked.map((o) => [o.vendorId, o.rank])).toEqual([['near', 1], ['mid', 2], ['near-poor', 3]]);
+    expect(ranked[1]).toMatchObject({ etaMinutes: 14, distanceKm: 7.8, etaBasis: 'tracking', priceBasis: 'quoted', priceCents: 6_000 + 1_000 + Math.round(7.8 * 200) + 2_500 });
   });
 
-  it('prices by distance and ranks deterministically', () => {
-    const a = vendor('b-vendor', { location: { lat: 37.79, lon: -122.42 } });
-    const b = vendor('a-vendor', { location: { lat: 37.79, lon: -122.42 } });
-    const picked = selectVendors([a, b], { location: mission, problemType: 'flat_tire' }, 2);
-    expect(picked.map((c) => c.vendor.vendorId)).toEqual(['a-vendor', 'b-vendor']);
-    expect(picked[0]?.priceCents).toBeGreaterThan(5000);
-    expect(selectVendors([a, b], { location: mission, problemType: 'lockout' })).toEqual([]);
+  it('falls back without a quote (match estimate) or an ETA (straight line at average speed), and says so', () => {
+    // Act
+    const [offer] = rankOffers({ vendors: [vendor('v1', 10)] });
+
+    // Assess
+    const roadKm = 10 * SELECTION.roadFactor;
+    expect(offer).toMatchObject({ priceBasis: 'estimated', etaBasis: 'straight_line', distanceKm: 13, priceCents: priceCents(roadKm, undefined) });
+    expect(offer?.etaMinutes).toBe(Math.round(SELECTION.dispatchMinutes + (roadKm / SELECTION.averageSpeedKmh) * 60));
+    expect(priceCents(roadKm, undefined)).toBe(7_500 + 1_500 + Math.round(roadKm * 250));
   });
 
-  it('finds three flat-tire vendors for the spec example in the seed registry', () => {
-    const picked = selectVendors(vendors, { location: mission, problemType: 'flat_tire' });
-    expect(picked).toHaveLength(3);
-    expect(picked.every((c) => c.vendor.available && c.vendor.services.includes('flat_tire'))).toBe(true);
+  it('breaks ties by distance, then vendor id, and offers nobody without vendors', () => {
+    // Act
+    const ranked = rankOffers({ vendors: [vendor('b', 4), vendor('a', 4), vendor('c', 4)] }, 2);
+
+    // Assess
+    expect(ranked.map((o) => o.vendorId)).toEqual(['a', 'b']);
+    expect(rankOffers({ vendors: [] })).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
 import type { ReleaseVendorData, ReserveVendorData } from '../../generated';
-import matchRegistry from '../../functions/match/vendors.json';
 import { makeHandlers } from '../../functions/vendor/consumer';
 import { vendors as directory, type DirectoryVendor } from '../../functions/vendor/directory';
 import { reservationIdOf } from '../../functions/vendor/reservations';
@@ -197,9 +196,7 @@ describe('IncidentCancelled', () => {
 });
 
 describe('vendor directory', () => {
-  it('has the match registry vendors (same ids, names, locations, services, ratings, availability), each with a capacity', () => {
-    const fromMatch = matchRegistry.vendors.map(({ vendorId, name, location, services, rating, available }) => ({ vendorId, name, location, services, rating, available }));
-    expect(directory.map(({ capacity: _c, ...rest }) => rest)).toEqual(fromMatch);
+  it('gives every vendor a capacity of at least one job', () => {
     for (const v of directory) expect(v.capacity).toBeGreaterThanOrEqual(1);
   });
 });
