@@ -1,17 +1,51 @@
-// Handler stub created by `npm run codegen` for queue tracking-queue. This file is yours: codegen never overwrites it.
+// Tracking service consumer. A responder of the scatter-gather round: EtaRequested is
+// answered with an ETA per vendor depot in range (eta.ts), or EtaError in a test zone,
+// through the outbox (store.ts), once per request event.
 import { createTrackingQueueConsumer, trackingQueueNotImplemented, type TrackingQueueHandlers } from '../../generated';
 import type { ConsumerContext } from '../../lib/consumer';
+import { depots as depotList, estimatesFor, etaReply, testZoneAt, testZoneError, testZones as depotZones, type Depot, type EtaAnswer, type TestZone } from './eta';
+import { etaReplies, type EtaReplies } from './store';
 
-export const handlers: TrackingQueueHandlers<ConsumerContext> = {
-  // Still to do: each throws, so its events fail into tracking-dlq until implemented. Implement one by
-  // moving its name out of this list into a handler of its own in this map.
-  ...trackingQueueNotImplemented(
-    'EtaRequested', // The match service asks for vendor ETAs to the incident.
-    'IncidentAssigned', // A vendor has been assigned to the incident.
-    'WorkCompleted', // The technician finished the job.
-    'IncidentCancelled', // The incident was cancelled.
-  ),
-};
+export interface Deps {
+  replies: EtaReplies;
+  /** Vendor depots (default: depots.json). */
+  depots?: readonly Depot[];
+  /** Where EtaRequested fails or gets no answer on purpose (default: depots.json's). */
+  testZones?: readonly TestZone[];
+  now: () => string;
+}
+
+export function makeHandlers({ replies, depots = depotList, testZones = depotZones, now }: Deps): TrackingQueueHandlers<ConsumerContext> {
+  return {
+    EtaRequested: async (event, ctx) => {
+      const request = event.detail.data;
+      const log = { requestId: request.requestId, incidentId: request.incidentId };
+      const zone = testZoneAt(request.destination, testZones);
+      if (zone?.behaviour === 'silent') {
+        ctx.logger.info('test zone: ETA request consumed without an answer', { ...log, testZone: zone.name });
+        return;
+      }
+      // No vendor in range is an answer too (empty estimates): whether anyone can come is the vendor service's to say.
+      const answer: EtaAnswer = zone ? testZoneError(zone) : { ok: true, estimates: estimatesFor(request, depots) };
+      const reply = etaReply(request, answer, event.detail.metadata.eventId, ctx.causedBy, now());
+      const sent = await replies.reply(reply);
+      ctx.logger.info(sent ? 'ETAs answered' : 'ETAs answered before (redelivered request)', {
+        ...log,
+        answer: reply.detailType,
+        ...(answer.ok ? { estimates: answer.estimates.length } : { errorCode: answer.errorCode }),
+        ...(zone ? { testZone: zone.name } : {}),
+      });
+    },
+    // Still to do (another issue): live tracking of the assigned vendor.
+    ...trackingQueueNotImplemented(
+      'IncidentAssigned', // A vendor has been assigned to the incident.
+      'WorkCompleted', // The technician finished the job.
+      'IncidentCancelled', // The incident was cancelled.
+    ),
+  };
+}
+
+export const handlers = makeHandlers({ replies: etaReplies, now: () => new Date().toISOString() });
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId (lib/consumer/README.md). */
 export const handler = createTrackingQueueConsumer(handlers);

@@ -2,20 +2,51 @@
 // (ReserveVendor, compensated by ReleaseVendor), and frees it when an incident is cancelled.
 // Each reply is written with the state change it reports (store.ts); ids derive from the
 // saga, so a duplicate command finds its reservation and answers nothing twice.
-import { createVendorQueueConsumer, vendorQueueNotImplemented, type VendorQueueHandlers } from '../../generated';
+// Also a responder of the scatter-gather round: VendorAvailabilityRequested is answered from
+// the directory and the capacity counters (availability.ts), through the outbox.
+import { createVendorQueueConsumer, type VendorQueueHandlers } from '../../generated';
 import type { ConsumerContext } from '../../lib/consumer';
+import { availabilityReply, decideAvailability, testZoneAt, testZoneError, testZones as directoryZones, vendorsInRange, type AvailabilityAnswer, type TestZone } from './availability';
+import { availabilityStore, type AvailabilityStore } from './availability-store';
 import { vendorById, vendors as directory, type DirectoryVendor } from './directory';
 import { decideReservation, failedReply, releasedReply, releasedUnheld, reservationFor, reservationIdOf, reservedReply } from './reservations';
 import { reservationStore, type ReservationStore } from './store';
 
 export interface Deps {
   reservations: ReservationStore;
+  availability: AvailabilityStore;
   vendors: readonly DirectoryVendor[];
+  /** Where VendorAvailabilityRequested fails or gets no answer on purpose (default: directory.json's). */
+  testZones?: readonly TestZone[];
   now: () => string;
 }
 
-export function makeHandlers({ reservations, vendors, now }: Deps): VendorQueueHandlers<ConsumerContext> {
+export function makeHandlers({ reservations, availability, vendors, testZones = directoryZones, now }: Deps): VendorQueueHandlers<ConsumerContext> {
   return {
+    VendorAvailabilityRequested: async (event, ctx) => {
+      const request = event.detail.data;
+      const log = { requestId: request.requestId, incidentId: request.incidentId };
+      const zone = testZoneAt(request.location, testZones);
+      if (zone?.behaviour === 'silent') {
+        ctx.logger.info('test zone: availability request consumed without an answer', { ...log, testZone: zone.name });
+        return;
+      }
+      let answer: AvailabilityAnswer;
+      if (zone) answer = testZoneError(zone);
+      else {
+        const nearby = vendorsInRange(request, vendors);
+        const open = nearby.filter((n) => n.vendor.available).map((n) => n.vendor.vendorId);
+        answer = decideAvailability(request, nearby, open.length ? await availability.activeJobs(open) : new Map<string, number>());
+      }
+      const reply = availabilityReply(request, answer, event.detail.metadata.eventId, ctx.causedBy, now());
+      const sent = await availability.reply(reply);
+      ctx.logger.info(sent ? 'vendor availability answered' : 'vendor availability answered before (redelivered request)', {
+        ...log,
+        answer: reply.detailType,
+        ...(answer.ok ? { vendors: answer.vendors.length } : { errorCode: answer.errorCode }),
+        ...(zone ? { testZone: zone.name } : {}),
+      });
+    },
     ReserveVendor: async (event, ctx) => {
       const command = event.detail.data;
       const at = now();
@@ -67,13 +98,11 @@ export function makeHandlers({ reservations, vendors, now }: Deps): VendorQueueH
       for (const r of held) if (await reservations.release(r, now())) freed += 1;
       if (held.length) ctx.logger.info('capacity freed for a cancelled incident', { incidentId, freed });
     },
-    // Still to do (another issue): VendorAvailabilityRequested is on the scatter-gather path, not the saga's.
-    // WorkCompleted should also give a job's capacity back (later issue: vendor does not receive it yet).
-    ...vendorQueueNotImplemented('VendorAvailabilityRequested'),
+    // Still to do (later issue): WorkCompleted should give a job's capacity back (vendor does not receive it yet).
   };
 }
 
-export const handlers = makeHandlers({ reservations: reservationStore, vendors: directory, now: () => new Date().toISOString() });
+export const handlers = makeHandlers({ reservations: reservationStore, availability: availabilityStore, vendors: directory, now: () => new Date().toISOString() });
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId (lib/consumer/README.md). */
 export const handler = createVendorQueueConsumer(handlers);

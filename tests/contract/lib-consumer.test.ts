@@ -10,7 +10,7 @@ import { incidentPublisher, matchPublisher, matchQueue, matchQueueRoutes, valida
 import { createBusPublisher } from '../../lib/bus';
 import { createSqsConsumer, NonRetryableEventError, type ConsumerContext, type SqsConsumerOptions } from '../../lib/consumer';
 import { createOutboxWriter } from '../../lib/event-store';
-import { handler as vendorStubHandler } from '../../functions/vendor/consumer';
+import { handler as trackingStubHandler } from '../../functions/tracking/consumer';
 import { createIdempotencyTable, startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 import { captureOutput, deliveredEvent, lambdaContext as createLambdaContext, specExample, sqsRecord as factorySqsRecord } from '../helpers/factories';
 
@@ -306,10 +306,11 @@ describe('emitting from a handler', () => {
 
 describe('the generated handler stub', () => {
   it('is a working consumer: an unimplemented event is reported as a failure, so it is retried and reaches the DLQ', async () => {
-    // The vendor service's handlers are still the codegen stubs.
-    const record = sqsRecord(delivered(matchPublisher.VendorAvailabilityRequested(availabilityRequested)));
-    await expect(vendorStubHandler({ Records: [record] }, lambdaContext)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
-    expect(logLines().find((l) => l['level'] === 'ERROR')).toMatchObject({ queue: 'vendor-queue', detailType: 'VendorAvailabilityRequested', error: expect.objectContaining({ message: expect.stringContaining('VendorAvailabilityRequested handler not implemented') }) });
+    // The tracking service's IncidentAssigned handler is still the codegen stub.
+    const assigned = specExample<{ data: Data<typeof incidentPublisher.IncidentAssigned> }>('incident', 'IncidentAssigned').data;
+    const record = sqsRecord(delivered(incidentPublisher.IncidentAssigned(assigned)));
+    await expect(trackingStubHandler({ Records: [record] }, lambdaContext)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(logLines().find((l) => l['level'] === 'ERROR')).toMatchObject({ queue: 'tracking-queue', detailType: 'IncidentAssigned', error: expect.objectContaining({ message: expect.stringContaining('IncidentAssigned handler not implemented') }) });
   });
 });
 

@@ -1,0 +1,6 @@
+// The tracking service's configuration, read once on first use (lib/config).
+import { defineConfig, requireEnv } from '../../lib/config';
+
+export const config = defineConfig((env) => ({
+  outboxTable: requireEnv('OUTBOX_TABLE', env),
+}));
