@@ -10,7 +10,7 @@ export const matchingGatherSpec = {
   orchestrator: "match",
   trigger: "IncidentCreated",
   deadline: "MatchingDeadlineElapsed",
-  deadlineSeconds: 3,
+  deadlineSeconds: 10,
   responders: {
     vendor: { request: "VendorAvailabilityRequested", service: "vendor", response: ["VendorAvailabilityResponse"], error: ["VendorAvailabilityError"], required: true },
     pricing: { request: "PriceQuoteRequested", service: "pricing", response: ["PriceQuoteResponse"], error: ["PriceQuoteError"], required: false },
@@ -28,11 +28,11 @@ export interface MatchingGatherRequests<Input> {
   tracking(input: Input, context: RequestContext): Models.EtaRequested['data'];
 }
 
-/** The matching gather as lib/gather runs it. `deadlineSeconds` overrides the spec's 3 s (tests, a stage param). */
+/** The matching gather as lib/gather runs it. `deadlineSeconds` overrides the spec's 10 s (tests, a stage param). */
 export function defineMatchingGather<Input>(requests: MatchingGatherRequests<Input>, options: { deadlineSeconds?: number } = {}): DefinedGather<Input> {
   return defineGather<Input>({
     name: "matching",
-    deadlineSeconds: options.deadlineSeconds ?? 3,
+    deadlineSeconds: options.deadlineSeconds ?? 10,
     responders: {
       vendor: { request: (input, context) => publish.VendorAvailabilityRequested(requests.vendor(input, context), requestEventContext(context)), response: ["VendorAvailabilityResponse"], error: ["VendorAvailabilityError"], required: true },
       pricing: { request: (input, context) => publish.PriceQuoteRequested(requests.pricing(input, context), requestEventContext(context)), response: ["PriceQuoteResponse"], error: ["PriceQuoteError"], required: false },

@@ -1,4 +1,4 @@
-import { apply, assignIncident, cancelIncident, canTransition, createIncident, fold, IncidentRuleError, matchingFailed, offerClosed, vendorArrived, type IncidentEvent } from '../../functions/incident/domain';
+import { apply, assignIncident, cancelIncident, canTransition, createIncident, fold, IncidentRuleError, matchingFailed, offerClosed, vendorArrived, startWork, completeWork, finalPrice, type IncidentEvent } from '../../functions/incident/domain';
 import type { AssignIncidentData, CreateIncidentCommand } from '../../generated';
 
 // The incident aggregate's decisions, without AWS: state transitions, refusals, duplicates.
@@ -110,5 +110,42 @@ describe('offer expiry and decline', () => {
   it('escalates when the last open offer is declined, naming how it closed', () => {
     const [escalated] = offerClosed(fold(created()), expiry(0, 'declined'), NOW);
     expect(escalated).toMatchObject({ type: 'IncidentEscalated', data: { reason: 'no_vendor_accepted', details: expect.stringContaining('declined') } });
+  });
+});
+
+describe('the technician\'s work', () => {
+  const LATER = '2026-11-22T10:45:00.000Z';
+  const assigned = () => {
+    const state = fold(created());
+    const command = assign('a0000000-0000-4000-8000-000000000009');
+    return { state: assignIncident(state, command, NOW).reduce(apply, state), vendorId: command.vendorId, price: command.agreedPrice };
+  };
+  const arrived = () => {
+    const a = assigned();
+    return { ...a, state: vendorArrived(a.state, { incidentId: ID, vendorId: a.vendorId, arrivedAt: NOW } as never, NOW).reduce(apply, a.state) };
+  };
+
+  it('starts once the vendor arrived, then completes with the final price and the time on site', () => {
+    const { state, vendorId, price } = arrived();
+    const started = startWork(state, ID, { vendorId }, NOW);
+    expect(started.map((e) => e.type)).toEqual(['WorkStarted', 'IncidentStatusChanged']);
+    const working = started.reduce(apply, state);
+    expect(working?.status).toBe('in_progress');
+    const done = completeWork(working, ID, { vendorId, outcome: 'resolved', lineItems: [{ code: 'parts', description: 'valve stem', amount: { amountCents: 1_200, currency: price.currency } }, { code: 'labor', description: '15 min', amount: { amountCents: 2_500, currency: price.currency } }] }, LATER);
+    expect(done[0]).toMatchObject({ type: 'WorkCompleted', data: { finalPrice: { amountCents: price.amountCents + 3_700, currency: price.currency }, durationMinutes: 45, startedAt: NOW, completedAt: LATER } });
+    expect(done.reduce(apply, working)?.status).toBe('completed');
+  });
+
+  it('refuses work before arrival or after completion naming the status, and another vendor', () => {
+    const { state, vendorId } = assigned();
+    expect(() => startWork(state, ID, { vendorId }, NOW)).toThrow(new IncidentRuleError('INVALID_TRANSITION', `incident ${ID} is assigned: work starts once the vendor has arrived`));
+    expect(() => completeWork(state, ID, { vendorId, outcome: 'resolved' }, NOW)).toThrow(/is assigned: work completes once it has started/);
+    expect(() => startWork(arrived().state, ID, { vendorId: 'b0000000-0000-4000-8000-000000000001' }, NOW)).toThrow(expect.objectContaining({ code: 'NOT_ASSIGNED_VENDOR' }) as Error);
+    expect(() => startWork(undefined, ID, { vendorId }, NOW)).toThrow(expect.objectContaining({ code: 'INCIDENT_NOT_FOUND' }) as Error);
+  });
+
+  it('adds billed items in the offer\'s currency only', () => {
+    expect(finalPrice({ amountCents: 10_000, currency: 'USD' }, [])).toEqual({ amountCents: 10_000, currency: 'USD' });
+    expect(() => finalPrice({ amountCents: 10_000, currency: 'USD' }, [{ amount: { amountCents: 5, currency: 'EUR' } }])).toThrow(/must be in USD, got EUR/);
   });
 });

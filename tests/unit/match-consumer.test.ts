@@ -148,8 +148,8 @@ describe('match handlers: offers', () => {
 
     // Assess
     expect(s.gathers.outbox.map((e) => e.detailType)).toEqual(['VendorAvailabilityRequested', 'PriceQuoteRequested', 'EtaRequested']);
-    expect(s.gathers.outbox[0]?.detail).toMatchObject({ data: { requestId: INCIDENT_ID, incidentId: INCIDENT_ID, problemType: 'flat_tire', radiusKm: 40, respondBy: '2025-03-14T09:12:08.000Z' }, metadata: { correlationId: 'corr-7', causationId: CAUSE_ID } });
-    expect(s.timers.pending.get(`matching-${INCIDENT_ID}-deadline`)).toMatchObject({ at: '2025-03-14T09:12:08.000Z', event: { detailType: 'MatchingDeadlineElapsed' } });
+    expect(s.gathers.outbox[0]?.detail).toMatchObject({ data: { requestId: INCIDENT_ID, incidentId: INCIDENT_ID, problemType: 'flat_tire', radiusKm: 40, respondBy: '2025-03-14T09:12:15.000Z' }, metadata: { correlationId: 'corr-7', causationId: CAUSE_ID } });
+    expect(s.timers.pending.get(`matching-${INCIDENT_ID}-deadline`)).toMatchObject({ at: '2025-03-14T09:12:15.000Z', event: { detailType: 'MatchingDeadlineElapsed' } });
     expect(s.offers.stored.size).toBe(0);
   });
 
@@ -178,7 +178,7 @@ describe('match handlers: offers', () => {
 
     // Act
     await answerRound(s, 'EtaResponse', 'roadcall.tracking', etas);
-    await answerRound(s, 'MatchingDeadlineElapsed', 'roadcall.match', { gather: 'matching', deadline: '2025-03-14T09:12:08.000Z' });
+    await answerRound(s, 'MatchingDeadlineElapsed', 'roadcall.match', { gather: 'matching', deadline: '2025-03-14T09:12:15.000Z' });
 
     // Assess
     expect(s.offers.outbox.filter((e) => e.detailType === 'OfferCreated')).toHaveLength(3);
@@ -193,7 +193,7 @@ describe('match handlers: offers', () => {
     await answerRound(s, 'VendorAvailabilityResponse', 'roadcall.vendor', availability);
 
     // Act
-    await answerRound(s, 'MatchingDeadlineElapsed', 'roadcall.match', { gather: 'matching', deadline: '2025-03-14T09:12:08.000Z' });
+    await answerRound(s, 'MatchingDeadlineElapsed', 'roadcall.match', { gather: 'matching', deadline: '2025-03-14T09:12:15.000Z' });
 
     // Assess
     const rows = [...s.offers.stored.values()].map((o) => o.row);
