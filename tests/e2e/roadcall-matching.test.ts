@@ -71,7 +71,7 @@ describe('matching round on the local cloud', () => {
   it('turns an incident into 3 offers with the quote and tracking ETAs within 1 s warm; the round is COMPLETE', async () => {
     // Warm every function of the round on one incident, then measure a second.
     const warm = await report();
-    await until(() => offers(warm.incidentId), (o) => o.length === 3, 15_000);
+    await ended(warm.incidentId, 30_000);
     const started = Date.now();
     const { incidentId, body } = await report();
     const made = await until(() => Promise.resolve(seen('OfferCreated', incidentId, started)), (o) => o.length === 3, 10_000);
