@@ -102,6 +102,7 @@ export type { ReserveVendorData } from './ReserveVendorData';
 export type { SagaStepTimedOut } from './SagaStepTimedOut';
 export type { SagaStepTimedOutData } from './SagaStepTimedOutData';
 export type { SagaStepTimedOutDataPhase } from './SagaStepTimedOutDataPhase';
+export type { TrackLocationCommand } from './TrackLocationCommand';
 export type { TrackingStarted } from './TrackingStarted';
 export type { TrackingStartedData } from './TrackingStartedData';
 export type { TrackingStopped } from './TrackingStopped';

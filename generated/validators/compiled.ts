@@ -139,35 +139,36 @@ const Q131 = ["sagaId","saga","step","phase","attempt","dueAt"];
 const L132 = /* @__PURE__ */ rule({ t: "string", x: 60 });
 const E133 = ["forward","compensation"];
 const L134 = /* @__PURE__ */ rule({ t: "string", en: E133 });
-const Q135 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
-const Q136 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
-const E137 = ["work_completed","incident_cancelled","timeout"];
-const L138 = /* @__PURE__ */ rule({ t: "string", en: E137 });
-const Q139 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
-const L140 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
-const Q141 = ["make","model","year","plate"];
-const L142 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
-const L143 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
-const L144 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
-const Q145 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
-const Q146 = ["requestId","incidentId","problemType","location","radiusKm"];
-const L147 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
-const Q148 = ["requestId","incidentId","vendors","respondedAt"];
-const Q149 = ["vendorId","name","distanceKm","capabilities"];
-const L150 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
-const Q151 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
-const Q152 = ["sagaId","incidentId","vendorId","reason","failedAt"];
-const E153 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
-const L154 = /* @__PURE__ */ rule({ t: "string", en: E153 });
-const Q155 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
-const Q156 = ["sagaId","incidentId","reason"];
-const Q157 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
-const E158 = ["resolved","towed","unresolved"];
-const L159 = /* @__PURE__ */ rule({ t: "string", en: E158 });
-const Q160 = ["code","description","amount"];
-const E161 = ["callout","distance","labor","parts","towing","fuel","other"];
-const L162 = /* @__PURE__ */ rule({ t: "string", en: E161 });
-const Q163 = ["incidentId","driverId","vendorId","startedAt"];
+const Q135 = ["vendorId","lat","lon","recordedAt"];
+const L136 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
+const Q137 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
+const Q138 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
+const E139 = ["work_completed","incident_cancelled","timeout"];
+const L140 = /* @__PURE__ */ rule({ t: "string", en: E139 });
+const Q141 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
+const Q142 = ["make","model","year","plate"];
+const L143 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
+const L144 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
+const L145 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
+const Q146 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
+const Q147 = ["requestId","incidentId","problemType","location","radiusKm"];
+const L148 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
+const Q149 = ["requestId","incidentId","vendors","respondedAt"];
+const Q150 = ["vendorId","name","distanceKm","capabilities"];
+const L151 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
+const Q152 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
+const Q153 = ["sagaId","incidentId","vendorId","reason","failedAt"];
+const E154 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
+const L155 = /* @__PURE__ */ rule({ t: "string", en: E154 });
+const Q156 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
+const Q157 = ["sagaId","incidentId","reason"];
+const Q158 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
+const E159 = ["resolved","towed","unresolved"];
+const L160 = /* @__PURE__ */ rule({ t: "string", en: E159 });
+const Q161 = ["code","description","amount"];
+const E162 = ["callout","distance","labor","parts","towing","fuel","other"];
+const L163 = /* @__PURE__ */ rule({ t: "string", en: E162 });
+const Q164 = ["incidentId","driverId","vendorId","startedAt"];
 
 function checkAcceptOfferCommand(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
@@ -790,9 +791,22 @@ function checkSagaStepTimedOutData(v: unknown, p: string, e: SchemaError[]): voi
   } else fail(e, p, "type", { type: "object" });
 }
 
+function checkTrackLocationCommand(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["vendorId"] === undefined || v["lat"] === undefined || v["lon"] === undefined || v["recordedAt"] === undefined) required(v, p, Q135, e);
+    str(v["vendorId"], p, "/vendorId", L4, e);
+    num(v["lat"], p, "/lat", L64, e);
+    num(v["lon"], p, "/lon", L65, e);
+    num(v["accuracyMeters"], p, "/accuracyMeters", L57, e);
+    num(v["speedKph"], p, "/speedKph", L57, e);
+    num(v["heading"], p, "/heading", L136, e);
+    str(v["recordedAt"], p, "/recordedAt", L54, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
 function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q135, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q137, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -806,11 +820,11 @@ function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void
 
 function checkTrackingStoppedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q136, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q138, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L138, e);
+    str(v["reason"], p, "/reason", L140, e);
     num(v["totalDistanceKm"], p, "/totalDistanceKm", L57, e);
     str(v["stoppedAt"], p, "/stoppedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
@@ -818,7 +832,7 @@ function checkTrackingStoppedData(v: unknown, p: string, e: SchemaError[]): void
 
 function checkTrackingUpdatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q139, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q141, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -827,25 +841,25 @@ function checkTrackingUpdatedData(v: unknown, p: string, e: SchemaError[]): void
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
     num(v["distanceRemainingKm"], p, "/distanceRemainingKm", L57, e);
     num(v["speedKph"], p, "/speedKph", L57, e);
-    num(v["heading"], p, "/heading", L140, e);
+    num(v["heading"], p, "/heading", L136, e);
     str(v["recordedAt"], p, "/recordedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVehicle(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q141, e);
-    str(v["make"], p, "/make", L142, e);
-    str(v["model"], p, "/model", L142, e);
-    num(v["year"], p, "/year", L143, e);
-    str(v["plate"], p, "/plate", L144, e);
+    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q142, e);
+    str(v["make"], p, "/make", L143, e);
+    str(v["model"], p, "/model", L143, e);
+    num(v["year"], p, "/year", L144, e);
+    str(v["plate"], p, "/plate", L145, e);
     str(v["color"], p, "/color", L120, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorArrivedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q145, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q146, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -870,20 +884,20 @@ function checkVendorAvailabilityErrorData(v: unknown, p: string, e: SchemaError[
 
 function checkVendorAvailabilityRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q146, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q147, e);
     str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["problemType"], p, "/problemType", L30, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
     num(v["radiusKm"], p, "/radiusKm", L53, e);
-    num(v["maxVendors"], p, "/maxVendors", L147, e);
+    num(v["maxVendors"], p, "/maxVendors", L148, e);
     str(v["respondBy"], p, "/respondBy", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q148, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q149, e);
     str(v["requestId"], p, "/requestId", L50, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     const v13 = v["vendors"];
@@ -892,11 +906,11 @@ function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaErr
         for (let v14 = 0; v14 < v13.length; v14++) {
           const v15: unknown = v13[v14];
           if (isObject(v15)) {
-            if (v15["vendorId"] === undefined || v15["name"] === undefined || v15["distanceKm"] === undefined || v15["capabilities"] === undefined) required(v15, p + "/vendors" + "/" + v14, Q149, e);
+            if (v15["vendorId"] === undefined || v15["name"] === undefined || v15["distanceKm"] === undefined || v15["capabilities"] === undefined) required(v15, p + "/vendors" + "/" + v14, Q150, e);
             str(v15["vendorId"], p + "/vendors" + "/" + v14, "/vendorId", L4, e);
             str(v15["name"], p + "/vendors" + "/" + v14, "/name", L6, e);
             num(v15["distanceKm"], p + "/vendors" + "/" + v14, "/distanceKm", L57, e);
-            num(v15["rating"], p + "/vendors" + "/" + v14, "/rating", L150, e);
+            num(v15["rating"], p + "/vendors" + "/" + v14, "/rating", L151, e);
             num(v15["activeJobs"], p + "/vendors" + "/" + v14, "/activeJobs", L15, e);
             const v16 = v15["capabilities"];
             if (v16 !== undefined) {
@@ -919,7 +933,7 @@ function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaErr
 
 function checkVendorReleasedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q151, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q152, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -930,11 +944,11 @@ function checkVendorReleasedData(v: unknown, p: string, e: SchemaError[]): void 
 
 function checkVendorReservationFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q152, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q153, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L154, e);
+    str(v["reason"], p, "/reason", L155, e);
     str(v["message"], p, "/message", L22, e);
     str(v["failedAt"], p, "/failedAt", L54, e);
   } else fail(e, p, "type", { type: "object" });
@@ -942,7 +956,7 @@ function checkVendorReservationFailedData(v: unknown, p: string, e: SchemaError[
 
 function checkVendorReservedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q155, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q156, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -954,7 +968,7 @@ function checkVendorReservedData(v: unknown, p: string, e: SchemaError[]): void 
 
 function checkVoidPaymentAuthorizationData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined) required(v, p, Q156, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined) required(v, p, Q157, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
@@ -964,20 +978,20 @@ function checkVoidPaymentAuthorizationData(v: unknown, p: string, e: SchemaError
 
 function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q157, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q158, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["outcome"], p, "/outcome", L159, e);
+    str(v["outcome"], p, "/outcome", L160, e);
     const v19 = v["lineItems"];
     if (v19 !== undefined) {
       if (Array.isArray(v19)) {
         for (let v20 = 0; v20 < v19.length; v20++) {
           const v21: unknown = v19[v20];
           if (isObject(v21)) {
-            if (v21["code"] === undefined || v21["description"] === undefined || v21["amount"] === undefined) required(v21, p + "/lineItems" + "/" + v20, Q160, e);
-            str(v21["code"], p + "/lineItems" + "/" + v20, "/code", L162, e);
+            if (v21["code"] === undefined || v21["description"] === undefined || v21["amount"] === undefined) required(v21, p + "/lineItems" + "/" + v20, Q161, e);
+            str(v21["code"], p + "/lineItems" + "/" + v20, "/code", L163, e);
             str(v21["description"], p + "/lineItems" + "/" + v20, "/description", L6, e);
             ref(v21["amount"], p + "/lineItems" + "/" + v20, "/amount", checkMoney, e);
           } else fail(e, p + "/lineItems" + "/" + v20, "type", { type: "object" });
@@ -994,7 +1008,7 @@ function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkWorkStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q163, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q164, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -1145,3 +1159,4 @@ export const CreateIncidentCommandValidator: StandaloneValidator = /* @__PURE__ 
 export const CancelIncidentCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkCancelIncidentCommand);
 export const AcceptOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAcceptOfferCommand);
 export const DeclineOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkDeclineOfferCommand);
+export const TrackLocationCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkTrackLocationCommand);
