@@ -2,6 +2,7 @@
 // Plain functions, no AWS: state = fold(events); decide(state, command) = new events' data.
 import type {
   AssignIncidentData,
+  GeoLocation,
   CancelIncidentCommand,
   CompleteWorkCommand,
   CreateIncidentCommand,
@@ -43,6 +44,8 @@ export interface Incident {
   /** When the technician started (WorkStarted). */
   workStartedAt?: string;
   technicianId?: string;
+  /** Where the driver is (IncidentCreated's coordinates): IncidentAssigned carries it as the destination tracking follows the vendor to. */
+  location?: GeoLocation;
   /** Saga ids already answered, so a duplicate AssignIncident gets the same answer. */
   answeredSagas: string[];
   /** Number of events applied = the aggregate version. */
@@ -85,7 +88,7 @@ export function canTransition(from: IncidentStatus, to: IncidentStatus): boolean
 export function apply(state: Incident | undefined, event: IncidentEvent): Incident {
   if (event.type === 'IncidentCreated') {
     const d = event.data;
-    return { incidentId: d.incidentId, driverId: d.driverId, status: d.status, problemType: d.problemType, createdAt: d.createdAt, answeredSagas: [], version: 1 };
+    return { incidentId: d.incidentId, driverId: d.driverId, status: d.status, problemType: d.problemType, createdAt: d.createdAt, location: d.location.coordinates, answeredSagas: [], version: 1 };
   }
   if (!state) throw new Error(`${event.type} before IncidentCreated`);
   const next = { ...state, version: state.version + 1 };
@@ -181,6 +184,7 @@ export function assignIncident(state: Incident | undefined, command: AssignIncid
         ...(command.vendorName ? { vendorName: command.vendorName } : {}),
         offerId: command.offerId,
         agreedPrice: command.agreedPrice,
+        ...(state.location ? { destination: state.location } : {}),
         status: 'assigned',
         assignedAt: now,
       },

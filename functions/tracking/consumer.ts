@@ -1,13 +1,18 @@
 // Tracking service consumer. A responder of the scatter-gather round: EtaRequested is
 // answered with an ETA per vendor depot in range (eta.ts), or EtaError in a test zone,
-// through the outbox (store.ts), once per request event.
-import { createTrackingQueueConsumer, trackingQueueNotImplemented, type TrackingQueueHandlers } from '../../generated';
+// through the outbox (store.ts), once per request event. Live tracking sessions
+// (session-handlers.ts): IncidentAssigned opens one, WorkCompleted and IncidentCancelled
+// close it; pings come over HTTP (commands.ts).
+import { createTrackingQueueConsumer, type TrackingQueueHandlers } from '../../generated';
 import type { ConsumerContext } from '../../lib/consumer';
 import { depots as depotList, estimatesFor, etaReply, testZoneAt, testZoneError, testZones as depotZones, type Depot, type EtaAnswer, type TestZone } from './eta';
+import { makeSessionHandlers } from './session-handlers';
+import { sessionStore, type SessionStore } from './session-store';
 import { etaReplies, type EtaReplies } from './store';
 
 export interface Deps {
   replies: EtaReplies;
+  sessions: SessionStore;
   /** Vendor depots (default: depots.json). */
   depots?: readonly Depot[];
   /** Where EtaRequested fails or gets no answer on purpose (default: depots.json's). */
@@ -15,7 +20,7 @@ export interface Deps {
   now: () => string;
 }
 
-export function makeHandlers({ replies, depots = depotList, testZones = depotZones, now }: Deps): TrackingQueueHandlers<ConsumerContext> {
+export function makeHandlers({ replies, sessions, depots = depotList, testZones = depotZones, now }: Deps): TrackingQueueHandlers<ConsumerContext> {
   return {
     EtaRequested: async (event, ctx) => {
       const request = event.detail.data;
@@ -36,16 +41,12 @@ export function makeHandlers({ replies, depots = depotList, testZones = depotZon
         ...(zone ? { testZone: zone.name } : {}),
       });
     },
-    // Still to do (another issue): live tracking of the assigned vendor.
-    ...trackingQueueNotImplemented(
-      'IncidentAssigned', // A vendor has been assigned to the incident.
-      'WorkCompleted', // The technician finished the job.
-      'IncidentCancelled', // The incident was cancelled.
-    ),
+    // Live tracking of the assigned vendor (session-handlers.ts): IncidentAssigned opens a session, WorkCompleted and IncidentCancelled close it.
+    ...makeSessionHandlers({ sessions, now }),
   };
 }
 
-export const handlers = makeHandlers({ replies: etaReplies, now: () => new Date().toISOString() });
+export const handlers = makeHandlers({ replies: etaReplies, sessions: sessionStore, now: () => new Date().toISOString() });
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId (lib/consumer/README.md). */
 export const handler = createTrackingQueueConsumer(handlers);

@@ -107,6 +107,7 @@ export type { SagaStepTimedOut } from './SagaStepTimedOut';
 export type { SagaStepTimedOutData } from './SagaStepTimedOutData';
 export type { SagaStepTimedOutDataPhase } from './SagaStepTimedOutDataPhase';
 export type { StartWorkCommand } from './StartWorkCommand';
+export type { TrackLocationCommand } from './TrackLocationCommand';
 export type { TrackingStarted } from './TrackingStarted';
 export type { TrackingStartedData } from './TrackingStartedData';
 export type { TrackingStopped } from './TrackingStopped';

@@ -145,32 +145,33 @@ const Q137 = ["sagaId","saga","step","phase","attempt","dueAt"];
 const L138 = /* @__PURE__ */ rule({ t: "string", x: 60 });
 const E139 = ["forward","compensation"];
 const L140 = /* @__PURE__ */ rule({ t: "string", en: E139 });
-const Q141 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
-const Q142 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
-const E143 = ["work_completed","incident_cancelled","timeout"];
-const L144 = /* @__PURE__ */ rule({ t: "string", en: E143 });
-const Q145 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
-const L146 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
-const Q147 = ["make","model","year","plate"];
-const L148 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
-const L149 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
-const L150 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
-const Q151 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
-const Q152 = ["requestId","incidentId","problemType","location","radiusKm"];
-const L153 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
-const Q154 = ["requestId","incidentId","vendors","respondedAt"];
-const Q155 = ["vendorId","name","distanceKm","capabilities"];
-const L156 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
-const Q157 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
-const Q158 = ["sagaId","incidentId","vendorId","reason","failedAt"];
-const E159 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
-const L160 = /* @__PURE__ */ rule({ t: "string", en: E159 });
-const Q161 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
-const Q162 = ["sagaId","incidentId","reason"];
-const Q163 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
-const E164 = ["callout","distance","labor","parts","towing","fuel","other"];
-const L165 = /* @__PURE__ */ rule({ t: "string", en: E164 });
-const Q166 = ["incidentId","driverId","vendorId","startedAt"];
+const Q141 = ["vendorId","lat","lon","recordedAt"];
+const L142 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 360 });
+const Q143 = ["trackingSessionId","incidentId","driverId","vendorId","destination","startedAt"];
+const Q144 = ["trackingSessionId","incidentId","vendorId","reason","stoppedAt"];
+const E145 = ["work_completed","incident_cancelled","timeout"];
+const L146 = /* @__PURE__ */ rule({ t: "string", en: E145 });
+const Q147 = ["trackingSessionId","incidentId","driverId","vendorId","location","etaMinutes","recordedAt"];
+const Q148 = ["make","model","year","plate"];
+const L149 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 50 });
+const L150 = /* @__PURE__ */ rule({ t: "integer", min: 1900, max: 2100 });
+const L151 = /* @__PURE__ */ rule({ t: "string", n: 1, x: 16 });
+const Q152 = ["trackingSessionId","incidentId","driverId","vendorId","location","arrivedAt"];
+const Q153 = ["requestId","incidentId","problemType","location","radiusKm"];
+const L154 = /* @__PURE__ */ rule({ t: "integer", min: 1, max: 50 });
+const Q155 = ["requestId","incidentId","vendors","respondedAt"];
+const Q156 = ["vendorId","name","distanceKm","capabilities"];
+const L157 = /* @__PURE__ */ rule({ t: "number", min: 0, max: 5 });
+const Q158 = ["sagaId","incidentId","vendorId","reservationId","releasedAt"];
+const Q159 = ["sagaId","incidentId","vendorId","reason","failedAt"];
+const E160 = ["vendor_unavailable","capacity_exceeded","vendor_suspended","vendor_not_found"];
+const L161 = /* @__PURE__ */ rule({ t: "string", en: E160 });
+const Q162 = ["sagaId","incidentId","vendorId","reservationId","reservedUntil"];
+const Q163 = ["sagaId","incidentId","reason"];
+const Q164 = ["incidentId","driverId","vendorId","outcome","finalPrice","startedAt","completedAt"];
+const E165 = ["callout","distance","labor","parts","towing","fuel","other"];
+const L166 = /* @__PURE__ */ rule({ t: "string", en: E165 });
+const Q167 = ["incidentId","driverId","vendorId","startedAt"];
 
 function checkAcceptOfferCommand(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
@@ -827,9 +828,22 @@ function checkStartWorkCommand(v: unknown, p: string, e: SchemaError[]): void {
   } else fail(e, p, "type", { type: "object" });
 }
 
+function checkTrackLocationCommand(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["vendorId"] === undefined || v["lat"] === undefined || v["lon"] === undefined || v["recordedAt"] === undefined) required(v, p, Q141, e);
+    str(v["vendorId"], p, "/vendorId", L4, e);
+    num(v["lat"], p, "/lat", L70, e);
+    num(v["lon"], p, "/lon", L71, e);
+    num(v["accuracyMeters"], p, "/accuracyMeters", L63, e);
+    num(v["speedKph"], p, "/speedKph", L63, e);
+    num(v["heading"], p, "/heading", L142, e);
+    str(v["recordedAt"], p, "/recordedAt", L60, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
 function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q141, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["destination"] === undefined || v["startedAt"] === undefined) required(v, p, Q143, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -843,11 +857,11 @@ function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void
 
 function checkTrackingStoppedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q142, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["stoppedAt"] === undefined) required(v, p, Q144, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L144, e);
+    str(v["reason"], p, "/reason", L146, e);
     num(v["totalDistanceKm"], p, "/totalDistanceKm", L63, e);
     str(v["stoppedAt"], p, "/stoppedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
@@ -855,7 +869,7 @@ function checkTrackingStoppedData(v: unknown, p: string, e: SchemaError[]): void
 
 function checkTrackingUpdatedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q145, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["etaMinutes"] === undefined || v["recordedAt"] === undefined) required(v, p, Q147, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -864,25 +878,25 @@ function checkTrackingUpdatedData(v: unknown, p: string, e: SchemaError[]): void
     num(v["etaMinutes"], p, "/etaMinutes", L15, e);
     num(v["distanceRemainingKm"], p, "/distanceRemainingKm", L63, e);
     num(v["speedKph"], p, "/speedKph", L63, e);
-    num(v["heading"], p, "/heading", L146, e);
+    num(v["heading"], p, "/heading", L142, e);
     str(v["recordedAt"], p, "/recordedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVehicle(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q147, e);
-    str(v["make"], p, "/make", L148, e);
-    str(v["model"], p, "/model", L148, e);
-    num(v["year"], p, "/year", L149, e);
-    str(v["plate"], p, "/plate", L150, e);
+    if (v["make"] === undefined || v["model"] === undefined || v["year"] === undefined || v["plate"] === undefined) required(v, p, Q148, e);
+    str(v["make"], p, "/make", L149, e);
+    str(v["model"], p, "/model", L149, e);
+    num(v["year"], p, "/year", L150, e);
+    str(v["plate"], p, "/plate", L151, e);
     str(v["color"], p, "/color", L126, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorArrivedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q151, e);
+    if (v["trackingSessionId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["location"] === undefined || v["arrivedAt"] === undefined) required(v, p, Q152, e);
     str(v["trackingSessionId"], p, "/trackingSessionId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -907,20 +921,20 @@ function checkVendorAvailabilityErrorData(v: unknown, p: string, e: SchemaError[
 
 function checkVendorAvailabilityRequestedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q152, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["problemType"] === undefined || v["location"] === undefined || v["radiusKm"] === undefined) required(v, p, Q153, e);
     str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["problemType"], p, "/problemType", L37, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
     num(v["radiusKm"], p, "/radiusKm", L59, e);
-    num(v["maxVendors"], p, "/maxVendors", L153, e);
+    num(v["maxVendors"], p, "/maxVendors", L154, e);
     str(v["respondBy"], p, "/respondBy", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q154, e);
+    if (v["requestId"] === undefined || v["incidentId"] === undefined || v["vendors"] === undefined || v["respondedAt"] === undefined) required(v, p, Q155, e);
     str(v["requestId"], p, "/requestId", L56, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     const v16 = v["vendors"];
@@ -929,11 +943,11 @@ function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaErr
         for (let v17 = 0; v17 < v16.length; v17++) {
           const v18: unknown = v16[v17];
           if (isObject(v18)) {
-            if (v18["vendorId"] === undefined || v18["name"] === undefined || v18["distanceKm"] === undefined || v18["capabilities"] === undefined) required(v18, p + "/vendors" + "/" + v17, Q155, e);
+            if (v18["vendorId"] === undefined || v18["name"] === undefined || v18["distanceKm"] === undefined || v18["capabilities"] === undefined) required(v18, p + "/vendors" + "/" + v17, Q156, e);
             str(v18["vendorId"], p + "/vendors" + "/" + v17, "/vendorId", L4, e);
             str(v18["name"], p + "/vendors" + "/" + v17, "/name", L6, e);
             num(v18["distanceKm"], p + "/vendors" + "/" + v17, "/distanceKm", L63, e);
-            num(v18["rating"], p + "/vendors" + "/" + v17, "/rating", L156, e);
+            num(v18["rating"], p + "/vendors" + "/" + v17, "/rating", L157, e);
             num(v18["activeJobs"], p + "/vendors" + "/" + v17, "/activeJobs", L15, e);
             const v19 = v18["capabilities"];
             if (v19 !== undefined) {
@@ -956,7 +970,7 @@ function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaErr
 
 function checkVendorReleasedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q157, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["releasedAt"] === undefined) required(v, p, Q158, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -967,11 +981,11 @@ function checkVendorReleasedData(v: unknown, p: string, e: SchemaError[]): void 
 
 function checkVendorReservationFailedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q158, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reason"] === undefined || v["failedAt"] === undefined) required(v, p, Q159, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
-    str(v["reason"], p, "/reason", L160, e);
+    str(v["reason"], p, "/reason", L161, e);
     str(v["message"], p, "/message", L22, e);
     str(v["failedAt"], p, "/failedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
@@ -979,7 +993,7 @@ function checkVendorReservationFailedData(v: unknown, p: string, e: SchemaError[
 
 function checkVendorReservedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q161, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["reservationId"] === undefined || v["reservedUntil"] === undefined) required(v, p, Q162, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -991,7 +1005,7 @@ function checkVendorReservedData(v: unknown, p: string, e: SchemaError[]): void 
 
 function checkVoidPaymentAuthorizationData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined) required(v, p, Q162, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["reason"] === undefined) required(v, p, Q163, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
@@ -1001,7 +1015,7 @@ function checkVoidPaymentAuthorizationData(v: unknown, p: string, e: SchemaError
 
 function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q163, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["outcome"] === undefined || v["finalPrice"] === undefined || v["startedAt"] === undefined || v["completedAt"] === undefined) required(v, p, Q164, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -1014,7 +1028,7 @@ function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
           const v24: unknown = v22[v23];
           if (isObject(v24)) {
             if (v24["code"] === undefined || v24["description"] === undefined || v24["amount"] === undefined) required(v24, p + "/lineItems" + "/" + v23, Q27, e);
-            str(v24["code"], p + "/lineItems" + "/" + v23, "/code", L165, e);
+            str(v24["code"], p + "/lineItems" + "/" + v23, "/code", L166, e);
             str(v24["description"], p + "/lineItems" + "/" + v23, "/description", L6, e);
             ref(v24["amount"], p + "/lineItems" + "/" + v23, "/amount", checkMoney, e);
           } else fail(e, p + "/lineItems" + "/" + v23, "type", { type: "object" });
@@ -1031,7 +1045,7 @@ function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
 
 function checkWorkStartedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q166, e);
+    if (v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["startedAt"] === undefined) required(v, p, Q167, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -1184,3 +1198,4 @@ export const CompleteWorkCommandValidator: StandaloneValidator = /* @__PURE__ */
 export const CancelIncidentCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkCancelIncidentCommand);
 export const AcceptOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAcceptOfferCommand);
 export const DeclineOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkDeclineOfferCommand);
+export const TrackLocationCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkTrackLocationCommand);

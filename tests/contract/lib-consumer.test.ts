@@ -6,11 +6,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { incidentPublisher, matchPublisher, matchQueue, matchQueueRoutes, validateErrorOccurred, type BuiltEvent, type EventBridgeEvent, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
+import { createTrackingQueueConsumer, incidentPublisher, matchPublisher, trackingQueueNotImplemented, matchQueue, matchQueueRoutes, validateErrorOccurred, type BuiltEvent, type EventBridgeEvent, type MatchQueueEvents, type MatchQueueHandlers } from '../../generated';
 import { createBusPublisher } from '../../lib/bus';
 import { createSqsConsumer, NonRetryableEventError, type ConsumerContext, type SqsConsumerOptions } from '../../lib/consumer';
 import { createOutboxWriter } from '../../lib/event-store';
-import { handler as trackingStubHandler } from '../../functions/tracking/consumer';
 import { createIdempotencyTable, startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 import { captureOutput, deliveredEvent, lambdaContext as createLambdaContext, specExample, sqsRecord as factorySqsRecord } from '../helpers/factories';
 
@@ -306,7 +305,8 @@ describe('emitting from a handler', () => {
 
 describe('the generated handler stub', () => {
   it('is a working consumer: an unimplemented event is reported as a failure, so it is retried and reaches the DLQ', async () => {
-    // The tracking service's IncidentAssigned handler is still the codegen stub.
+    // What codegen writes for a new queue: every handler is the generated not-implemented stub.
+    const trackingStubHandler = createTrackingQueueConsumer(trackingQueueNotImplemented('EtaRequested', 'IncidentAssigned', 'WorkCompleted', 'IncidentCancelled'));
     const assigned = specExample<{ data: Data<typeof incidentPublisher.IncidentAssigned> }>('incident', 'IncidentAssigned').data;
     const record = sqsRecord(delivered(incidentPublisher.IncidentAssigned(assigned)));
     await expect(trackingStubHandler({ Records: [record] }, lambdaContext)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });

@@ -6,6 +6,7 @@ import * as tracking from '../../functions/tracking/eta';
 import * as vendor from '../../functions/vendor/availability';
 import { vendors as directory } from '../../functions/vendor/directory';
 import { consumerContext, delivered } from '../helpers/handlers';
+import { inMemorySessionStore } from '../helpers/tracking-session-store';
 import { inMemoryReplies } from '../helpers/responder-stores';
 
 // The tracking service as a scatter-gather responder: EtaRequested answered with an ETA per
@@ -34,7 +35,7 @@ const requested = (over: Partial<EtaRequestedData> = {}, eventId = EVT_1) =>
 
 function setup(depotList: readonly Depot[] = list) {
   const replies = inMemoryReplies();
-  return { replies, handlers: makeHandlers({ replies, depots: depotList, now: () => NOW }) };
+  return { replies, handlers: makeHandlers({ replies, sessions: inMemorySessionStore(), depots: depotList, now: () => NOW }) };
 }
 
 describe('EtaRequested', () => {
