@@ -5,6 +5,7 @@ import { ArchiveStore, type ArchivedEvent } from './archive';
 import { deliverWithRetry, type DeliveryDeps } from './delivery';
 import { awsTime, checkEntry, testEventPattern } from './entries';
 import { EventBridgeError } from './errors';
+import { checkTargetInput } from './input';
 import type { DeadLetter, Deliver, EventBridgeEvent, Json, PutEventsEntry, PutEventsResultEntry, ReplayState, Rule, Target } from './types';
 
 export type { DeadLetter, Deliver, EventBridgeEvent, Json, PutEventsEntry, PutEventsResultEntry, ReplayState, Rule, Target } from './types';
@@ -78,6 +79,7 @@ export class EventBridgeBackend extends EventEmitter {
         throw new EventBridgeError('InvalidEventPatternException', `Rule ${rule.name}: ${(error as Error).message}`, { cause: error });
       }
     }
+    for (const target of rule.targets) checkTarget(target);
     const bus = this.bus(rule.busName);
     if (bus.byName.has(rule.name)) bus.rules.remove(rule.name);
     bus.byName.set(rule.name, rule);
@@ -105,6 +107,7 @@ export class EventBridgeBackend extends EventEmitter {
 
   setTargets(busName: string | undefined, ruleName: string, targets: Target[]): void {
     const rule = this.getRule(busName, ruleName);
+    for (const t of targets) checkTarget(t);
     const byId = new Map(rule.targets.map((t) => [t.id, t]));
     for (const t of targets) byId.set(t.id, t);
     if (byId.size > 5) throw new EventBridgeError('LimitExceededException', `Rule ${ruleName} would have ${byId.size} targets; the limit is 5.`);
@@ -150,23 +153,25 @@ export class EventBridgeBackend extends EventEmitter {
     }
     const time = entry.Time === undefined ? this.now() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time).getTime();
     const event = this.newEvent(checked.source, checked.detailType, checked.detail, entry.Resources ?? [], Number.isNaN(time) ? this.now() : time);
-    this.archives.record(bus.name, event, this.now());
-    this.route(bus, event, undefined);
+    const ingestedAt = this.now();
+    this.archives.record(bus.name, event, ingestedAt);
+    this.route(bus, event, undefined, ingestedAt);
     return { EventId: event.id };
   }
 
   /** Matches the event against the bus's rules and delivers it to every target of each match. */
-  private route(bus: ReturnType<EventBridgeBackend['bus']>, event: EventBridgeEvent, onlyRules: Set<string> | undefined): void {
+  private route(bus: ReturnType<EventBridgeBackend['bus']>, event: EventBridgeEvent, onlyRules: Set<string> | undefined, ingestedAt: number): void {
     const matched = bus.rules.matching(event).filter((rule) => !onlyRules || onlyRules.has(rule.arn));
     this.emit('event', { bus: bus.name, event, rules: matched.map((r) => r.name) });
-    for (const rule of matched) for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event));
+    for (const rule of matched) for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event, ingestedAt));
   }
 
   /** Invokes a schedule rule's targets with the event AWS sends for a scheduled rule. */
   fireSchedule(rule: Rule): void {
     const event = this.newEvent('aws.events', 'Scheduled Event', {}, [rule.arn], this.now());
     this.emit('event', { bus: rule.busName, event, rules: [rule.name] });
-    for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event));
+    const ingestedAt = this.now();
+    for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event, ingestedAt));
   }
 
   private newEvent(source: string, detailType: string, detail: unknown, resources: string[], time: number): EventBridgeEvent {
@@ -215,7 +220,7 @@ export class EventBridgeBackend extends EventEmitter {
       const events: ArchivedEvent[] = await this.archives.read(state.archiveArn, state.start, state.end);
       for (const archived of events) {
         if ((state.state as ReplayState['state']) === 'CANCELLING') break;
-        this.route(bus, { ...archived.event, 'replay-name': state.name }, only);
+        this.route(bus, { ...archived.event, 'replay-name': state.name }, only, this.now());
         state.replayed += 1;
         state.lastReplayed = archived.at;
       }
@@ -250,6 +255,16 @@ export class EventBridgeBackend extends EventEmitter {
   async close(): Promise<void> {
     await this.archives.close();
   }
+}
+
+/**
+ * PutTargets' checks on one target, as AWS makes them: its input fields (`input.ts`), and a
+ * FIFO queue target must name its message group (SqsParameters.MessageGroupId).
+ */
+function checkTarget(target: Target): void {
+  checkTargetInput(target);
+  const fifoQueue = target.arn.startsWith('arn:aws:sqs:') && target.arn.endsWith('.fifo');
+  if (fifoQueue && !target.sqsParameters) throw new EventBridgeError('ValidationException', `Parameter(s) SqsParameters must be specified for target: ${target.id}.`);
 }
 
 export { awsTime } from './entries';

@@ -2,7 +2,7 @@ import type { EventBridgeBackend } from './backend';
 import { optional } from '../optional';
 import { EventBridgeError } from './errors';
 import { entryItem, objectItem, optList, optObject, optString, requestObject, stringItem } from './fields';
-import type { Json, PutEventsEntry, ReplayState, Rule, Target } from './types';
+import type { InputTransformer, Json, PutEventsEntry, ReplayState, Rule, Target } from './types';
 
 /**
  * The EventBridge API as `@aws-sdk/client-eventbridge` speaks it: AWS JSON 1.1,
@@ -44,7 +44,10 @@ function describeTarget(t: Target): Json {
     Arn: t.arn,
     RetryPolicy: { MaximumRetryAttempts: t.maximumRetryAttempts, MaximumEventAgeInSeconds: t.maximumEventAgeSeconds },
     ...(t.deadLetterArn ? { DeadLetterConfig: { Arn: t.deadLetterArn } } : {}),
-    ...(t.input ? { Input: t.input } : {}),
+    ...(t.input !== undefined ? { Input: t.input } : {}),
+    ...(t.inputPath !== undefined ? { InputPath: t.inputPath } : {}),
+    ...(t.inputTransformer ? { InputTransformer: { ...(Object.keys(t.inputTransformer.inputPathsMap).length ? { InputPathsMap: t.inputTransformer.inputPathsMap } : {}), InputTemplate: t.inputTransformer.inputTemplate } } : {}),
+    ...(t.sqsParameters ? { SqsParameters: { MessageGroupId: t.sqsParameters.messageGroupId } } : {}),
   };
 }
 
@@ -56,8 +59,22 @@ function optInteger(input: Json, field: string, min: number, max: number, fallba
   return v;
 }
 
+/** InputTransformer as the API gives it: InputTemplate required, InputPathsMap a map of strings. */
+function readTransformer(t: Json): InputTransformer | undefined {
+  const transformer = optObject(t, 'InputTransformer');
+  if (!transformer) return undefined;
+  const paths = optObject(transformer, 'InputPathsMap') ?? {};
+  const inputPathsMap: Record<string, string> = {};
+  for (const key of Object.keys(paths)) inputPathsMap[key] = stringItem(paths[key], `InputTransformer.InputPathsMap.${key}`);
+  const inputTemplate = optString(transformer, 'InputTemplate');
+  if (inputTemplate === undefined) throw new EventBridgeError('ValidationException', `1 validation error detected: Value null at 'targets.member.inputTransformer.inputTemplate' failed to satisfy constraint: Member must not be null`);
+  return { inputPathsMap, inputTemplate };
+}
+
 function readTarget(t: Json): Target {
   const retry = optObject(t, 'RetryPolicy') ?? {};
+  const sqs = optObject(t, 'SqsParameters');
+  const messageGroupId = sqs ? optString(sqs, 'MessageGroupId') : undefined;
   return {
     id: str(t['Id'], 'Targets.member.Id'),
     arn: str(t['Arn'], 'Targets.member.Arn'),
@@ -65,6 +82,9 @@ function readTarget(t: Json): Target {
     maximumEventAgeSeconds: optInteger(retry, 'MaximumEventAgeInSeconds', 60, 86_400, 86_400),
     deadLetterArn: optString(optObject(t, 'DeadLetterConfig') ?? {}, 'Arn'),
     input: optString(t, 'Input'),
+    ...optional('inputPath', optString(t, 'InputPath')),
+    ...optional('inputTransformer', readTransformer(t)),
+    ...(messageGroupId !== undefined ? { sqsParameters: { messageGroupId } } : {}),
   };
 }
 
