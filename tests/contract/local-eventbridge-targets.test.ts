@@ -2,13 +2,34 @@
  * Rule targets of the local EventBridge, driven by the real `@aws-sdk/client-eventbridge` and
  * `@aws-sdk/client-sqs` clients against one local endpoint (as `npm start` serves them): what
  * an SQS queue receives with Input, InputPath or InputTransformer, ListTargetsByRule giving
- * back what PutTargets was given, PutTargets refusing what AWS refuses, FIFO queue targets.
+ * back what PutTargets was given, PutTargets refusing what AWS refuses, FIFO queue targets;
+ * then EnableRule / DisableRule, DeleteEventBus, DescribeEventBus and tags on buses and rules.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  DeleteEventBusCommand,
+  DeleteRuleCommand,
+  DescribeEventBusCommand,
+  DescribeRuleCommand,
+  DisableRuleCommand,
+  EnableRuleCommand,
+  EventBridgeClient,
+  ListTagsForResourceCommand,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  PutPermissionCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemovePermissionCommand,
+  RemoveTargetsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  type Target,
+} from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeBackend } from '../../local/eventbridge/backend';
 import { handleEventBridgeRequest } from '../../local/eventbridge/protocol';
@@ -158,5 +179,103 @@ describe('rule targets through the real SDK clients', () => {
       { body: '{"n":1}', group: 'orders' },
       { body: '{"n":2}', group: 'orders' },
     ]);
+  });
+});
+
+describe('rules and buses through the real SDK client', () => {
+  it('a DISABLED rule delivers nothing; DescribeRule shows the state; EnableRule brings delivery back', async () => {
+    const q = await queue();
+    const name = await rule([{ Id: 'q', Arn: q.arn, InputPath: '$.detail' }]);
+    await eb.send(new DisableRuleCommand({ Name: name }));
+    expect((await eb.send(new DescribeRuleCommand({ Name: name }))).State).toBe('DISABLED');
+    await publish(name, { n: 1 });
+    expect(await bodies(q.url)).toEqual([]);
+
+    await eb.send(new EnableRuleCommand({ Name: name }));
+    expect((await eb.send(new DescribeRuleCommand({ Name: name }))).State).toBe('ENABLED');
+    await publish(name, { n: 2 });
+    expect((await bodies(q.url)).map((m) => m.body)).toEqual(['{"n":2}']);
+
+    expect(await refusal(eb.send(new DisableRuleCommand({ Name: 'no-such-rule' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+  });
+
+  it('a rule created DISABLED (PutRule State) delivers nothing', async () => {
+    const q = await queue();
+    const name = `rule-${++n}`;
+    await eb.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: [`test.${name}`] }), State: 'DISABLED' }));
+    await eb.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'q', Arn: q.arn }] }));
+    await publish(name, { n: 1 });
+    expect(await bodies(q.url)).toEqual([]);
+  });
+
+  it('DescribeEventBus answers Name, Arn, Description, CreationTime, LastModifiedTime, and Policy once one is set', async () => {
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    const created = await eb.send(new CreateEventBusCommand({ Name: 'described', Description: 'orders bus' }));
+    expect(created.EventBusArn).toBe('arn:aws:events:us-east-1:123456789012:event-bus/described');
+    const bus = await eb.send(new DescribeEventBusCommand({ Name: 'described' }));
+    expect(bus).toMatchObject({ Name: 'described', Arn: created.EventBusArn, Description: 'orders bus' });
+    expect(bus.Policy).toBeUndefined();
+    expect(bus.CreationTime?.getTime()).toBeGreaterThanOrEqual(before);
+    expect(bus.LastModifiedTime?.getTime()).toBe(bus.CreationTime?.getTime());
+    expect((await eb.send(new DescribeEventBusCommand({ Name: created.EventBusArn }))).Name).toBe('described');
+
+    await eb.send(new PutPermissionCommand({ EventBusName: 'described', Action: 'events:PutEvents', Principal: '111122223333', StatementId: 'partner' }));
+    const withPolicy = await eb.send(new DescribeEventBusCommand({ Name: 'described' }));
+    expect(JSON.parse(withPolicy.Policy ?? '{}')).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'partner', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'events:PutEvents', Resource: created.EventBusArn }],
+    });
+    await eb.send(new RemovePermissionCommand({ EventBusName: 'described', StatementId: 'partner' }));
+    expect((await eb.send(new DescribeEventBusCommand({ Name: 'described' }))).Policy).toBeUndefined();
+    expect(await refusal(eb.send(new RemovePermissionCommand({ EventBusName: 'described', StatementId: 'partner' })))).toMatchObject({ name: 'ResourceNotFoundException' });
+
+    const defaultBus = await eb.send(new DescribeEventBusCommand({}));
+    expect(defaultBus).toMatchObject({ Name: 'default', Arn: 'arn:aws:events:us-east-1:123456789012:event-bus/default' });
+    expect(await refusal(eb.send(new DescribeEventBusCommand({ Name: 'nope' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+  });
+
+  it('DeleteEventBus refuses the default bus and a bus with rules, then deletes it', async () => {
+    expect(await refusal(eb.send(new DeleteEventBusCommand({ Name: 'default' })))).toMatchObject({ name: 'ValidationException', message: 'Cannot delete event bus default.', status: 400 });
+    await eb.send(new CreateEventBusCommand({ Name: 'doomed' }));
+    await eb.send(new PutRuleCommand({ Name: 'on-doomed', EventBusName: 'doomed', EventPattern: '{"source":["x"]}' }));
+    expect((await refusal(eb.send(new DeleteEventBusCommand({ Name: 'doomed' })))).name).toBe('ValidationException');
+    expect((await eb.send(new DescribeEventBusCommand({ Name: 'doomed' }))).Name).toBe('doomed');
+
+    await eb.send(new DeleteRuleCommand({ Name: 'on-doomed', EventBusName: 'doomed' }));
+    await eb.send(new DeleteEventBusCommand({ Name: 'doomed' }));
+    expect((await refusal(eb.send(new DescribeEventBusCommand({ Name: 'doomed' })))).name).toBe('ResourceNotFoundException');
+    const out = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'x', DetailType: 'y', Detail: '{}', EventBusName: 'doomed' }] }));
+    expect(out.Entries?.[0]?.ErrorCode).toBe('ResourceNotFoundException');
+    // Deleting a bus that is not there succeeds, as on AWS.
+    await eb.send(new DeleteEventBusCommand({ Name: 'doomed' }));
+  });
+
+  it('TagResource / UntagResource / ListTagsForResource on buses and rules; Tags on CreateEventBus and PutRule', async () => {
+    const { EventBusArn = '' } = await eb.send(new CreateEventBusCommand({ Name: 'tagged', Tags: [{ Key: 'team', Value: 'orders' }] }));
+    const { RuleArn = '' } = await eb.send(new PutRuleCommand({ Name: 'tagged-rule', EventBusName: 'tagged', EventPattern: '{"source":["x"]}', Tags: [{ Key: 'env', Value: 'dev' }] }));
+    expect(RuleArn).toBe('arn:aws:events:us-east-1:123456789012:rule/tagged/tagged-rule');
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: EventBusArn }))).Tags).toEqual([{ Key: 'team', Value: 'orders' }]);
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: RuleArn }))).Tags).toEqual([{ Key: 'env', Value: 'dev' }]);
+
+    await eb.send(new TagResourceCommand({ ResourceARN: RuleArn, Tags: [{ Key: 'env', Value: 'prod' }, { Key: 'owner', Value: 'me' }] }));
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: RuleArn }))).Tags).toEqual([{ Key: 'env', Value: 'prod' }, { Key: 'owner', Value: 'me' }]);
+    await eb.send(new UntagResourceCommand({ ResourceARN: RuleArn, TagKeys: ['env', 'absent'] }));
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: RuleArn }))).Tags).toEqual([{ Key: 'owner', Value: 'me' }]);
+
+    const defaultRule = await eb.send(new PutRuleCommand({ Name: `rule-${++n}`, EventPattern: '{"source":["x"]}' }));
+    await eb.send(new TagResourceCommand({ ResourceARN: defaultRule.RuleArn, Tags: [{ Key: 'k', Value: '' }] }));
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: defaultRule.RuleArn }))).Tags).toEqual([{ Key: 'k', Value: '' }]);
+
+    const missing = 'arn:aws:events:us-east-1:123456789012:rule/tagged/no-such-rule';
+    expect(await refusal(eb.send(new ListTagsForResourceCommand({ ResourceARN: missing })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+    expect((await refusal(eb.send(new TagResourceCommand({ ResourceARN: missing, Tags: [{ Key: 'a', Value: 'b' }] })))).name).toBe('ResourceNotFoundException');
+    const tooMany = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    expect((await refusal(eb.send(new TagResourceCommand({ ResourceARN: EventBusArn, Tags: tooMany })))).name).toBe('LimitExceededException');
+
+    // A rule deleted and created again starts without the old tags.
+    await eb.send(new RemoveTargetsCommand({ Rule: 'tagged-rule', EventBusName: 'tagged', Ids: [] }));
+    await eb.send(new DeleteRuleCommand({ Name: 'tagged-rule', EventBusName: 'tagged' }));
+    await eb.send(new PutRuleCommand({ Name: 'tagged-rule', EventBusName: 'tagged', EventPattern: '{"source":["x"]}' }));
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: RuleArn }))).Tags).toEqual([]);
   });
 });

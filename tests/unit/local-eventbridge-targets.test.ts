@@ -61,3 +61,20 @@ describe('template rule targets', () => {
     expect(() => backend.putRule(ruleOf(planFromTemplate(template({ Arn: { 'Fn::GetAtt': ['Orders', 'Arn'] }, Input: '{}', InputPath: '$' }), opts)))).toThrow(/Only one of Input, InputPath, or InputTransformer/);
   });
 });
+
+describe('schedule rules and their state', () => {
+  it('a disabled schedule rule fires nothing; enabled again, it fires its targets with their input', async () => {
+    const { backend, payloads } = recordingBackend();
+    const rule: Rule = { name: 'tick', arn: 'arn:aws:events:us-east-1:000000000000:rule/tick', busName: 'default', pattern: undefined, schedule: 'rate(1 minute)', enabled: true, targets: [] };
+    backend.putRule(rule);
+    backend.setTargets(undefined, 'tick', [{ id: 't', arn: 'arn:aws:sqs:us-east-1:000000000000:q', maximumRetryAttempts: 0, maximumEventAgeSeconds: 60, deadLetterArn: undefined, input: undefined, inputTransformer: { inputPathsMap: { type: '$.detail-type' }, inputTemplate: '"<aws.events.rule-name>: <type>"' } }]);
+    backend.setRuleState(undefined, 'tick', false);
+    backend.fireSchedule(rule);
+    await backend.drain();
+    expect(payloads).toEqual([]);
+    backend.setRuleState(undefined, 'tick', true);
+    backend.fireSchedule(rule);
+    await backend.drain();
+    expect(payloads).toEqual(['"tick: Scheduled Event"']);
+  });
+});
