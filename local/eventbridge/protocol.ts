@@ -117,7 +117,8 @@ function readTags(input: Json): Record<string, string> | undefined {
 function policyStatements(policy: string | undefined): Json[] {
   if (policy === undefined) return [];
   const statement = (JSON.parse(policy) as Json)['Statement'];
-  return Array.isArray(statement) ? (statement as Json[]) : statement ? [statement as Json] : [];
+  const list: unknown[] = Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+  return list.filter((st): st is Json => typeof st === 'object' && st !== null && !Array.isArray(st));
 }
 
 function describeReplay(r: ReplayState): Json {
@@ -163,11 +164,13 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
     const busName = optString(input, 'EventBusName');
     const policy = optString(input, 'Policy');
     if (policy !== undefined) {
+      let parsed: unknown;
       try {
-        JSON.parse(policy);
+        parsed = JSON.parse(policy);
       } catch (error) {
         throw new EventBridgeError('ValidationException', 'Policy is not valid JSON.', { cause: error });
       }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new EventBridgeError('ValidationException', 'Policy must be a JSON object.');
       b.setBusPolicy(busName, policy);
       return {};
     }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { EventBridgeBackend, type Rule } from '../../local/eventbridge/backend';
 import { handleEventBridgeRequest } from '../../local/eventbridge/protocol';
 import { planFromTemplate } from '../../local/template/plan';
@@ -76,5 +77,55 @@ describe('schedule rules and their state', () => {
     backend.fireSchedule(rule);
     await backend.drain();
     expect(payloads).toEqual(['"tick: Scheduled Event"']);
+  });
+});
+
+describe('the new operations answer malformed requests with AWS errors, never a 500', () => {
+  it('generated PutTargets / rule / bus / tag / permission calls get 200 or a 400 { __type, message }', () => {
+    const { backend } = recordingBackend();
+    backend.createBus('b1');
+    backend.putRule({ name: 'r1', arn: 'arn:aws:events:us-east-1:000000000000:rule/r1', busName: 'default', pattern: { source: ['x'] }, schedule: undefined, enabled: true, targets: [] });
+    const any = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null), fc.json({ maxDepth: 2 }).map((j) => JSON.parse(j) as unknown));
+    const template = fc.oneof(fc.constantFrom('{"a": <v>}', '"<v> is <aws.events.rule-name>"', '{<v>: 1}', '', '<v>', '{"a": "<v>" '), fc.string({ maxLength: 40 }), any);
+    const transformer = fc.record({ InputPathsMap: fc.oneof(fc.dictionary(fc.constantFrom('v', 'aws.events.event', 'a b', '__proto__', 'x'), fc.oneof(fc.constantFrom('$.detail', '$.a[0]', 'bad', '$[x]'), any), { maxKeys: 3 }), any), InputTemplate: template }, { requiredKeys: [] });
+    const target = fc.record(
+      { Id: fc.oneof(fc.constantFrom('t1', 't2'), any), Arn: fc.oneof(fc.constantFrom('arn:aws:sqs:us-east-1:000000000000:q', 'arn:aws:sqs:us-east-1:000000000000:q.fifo'), any), Input: fc.oneof(fc.json(), any), InputPath: fc.oneof(fc.constantFrom('$.detail', 'nope'), any), InputTransformer: fc.oneof(transformer, any), SqsParameters: fc.oneof(fc.record({ MessageGroupId: any }), any) },
+      { requiredKeys: [] },
+    );
+    const arn = fc.oneof(fc.constantFrom('arn:aws:events:us-east-1:000000000000:rule/r1', 'arn:aws:events:us-east-1:000000000000:event-bus/b1', 'arn:aws:events:us-east-1:000000000000:rule/b1/zz', 'arn:x'), any);
+    const body = fc.record(
+      {
+        Rule: fc.oneof(fc.constant('r1'), any),
+        Name: fc.oneof(fc.constantFrom('r1', 'b1', 'default', 'new-bus', 'a/b'), any),
+        EventBusName: fc.oneof(fc.constantFrom('default', 'b1'), any),
+        Targets: fc.oneof(fc.array(target, { maxLength: 3 }), any),
+        ResourceARN: arn,
+        Tags: fc.oneof(fc.array(fc.record({ Key: any, Value: any }, { requiredKeys: [] }), { maxLength: 3 }), any),
+        TagKeys: fc.oneof(fc.array(any, { maxLength: 2 }), any),
+        Policy: fc.oneof(fc.json({ maxDepth: 2 }), any),
+        StatementId: any,
+        Principal: any,
+        Action: fc.oneof(fc.constant('events:PutEvents'), any),
+        RemoveAllPermissions: any,
+        Description: any,
+      },
+      { requiredKeys: [] },
+    );
+    const operations = ['PutTargets', 'ListTargetsByRule', 'EnableRule', 'DisableRule', 'CreateEventBus', 'DeleteEventBus', 'DescribeEventBus', 'ListEventBuses', 'PutPermission', 'RemovePermission', 'TagResource', 'UntagResource', 'ListTagsForResource'];
+    fc.assert(
+      fc.property(fc.constantFrom(...operations), body, (operation, input) => {
+        const out = handleEventBridgeRequest(backend, `AWSEvents.${operation}`, input);
+        expect([200, 400]).toContain(out.status);
+        if (out.status === 400) {
+          const error = out.body as { __type?: unknown; message?: unknown };
+          expect(typeof error.__type).toBe('string');
+          expect(typeof error.message).toBe('string');
+        }
+        // Whatever was accepted can be listed and described again.
+        expect(handleEventBridgeRequest(backend, 'AWSEvents.ListTargetsByRule', { Rule: 'r1' }).status).toBe(200);
+        expect(handleEventBridgeRequest(backend, 'AWSEvents.ListEventBuses', {}).status).toBe(200);
+      }),
+      { seed: 16, numRuns: 2000 },
+    );
   });
 });
