@@ -96,15 +96,16 @@ export class EventBridgeBackend extends EventEmitter {
   }
 
   /**
-   * DeleteEventBus. The default bus cannot be deleted; a bus that still has rules is refused,
-   * as the API reference says its rules "need to be deleted" first. Deleting a bus that does
-   * not exist succeeds, as on AWS.
+   * DeleteEventBus. The default bus cannot be deleted; a bus that still has rules is refused
+   * with AWS's ValidationException (the API reference: its rules "need to be deleted" first;
+   * the user guide's "deletes the rules" is the console's doing). Deleting a bus that does not
+   * exist succeeds, as on AWS.
    */
   deleteBus(name: string): void {
     if (name === 'default') throw new EventBridgeError('ValidationException', 'Cannot delete event bus default.');
     const bus = this.buses.get(name);
     if (!bus) return;
-    if (bus.byName.size) throw new EventBridgeError('ValidationException', `Cannot delete event bus ${name}: it still has ${bus.byName.size} rule(s) (${[...bus.byName.keys()].join(', ')}); delete them first.`);
+    if (bus.byName.size) throw new EventBridgeError('ValidationException', 'EventBus can\'t be deleted since it has rules.');
     this.buses.delete(name);
     this.tags.delete(bus.arn);
   }

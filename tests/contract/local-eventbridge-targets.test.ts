@@ -238,7 +238,7 @@ describe('rules and buses through the real SDK client', () => {
     expect(await refusal(eb.send(new DeleteEventBusCommand({ Name: 'default' })))).toMatchObject({ name: 'ValidationException', message: 'Cannot delete event bus default.', status: 400 });
     await eb.send(new CreateEventBusCommand({ Name: 'doomed' }));
     await eb.send(new PutRuleCommand({ Name: 'on-doomed', EventBusName: 'doomed', EventPattern: '{"source":["x"]}' }));
-    expect((await refusal(eb.send(new DeleteEventBusCommand({ Name: 'doomed' })))).name).toBe('ValidationException');
+    expect(await refusal(eb.send(new DeleteEventBusCommand({ Name: 'doomed' })))).toMatchObject({ name: 'ValidationException', message: "EventBus can't be deleted since it has rules.", status: 400 });
     expect((await eb.send(new DescribeEventBusCommand({ Name: 'doomed' }))).Name).toBe('doomed');
 
     await eb.send(new DeleteRuleCommand({ Name: 'on-doomed', EventBusName: 'doomed' }));
