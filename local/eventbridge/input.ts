@@ -12,8 +12,8 @@
  * - outside quotes, in a JSON template (one that starts with `{`), a string is quoted, an
  *   object, array, number, boolean or null is written as JSON; in a text template the value's
  *   text is written as is;
- * - a variable whose path matches nothing (or a placeholder naming no variable) is empty
- *   inside quotes and `null` outside quotes in a JSON template;
+ * - a variable whose path matches nothing is empty inside quotes and `null` outside quotes in
+ *   a JSON template (a placeholder naming no variable is refused by PutTargets, as AWS does);
  * - values are never escaped (the guide: "EventBridge doesn't escape values extracted by
  *   Input Path").
  */
@@ -137,10 +137,14 @@ export function fillTemplate(template: string, lookup: (name: string) => unknown
   return out;
 }
 
-/** The event as `<aws.events.event>` gives it: the original event without its `detail`. */
-function withoutDetail(event: EventBridgeEvent): Json {
-  const { detail: _detail, ...rest } = event;
-  return rest;
+/**
+ * The event as `<aws.events.event>` gives it: the original event without its `detail` (user
+ * guide), in the shape AWS was recorded answering (LocalStack's AWS-validated snapshot
+ * `test_input_transformer_predefined_variables`): `detailType` instead of `detail-type`, and
+ * the ingestion time as `time`.
+ */
+function withoutDetail(event: EventBridgeEvent, ingestionTime: string): Json {
+  return { id: event.id, account: event.account, detailType: event['detail-type'], time: ingestionTime, source: event.source, region: event.region, resources: event.resources, version: event.version };
 }
 
 /** Applies an InputTransformer to an event. */
@@ -148,7 +152,7 @@ export function transformInput(transformer: InputTransformer, event: EventBridge
   const reserved: Record<(typeof RESERVED)[number], unknown> = {
     'aws.events.rule-arn': context.ruleArn,
     'aws.events.rule-name': context.ruleName,
-    'aws.events.event': withoutDetail(event),
+    'aws.events.event': withoutDetail(event, context.ingestionTime),
     'aws.events.event.json': event,
     'aws.events.event.ingestion-time': context.ingestionTime,
   };
@@ -173,7 +177,8 @@ const invalid = (message: string): EventBridgeError => new EventBridgeError('Val
  * PutTargets' checks on one target's input fields, as AWS makes them: at most one of Input,
  * InputPath and InputTransformer; Input valid JSON text; paths valid JSONPath; InputPathsMap
  * keys matching `[A-Za-z0-9_-]+` and not reserved, at most 100 of them; the template's
- * length; a JSON template (starting with `{`) valid JSON once its placeholders are filled.
+ * length; every placeholder a variable or a reserved name; a JSON template (starting with
+ * `{`) valid JSON once its placeholders are filled.
  */
 export function checkTargetInput(target: Pick<Target, 'id' | 'input' | 'inputPath' | 'inputTransformer'>): void {
   const given = [target.input, target.inputPath, target.inputTransformer].filter((x) => x !== undefined).length;
@@ -206,6 +211,13 @@ export function checkTargetInput(target: Pick<Target, 'id' | 'input' | 'inputPat
       throw invalid(`1 validation error detected: Value at 'targets.member.inputTransformer.inputPathsMap' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to ${INPUT_LIMITS.pathsMapKey}, Member must satisfy regular expression pattern: [A-Za-z0-9\\_\\-]+]`);
     }
     if (path.length > INPUT_LIMITS.pathsMapValue || !parsePath(path)) throw invalid(`InputPathsMap for target ${target.id}: ${path} (key ${key}) is not a valid JSON path.`);
+  }
+  const placeholders = new Set<string>();
+  fillTemplate(template, (name) => void placeholders.add(name));
+  for (const name of placeholders) {
+    if (!(RESERVED as readonly string[]).includes(name) && !Object.prototype.hasOwnProperty.call(transformer.inputPathsMap, name)) {
+      throw invalid(`InputTemplate for target ${target.id} contains invalid placeholder ${name}.`);
+    }
   }
   if (isJsonTemplate(template)) {
     try {

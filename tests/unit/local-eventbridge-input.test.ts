@@ -56,8 +56,10 @@ describe('InputTransformer: the user guide\'s examples give its documented outpu
 
   it('reserved variables in JSON: rule ARN and name quoted, <aws.events.event> the original event without detail', () => {
     const out = transform('{\n  "instance" : <instance>,\n  "state": <state>,\n  "ruleArn" : <aws.events.rule-arn>,\n  "ruleName" : <aws.events.rule-name>,\n  "originalEvent" : <aws.events.event>\n}');
-    const { detail: _detail, ...withoutDetail } = ec2Event;
-    expect(JSON.parse(out)).toEqual({ instance: 'i-0123456789', state: 'RUNNING', ruleArn: context.ruleArn, ruleName: 'example', originalEvent: withoutDetail });
+    // The guide elides originalEvent ("commented for brevity"); its shape is the one AWS was
+    // recorded giving (LocalStack's AWS-validated snapshot): detailType, the ingestion time, no detail.
+    const originalEvent = { version: '0', id: ec2Event.id, detailType: ec2Event['detail-type'], source: 'aws.ec2', account: '123456789012', time: context.ingestionTime, region: 'us-east-1', resources: ec2Event.resources };
+    expect(JSON.parse(out)).toEqual({ instance: 'i-0123456789', state: 'RUNNING', ruleArn: context.ruleArn, ruleName: 'example', originalEvent });
   });
 
   it('reserved variables in a string', () => {
@@ -90,7 +92,7 @@ describe('InputTransformer: the user guide\'s examples give its documented outpu
     expect(out).toBe('"HIGH severity finding arn:aws:inspector2:us-east-1:123456789012:finding/f1"\n"Description: Open port"');
   });
 
-  it('a variable whose path is not in the event is not created: null as a JSON value, nothing inside a string', () => {
+  it('a variable whose path is not in the event is not created: null as a JSON value, nothing inside a string (as AWS was recorded doing)', () => {
     expect(transform('{"a": <missing>, "b": "x<missing>y"}', { missing: '$.detail.nope' })).toBe('{"a": null, "b": "xy"}');
   });
 
@@ -191,6 +193,11 @@ describe('PutTargets checks on the input fields', () => {
     expect(check({ inputTransformer: transformer('') })?.code).toBe('ValidationException');
     expect(check({ inputTransformer: transformer(`"${'x'.repeat(8191)}"`) })?.code).toBe('ValidationException');
     expect(check({ inputTransformer: transformer(`"${'x'.repeat(8190)}"`) })).toBeUndefined();
+  });
+
+  it('refuses a placeholder that names no variable, with AWS\'s message', () => {
+    expect(check({ inputTransformer: transformer('"<instance> and <notdefinedkey>"', inputPathsMap) })?.message).toBe('InputTemplate for target t1 contains invalid placeholder notdefinedkey.');
+    expect(check({ inputTransformer: transformer('"<aws.events.event.ingestion-time> <aws.events.rule-arn>"') })).toBeUndefined();
   });
 
   it('refuses a JSON template that is not JSON, or uses a placeholder as an object key', () => {
