@@ -48,7 +48,7 @@ export function functionEnvironment(region: string, endpoints: { aws: string; dy
 export async function deliverToTarget(services: Services, target: Target, payload: string): Promise<void> {
   const service = target.arn.split(':')[2];
   if (service === 'sqs') {
-    services.sqs.sendMessage(services.sqs.getQueue(target.arn), payload);
+    services.sqs.sendMessage(services.sqs.getQueue(target.arn), payload, target.sqsParameters ? { messageGroupId: target.sqsParameters.messageGroupId } : {});
     return;
   }
   if (service === 'lambda') {

@@ -5,6 +5,7 @@ import { ArchiveStore, type ArchivedEvent } from './archive';
 import { deliverWithRetry, type DeliveryDeps } from './delivery';
 import { awsTime, checkEntry, testEventPattern } from './entries';
 import { EventBridgeError } from './errors';
+import { checkTargetInput } from './input';
 import type { DeadLetter, Deliver, EventBridgeEvent, Json, PutEventsEntry, PutEventsResultEntry, ReplayState, Rule, Target } from './types';
 
 export type { DeadLetter, Deliver, EventBridgeEvent, Json, PutEventsEntry, PutEventsResultEntry, ReplayState, Rule, Target } from './types';
@@ -28,10 +29,28 @@ export interface EventBridgeBackendOptions {
   now?: () => number;
 }
 
+/** An event bus: its rules (compiled per bus) and what DescribeEventBus answers. */
+interface Bus {
+  name: string;
+  arn: string;
+  rules: RuleSet<Rule>;
+  byName: Map<string, Rule>;
+  createdAt: number;
+  modifiedAt: number;
+  description?: string;
+  /** The resource-based policy (PutPermission), as JSON text. */
+  policy?: string;
+}
+
+/** AWS limits on tags (TagResource). */
+const MAX_TAGS = 50;
+
 export class EventBridgeBackend extends EventEmitter {
   readonly region: string;
   readonly accountId: string;
-  private readonly buses = new Map<string, { name: string; arn: string; rules: RuleSet<Rule>; byName: Map<string, Rule> }>();
+  private readonly buses = new Map<string, Bus>();
+  /** Tags by resource ARN (buses and rules). */
+  private readonly tags = new Map<string, Map<string, string>>();
   private readonly archives: ArchiveStore;
   private readonly replays = new Map<string, ReplayState>();
   private readonly now: () => number;
@@ -52,16 +71,54 @@ export class EventBridgeBackend extends EventEmitter {
     return `arn:aws:events:${this.region}:${this.accountId}:event-bus/${name}`;
   }
 
-  createBus(name: string): void {
+  createBus(name: string, options: { description?: string } = {}): void {
     if (this.buses.has(name)) return;
-    this.buses.set(name, { name, arn: this.busArn(name), rules: new RuleSet<Rule>(), byName: new Map() });
+    const now = this.now();
+    this.buses.set(name, { name, arn: this.busArn(name), rules: new RuleSet<Rule>(), byName: new Map(), createdAt: now, modifiedAt: now, ...options });
   }
 
-  listBuses(): { name: string; arn: string; rules: number }[] {
-    return [...this.buses.values()].map((b) => ({ name: b.name, arn: b.arn, rules: b.byName.size }));
+  listBuses(): { name: string; arn: string; rules: number; createdAt: number; modifiedAt: number; description?: string; policy?: string }[] {
+    return [...this.buses.values()].map((b) => ({
+      name: b.name,
+      arn: b.arn,
+      rules: b.byName.size,
+      createdAt: b.createdAt,
+      modifiedAt: b.modifiedAt,
+      ...(b.description !== undefined ? { description: b.description } : {}),
+      ...(b.policy !== undefined ? { policy: b.policy } : {}),
+    }));
   }
 
-  private bus(nameOrArn: string | undefined): { name: string; arn: string; rules: RuleSet<Rule>; byName: Map<string, Rule> } {
+  /** DescribeEventBus: the bus by name or ARN (the default bus when absent). */
+  describeBus(nameOrArn: string | undefined): ReturnType<EventBridgeBackend['listBuses']>[number] {
+    const bus = this.bus(nameOrArn);
+    return this.listBuses().find((b) => b.name === bus.name) as ReturnType<EventBridgeBackend['listBuses']>[number];
+  }
+
+  /**
+   * DeleteEventBus. The default bus cannot be deleted; a bus that still has rules is refused
+   * with AWS's ValidationException (the API reference: its rules "need to be deleted" first;
+   * the user guide's "deletes the rules" is the console's doing). Deleting a bus that does not
+   * exist succeeds, as on AWS.
+   */
+  deleteBus(name: string): void {
+    if (name === 'default') throw new EventBridgeError('ValidationException', 'Cannot delete event bus default.');
+    const bus = this.buses.get(name);
+    if (!bus) return;
+    if (bus.byName.size) throw new EventBridgeError('ValidationException', 'EventBus can\'t be deleted since it has rules.');
+    this.buses.delete(name);
+    this.tags.delete(bus.arn);
+  }
+
+  /** PutPermission / RemovePermission: sets (or, with `undefined`, removes) the bus's policy. */
+  setBusPolicy(nameOrArn: string | undefined, policy: string | undefined): void {
+    const bus = this.bus(nameOrArn);
+    if (policy === undefined) delete bus.policy;
+    else bus.policy = policy;
+    bus.modifiedAt = this.now();
+  }
+
+  private bus(nameOrArn: string | undefined): Bus {
     const name = !nameOrArn ? 'default' : nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
     const bus = this.buses.get(name);
     if (!bus) throw new EventBridgeError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
@@ -78,6 +135,7 @@ export class EventBridgeBackend extends EventEmitter {
         throw new EventBridgeError('InvalidEventPatternException', `Rule ${rule.name}: ${(error as Error).message}`, { cause: error });
       }
     }
+    for (const target of rule.targets) checkTarget(target);
     const bus = this.bus(rule.busName);
     if (bus.byName.has(rule.name)) bus.rules.remove(rule.name);
     bus.byName.set(rule.name, rule);
@@ -91,6 +149,55 @@ export class EventBridgeBackend extends EventEmitter {
     if (rule.targets.length) throw new EventBridgeError('ValidationException', 'Rule can\'t be deleted since it has targets.');
     bus.byName.delete(name);
     bus.rules.remove(name);
+    this.tags.delete(rule.arn);
+  }
+
+  /** EnableRule / DisableRule: a disabled rule matches nothing and its schedule does not fire. */
+  setRuleState(busName: string | undefined, name: string, enabled: boolean): void {
+    const bus = this.bus(busName);
+    const rule = this.getRule(busName, name);
+    if (rule.enabled === enabled) return;
+    rule.enabled = enabled;
+    bus.rules.remove(name);
+    if (rule.pattern && enabled) bus.rules.add(rule.name, rule.pattern, rule);
+  }
+
+  /** The bus or rule an ARN names; ResourceNotFoundException when there is none. */
+  private resourceOf(arn: string): { kind: 'bus' | 'rule'; arn: string } {
+    const match = /^arn:aws:events:[^:]*:[^:]*:(event-bus|rule)\/(.+)$/.exec(arn);
+    if (match?.[1] === 'event-bus' && this.buses.get(match[2] as string)?.arn === arn) return { kind: 'bus', arn };
+    if (match?.[1] === 'rule') {
+      const path = match[2] as string;
+      const slash = path.indexOf('/');
+      const rule = this.buses.get(slash < 0 ? 'default' : path.slice(0, slash))?.byName.get(slash < 0 ? path : path.slice(slash + 1));
+      if (rule?.arn === arn) return { kind: 'rule', arn };
+    }
+    throw new EventBridgeError('ResourceNotFoundException', `Resource ${arn} does not exist.`);
+  }
+
+  /** TagResource on a bus or rule: adds or overwrites tags (50 at most per resource). */
+  tagResource(arn: string, tags: Record<string, string>): void {
+    this.resourceOf(arn);
+    for (const [key, value] of Object.entries(tags)) {
+      if (key.length < 1 || key.length > 128) throw new EventBridgeError('ValidationException', `1 validation error detected: Value '${key}' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128`);
+      if (value.length > 256) throw new EventBridgeError('ValidationException', `1 validation error detected: Value at 'tags.member.value' failed to satisfy constraint: Member must have length less than or equal to 256`);
+      if (key.toLowerCase().startsWith('aws:')) throw new EventBridgeError('ValidationException', `Tag keys starting with 'aws:' are reserved for AWS use: ${key}`);
+    }
+    const next = new Map(this.tags.get(arn));
+    for (const [key, value] of Object.entries(tags)) next.set(key, value);
+    if (next.size > MAX_TAGS) throw new EventBridgeError('LimitExceededException', `The resource ${arn} would have ${next.size} tags; the limit is ${MAX_TAGS}.`);
+    this.tags.set(arn, next);
+  }
+
+  untagResource(arn: string, keys: string[]): void {
+    this.resourceOf(arn);
+    const current = this.tags.get(arn);
+    for (const key of keys) current?.delete(key);
+  }
+
+  listTags(arn: string): Record<string, string> {
+    this.resourceOf(arn);
+    return Object.fromEntries(this.tags.get(arn) ?? []);
   }
 
   getRule(busName: string | undefined, name: string): Rule {
@@ -105,6 +212,7 @@ export class EventBridgeBackend extends EventEmitter {
 
   setTargets(busName: string | undefined, ruleName: string, targets: Target[]): void {
     const rule = this.getRule(busName, ruleName);
+    for (const t of targets) checkTarget(t);
     const byId = new Map(rule.targets.map((t) => [t.id, t]));
     for (const t of targets) byId.set(t.id, t);
     if (byId.size > 5) throw new EventBridgeError('LimitExceededException', `Rule ${ruleName} would have ${byId.size} targets; the limit is 5.`);
@@ -142,7 +250,7 @@ export class EventBridgeBackend extends EventEmitter {
   private putOne(entry: PutEventsEntry): PutEventsResultEntry {
     const checked = checkEntry(entry);
     if ('ErrorCode' in checked) return checked;
-    let bus: ReturnType<EventBridgeBackend['bus']>;
+    let bus: Bus;
     try {
       bus = this.bus(entry.EventBusName);
     } catch (error) {
@@ -150,23 +258,27 @@ export class EventBridgeBackend extends EventEmitter {
     }
     const time = entry.Time === undefined ? this.now() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time).getTime();
     const event = this.newEvent(checked.source, checked.detailType, checked.detail, entry.Resources ?? [], Number.isNaN(time) ? this.now() : time);
-    this.archives.record(bus.name, event, this.now());
-    this.route(bus, event, undefined);
+    const ingestedAt = this.now();
+    this.archives.record(bus.name, event, ingestedAt);
+    this.route(bus, event, undefined, ingestedAt);
     return { EventId: event.id };
   }
 
   /** Matches the event against the bus's rules and delivers it to every target of each match. */
-  private route(bus: ReturnType<EventBridgeBackend['bus']>, event: EventBridgeEvent, onlyRules: Set<string> | undefined): void {
+  private route(bus: Bus, event: EventBridgeEvent, onlyRules: Set<string> | undefined, ingestedAt: number): void {
     const matched = bus.rules.matching(event).filter((rule) => !onlyRules || onlyRules.has(rule.arn));
     this.emit('event', { bus: bus.name, event, rules: matched.map((r) => r.name) });
-    for (const rule of matched) for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event));
+    for (const rule of matched) for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event, ingestedAt));
   }
 
-  /** Invokes a schedule rule's targets with the event AWS sends for a scheduled rule. */
-  fireSchedule(rule: Rule): void {
+  /** Invokes a schedule rule's targets with the event AWS sends for a scheduled rule; nothing while the rule is disabled or gone. */
+  fireSchedule(scheduled: Rule): void {
+    const rule = this.buses.get(scheduled.busName)?.byName.get(scheduled.name);
+    if (!rule?.enabled) return;
     const event = this.newEvent('aws.events', 'Scheduled Event', {}, [rule.arn], this.now());
     this.emit('event', { bus: rule.busName, event, rules: [rule.name] });
-    for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event));
+    const ingestedAt = this.now();
+    for (const target of rule.targets) this.track(deliverWithRetry(this.delivery, rule, target, event, ingestedAt));
   }
 
   private newEvent(source: string, detailType: string, detail: unknown, resources: string[], time: number): EventBridgeEvent {
@@ -207,7 +319,7 @@ export class EventBridgeBackend extends EventEmitter {
     return state;
   }
 
-  private async runReplay(state: ReplayState, bus: ReturnType<EventBridgeBackend['bus']>): Promise<void> {
+  private async runReplay(state: ReplayState, bus: Bus): Promise<void> {
     await new Promise((r) => setImmediate(r));
     state.state = 'RUNNING';
     const only = state.filterArns.length ? new Set(state.filterArns) : undefined;
@@ -215,7 +327,7 @@ export class EventBridgeBackend extends EventEmitter {
       const events: ArchivedEvent[] = await this.archives.read(state.archiveArn, state.start, state.end);
       for (const archived of events) {
         if ((state.state as ReplayState['state']) === 'CANCELLING') break;
-        this.route(bus, { ...archived.event, 'replay-name': state.name }, only);
+        this.route(bus, { ...archived.event, 'replay-name': state.name }, only, this.now());
         state.replayed += 1;
         state.lastReplayed = archived.at;
       }
@@ -250,6 +362,16 @@ export class EventBridgeBackend extends EventEmitter {
   async close(): Promise<void> {
     await this.archives.close();
   }
+}
+
+/**
+ * PutTargets' checks on one target, as AWS makes them: its input fields (`input.ts`), and a
+ * FIFO queue target must name its message group (SqsParameters.MessageGroupId).
+ */
+function checkTarget(target: Target): void {
+  checkTargetInput(target);
+  const fifoQueue = target.arn.startsWith('arn:aws:sqs:') && target.arn.endsWith('.fifo');
+  if (fifoQueue && !target.sqsParameters) throw new EventBridgeError('ValidationException', `Parameter(s) SqsParameters must be specified for target: ${target.id}.`);
 }
 
 export { awsTime } from './entries';

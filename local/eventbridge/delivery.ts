@@ -4,6 +4,7 @@
  * dead-letter queue with the attributes AWS sets, or dropped.
  */
 import { backoffDelay } from '../../lib/backoff';
+import { targetPayload } from './input';
 import type { DeadLetter, Deliver, EventBridgeEvent, Rule, Target } from './types';
 
 export interface DeliveryDeps {
@@ -16,9 +17,13 @@ export interface DeliveryDeps {
   emit: (event: 'delivered' | 'delivery-failed' | 'delivery-lost', payload: Record<string, string>) => void;
 }
 
-/** Delivers until the target accepts or its retry policy is spent; never rejects. */
-export async function deliverWithRetry(deps: DeliveryDeps, rule: Rule, target: Target, event: EventBridgeEvent): Promise<void> {
-  const payload = target.input ?? JSON.stringify(event);
+/**
+ * Delivers until the target accepts or its retry policy is spent; never rejects. What the
+ * target receives is the event, or its Input / InputPath / InputTransformer (`input.ts`);
+ * `ingestedAt` (ms) is when the bus received the event.
+ */
+export async function deliverWithRetry(deps: DeliveryDeps, rule: Rule, target: Target, event: EventBridgeEvent, ingestedAt: number): Promise<void> {
+  const payload = targetPayload(target, event, { ruleName: rule.name, ruleArn: rule.arn, ingestionTime: new Date(ingestedAt).toISOString() });
   const started = deps.now();
   const base = deps.retryBaseMs ?? 200;
   let attempt = 0;

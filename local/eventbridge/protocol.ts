@@ -2,7 +2,7 @@ import type { EventBridgeBackend } from './backend';
 import { optional } from '../optional';
 import { EventBridgeError } from './errors';
 import { entryItem, objectItem, optList, optObject, optString, requestObject, stringItem } from './fields';
-import type { Json, PutEventsEntry, ReplayState, Rule, Target } from './types';
+import type { InputTransformer, Json, PutEventsEntry, ReplayState, Rule, Target } from './types';
 
 /**
  * The EventBridge API as `@aws-sdk/client-eventbridge` speaks it: AWS JSON 1.1,
@@ -44,7 +44,10 @@ function describeTarget(t: Target): Json {
     Arn: t.arn,
     RetryPolicy: { MaximumRetryAttempts: t.maximumRetryAttempts, MaximumEventAgeInSeconds: t.maximumEventAgeSeconds },
     ...(t.deadLetterArn ? { DeadLetterConfig: { Arn: t.deadLetterArn } } : {}),
-    ...(t.input ? { Input: t.input } : {}),
+    ...(t.input !== undefined ? { Input: t.input } : {}),
+    ...(t.inputPath !== undefined ? { InputPath: t.inputPath } : {}),
+    ...(t.inputTransformer ? { InputTransformer: { ...(Object.keys(t.inputTransformer.inputPathsMap).length ? { InputPathsMap: t.inputTransformer.inputPathsMap } : {}), InputTemplate: t.inputTransformer.inputTemplate } } : {}),
+    ...(t.sqsParameters ? { SqsParameters: { MessageGroupId: t.sqsParameters.messageGroupId } } : {}),
   };
 }
 
@@ -56,8 +59,22 @@ function optInteger(input: Json, field: string, min: number, max: number, fallba
   return v;
 }
 
+/** InputTransformer as the API gives it: InputTemplate required, InputPathsMap a map of strings. */
+function readTransformer(t: Json): InputTransformer | undefined {
+  const transformer = optObject(t, 'InputTransformer');
+  if (!transformer) return undefined;
+  const paths = optObject(transformer, 'InputPathsMap') ?? {};
+  const inputPathsMap: Record<string, string> = {};
+  for (const key of Object.keys(paths)) inputPathsMap[key] = stringItem(paths[key], `InputTransformer.InputPathsMap.${key}`);
+  const inputTemplate = optString(transformer, 'InputTemplate');
+  if (inputTemplate === undefined) throw new EventBridgeError('ValidationException', `1 validation error detected: Value null at 'targets.member.inputTransformer.inputTemplate' failed to satisfy constraint: Member must not be null`);
+  return { inputPathsMap, inputTemplate };
+}
+
 function readTarget(t: Json): Target {
   const retry = optObject(t, 'RetryPolicy') ?? {};
+  const sqs = optObject(t, 'SqsParameters');
+  const messageGroupId = sqs ? optString(sqs, 'MessageGroupId') : undefined;
   return {
     id: str(t['Id'], 'Targets.member.Id'),
     arn: str(t['Arn'], 'Targets.member.Arn'),
@@ -65,7 +82,43 @@ function readTarget(t: Json): Target {
     maximumEventAgeSeconds: optInteger(retry, 'MaximumEventAgeInSeconds', 60, 86_400, 86_400),
     deadLetterArn: optString(optObject(t, 'DeadLetterConfig') ?? {}, 'Arn'),
     input: optString(t, 'Input'),
+    ...optional('inputPath', optString(t, 'InputPath')),
+    ...optional('inputTransformer', readTransformer(t)),
+    ...(messageGroupId !== undefined ? { sqsParameters: { messageGroupId } } : {}),
   };
+}
+
+function describeBus(bus: ReturnType<EventBridgeBackend['describeBus']>): Json {
+  return {
+    Name: bus.name,
+    Arn: bus.arn,
+    ...optional('Description', bus.description),
+    ...optional('Policy', bus.policy),
+    CreationTime: seconds(bus.createdAt),
+    LastModifiedTime: seconds(bus.modifiedAt),
+  };
+}
+
+/** The `Tags` list of a request (`[{ Key, Value }]`) as a map; `undefined` when absent. */
+function readTags(input: Json): Record<string, string> | undefined {
+  const list = optList(input, 'Tags', objectItem);
+  if (!list) return undefined;
+  const tags: Record<string, string> = {};
+  for (const [i, tag] of list.entries()) {
+    const key = optString(tag, 'Key');
+    const value = optString(tag, 'Value');
+    if (key === undefined || value === undefined) throw new EventBridgeError('ValidationException', `1 validation error detected: Value null at 'tags.${i + 1}.member.${key === undefined ? 'key' : 'value'}' failed to satisfy constraint: Member must not be null`);
+    tags[key] = value;
+  }
+  return tags;
+}
+
+/** The statements of a bus policy (JSON text), or none. */
+function policyStatements(policy: string | undefined): Json[] {
+  if (policy === undefined) return [];
+  const statement = (JSON.parse(policy) as Json)['Statement'];
+  const list: unknown[] = Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+  return list.filter((st): st is Json => typeof st === 'object' && st !== null && !Array.isArray(st));
 }
 
 function describeReplay(r: ReplayState): Json {
@@ -91,20 +144,77 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
     EventBuses: b
       .listBuses()
       .filter((x) => x.name.startsWith(optString(input, 'NamePrefix') ?? ''))
-      .map((x) => ({ Name: x.name, Arn: x.arn })),
+      .map(describeBus),
   }),
-  DescribeEventBus: (b, input) => {
-    const name = optString(input, 'Name') ?? 'default';
-    const bus = b.listBuses().find((x) => x.name === name || x.arn === name);
-    if (!bus) throw new EventBridgeError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
-    return { Name: bus.name, Arn: bus.arn };
-  },
+  DescribeEventBus: (b, input) => describeBus(b.describeBus(optString(input, 'Name'))),
   CreateEventBus: (b, input) => {
     const name = str(input['Name'], 'name');
+    if (name.includes('/')) throw new EventBridgeError('ValidationException', `Event bus name ${name} must not contain '/'.`);
     if (b.listBuses().some((x) => x.name === name)) throw new EventBridgeError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
-    b.createBus(name);
-    return { EventBusArn: b.busArn(name) };
+    const tags = readTags(input);
+    b.createBus(name, { ...optional('description', optString(input, 'Description')) });
+    if (tags) b.tagResource(b.busArn(name), tags);
+    return { EventBusArn: b.busArn(name), ...optional('Description', optString(input, 'Description')) };
   },
+  DeleteEventBus: (b, input) => {
+    b.deleteBus(str(input['Name'], 'name'));
+    return {};
+  },
+  PutPermission: (b, input) => {
+    const busName = optString(input, 'EventBusName');
+    const policy = optString(input, 'Policy');
+    if (policy !== undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(policy);
+      } catch (error) {
+        throw new EventBridgeError('ValidationException', 'Policy is not valid JSON.', { cause: error });
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new EventBridgeError('ValidationException', 'Policy must be a JSON object.');
+      b.setBusPolicy(busName, policy);
+      return {};
+    }
+    const sid = str(input['StatementId'], 'statementId');
+    const principal = str(input['Principal'], 'principal');
+    const action = str(input['Action'], 'action');
+    if (action !== 'events:PutEvents') throw new EventBridgeError('ValidationException', `Provided value in parameter 'action' is not supported: ${action}`);
+    const bus = b.describeBus(busName);
+    const statements = policyStatements(bus.policy).filter((st) => st['Sid'] !== sid);
+    statements.push({ Sid: sid, Effect: 'Allow', Principal: principal === '*' ? '*' : { AWS: `arn:aws:iam::${principal}:root` }, Action: action, Resource: bus.arn, ...optional('Condition', optObject(input, 'Condition')) });
+    b.setBusPolicy(busName, JSON.stringify({ Version: '2012-10-17', Statement: statements }));
+    return {};
+  },
+  RemovePermission: (b, input) => {
+    const busName = optString(input, 'EventBusName');
+    const bus = b.describeBus(busName);
+    if (input['RemoveAllPermissions'] === true) {
+      b.setBusPolicy(busName, undefined);
+      return {};
+    }
+    const sid = str(input['StatementId'], 'statementId');
+    const statements = policyStatements(bus.policy);
+    if (!statements.some((st) => st['Sid'] === sid)) throw new EventBridgeError('ResourceNotFoundException', 'Statement with the provided id does not exist.');
+    const rest = statements.filter((st) => st['Sid'] !== sid);
+    b.setBusPolicy(busName, rest.length ? JSON.stringify({ Version: '2012-10-17', Statement: rest }) : undefined);
+    return {};
+  },
+  EnableRule: (b, input) => {
+    b.setRuleState(optString(input, 'EventBusName'), str(input['Name'], 'name'), true);
+    return {};
+  },
+  DisableRule: (b, input) => {
+    b.setRuleState(optString(input, 'EventBusName'), str(input['Name'], 'name'), false);
+    return {};
+  },
+  TagResource: (b, input) => {
+    b.tagResource(str(input['ResourceARN'], 'resourceARN'), readTags(input) ?? {});
+    return {};
+  },
+  UntagResource: (b, input) => {
+    b.untagResource(str(input['ResourceARN'], 'resourceARN'), optList(input, 'TagKeys', stringItem) ?? []);
+    return {};
+  },
+  ListTagsForResource: (b, input) => ({ Tags: Object.entries(b.listTags(str(input['ResourceARN'], 'resourceARN'))).map(([Key, Value]) => ({ Key, Value })) }),
   PutRule: (b, input) => {
     const name = str(input['Name'], 'name');
     const busName = optString(input, 'EventBusName') ?? 'default';
@@ -124,6 +234,7 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
       }
     }
     const arn = `arn:aws:events:${b.region}:${b.accountId}:rule/${busName === 'default' ? '' : `${busName}/`}${name}`;
+    const tags = readTags(input);
     b.putRule({
       name,
       arn: existing?.arn ?? arn,
@@ -134,6 +245,7 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
       targets: existing?.targets ?? [],
       ...optional('description', optString(input, 'Description')),
     });
+    if (tags) b.tagResource(existing?.arn ?? arn, tags);
     return { RuleArn: existing?.arn ?? arn };
   },
   DeleteRule: (b, input) => {

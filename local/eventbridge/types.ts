@@ -20,7 +20,17 @@ export interface EventBridgeEvent {
   'replay-name'?: string;
 }
 
-/** A rule target, with its retry policy and dead-letter queue. */
+/** An InputTransformer: JSONPath variables and the template they fill (`input.ts`). */
+export interface InputTransformer {
+  inputPathsMap: Record<string, string>;
+  inputTemplate: string;
+}
+
+/**
+ * A rule target, with its retry policy and dead-letter queue. What it receives: `input` (a
+ * constant JSON text), `inputPath` (part of the event), `inputTransformer`, or, with none of
+ * them, the whole event. `sqsParameters` carries the message group of a FIFO queue target.
+ */
 export interface Target {
   id: string;
   arn: string;
@@ -28,6 +38,9 @@ export interface Target {
   maximumEventAgeSeconds: number;
   deadLetterArn: string | undefined;
   input: string | undefined;
+  inputPath?: string;
+  inputTransformer?: InputTransformer;
+  sqsParameters?: { messageGroupId: string };
 }
 
 /** A rule on a bus: an event pattern or a schedule, and up to 5 targets. */

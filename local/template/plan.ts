@@ -128,6 +128,12 @@ function filterPatterns(criteria: unknown, id: string): string[] {
   });
 }
 
+/** An AWS::Events::Rule target's InputTransformer (CloudFormation allows the InputPathsMap to be absent). */
+const inputTransformerOf = (t: Json): { inputPathsMap: Record<string, string>; inputTemplate: string } => ({
+  inputPathsMap: Object.fromEntries(Object.entries((t['InputPathsMap'] as Json | undefined) ?? {}).map(([k, v]) => [k, String(v)])),
+  inputTemplate: String(t['InputTemplate'] ?? ''),
+});
+
 export function planFromTemplate(template: Template, opts: PlanOptions, stackName = 'local'): LocalPlan {
   const resources = template.Resources ?? {};
   const physical = physicalValues(resources, opts, stackName);
@@ -186,6 +192,9 @@ export function planFromTemplate(template: Template, opts: PlanOptions, stackNam
         maximumEventAgeSeconds: Number(retry['MaximumEventAgeInSeconds'] ?? 86_400),
         deadLetterArn: dlq === undefined ? undefined : res<string>(dlq, `${id}.Targets[${i}].DeadLetterConfig`),
         input: t['Input'] === undefined ? undefined : String(res(t['Input'], `${id}.Targets[${i}].Input`)),
+        ...(t['InputPath'] === undefined ? {} : { inputPath: String(res(t['InputPath'], `${id}.Targets[${i}].InputPath`)) }),
+        ...(t['InputTransformer'] === undefined ? {} : { inputTransformer: inputTransformerOf(res<Json>(t['InputTransformer'], `${id}.Targets[${i}].InputTransformer`)) }),
+        ...((t['SqsParameters'] as Json | undefined)?.['MessageGroupId'] === undefined ? {} : { sqsParameters: { messageGroupId: String(res((t['SqsParameters'] as Json)['MessageGroupId'], `${id}.Targets[${i}].SqsParameters`)) } }),
       };
     }),
   }));
