@@ -65,7 +65,7 @@ describe('incident creation flow', () => {
     expect(incidentId).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body['correlationId']).toBe(res.correlationId);
 
-    const rows = await until(() => timeline(incidentId), (t) => t.filter((r) => r['detailType'] === 'OfferCreated').length === 3, 15_000);
+    const rows = await until(() => timeline(incidentId), (t) => t.filter((r) => r['detailType'] === 'OfferCreated').length === 3, 40_000); // the first, cold flow: four functions start on the way (the matching round asks three services)
     expect(rows.map((r) => r['detailType']).sort()).toEqual(['IncidentCreated', 'OfferCreated', 'OfferCreated', 'OfferCreated']);
     expect(new Set(rows.map((r) => r['correlationId']))).toEqual(new Set([res.correlationId]));
     const sent = await until(() => notifications(incidentId), (n) => n.length === 3, 10_000);
