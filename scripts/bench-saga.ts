@@ -33,7 +33,7 @@ import type { EventBridgeEvent } from '../local/eventbridge/types';
 import { packageStage } from '../tests/helpers/template';
 import { flag, option } from './args';
 import { writeBenchSection } from './bench/report';
-import { doubleSteps, hopTimes, percentile, stepDurations, TERMINAL_STATUSES, type BusEvent, type Prepared, type SagaBenchContext, type SagaBenchFlow } from './bench/saga';
+import { busHops, doubleSteps, hopTimes, percentile, stepDurations, TERMINAL_STATUSES, type BusEvent, type Prepared, type SagaBenchContext, type SagaBenchFlow } from './bench/saga';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 const ROOT = resolve(__dirname, '..');
@@ -101,7 +101,7 @@ interface Started {
 }
 
 /** Figures of one phase. */
-function phaseFigures(states: State[], started: Started[], hops: number[]): { completion: number[]; steps: Map<string, number[]>; allSteps: number[]; perStep: number[]; hop: number[] } {
+function phaseFigures(states: State[], started: Started[], hops: number[], firstAt: ReadonlyMap<string, number>) {
   const answered = new Map(started.map((s) => [s.sagaId, s.answeredAt]));
   const completion = states.flatMap((s) => (s.endedAt && answered.has(s.sagaId) ? [Date.parse(s.endedAt) - (answered.get(s.sagaId) as number)] : []));
   const steps = new Map<string, number[]>();
@@ -109,7 +109,8 @@ function phaseFigures(states: State[], started: Started[], hops: number[]): { co
   const allSteps = [...steps.values()].flat();
   // The saga's own cost per step: start -> end over the steps it ran.
   const perStep = states.flatMap((s) => (s.endedAt && s.history.length ? [(Date.parse(s.endedAt) - Date.parse(s.startedAt)) / s.history.length] : []));
-  return { completion, steps, allSteps, perStep, hop: hops };
+  const onBus = states.map((s) => busHops(s.history, firstAt));
+  return { completion, steps, allSteps, perStep, hop: hops, participant: onBus.flatMap((b) => b.participant), orchestrator: onBus.flatMap((b) => b.orchestrator), busStep: onBus.flatMap((b) => b.step) };
 }
 
 async function main(): Promise<number> {
@@ -265,8 +266,10 @@ async function main(): Promise<number> {
 
     const lastEnded = Math.max(...loadStates.flatMap((s) => (s.endedAt ? [Date.parse(s.endedAt)] : [])));
     const throughput = started.length / ((lastEnded - firstStart) / 1000);
-    const quiet = phaseFigures(quietStates, quietStarted, quietHops);
-    const load = phaseFigures(loadStates, started, loadHops);
+    const firstAt = new Map<string, number>();
+    for (const e of bus) if (!firstAt.has(e.eventId)) firstAt.set(e.eventId, e.at);
+    const quiet = phaseFigures(quietStates, quietStarted, quietHops, firstAt);
+    const load = phaseFigures(loadStates, started, loadHops, firstAt);
     const dlqs = deadLetterCounts(cloud);
     const health = { ...cloud.health };
     const loadAfter = loadavg();
@@ -275,6 +278,7 @@ async function main(): Promise<number> {
     const verdict = (r: number): string => (r <= RATIO_TARGET ? 'met' : 'NOT met');
     const stepRows = (f: ReturnType<typeof phaseFigures>): string[] => [...f.steps].map(([step, v]) => `| ${step} (${v.length}) | ${ms(percentile(v, 50))} | ${ms(percentile(v, 95))} |`);
     const p50 = (v: number[]): number => percentile(v, 50);
+    const row = (what: string, q: number[], l: number[]): string => `| ${what} | ${ms(percentile(q, 50))} | ${ms(percentile(q, 95))} | ${ms(percentile(l, 50))} | ${ms(percentile(l, 95))} |`;
     const lines = [
       `Saga: ${flow.name}. ${SAGAS} sagas prepared ${CONCURRENCY} at a time (${prepareSeconds.toFixed(1)} s), then all started at once (${CONCURRENCY} concurrent HTTP calls; ${started.length} started in ${((lastStart - firstStart) / 1000).toFixed(1)} s), followed in the saga table until terminal or ${DEADLINE_S} s after the last start.`,
       `The bench's own cloud: ${changes.length ? changes.join('; ') : 'the packaged template unchanged'}.`,
@@ -298,8 +302,12 @@ async function main(): Promise<number> {
       '|---|---|---|---|---|',
       `| plain hop (${quiet.hop.length} quiet / ${load.hop.length} under load) | ${ms(percentile(quiet.hop, 50))} | ${ms(percentile(quiet.hop, 95))} | ${ms(percentile(load.hop, 50))} | ${ms(percentile(load.hop, 95))} |`,
       `| saga step, all steps (${quiet.allSteps.length} / ${load.allSteps.length}) | ${ms(percentile(quiet.allSteps, 50))} | ${ms(percentile(quiet.allSteps, 95))} | ${ms(percentile(load.allSteps, 50))} | ${ms(percentile(load.allSteps, 95))} |`,
-      `| saga start -> end / steps run | ${ms(percentile(quiet.perStep, 50))} | ${ms(percentile(quiet.perStep, 95))} | ${ms(percentile(load.perStep, 50))} | ${ms(percentile(load.perStep, 95))} |`,
+      row(`saga start -> end / steps run`, quiet.perStep, load.perStep),
+      row(`step on the bus, command -> next command (${quiet.busStep.length} / ${load.busStep.length})`, quiet.busStep, load.busStep),
+      row(`  of which participant: command -> reply`, quiet.participant, load.participant),
+      row(`  of which orchestrator: reply -> next command (the saga's own hop)`, quiet.orchestrator, load.orchestrator),
       `| **step / hop (p50)** | **${ratio(p50(quiet.allSteps), p50(quiet.hop))}** | | **${ratio(p50(load.allSteps), p50(load.hop))}** | |`,
+      `| orchestrator hop / plain hop (p50) | ${ratio(p50(quiet.orchestrator), p50(quiet.hop))} | | ${ratio(p50(load.orchestrator), p50(load.hop))} | |`,
       '',
       `Target: one step at most ${RATIO_TARGET}x one hop. Quiet: ${verdict(p50(quiet.allSteps) / p50(quiet.hop))}; under load: ${verdict(p50(load.allSteps) / p50(load.hop))}.`,
       '',

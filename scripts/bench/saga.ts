@@ -120,3 +120,30 @@ export function hopTimes(events: readonly BusEvent[], hop: Pick<SagaBenchFlow['h
 export function stepDurations(history: readonly StepRecord[]): { step: string; ms: number }[] {
   return history.flatMap((r) => (r.endedAt ? [{ step: r.phase === 'forward' ? r.step : `undo ${r.step}`, ms: Date.parse(r.endedAt) - Date.parse(r.startedAt) }] : []));
 }
+
+/**
+ * One saga's steps as seen on the bus, split into their two hops, from the step history's
+ * command and reply eventIds and the time each was first on the bus (`firstAt`):
+ * - participant: the command on the bus -> the participant's reply on the bus;
+ * - orchestrator: that reply on the bus -> the next step's command on the bus (the saga
+ *   applying the reply and sending on, through the outbox). Not for the last step (nothing
+ *   follows) or a step that ended without a reply (timed out, abandoned);
+ * - step: both, the command on the bus -> the next command on the bus.
+ */
+export function busHops(history: readonly StepRecord[], firstAt: ReadonlyMap<string, number>): { participant: number[]; orchestrator: number[]; step: number[] } {
+  const participant: number[] = [];
+  const orchestrator: number[] = [];
+  const step: number[] = [];
+  history.forEach((r, i) => {
+    const sent = firstAt.get(r.commandId);
+    const replied = r.reply ? firstAt.get(r.reply.eventId) : undefined;
+    if (sent === undefined || replied === undefined) return;
+    participant.push(replied - sent);
+    const next = history[i + 1];
+    const nextSent = next ? firstAt.get(next.commandId) : undefined;
+    if (nextSent === undefined) return;
+    orchestrator.push(nextSent - replied);
+    step.push(nextSent - sent);
+  });
+  return { participant, orchestrator, step };
+}
