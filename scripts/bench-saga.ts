@@ -8,7 +8,7 @@
  *  - load: `--sagas` (500) prepared `--concurrency` (100) at a time, then all started at
  *    once (the same bounded concurrency of HTTP calls: they overlap), and followed in the
  *    saga table until every one is terminal (COMPLETED, COMPENSATED, FAILED) or
- *    `--deadline` seconds (180) after the last start.
+ *    `--deadline` seconds (600) after the last start.
  * Every event crossing a bus is stamped as the bus routes it. Reported: terminal statuses, the
  * sagas still running at the deadline (stuck: must be 0), double steps (must be 0: each
  * saga's step history has every step once, and every command on the bus is one its history
@@ -40,7 +40,8 @@ const ROOT = resolve(__dirname, '..');
 const SAGAS = Number(option('sagas', '500'));
 const QUIET = Number(option('quiet', '20'));
 const CONCURRENCY = Number(option('concurrency', '100'));
-const DEADLINE_S = Number(option('deadline', '180'));
+const DEADLINE_S = Number(option('deadline', '600'));
+const POLL_MS = 1000;
 /** A run this big (and not `--no-write`) writes its section of BENCHMARKS.md. */
 const WRITE_FROM = 500;
 const RATIO_TARGET = 2;
@@ -78,21 +79,33 @@ async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, i:
   return out;
 }
 
-/** The states of `ids` from the saga table (BatchGetItem, 100 at a time, consistent). */
-async function readStates(doc: DynamoDBDocumentClient, table: string, ids: readonly string[]): Promise<Map<string, State>> {
-  const states = new Map<string, State>();
+/** Items of `ids` from the saga table (BatchGetItem, 100 at a time, consistent), whole or only the given attributes. */
+async function readItems(doc: DynamoDBDocumentClient, table: string, ids: readonly string[], attributes?: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+  const items = new Map<string, Record<string, unknown>>();
+  const projection = attributes ? { ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])) } : {};
   for (let i = 0; i < ids.length; i += 100) {
     let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((sagaId) => ({ sagaId }));
     while (keys.length) {
-      const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of out.Responses?.[table] ?? []) states.set(String(item['sagaId']), item['state'] as State);
+      const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true, ...projection } } }));
+      for (const item of out.Responses?.[table] ?? []) items.set(String(item['sagaId']), item);
       keys = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
     }
   }
-  return states;
+  return items;
 }
 
-const isTerminal = (s: State | undefined): boolean => !!s && (TERMINAL_STATUSES as readonly string[]).includes(s.status);
+/** The states of `ids` (lib/saga's store keeps the whole state in `state`). */
+async function readStates(doc: DynamoDBDocumentClient, table: string, ids: readonly string[]): Promise<Map<string, State>> {
+  return new Map([...(await readItems(doc, table, ids))].map(([id, item]) => [id, item['state'] as State]));
+}
+
+/** The statuses of `ids` (the store's top-level `status`): what polling needs, without reading every state. */
+async function readStatuses(doc: DynamoDBDocumentClient, table: string, ids: readonly string[]): Promise<Map<string, string>> {
+  return new Map([...(await readItems(doc, table, ids, ['sagaId', 'status']))].map(([id, item]) => [id, String(item['status'])]));
+}
+
+const isTerminalStatus = (status: string | undefined): boolean => status !== undefined && (TERMINAL_STATUSES as readonly string[]).includes(status);
+const isTerminal = (s: State | undefined): boolean => isTerminalStatus(s?.status);
 
 interface Started {
   sagaId: string;
@@ -191,7 +204,7 @@ async function main(): Promise<number> {
       if (!sagaId) throw new Error(`quiet saga ${n} was not started`);
       quietStarted.push({ sagaId, sentAt, answeredAt: Date.now() });
       const deadline = Date.now() + 60_000;
-      while (!isTerminal((await readStates(doc, sagaTable, [sagaId])).get(sagaId))) {
+      while (!isTerminalStatus((await readStatuses(doc, sagaTable, [sagaId])).get(sagaId))) {
         if (Date.now() > deadline) throw new Error(`quiet saga ${sagaId} not terminal after 60 s`);
         await sleep(25);
       }
@@ -225,23 +238,23 @@ async function main(): Promise<number> {
     log(`${started.length} started in ${((lastStart - firstStart) / 1000).toFixed(1)} s; following them in ${sagaTable}...`);
 
     const ids = started.map((s) => s.sagaId);
-    let states = new Map<string, State>();
+    const statuses = new Map<string, string>();
     const deadline = lastStart + DEADLINE_S * 1000;
     let lastReport = 0;
     for (;;) {
-      const open = ids.filter((id) => !isTerminal(states.get(id)));
-      if (!open.length) break;
-      for (const [id, s] of await readStates(doc, sagaTable, open)) states.set(id, s);
-      const running = ids.filter((id) => !isTerminal(states.get(id))).length;
-      if (Date.now() - lastReport > 5000) {
+      const open = ids.filter((id) => !isTerminalStatus(statuses.get(id)));
+      for (const [id, s] of await readStatuses(doc, sagaTable, open)) statuses.set(id, s);
+      const running = ids.filter((id) => !isTerminalStatus(statuses.get(id))).length;
+      if (!running || Date.now() - lastReport > 10_000) {
         log(`  ${ids.length - running} terminal, ${running} running (${((Date.now() - firstStart) / 1000).toFixed(0)} s)`);
         lastReport = Date.now();
       }
       if (!running || Date.now() > deadline) break;
-      await sleep(250);
+      // The times come from the saga states, not from this loop: polling slowly costs no accuracy, and little load.
+      await sleep(POLL_MS);
     }
     await sleep(SETTLE_MS);
-    states = await readStates(doc, sagaTable, ids);
+    const states = await readStates(doc, sagaTable, ids);
     const loadStates = ids.flatMap((id) => (states.get(id) ? [states.get(id) as State] : []));
     const stuck = ids.filter((id) => !isTerminal(states.get(id)));
     const byStatus = new Map<string, number>();
@@ -260,7 +273,8 @@ async function main(): Promise<number> {
       commandCount += commands.length;
       const check = doubleSteps(s, commands);
       doubles.push(...check.doubles.map((d) => `${s.sagaId}: ${d}`));
-      unpublished.push(...check.unpublished.map((d) => `${s.sagaId}: ${d}`));
+      // A running saga's last command may still be in the outbox.
+      if (isTerminal(s)) unpublished.push(...check.unpublished.map((d) => `${s.sagaId}: ${d}`));
       republished += check.republished;
     }
 
@@ -287,16 +301,16 @@ async function main(): Promise<number> {
       '| measure | result | required / target |',
       '|---|---|---|',
       `| sagas started | ${started.length} of ${SAGAS} | all |`,
-      `| terminal | ${[...byStatus].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} | |`,
+      `| status at the end | ${[...byStatus].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} | |`,
       `| stuck (not terminal ${DEADLINE_S} s after the last start) | ${stuck.length} | 0 (${stuck.length ? 'FAILED' : 'met'}) |`,
       `| double steps (history: a step twice; bus: a command no step of the history sent), ${quietStates.length + loadStates.length} sagas, ${commandCount} commands seen | ${doubles.length} | 0 (${doubles.length ? 'FAILED' : 'met'}) |`,
-      `| commands in a history never seen on the bus | ${unpublished.length} | 0 |`,
+      `| commands in a terminal saga's history never seen on the bus | ${unpublished.length} | 0 |`,
       `| same command published again (same eventId, dropped by consumers) | ${republished} | |`,
       `| throughput, first start -> last terminal (${((lastEnded - firstStart) / 1000).toFixed(1)} s) | ${throughput.toFixed(1)} sagas/s | |`,
       `| completion, start answered -> saga endedAt: p50 / p95 / max | ${ms(percentile(load.completion, 50))} / ${ms(percentile(load.completion, 95))} / ${ms(Math.max(...load.completion))} | |`,
       `| quiet (one saga at a time, ${quietStates.length}): completion p50 / p95 | ${ms(percentile(quiet.completion, 50))} / ${ms(percentile(quiet.completion, 95))} | |`,
       '',
-      `Step cost against one plain event hop, measured in the same run. Hop: ${flow.hop.what}. Step: from the step history, command sent (the state and the command committed together) -> reply applied to the saga; that is the command through the outbox and the bus, the participant's consumer, its reply through the outbox and the bus, and the orchestrator applying it.`,
+      `Step cost against one plain event hop, measured in the same run. Hop: ${flow.hop.what}. Step: from the step history, command sent (the state and the command committed together) -> reply applied to the saga; that is the command through the outbox and the bus, the participant's consumer, its reply through the outbox and the bus, and the orchestrator applying it. A step is two hops by construction (the command out to the participant, its reply back to the orchestrator), so 2x means a step costs no more than the two plain hops it is made of; the rows below split a step as seen on the bus into the two, and the last row compares the orchestrator's hop alone with the plain hop.`,
       '',
       '| | quiet p50 | quiet p95 | load p50 | load p95 |',
       '|---|---|---|---|---|',
