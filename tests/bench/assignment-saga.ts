@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { SagaBenchFlow } from '../../scripts/bench/saga';
+import type { SagaBenchContext, SagaBenchFlow } from '../../scripts/bench/saga';
 import { SELECTION } from '../../functions/match/selection';
 
 const demo = JSON.parse(readFileSync(join(__dirname, '..', '..', 'functions', 'incident', 'demo-request.json'), 'utf8')) as { body: Record<string, unknown> };
@@ -26,6 +26,18 @@ const PLACES = [
   { lat: 37.7989, lon: -122.4662 }, // Presidio
   { lat: 37.7577, lon: -122.3892 }, // Dogpatch
 ];
+
+/**
+ * A call as a client makes it: a 5xx (the function failed or timed out under the load) is sent
+ * again, up to 3 times; the bench reports failed invocations, so these stay visible.
+ */
+async function retried(context: SagaBenchContext, method: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await context.call(method, path, body);
+    if (res.status < 500 || attempt === 3) return res;
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+  }
+}
 
 const dataOf = (e: { data: Record<string, unknown> }, key: string): string | undefined => (typeof e.data[key] === 'string' ? e.data[key] : undefined);
 
@@ -59,7 +71,7 @@ const flow: SagaBenchFlow = {
     return notes;
   },
   async setup(context, n) {
-    const created = await context.call('POST', '/incidents', { ...demo.body, location: { coordinates: PLACES[n % PLACES.length] }, description: `bench:saga incident ${n}` });
+    const created = await retried(context, 'POST', '/incidents', { ...demo.body, location: { coordinates: PLACES[n % PLACES.length] }, description: `bench:saga incident ${n}` });
     const incidentId = created.body['incidentId'];
     if (created.status !== 202 || typeof incidentId !== 'string') throw new Error(`POST /incidents answered ${created.status}: ${JSON.stringify(created.body)}`);
     await context.waitForEvents((e) => e.detailType === 'OfferCreated' && e.data['incidentId'] === incidentId, SELECTION.maxOffers, 120_000);
@@ -74,7 +86,8 @@ const flow: SagaBenchFlow = {
     return { incidentId, offerId: String(offer['offerId']), vendorId: String(offer['vendorId']) };
   },
   async start(context, prepared) {
-    const res = await context.call('POST', `/offers/${String(prepared['offerId'])}/accept`, { vendorId: prepared['vendorId'] });
+    // Should a failed first try have gone through after all, the retry answers 409 and the saga counts as not started (visible in the report).
+    const res = await retried(context, 'POST', `/offers/${String(prepared['offerId'])}/accept`, { vendorId: prepared['vendorId'] });
     return res.status === 202 && typeof res.body['sagaId'] === 'string' ? res.body['sagaId'] : undefined;
   },
 };
