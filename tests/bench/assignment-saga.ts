@@ -2,8 +2,9 @@
 // no domain): an incident with its offers (POST /incidents, offers read from the read model
 // once match's OfferCreated events are on the bus), then POST /offers/{offerId}/accept, which
 // starts the saga (ReserveVendor -> AuthorizePayment -> AssignIncident). The plain hop it is
-// compared with: IncidentCreated -> match consumer (offers and their outbox rows in one
-// transaction) -> OfferCreated. Named in package.json `config.sagaBench`.
+// compared with: IncidentCreated -> match consumer (the matching round started, its requests'
+// outbox rows in one transaction) -> VendorAvailabilityRequested, through the same consumer
+// as the saga's own hop. Named in package.json `config.sagaBench`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -47,9 +48,9 @@ const flow: SagaBenchFlow = {
   commands: ['ReserveVendor', 'AuthorizePayment', 'AssignIncident', 'ReleaseVendor', 'VoidPaymentAuthorization'],
   hop: {
     from: 'IncidentCreated',
-    to: 'OfferCreated',
-    what: 'IncidentCreated on the bus -> match consumer (offers + outbox rows, one transaction) -> relay -> first OfferCreated on the bus',
-    key: (e) => (e.detailType === 'IncidentCreated' || e.detailType === 'OfferCreated' ? dataOf(e, 'incidentId') : undefined),
+    to: 'VendorAvailabilityRequested',
+    what: 'IncidentCreated on the bus -> match consumer (the matching round started: its state and requests\' outbox rows in one transaction) -> relay -> VendorAvailabilityRequested on the bus',
+    key: (e) => (e.detailType === 'IncidentCreated' || e.detailType === 'VendorAvailabilityRequested' ? dataOf(e, 'incidentId') : undefined),
   },
   prepare(template) {
     const notes: string[] = [];
@@ -74,15 +75,16 @@ const flow: SagaBenchFlow = {
     const created = await retried(context, 'POST', '/incidents', { ...demo.body, location: { coordinates: PLACES[n % PLACES.length] }, description: `bench:saga incident ${n}` });
     const incidentId = created.body['incidentId'];
     if (created.status !== 202 || typeof incidentId !== 'string') throw new Error(`POST /incidents answered ${created.status}: ${JSON.stringify(created.body)}`);
-    await context.waitForEvents((e) => e.detailType === 'OfferCreated' && e.data['incidentId'] === incidentId, SELECTION.maxOffers, 120_000);
+    // The round's offers are created together once it ends: the first on the bus means all are in the read model.
+    await context.waitForEvents((e) => e.detailType === 'OfferCreated' && e.data['incidentId'] === incidentId, 1, 120_000);
     // The offers as a vendor's app sees them: the read model.
     const out = await context.doc.send(
       new QueryCommand({ TableName: context.table('read-models'), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :k AND begins_with(gsi1sk, :p)', ExpressionAttributeValues: { ':k': `INCIDENT#${incidentId}`, ':p': 'OFFER#' } }),
     );
     // Accepting rank 1, 2, 3 in turn spreads the sagas over more vendors.
-    const rank = (n % SELECTION.maxOffers) + 1;
-    const offer = (out.Items ?? []).find((o) => Number(o['rank']) === rank);
-    if (!offer) throw new Error(`incident ${incidentId}: no offer of rank ${rank} in the read model`);
+    const offers = (out.Items ?? []).sort((a, b) => Number(a['rank']) - Number(b['rank']));
+    const offer = offers[n % Math.max(1, Math.min(SELECTION.maxOffers, offers.length))];
+    if (!offer) throw new Error(`incident ${incidentId}: no offer in the read model`);
     return { incidentId, offerId: String(offer['offerId']), vendorId: String(offer['vendorId']) };
   },
   async start(context, prepared) {

@@ -6,9 +6,10 @@
 import { createVendorQueueConsumer } from '../../generated';
 import { makeHandlers } from '../../functions/vendor/consumer';
 import { vendors } from '../../functions/vendor/directory';
+import { availabilityStore } from '../../functions/vendor/availability-store';
 import { reservationStore } from '../../functions/vendor/store';
 
 /** Jobs each vendor takes at once in the bench (BENCH_VENDOR_CAPACITY, set by the flow). */
 const capacity = Number(process.env['BENCH_VENDOR_CAPACITY'] ?? 1000);
 
-export const handler = createVendorQueueConsumer(makeHandlers({ reservations: reservationStore, vendors: vendors.map((v) => ({ ...v, capacity: Math.max(v.capacity, capacity) })), now: () => new Date().toISOString() }));
+export const handler = createVendorQueueConsumer(makeHandlers({ reservations: reservationStore, availability: availabilityStore, vendors: vendors.map((v) => ({ ...v, capacity: Math.max(v.capacity, capacity) })), now: () => new Date().toISOString() }));
