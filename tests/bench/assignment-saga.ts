@@ -65,7 +65,8 @@ const flow: SagaBenchFlow = {
       }
       if (handler === 'functions/match/consumer.handler') {
         env['OFFER_TTL_SECONDS'] = String(OFFER_TTL_SECONDS);
-        notes.push(`match consumer: OFFER_TTL_SECONDS=${OFFER_TTL_SECONDS} (spec 120 s), so no offer expires before its accept`);
+        env['MATCHING_DEADLINE_SECONDS'] = String(OFFER_TTL_SECONDS);
+        notes.push(`match consumer: OFFER_TTL_SECONDS=${OFFER_TTL_SECONDS} (spec 120 s), so no offer expires before its accept, and MATCHING_DEADLINE_SECONDS=${OFFER_TTL_SECONDS} (spec 10 s), so a backed-up queue delays a matching round instead of failing it`);
       }
     }
     if (notes.length !== 2) throw new Error(`the template's vendor and match consumers were not found (${notes.length} changed)`);
