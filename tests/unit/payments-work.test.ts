@@ -208,6 +208,19 @@ describe('fraud rule', () => {
     expect(s.payments.counters.get(DEMO_DRIVER)?.recent.map((p) => p.paymentId)).toEqual([paymentIdOf(incident(5))]);
   });
 
+  it("counts two payments of one driver created at the same time both: the loser of the counter write reads again and writes on the winner's count", async () => {
+    // Prepare
+    const s = setup();
+
+    // Act
+    await Promise.all([s.run(workCompleted({ incidentId: incident(1) }, 'evt-1')), s.run(workCompleted({ incidentId: incident(2) }, 'evt-2'))]);
+
+    // Assess
+    expect(s.payments.counters.get(DEMO_DRIVER)).toMatchObject({ version: 2, recent: [{ paymentId: expect.any(String) }, { paymentId: expect.any(String) }] });
+    expect(new Set(s.payments.counters.get(DEMO_DRIVER)?.recent.map((p) => p.paymentId))).toEqual(new Set([paymentIdOf(incident(1)), paymentIdOf(incident(2))]));
+    expect(types(s.payments)).toEqual(['PaymentCreated', 'PaymentApproved', 'PaymentCreated', 'PaymentApproved']);
+  });
+
   it('gives both reasons and a higher score when both rules fire', async () => {
     const s = setup();
     await s.handlers.AuthorizePayment(authorize(), consumerContext(authorize()));
