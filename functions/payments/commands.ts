@@ -17,6 +17,8 @@ export interface Deps {
   now: () => Date;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Two approvals of one payment at once: the loser reads again and decides again, this many times. */
 const APPROVE_ATTEMPTS = 2;
 
@@ -54,6 +56,8 @@ export function makeApi({ payments, now }: Deps): HttpApiHandler {
           if (!scopesOf(claims).has(BACK_OFFICE_SCOPE)) throw new HttpError(403, `approving a payment needs the ${BACK_OFFICE_SCOPE} scope`, { code: 'MISSING_SCOPE' });
           const approvedBy = typeof claims['sub'] === 'string' && claims['sub'] ? claims['sub'].slice(0, 128) : BACK_OFFICE_SCOPE;
           const paymentId = pathParameters['paymentId'] as string;
+          // Payment ids are UUIDs: anything else is no payment (and never a key DynamoDB would refuse).
+          if (!UUID.test(paymentId)) throw new PaymentRuleError('PAYMENT_NOT_FOUND', 'no payment has this id');
           for (let attempt = 1; attempt <= APPROVE_ATTEMPTS; attempt += 1) {
             const payment = await payments.find(paymentId);
             if (!payment) throw new PaymentRuleError('PAYMENT_NOT_FOUND', `payment ${paymentId} does not exist`);

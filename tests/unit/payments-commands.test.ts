@@ -78,9 +78,10 @@ describe('POST /payments/{paymentId}/approve', () => {
     expect(waiting.payments.sent.filter((e) => e.detailType === 'PaymentApproved')).toHaveLength(1);
   });
 
-  it('answers 404 for an unknown payment and 400 for a body that breaks the command schema', async () => {
+  it('answers 404 for an unknown payment (or an id that is no UUID) and 400 for a body that breaks the command schema', async () => {
     const s = await setup();
     expect((await s.approve(BACK_OFFICE, paymentIdOf('a77bfd69-7800-4bcb-8afb-0f9d0739d9e6'))).statusCode).toBe(404);
+    expect((await s.approve(BACK_OFFICE, 'x'.repeat(3000))).statusCode).toBe(404);
     expect((await s.approve(BACK_OFFICE, PAYMENT, JSON.stringify({ notes: 'x'.repeat(1001) }))).statusCode).toBe(400);
   });
 
