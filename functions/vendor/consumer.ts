@@ -98,7 +98,15 @@ export function makeHandlers({ reservations, availability, vendors, testZones = 
       for (const r of held) if (await reservations.release(r, now())) freed += 1;
       if (held.length) ctx.logger.info('capacity freed for a cancelled incident', { incidentId, freed });
     },
-    // Still to do (later issue): WorkCompleted should give a job's capacity back (vendor does not receive it yet).
+    // The job is done: the vendor can take another. Idempotent: a redelivery finds nothing HELD.
+    // No reply; the release is conditioned on HELD, so a redelivery (or a late ReleaseVendor) frees nothing twice.
+    WorkCompleted: async (event, ctx) => {
+      const { incidentId, vendorId } = event.detail.data;
+      const held = await reservations.heldFor(incidentId);
+      let freed = 0;
+      for (const r of held) if (await reservations.release(r, now())) freed += 1;
+      ctx.logger.info('job done: capacity freed', { incidentId, vendorId, held: held.length, freed });
+    },
   };
 }
 

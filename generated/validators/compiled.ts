@@ -17,24 +17,24 @@ const L9 = /* @__PURE__ */ rule({ t: "string", x: 100 });
 const L10 = /* @__PURE__ */ rule({ t: "string", x: 20 });
 const R11 = /^[A-Z]{2}$/u;
 const L12 = /* @__PURE__ */ rule({ t: "string", p: R11, ps: "^[A-Z]{2}$" });
-const Q13 = ["metadata","data"];
-const Q14 = ["sagaId","incidentId","vendorId","offerId","reservationId","authorizationId","agreedPrice"];
-const L15 = /* @__PURE__ */ rule({ t: "integer", min: 0 });
-const Q16 = ["sagaId","incidentId","driverId","vendorId","offerId","amount"];
-const Q17 = ["cancelledBy"];
-const E18 = ["driver","dispatcher"];
-const L19 = /* @__PURE__ */ rule({ t: "string", en: E18 });
-const E20 = ["resolved_by_driver","duplicate","wait_too_long","other"];
-const L21 = /* @__PURE__ */ rule({ t: "string", en: E20 });
-const L22 = /* @__PURE__ */ rule({ t: "string", x: 500 });
-const E23 = ["vendor_reservation_failed","payment_authorization_failed","incident_assignment_rejected","incident_cancelled","saga_timeout"];
-const Q24 = ["vendorId","outcome"];
-const E25 = ["resolved","towed","unresolved"];
-const L26 = /* @__PURE__ */ rule({ t: "string", en: E25 });
-const Q27 = ["code","description","amount"];
-const E28 = ["labor","parts","towing","fuel","other"];
-const L29 = /* @__PURE__ */ rule({ t: "string", en: E28 });
-const L30 = /* @__PURE__ */ rule({ t: "string", x: 1000 });
+const L13 = /* @__PURE__ */ rule({ t: "string", x: 1000 });
+const Q14 = ["metadata","data"];
+const Q15 = ["sagaId","incidentId","vendorId","offerId","reservationId","authorizationId","agreedPrice"];
+const L16 = /* @__PURE__ */ rule({ t: "integer", min: 0 });
+const Q17 = ["sagaId","incidentId","driverId","vendorId","offerId","amount"];
+const Q18 = ["cancelledBy"];
+const E19 = ["driver","dispatcher"];
+const L20 = /* @__PURE__ */ rule({ t: "string", en: E19 });
+const E21 = ["resolved_by_driver","duplicate","wait_too_long","other"];
+const L22 = /* @__PURE__ */ rule({ t: "string", en: E21 });
+const L23 = /* @__PURE__ */ rule({ t: "string", x: 500 });
+const E24 = ["vendor_reservation_failed","payment_authorization_failed","incident_assignment_rejected","incident_cancelled","saga_timeout"];
+const Q25 = ["vendorId","outcome"];
+const E26 = ["resolved","towed","unresolved"];
+const L27 = /* @__PURE__ */ rule({ t: "string", en: E26 });
+const Q28 = ["code","description","amount"];
+const E29 = ["labor","parts","towing","fuel","other"];
+const L30 = /* @__PURE__ */ rule({ t: "string", en: E29 });
 const Q31 = ["name","phone"];
 const R32 = /^\+[1-9][0-9]{6,14}$/u;
 const L33 = /* @__PURE__ */ rule({ t: "string", p: R32, ps: "^\\+[1-9][0-9]{6,14}$" });
@@ -139,7 +139,7 @@ const Q131 = ["code","amount"];
 const E132 = ["after_hours","holiday","highway","heavy_vehicle","remote_area"];
 const L133 = /* @__PURE__ */ rule({ t: "string", en: E132 });
 const Q134 = ["sagaId","incidentId","vendorId","reason"];
-const L135 = /* @__PURE__ */ rule({ t: "string", en: E23 });
+const L135 = /* @__PURE__ */ rule({ t: "string", en: E24 });
 const Q136 = ["sagaId","incidentId","vendorId","offerId","holdUntil"];
 const Q137 = ["sagaId","saga","step","phase","attempt","dueAt"];
 const L138 = /* @__PURE__ */ rule({ t: "string", x: 60 });
@@ -192,10 +192,16 @@ function checkAddress(v: unknown, p: string, e: SchemaError[]): void {
   } else fail(e, p, "type", { type: "object" });
 }
 
+function checkApprovePaymentCommand(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    str(v["notes"], p, "/notes", L13, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
 function shape0(r0: Check, r1: Check): Check {
   return (v: unknown, p: string, e: SchemaError[]): void => {
     if (isObject(v)) {
-      if (v["metadata"] === undefined || v["data"] === undefined) required(v, p, Q13, e);
+      if (v["metadata"] === undefined || v["data"] === undefined) required(v, p, Q14, e);
       ref(v["metadata"], p, "/metadata", r0, e);
       ref(v["data"], p, "/data", r1, e);
     } else fail(e, p, "type", { type: "object" });
@@ -204,7 +210,7 @@ function shape0(r0: Check, r1: Check): Check {
 
 function checkAssignIncidentData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["reservationId"] === undefined || v["authorizationId"] === undefined || v["agreedPrice"] === undefined) required(v, p, Q14, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["reservationId"] === undefined || v["authorizationId"] === undefined || v["agreedPrice"] === undefined) required(v, p, Q15, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
@@ -213,13 +219,13 @@ function checkAssignIncidentData(v: unknown, p: string, e: SchemaError[]): void 
     str(v["reservationId"], p, "/reservationId", L4, e);
     str(v["authorizationId"], p, "/authorizationId", L4, e);
     ref(v["agreedPrice"], p, "/agreedPrice", checkMoney, e);
-    num(v["etaMinutes"], p, "/etaMinutes", L15, e);
+    num(v["etaMinutes"], p, "/etaMinutes", L16, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkAuthorizePaymentData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["amount"] === undefined) required(v, p, Q16, e);
+    if (v["sagaId"] === undefined || v["incidentId"] === undefined || v["driverId"] === undefined || v["vendorId"] === undefined || v["offerId"] === undefined || v["amount"] === undefined) required(v, p, Q17, e);
     str(v["sagaId"], p, "/sagaId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["driverId"], p, "/driverId", L4, e);
@@ -231,24 +237,24 @@ function checkAuthorizePaymentData(v: unknown, p: string, e: SchemaError[]): voi
 
 function checkCancelIncidentCommand(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["cancelledBy"] === undefined) required(v, p, Q17, e);
-    str(v["cancelledBy"], p, "/cancelledBy", L19, e);
-    str(v["reason"], p, "/reason", L21, e);
-    str(v["comment"], p, "/comment", L22, e);
+    if (v["cancelledBy"] === undefined) required(v, p, Q18, e);
+    str(v["cancelledBy"], p, "/cancelledBy", L20, e);
+    str(v["reason"], p, "/reason", L22, e);
+    str(v["comment"], p, "/comment", L23, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
 function checkCompensationReason(v: unknown, p: string, e: SchemaError[]): void {
   if (!(typeof v === "string")) fail(e, p, "type", { type: "string" });
-  if (!oneOf(E23, v)) fail(e, p, "enum", { allowedValues: E23 });
+  if (!oneOf(E24, v)) fail(e, p, "enum", { allowedValues: E24 });
 }
 
 function checkCompleteWorkCommand(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["vendorId"] === undefined || v["outcome"] === undefined) required(v, p, Q24, e);
+    if (v["vendorId"] === undefined || v["outcome"] === undefined) required(v, p, Q25, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["outcome"], p, "/outcome", L26, e);
+    str(v["outcome"], p, "/outcome", L27, e);
     const v1 = v["lineItems"];
     if (v1 !== undefined) {
       if (Array.isArray(v1)) {
@@ -256,15 +262,15 @@ function checkCompleteWorkCommand(v: unknown, p: string, e: SchemaError[]): void
         for (let v2 = 0; v2 < v1.length; v2++) {
           const v3: unknown = v1[v2];
           if (isObject(v3)) {
-            if (v3["code"] === undefined || v3["description"] === undefined || v3["amount"] === undefined) required(v3, p + "/lineItems" + "/" + v2, Q27, e);
-            str(v3["code"], p + "/lineItems" + "/" + v2, "/code", L29, e);
+            if (v3["code"] === undefined || v3["description"] === undefined || v3["amount"] === undefined) required(v3, p + "/lineItems" + "/" + v2, Q28, e);
+            str(v3["code"], p + "/lineItems" + "/" + v2, "/code", L30, e);
             str(v3["description"], p + "/lineItems" + "/" + v2, "/description", L6, e);
             ref(v3["amount"], p + "/lineItems" + "/" + v2, "/amount", checkMoney, e);
           } else fail(e, p + "/lineItems" + "/" + v2, "type", { type: "object" });
         }
       } else fail(e, p + "/lineItems", "type", { type: "array" });
     }
-    str(v["notes"], p, "/notes", L30, e);
+    str(v["notes"], p, "/notes", L13, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -285,7 +291,7 @@ function checkCreateIncidentCommand(v: unknown, p: string, e: SchemaError[]): vo
     ref(v["vehicle"], p, "/vehicle", checkVehicle, e);
     ref(v["location"], p, "/location", checkLocation, e);
     str(v["problemType"], p, "/problemType", L37, e);
-    str(v["description"], p, "/description", L30, e);
+    str(v["description"], p, "/description", L13, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -294,7 +300,7 @@ function checkDeclineOfferCommand(v: unknown, p: string, e: SchemaError[]): void
     if (v["vendorId"] === undefined || v["reason"] === undefined) required(v, p, Q38, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reason"], p, "/reason", L40, e);
-    str(v["comment"], p, "/comment", L22, e);
+    str(v["comment"], p, "/comment", L23, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -366,7 +372,7 @@ function checkEtaResponseData(v: unknown, p: string, e: SchemaError[]): void {
           if (isObject(v8)) {
             if (v8["vendorId"] === undefined || v8["etaMinutes"] === undefined || v8["distanceKm"] === undefined || v8["basis"] === undefined) required(v8, p + "/estimates" + "/" + v7, Q62, e);
             str(v8["vendorId"], p + "/estimates" + "/" + v7, "/vendorId", L4, e);
-            num(v8["etaMinutes"], p + "/estimates" + "/" + v7, "/etaMinutes", L15, e);
+            num(v8["etaMinutes"], p + "/estimates" + "/" + v7, "/etaMinutes", L16, e);
             num(v8["distanceKm"], p + "/estimates" + "/" + v7, "/distanceKm", L63, e);
             str(v8["basis"], p + "/estimates" + "/" + v7, "/basis", L65, e);
           } else fail(e, p + "/estimates" + "/" + v7, "type", { type: "object" });
@@ -412,7 +418,7 @@ function checkIncidentAssignedData(v: unknown, p: string, e: SchemaError[]): voi
     str(v["vendorName"], p, "/vendorName", L7, e);
     str(v["offerId"], p, "/offerId", L4, e);
     ref(v["agreedPrice"], p, "/agreedPrice", checkMoney, e);
-    num(v["etaMinutes"], p, "/etaMinutes", L15, e);
+    num(v["etaMinutes"], p, "/etaMinutes", L16, e);
     ref(v["destination"], p, "/destination", checkGeoLocation, e);
     str(v["status"], p, "/status", L74, e);
     str(v["assignedAt"], p, "/assignedAt", L60, e);
@@ -428,7 +434,7 @@ function checkIncidentAssignmentRejectedData(v: unknown, p: string, e: SchemaErr
     str(v["offerId"], p, "/offerId", L4, e);
     str(v["reason"], p, "/reason", L77, e);
     str(v["currentStatus"], p, "/currentStatus", L74, e);
-    str(v["message"], p, "/message", L22, e);
+    str(v["message"], p, "/message", L23, e);
     str(v["rejectedAt"], p, "/rejectedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -442,7 +448,7 @@ function checkIncidentCancelledData(v: unknown, p: string, e: SchemaError[]): vo
     str(v["previousStatus"], p, "/previousStatus", L74, e);
     str(v["cancelledBy"], p, "/cancelledBy", L80, e);
     str(v["reason"], p, "/reason", L82, e);
-    str(v["comment"], p, "/comment", L22, e);
+    str(v["comment"], p, "/comment", L23, e);
     str(v["cancelledAt"], p, "/cancelledAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -456,7 +462,7 @@ function checkIncidentCreatedData(v: unknown, p: string, e: SchemaError[]): void
     ref(v["vehicle"], p, "/vehicle", checkVehicle, e);
     ref(v["location"], p, "/location", checkLocation, e);
     str(v["problemType"], p, "/problemType", L37, e);
-    str(v["description"], p, "/description", L30, e);
+    str(v["description"], p, "/description", L13, e);
     str(v["status"], p, "/status", L74, e);
     str(v["channel"], p, "/channel", L85, e);
     str(v["createdAt"], p, "/createdAt", L60, e);
@@ -471,7 +477,7 @@ function checkIncidentEscalatedData(v: unknown, p: string, e: SchemaError[]): vo
     str(v["previousStatus"], p, "/previousStatus", L74, e);
     str(v["reason"], p, "/reason", L88, e);
     num(v["escalationLevel"], p, "/escalationLevel", L52, e);
-    str(v["details"], p, "/details", L30, e);
+    str(v["details"], p, "/details", L13, e);
     str(v["escalatedAt"], p, "/escalatedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -489,7 +495,7 @@ function checkIncidentStatusChangedData(v: unknown, p: string, e: SchemaError[])
     str(v["previousStatus"], p, "/previousStatus", L74, e);
     str(v["status"], p, "/status", L74, e);
     str(v["changedBy"], p, "/changedBy", L91, e);
-    str(v["reason"], p, "/reason", L22, e);
+    str(v["reason"], p, "/reason", L23, e);
     str(v["changedAt"], p, "/changedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -499,7 +505,7 @@ function checkLocation(v: unknown, p: string, e: SchemaError[]): void {
     if (v["coordinates"] === undefined) required(v, p, Q92, e);
     ref(v["coordinates"], p, "/coordinates", checkGeoLocation, e);
     ref(v["address"], p, "/address", checkAddress, e);
-    str(v["notes"], p, "/notes", L22, e);
+    str(v["notes"], p, "/notes", L23, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -518,7 +524,7 @@ function checkMatchingFailedData(v: unknown, p: string, e: SchemaError[]): void 
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["requestId"], p, "/requestId", L56, e);
     str(v["reason"], p, "/reason", L97, e);
-    str(v["details"], p, "/details", L30, e);
+    str(v["details"], p, "/details", L13, e);
     str(v["failedAt"], p, "/failedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -526,7 +532,7 @@ function checkMatchingFailedData(v: unknown, p: string, e: SchemaError[]): void 
 function checkMoney(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
     if (v["amountCents"] === undefined || v["currency"] === undefined) required(v, p, Q98, e);
-    num(v["amountCents"], p, "/amountCents", L15, e);
+    num(v["amountCents"], p, "/amountCents", L16, e);
     str(v["currency"], p, "/currency", L100, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -540,7 +546,7 @@ function checkOfferAcceptedData(v: unknown, p: string, e: SchemaError[]): void {
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorName"], p, "/vendorName", L7, e);
     ref(v["price"], p, "/price", checkMoney, e);
-    num(v["etaMinutes"], p, "/etaMinutes", L15, e);
+    num(v["etaMinutes"], p, "/etaMinutes", L16, e);
     str(v["acceptedAt"], p, "/acceptedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -557,7 +563,7 @@ function checkOfferCreatedData(v: unknown, p: string, e: SchemaError[]): void {
     num(v["distanceKm"], p, "/distanceKm", L63, e);
     ref(v["price"], p, "/price", checkMoney, e);
     str(v["priceBasis"], p, "/priceBasis", L104, e);
-    num(v["etaMinutes"], p, "/etaMinutes", L15, e);
+    num(v["etaMinutes"], p, "/etaMinutes", L16, e);
     str(v["etaBasis"], p, "/etaBasis", L106, e);
     num(v["rank"], p, "/rank", L52, e);
     str(v["expiresAt"], p, "/expiresAt", L60, e);
@@ -572,8 +578,8 @@ function checkOfferDeclinedData(v: unknown, p: string, e: SchemaError[]): void {
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reason"], p, "/reason", L40, e);
-    str(v["comment"], p, "/comment", L22, e);
-    num(v["remainingActiveOffers"], p, "/remainingActiveOffers", L15, e);
+    str(v["comment"], p, "/comment", L23, e);
+    num(v["remainingActiveOffers"], p, "/remainingActiveOffers", L16, e);
     str(v["declinedAt"], p, "/declinedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -586,7 +592,7 @@ function checkOfferExpiredData(v: unknown, p: string, e: SchemaError[]): void {
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["expiresAt"], p, "/expiresAt", L60, e);
     str(v["expiredAt"], p, "/expiredAt", L60, e);
-    num(v["remainingActiveOffers"], p, "/remainingActiveOffers", L15, e);
+    num(v["remainingActiveOffers"], p, "/remainingActiveOffers", L16, e);
     scalar(v["incidentAlreadyAccepted"], p, "/incidentAlreadyAccepted", L54, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -609,7 +615,7 @@ function checkPaymentApprovedData(v: unknown, p: string, e: SchemaError[]): void
     str(v["incidentId"], p, "/incidentId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
     str(v["approvedBy"], p, "/approvedBy", L56, e);
-    str(v["notes"], p, "/notes", L30, e);
+    str(v["notes"], p, "/notes", L13, e);
     str(v["approvedAt"], p, "/approvedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -824,7 +830,7 @@ function checkStartWorkCommand(v: unknown, p: string, e: SchemaError[]): void {
     if (v["vendorId"] === undefined) required(v, p, Q3, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["notes"], p, "/notes", L30, e);
+    str(v["notes"], p, "/notes", L13, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -850,7 +856,7 @@ function checkTrackingStartedData(v: unknown, p: string, e: SchemaError[]): void
     str(v["vendorId"], p, "/vendorId", L4, e);
     ref(v["destination"], p, "/destination", checkGeoLocation, e);
     ref(v["vendorLocation"], p, "/vendorLocation", checkGeoLocation, e);
-    num(v["etaMinutes"], p, "/etaMinutes", L15, e);
+    num(v["etaMinutes"], p, "/etaMinutes", L16, e);
     str(v["startedAt"], p, "/startedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -875,7 +881,7 @@ function checkTrackingUpdatedData(v: unknown, p: string, e: SchemaError[]): void
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
-    num(v["etaMinutes"], p, "/etaMinutes", L15, e);
+    num(v["etaMinutes"], p, "/etaMinutes", L16, e);
     num(v["distanceRemainingKm"], p, "/distanceRemainingKm", L63, e);
     num(v["speedKph"], p, "/speedKph", L63, e);
     num(v["heading"], p, "/heading", L142, e);
@@ -903,7 +909,7 @@ function checkVendorArrivedData(v: unknown, p: string, e: SchemaError[]): void {
     str(v["vendorId"], p, "/vendorId", L4, e);
     ref(v["location"], p, "/location", checkGeoLocation, e);
     num(v["distanceFromIncidentMeters"], p, "/distanceFromIncidentMeters", L63, e);
-    num(v["travelMinutes"], p, "/travelMinutes", L15, e);
+    num(v["travelMinutes"], p, "/travelMinutes", L16, e);
     str(v["arrivedAt"], p, "/arrivedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -948,7 +954,7 @@ function checkVendorAvailabilityResponseData(v: unknown, p: string, e: SchemaErr
             str(v18["name"], p + "/vendors" + "/" + v17, "/name", L6, e);
             num(v18["distanceKm"], p + "/vendors" + "/" + v17, "/distanceKm", L63, e);
             num(v18["rating"], p + "/vendors" + "/" + v17, "/rating", L157, e);
-            num(v18["activeJobs"], p + "/vendors" + "/" + v17, "/activeJobs", L15, e);
+            num(v18["activeJobs"], p + "/vendors" + "/" + v17, "/activeJobs", L16, e);
             const v19 = v18["capabilities"];
             if (v19 !== undefined) {
               if (Array.isArray(v19)) {
@@ -986,7 +992,7 @@ function checkVendorReservationFailedData(v: unknown, p: string, e: SchemaError[
     str(v["incidentId"], p, "/incidentId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["reason"], p, "/reason", L161, e);
-    str(v["message"], p, "/message", L22, e);
+    str(v["message"], p, "/message", L23, e);
     str(v["failedAt"], p, "/failedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
 }
@@ -1020,14 +1026,14 @@ function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
     str(v["driverId"], p, "/driverId", L4, e);
     str(v["vendorId"], p, "/vendorId", L4, e);
     str(v["technicianId"], p, "/technicianId", L4, e);
-    str(v["outcome"], p, "/outcome", L26, e);
+    str(v["outcome"], p, "/outcome", L27, e);
     const v22 = v["lineItems"];
     if (v22 !== undefined) {
       if (Array.isArray(v22)) {
         for (let v23 = 0; v23 < v22.length; v23++) {
           const v24: unknown = v22[v23];
           if (isObject(v24)) {
-            if (v24["code"] === undefined || v24["description"] === undefined || v24["amount"] === undefined) required(v24, p + "/lineItems" + "/" + v23, Q27, e);
+            if (v24["code"] === undefined || v24["description"] === undefined || v24["amount"] === undefined) required(v24, p + "/lineItems" + "/" + v23, Q28, e);
             str(v24["code"], p + "/lineItems" + "/" + v23, "/code", L166, e);
             str(v24["description"], p + "/lineItems" + "/" + v23, "/description", L6, e);
             ref(v24["amount"], p + "/lineItems" + "/" + v23, "/amount", checkMoney, e);
@@ -1036,8 +1042,8 @@ function checkWorkCompletedData(v: unknown, p: string, e: SchemaError[]): void {
       } else fail(e, p + "/lineItems", "type", { type: "array" });
     }
     ref(v["finalPrice"], p, "/finalPrice", checkMoney, e);
-    num(v["durationMinutes"], p, "/durationMinutes", L15, e);
-    str(v["notes"], p, "/notes", L30, e);
+    num(v["durationMinutes"], p, "/durationMinutes", L16, e);
+    str(v["notes"], p, "/notes", L13, e);
     str(v["startedAt"], p, "/startedAt", L60, e);
     str(v["completedAt"], p, "/completedAt", L60, e);
   } else fail(e, p, "type", { type: "object" });
@@ -1199,3 +1205,4 @@ export const CancelIncidentCommandValidator: StandaloneValidator = /* @__PURE__ 
 export const AcceptOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAcceptOfferCommand);
 export const DeclineOfferCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkDeclineOfferCommand);
 export const TrackLocationCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkTrackLocationCommand);
+export const ApprovePaymentCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkApprovePaymentCommand);

@@ -96,6 +96,9 @@ export function inMemoryAuthorizationStore(): AuthorizationStore & { sent: SentR
       const found = items.get(sagaId);
       return found && { ...found };
     },
+    async forIncident(incidentId) {
+      return [...items.values()].filter((a) => a.incidentId === incidentId).map((a) => ({ ...a }));
+    },
     create: async (authorization, reply) => write(authorization, !items.has(authorization.sagaId), reply),
     replace: async (authorization, from: AuthorizationStatus, reply) => write(authorization, items.get(authorization.sagaId)?.status === from, reply),
     async reply(reply) {

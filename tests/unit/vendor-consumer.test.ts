@@ -30,6 +30,9 @@ const release = (over: Partial<ReleaseVendorData> = {}, eventId = 'cmd-release-1
 const cancelled = (incidentId: string) =>
   delivered('IncidentCancelled', 'roadcall.incident', { incidentId, driverId: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f', previousStatus: 'matching' as const, cancelledBy: 'driver' as const, cancelledAt: '2025-03-14T09:13:10Z' }, { eventId: `cancel-${incidentId}` });
 
+const workCompleted = (incidentId: string, eventId = `done-${incidentId}`) =>
+  delivered('WorkCompleted', 'roadcall.incident', { incidentId, driverId: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f', vendorId: ONE_TRUCK, outcome: 'resolved' as const, finalPrice: { amountCents: 12000, currency: 'USD' }, startedAt: '2025-03-14T10:00:00Z', completedAt: '2025-03-14T10:40:00Z' }, { eventId });
+
 function setup() {
   const store = inMemoryReservationStore();
   return { store, handlers: makeHandlers({ reservations: store, availability: inMemoryAvailabilityStore(), vendors, now }) };
@@ -192,6 +195,42 @@ describe('IncidentCancelled', () => {
     // Assess
     expect(store.active.get(ONE_TRUCK)).toBe(1);
     expect(store.sent).toHaveLength(1);
+  });
+});
+
+describe('WorkCompleted', () => {
+  it("frees the job's capacity once, without replying, so the vendor can be reserved again", async () => {
+    // Prepare
+    const { store, handlers } = setup();
+    await handlers.ReserveVendor(reserve(), consumerContext(reserve()));
+    const done = workCompleted(INCIDENT);
+    const again = workCompleted(INCIDENT, 'done-redelivered');
+    const next = reserve({ sagaId: OTHER_SAGA, incidentId: OTHER_INCIDENT }, 'cmd-reserve-2');
+
+    // Act
+    await handlers.WorkCompleted(done, consumerContext(done));
+    const afterDone = store.active.get(ONE_TRUCK);
+    await handlers.WorkCompleted(again, consumerContext(again));
+    await handlers.ReserveVendor(next, consumerContext(next));
+
+    // Assess
+    expect(afterDone).toBe(0);
+    expect(store.items.get(`${INCIDENT}|${reservationIdOf(SAGA)}`)?.status).toBe('RELEASED');
+    expect(store.active.get(ONE_TRUCK)).toBe(1);
+    expect(store.sent.map((e) => e.detailType)).toEqual(['VendorReserved', 'VendorReserved']);
+  });
+
+  it('leaves the reservations of other incidents held', async () => {
+    // Prepare
+    const { store, handlers } = setup();
+    await handlers.ReserveVendor(reserve(), consumerContext(reserve()));
+    const done = workCompleted(OTHER_INCIDENT);
+
+    // Act
+    await handlers.WorkCompleted(done, consumerContext(done));
+
+    // Assess
+    expect(store.active.get(ONE_TRUCK)).toBe(1);
   });
 });
 
