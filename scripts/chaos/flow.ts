@@ -9,8 +9,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** How a flow reaches the platform: the HTTP API with a valid token, and the tables (read directly, never faulted). */
 export interface ChaosContext {
-  /** Calls the HTTP API as an authenticated user. */
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; correlationId: string | undefined }>;
+  /** Calls the HTTP API as an authenticated user (with extra headers: `x-correlation-id` to carry one flow's correlation on). */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; correlationId: string | undefined }>;
   doc: DynamoDBDocumentClient;
   /** The deployed name of a table of the template, by the end of its name (`read-models`). */
   table(suffix: string): string;
@@ -33,6 +33,8 @@ export interface FlowOutcome {
   missing?: string;
   /** Side effects found more often than once per business key (offers, notifications, timeline rows...): must stay empty. */
   duplicates: string[];
+  /** What the instance came to, for the report (a saga's end state, say): each label is counted per flow. */
+  tally?: string[];
 }
 
 export interface ChaosFlow {
