@@ -14,6 +14,8 @@ export interface ChaosContext {
   doc: DynamoDBDocumentClient;
   /** The deployed name of a table of the template, by the end of its name (`read-models`). */
   table(suffix: string): string;
+  /** Messages in the queues the consumers read (visible, in flight or delayed): 0 when the platform has caught up. */
+  backlog(): number;
 }
 
 /** One started instance: its business key and the correlation id its events carry. */

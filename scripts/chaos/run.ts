@@ -101,9 +101,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const ledger = recordLedger(cloud);
   const doc = createDynamoDbDocumentClient({ endpoint: cloud.dynamodbEndpoint, env: {} });
   try {
+    const busyQueues = (): number =>
+      cloud.plan.queues.reduce((sum, q) => {
+        if (!('RedrivePolicy' in q.attributes)) return sum;
+        const a = cloud.sqs.getQueueAttributes(q.name, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']);
+        return sum + Number(a['ApproximateNumberOfMessages'] ?? 0) + Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) + Number(a['ApproximateNumberOfMessagesDelayed'] ?? 0);
+      }, 0);
     const token = cloud.issuer.mint({ aud: cloud.plan.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? '' });
     const context: ChaosContext = {
       doc,
+      backlog: busyQueues,
       table: (suffix) => {
         const found = cloud.plan.tables.find((t) => t.name.endsWith(`-${suffix}`));
         if (!found) throw new Error(`no table ending in -${suffix} in the template`);
@@ -145,12 +152,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const quietStart = Date.now();
     const quietMs = options.quietMs ?? 5000;
     const deadline = quietStart + (options.maxQuietWaitMs ?? 10 * 60_000);
-    const busyQueues = (): number =>
-      cloud.plan.queues.reduce((sum, q) => {
-        if (!('RedrivePolicy' in q.attributes)) return sum;
-        const a = cloud.sqs.getQueueAttributes(q.name, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']);
-        return sum + Number(a['ApproximateNumberOfMessages'] ?? 0) + Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) + Number(a['ApproximateNumberOfMessagesDelayed'] ?? 0);
-      }, 0);
     const timerHorizonMs = options.timerHorizonMs ?? 30_000;
     const timers = (): number[] => cloud.scheduler.list().flatMap((s) => cloud.scheduler.nextInvocation(s) ?? []);
     const timersDue = (): number => timers().filter((at) => at <= Date.now() + timerHorizonMs).length;

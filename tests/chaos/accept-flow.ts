@@ -42,8 +42,15 @@ const PLACES: readonly { lat: number; lon: number }[] = [
   { lat: 37.7599, lon: -122.4148 }, // Mission
   { lat: 37.7989, lon: -122.4662 }, // Presidio
 ];
-/** How long offers may take to appear (three receives of a failing message at the run's 10 s visibility timeout, and more). */
+/**
+ * Offers may take a while: three receives of a failing message at the run's 10 s visibility
+ * timeout, or a relay crash left to the sweeper (once a minute), or a backlog when the
+ * platform lags behind the run's rate. The flow waits as long as queues hold messages, at
+ * least OFFER_WAIT_MS and at most OFFER_WAIT_MAX_MS, polling less and less often (hundreds
+ * of instances may wait at once, and DynamoDB Local serves the platform too).
+ */
 const OFFER_WAIT_MS = 90_000;
+const OFFER_WAIT_MAX_MS = 15 * 60_000;
 
 interface SagaRef {
   sagaId: string;
@@ -139,10 +146,14 @@ const flow: ChaosFlow = {
     const correlationId = created.correlationId;
     const instance = (state: AcceptState): FlowInstance => ({ flow: 'offer-accepted', key: incidentId, correlationId, state });
 
-    const until = Date.now() + OFFER_WAIT_MS;
+    const waiting = Date.now();
     let offers: Item[] = [];
-    while (Date.now() < until && (offers = await offersOf(context, incidentId)).length === 0) await sleep(250);
-    if (!offers.length) return instance({ incidentId, kind, sagas: [], note: `no offers within ${OFFER_WAIT_MS / 1000} s` });
+    for (let pause = 250; (offers = await offersOf(context, incidentId)).length === 0; pause = Math.min(pause * 2, 4000)) {
+      const waited = Date.now() - waiting;
+      if (waited >= OFFER_WAIT_MAX_MS || (waited >= OFFER_WAIT_MS && context.backlog() === 0)) break;
+      await sleep(pause);
+    }
+    if (!offers.length) return instance({ incidentId, kind, sagas: [], note: `no offers within ${((Date.now() - waiting) / 1000).toFixed(0)} s` });
 
     // The whole flow under the incident's correlation id, so its saga's messages in a DLQ explain it.
     const chosen = kind === 'race' ? offers.slice(0, 2) : offers.slice(0, 1);
