@@ -94,14 +94,21 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
       }
     }
   })();
+  // Nothing of the process may outlive stop(): 'exit' comes before its stdio pipes have
+  // closed, and an open pipe keeps the caller's event loop (a jest worker, say) alive.
+  const closePipes = (): void => {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  };
   const stop = async (): Promise<void> => {
     client.destroy();
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) return closePipes();
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
+    closePipes();
   };
   try {
     await Promise.race([ready, failedToSpawn]);

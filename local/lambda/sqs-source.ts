@@ -129,13 +129,17 @@ export class SqsEventSource {
 
 /**
  * Makes a processed message visible again (an injected duplicate). A batch that ran past the
- * visibility timeout finds its message visible already (found by the chaos run, where it
- * threw out of the polling loop): it comes back anyway, so there is nothing left to do.
+ * visibility timeout finds its message visible already (MessageNotInflight; found by the chaos
+ * run, where it threw out of the polling loop and stopped that poller), or received by another
+ * consumer since, its own receipt handle stale (InvalidParameterValue): either way the message
+ * comes back anyway, so there is nothing left to do. Deleting with a stale handle is a no-op
+ * for the same reason (SqsBackend.deleteMessage returns false).
  */
 function makeVisible(backend: SqsBackend, queue: Parameters<SqsBackend['changeVisibility']>[0], receiptHandle: string): void {
   try {
     backend.changeVisibility(queue, receiptHandle, 0);
   } catch (error) {
-    if ((error as { code?: string }).code !== 'MessageNotInflight') throw error;
+    const code = (error as { code?: string }).code;
+    if (code !== 'MessageNotInflight' && code !== 'InvalidParameterValue') throw error;
   }
 }

@@ -42,8 +42,14 @@ export interface ChaosOptions {
   seed: number;
   /** Flow instances started per second. */
   rate: number;
-  /** Nothing happening for this long, and no message left in a queue, is quiet. */
+  /** Nothing happening for this long, no message left in a queue and no timer due soon, is quiet. */
   quietMs?: number;
+  /**
+   * A timer (a Scheduler schedule) due within this long keeps the run waiting: a step timeout
+   * is part of the work in flight. Timers due later (an offer's expiry, say) are the
+   * platform's future work; the report counts them.
+   */
+  timerHorizonMs?: number;
   /** Give up waiting for quiet after this long. */
   maxQuietWaitMs?: number;
   stage?: string;
@@ -60,10 +66,14 @@ export interface ChaosReport {
   failedInvocations: number;
   deadLetters: Record<string, number>;
   explainedByDlq: number;
+  /** Per flow, what its instances came to (the flows' own labels). */
+  outcomes: Record<string, Record<string, number>>;
   outboxRows: Record<string, number>;
   sendSeconds: number;
   quietSeconds: number;
   quiet: boolean;
+  /** Timers still scheduled (due after the horizon) when the run was judged. */
+  timersLeft: number;
 }
 
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
@@ -85,22 +95,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   for (const file of options.flows) {
     const flow = ((await import(resolve(options.root, file))) as { default: ChaosFlow }).default;
     flows.set(flow.name, flow);
+    for (const note of flow.prepare?.(template) ?? []) log(`${flow.name}: ${note}`);
   }
   const cloud = new LocalCloud({ root: options.root, template: template as unknown as Record<string, unknown>, ports: { aws: 0, http: 0, dynamodb: 0 }, dataDir: undefined, buildDir: join(dir, 'build'), watch: false, faults: chaosFaults(options.seed) });
   await cloud.start();
   const ledger = recordLedger(cloud);
   const doc = createDynamoDbDocumentClient({ endpoint: cloud.dynamodbEndpoint, env: {} });
   try {
+    const busyQueues = (): number =>
+      cloud.plan.queues.reduce((sum, q) => {
+        if (!('RedrivePolicy' in q.attributes)) return sum;
+        const a = cloud.sqs.getQueueAttributes(q.name, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']);
+        return sum + Number(a['ApproximateNumberOfMessages'] ?? 0) + Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) + Number(a['ApproximateNumberOfMessagesDelayed'] ?? 0);
+      }, 0);
     const token = cloud.issuer.mint({ aud: cloud.plan.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? '' });
     const context: ChaosContext = {
       doc,
+      backlog: busyQueues,
       table: (suffix) => {
         const found = cloud.plan.tables.find((t) => t.name.endsWith(`-${suffix}`));
         if (!found) throw new Error(`no table ending in -${suffix} in the template`);
         return found.name;
       },
-      async call(method, path, body) {
-        const res = await fetch(`${cloud.urls.http}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      async call(method, path, body, headers) {
+        const res = await fetch(`${cloud.urls.http}${path}`, { method, headers: { ...headers, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
         const text = await res.text();
         let parsed: Record<string, unknown> = {};
         try {
@@ -135,15 +153,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const quietStart = Date.now();
     const quietMs = options.quietMs ?? 5000;
     const deadline = quietStart + (options.maxQuietWaitMs ?? 10 * 60_000);
-    const busyQueues = (): number =>
-      cloud.plan.queues.reduce((sum, q) => {
-        if (!('RedrivePolicy' in q.attributes)) return sum;
-        const a = cloud.sqs.getQueueAttributes(q.name, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']);
-        return sum + Number(a['ApproximateNumberOfMessages'] ?? 0) + Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) + Number(a['ApproximateNumberOfMessagesDelayed'] ?? 0);
-      }, 0);
+    const timerHorizonMs = options.timerHorizonMs ?? 30_000;
+    const timers = (): number[] => cloud.scheduler.list().flatMap((s) => cloud.scheduler.nextInvocation(s) ?? []);
+    const timersDue = (): number => timers().filter((at) => at <= Date.now() + timerHorizonMs).length;
     let quiet = false;
     while (Date.now() < deadline) {
-      if (busyQueues() === 0 && Date.now() - ledger.lastActivity >= quietMs) {
+      if (busyQueues() === 0 && timersDue() === 0 && Date.now() - ledger.lastActivity >= quietMs) {
         quiet = true;
         break;
       }
@@ -153,7 +168,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log(quiet ? `quiet after ${quietSeconds.toFixed(0)} s; judging...` : `NOT quiet after ${quietSeconds.toFixed(0)} s; judging anyway...`);
 
     const verdict = await judge({ plan: cloud.plan, ledger, context, flows, instances });
-    const checks = [{ what: `quiet within ${((options.maxQuietWaitMs ?? 600_000) / 1000).toFixed(0)} s (no queue holding a message, nothing happening for ${quietMs / 1000} s)`, ok: quiet }, ...verdict.checks];
+    const checks = [{ what: `quiet within ${((options.maxQuietWaitMs ?? 600_000) / 1000).toFixed(0)} s (no queue holding a message, no timer due within ${timerHorizonMs / 1000} s, nothing happening for ${quietMs / 1000} s)`, ok: quiet }, ...verdict.checks];
     return {
       ok: checks.every((c) => c.ok),
       checks,
@@ -164,10 +179,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       failedInvocations: ledger.failedInvocations,
       deadLetters: Object.fromEntries([...ledger.deadLetters].map(([q, l]) => [q, l.length])),
       explainedByDlq: verdict.explainedByDlq,
+      outcomes: verdict.outcomes,
       outboxRows: verdict.outboxRows,
       sendSeconds,
       quietSeconds,
       quiet,
+      timersLeft: timers().length,
     };
   } finally {
     doc.destroy();
@@ -184,7 +201,8 @@ export function formatChaosReport(report: ChaosReport, options: { incidents: num
     `  retries: ${report.redeliveries} SQS redeliveries, ${report.failedInvocations} failed Lambda invocations`,
     `  DLQs: ${entries(report.deadLetters)}; instances explained by a DLQ or FAILED row: ${report.explainedByDlq}`,
     `  outbox rows: ${entries(report.outboxRows)}`,
-    `  time to quiet: ${report.quietSeconds.toFixed(0)} s`,
+    ...Object.entries(report.outcomes).filter(([, o]) => Object.keys(o).length).map(([flow, o]) => `  ${flow}: ${entries(o)}`),
+    `  time to quiet: ${report.quietSeconds.toFixed(0)} s (${report.timersLeft} timers due later still scheduled)`,
     'Verdict:',
     ...report.checks.flatMap((c) => [`  - ${c.ok ? 'ok' : 'FAILED'}: ${c.what}`, ...(c.examples ?? []).map((e) => `      ${e}`)]),
     report.ok ? 'PASSED' : 'FAILED',

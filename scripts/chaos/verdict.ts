@@ -43,7 +43,7 @@ export function sequenceGaps(rows: readonly Item[]): string[] {
   return [...versions].flatMap(([id, v]) => (v.sort((a, b) => a - b).every((x, i) => x === i + 1) ? [] : [`${id}: versions ${v.join(',')}`]));
 }
 
-export async function judge(input: { plan: LocalPlan; ledger: ChaosLedger; context: ChaosContext; flows: ReadonlyMap<string, ChaosFlow>; instances: readonly FlowInstance[] }): Promise<{ checks: Check[]; explainedByDlq: number; outboxRows: Record<string, number> }> {
+export async function judge(input: { plan: LocalPlan; ledger: ChaosLedger; context: ChaosContext; flows: ReadonlyMap<string, ChaosFlow>; instances: readonly FlowInstance[] }): Promise<{ checks: Check[]; explainedByDlq: number; outboxRows: Record<string, number>; outcomes: Record<string, Record<string, number>> }> {
   const { plan, ledger, context } = input;
   const tables = chaosTables(plan);
   const outbox = tables.outbox ? await scanAll(context.doc, tables.outbox) : [];
@@ -77,8 +77,11 @@ export async function judge(input: { plan: LocalPlan; ledger: ChaosLedger; conte
   let explainedByDlq = 0;
   const unexplained: string[] = [];
   const duplicates: string[] = [];
+  const outcomes: Record<string, Record<string, number>> = {};
   for (const instance of input.instances) {
     const outcome = await (input.flows.get(instance.flow) as ChaosFlow).check(context, instance);
+    const tally = (outcomes[instance.flow] ??= {});
+    for (const label of outcome.tally ?? []) tally[label] = (tally[label] ?? 0) + 1;
     duplicates.push(...outcome.duplicates.map((d) => `${instance.flow} ${instance.key}: ${d}`));
     if (outcome.terminal) continue;
     if (dlqCorrelations.has(instance.correlationId) || failedCorrelations.has(instance.correlationId)) explainedByDlq += 1;
@@ -87,6 +90,7 @@ export async function judge(input: { plan: LocalPlan; ledger: ChaosLedger; conte
   const count = (status: string): number => outbox.filter((r) => r['status'] === status).length;
   return {
     explainedByDlq,
+    outcomes,
     outboxRows: { PUBLISHED: count('PUBLISHED'), FAILED: count('FAILED'), other: outbox.length - count('PUBLISHED') - count('FAILED') },
     checks: [
       check(`every flow instance terminal, or its messages in a DLQ / FAILED outbox rows with an error on the errors bus (${input.instances.length - explainedByDlq - unexplained.length} terminal, ${explainedByDlq} explained)`, unexplained),

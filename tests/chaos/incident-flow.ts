@@ -2,7 +2,7 @@
 // incident's events, match's three offers, a notification per offer and a timeline row per
 // event. Terminal: all of them there; a duplicate is any of them more than once per key.
 // Named in package.json `config.chaosFlows`; the assignment saga (POST
-// /offers/{offerId}/accept) will be a module beside this one.
+// /offers/{offerId}/accept) is accept-flow.ts beside it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -36,8 +36,19 @@ async function query(context: ChaosContext, input: { index?: string; key: string
 /** Keys seen more than once. */
 const repeated = (what: string, keys: string[]): string[] => [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))].map((k) => `${what} ${k} twice`);
 
+/** How long the chaos run's matching rounds wait for their answers (spec: 10 s). */
+const CHAOS_MATCHING_DEADLINE_S = 600;
+
 const flow: ChaosFlow = {
   name: 'incident-created',
+  prepare(template) {
+    const match = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties['Handler'] === 'functions/match/consumer.handler');
+    if (!match) throw new Error('the template has no match consumer');
+    const environment = (match.Properties['Environment'] ??= { Variables: {} }) as { Variables?: Record<string, unknown> };
+    environment.Variables = { ...environment.Variables, MATCHING_DEADLINE_SECONDS: String(CHAOS_MATCHING_DEADLINE_S) };
+    // Faults retry answers for minutes: the round's deadline is business policy, not what the run tests (nothing lost, nothing twice).
+    return [`match consumer: MATCHING_DEADLINE_SECONDS=${CHAOS_MATCHING_DEADLINE_S} (spec 10 s), so retried answers still end the round with offers`];
+  },
   async start(context, n) {
     // A 5xx means the command did not run (faults come before handlers), so it is sent again.
     for (let attempt = 0; attempt < 5; attempt++) {
