@@ -143,7 +143,7 @@ describe('HTTP API', () => {
 });
 
 describe('AWS endpoint', () => {
-  const EVENTBRIDGE = ['PutEvents', 'TestEventPattern', 'ListEventBuses', 'DescribeEventBus', 'CreateEventBus', 'PutRule', 'DeleteRule', 'DescribeRule', 'ListRules', 'ListTargetsByRule', 'PutTargets', 'RemoveTargets', 'ListArchives', 'DescribeArchive', 'StartReplay', 'DescribeReplay', 'ListReplays', 'CancelReplay', 'Nope'];
+  const EVENTBRIDGE = ['PutEvents', 'TestEventPattern', 'ListEventBuses', 'DescribeEventBus', 'CreateEventBus', 'PutRule', 'DeleteRule', 'DescribeRule', 'ListRules', 'ListTargetsByRule', 'PutTargets', 'RemoveTargets', 'ListArchives', 'DescribeArchive', 'StartReplay', 'DescribeReplay', 'ListReplays', 'CancelReplay', 'EnableRule', 'DisableRule', 'DeleteEventBus', 'TagResource', 'UntagResource', 'ListTagsForResource', 'PutPermission', 'RemovePermission', 'Nope'];
   const SQS = ['SendMessage', 'SendMessageBatch', 'ReceiveMessage', 'DeleteMessage', 'DeleteMessageBatch', 'ChangeMessageVisibility', 'ChangeMessageVisibilityBatch', 'GetQueueUrl', 'GetQueueAttributes', 'SetQueueAttributes', 'ListQueues', 'CreateQueue', 'ListDeadLetterSourceQueues', 'StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask', 'TagQueue', 'UntagQueue', 'ListQueueTags', 'Nope'];
 
   /** Fields the operations read, with values from the template (real names) and nonsense. */
