@@ -1,9 +1,8 @@
-// Where the tracking service writes, so far: only its ETA answers' outbox rows (the depots
-// are reference data in the repo). A row is a conditional put keyed by eventId, so an answer
-// written before is refused rather than sent twice.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// Where the tracking service writes its ETA answers: their outbox rows only (the depots are
+// reference data in the repo), each at most once (lib/event-store createOnceSender).
+// Tracking sessions have their own store (session-store.ts).
 import { clients } from '../../lib/clients';
-import { WriteConditionFailedError, writeWithOutbox } from '../../lib/event-store';
+import { createOnceSender } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { config } from './config';
 
@@ -12,19 +11,7 @@ export interface EtaReplies {
   reply(answer: OutgoingEvent): Promise<boolean>;
 }
 
-export function createOutboxEtaReplies({ doc, outboxTable }: { doc: () => DynamoDBDocumentClient; outboxTable: () => string }): EtaReplies {
-  return {
-    async reply(answer) {
-      try {
-        await writeWithOutbox({ doc: doc(), outboxTable: outboxTable(), events: [answer] });
-        return true;
-      } catch (error) {
-        if (error instanceof WriteConditionFailedError) return false;
-        throw error;
-      }
-    },
-  };
-}
+const sender = createOnceSender({ doc: clients.dynamoDbDocument, outboxTable: () => config().outboxTable });
 
 /** The deployed answers' outbox, configured on first use. */
-export const etaReplies: EtaReplies = createOutboxEtaReplies({ doc: clients.dynamoDbDocument, outboxTable: () => config().outboxTable });
+export const etaReplies: EtaReplies = { reply: (answer) => sender.send(answer) };

@@ -3,7 +3,7 @@
 // answer's outbox row. Nothing else changes: asking for availability holds no capacity.
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { clients } from '../../lib/clients';
-import { WriteConditionFailedError, writeWithOutbox } from '../../lib/event-store';
+import { createOnceSender } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { config } from './config';
 import { capacityKey } from './store';
@@ -27,6 +27,7 @@ export interface DynamoDbAvailabilityStoreOptions {
 const BATCH_GET_MAX = 100;
 
 export function createDynamoDbAvailabilityStore({ doc, table, outboxTable, maxRounds = 5 }: DynamoDbAvailabilityStoreOptions): AvailabilityStore {
+  const answers = createOnceSender({ doc, outboxTable });
   return {
     async activeJobs(vendorIds) {
       const active = new Map<string, number>();
@@ -47,15 +48,7 @@ export function createDynamoDbAvailabilityStore({ doc, table, outboxTable, maxRo
       }
       return active;
     },
-    async reply(answer) {
-      try {
-        await writeWithOutbox({ doc: doc(), outboxTable: outboxTable(), events: [answer] });
-        return true;
-      } catch (error) {
-        if (error instanceof WriteConditionFailedError) return false;
-        throw error;
-      }
-    },
+    reply: (answer) => answers.send(answer),
   };
 }
 

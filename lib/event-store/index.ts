@@ -1,7 +1,7 @@
 export { createEventStore, appendContext } from './store';
 export type { AppendInput, AppendResult, EventStore, EventStoreOptions, LoadOptions, StoredEvent } from './store';
-export { writeWithOutbox, createOutboxWriter } from './with-outbox';
-export type { OutboxWriterOptions, WriteWithOutboxInput, WriteWithOutboxResult } from './with-outbox';
+export { writeWithOutbox, createOutboxWriter, createOnceSender } from './with-outbox';
+export type { OnceSender, OutboxWriterOptions, WriteWithOutboxInput, WriteWithOutboxResult } from './with-outbox';
 export { MAX_TRANSACTION_ITEMS } from './transaction';
 export { outboxWrites } from '../outbox/row';
 export type { OutboxRow, TransactWrite } from '../outbox/row';

@@ -3,7 +3,7 @@ import { clients } from '../clients';
 import { requireEnv, type Env } from '../config';
 import { readMetadata, type OutgoingEvent } from '../envelope';
 import { OUTBOX_ENV, outboxEventProblems, outboxWrites, type TransactWrite } from '../outbox/row';
-import { EventStoreInputError } from './errors';
+import { EventStoreInputError, WriteConditionFailedError } from './errors';
 import { conditionFailure } from './conditions';
 import { transactWrite, writeProblems, type PlannedItem } from './transaction';
 
@@ -75,5 +75,30 @@ export function createOutboxWriter(options: OutboxWriterOptions = {}): (input: O
       outboxTable: options.outboxTable ?? requireEnv(OUTBOX_ENV.table, options.env ?? process.env, 'the outbox table events are written to'),
     };
     return writeWithOutbox({ ...input, ...target });
+  };
+}
+
+/** Sends events each at most once through the outbox: what a stateless responder answers with. */
+export interface OnceSender {
+  /** Writes the event's outbox row; false when a row with its eventId was written before (a redelivered request). */
+  send(event: OutgoingEvent): Promise<boolean>;
+}
+
+/**
+ * A service that keeps no state of its own (its answers are derived from reference data)
+ * still answers through the outbox: the row is a conditional put keyed by the event's id,
+ * so an answer written before is refused rather than sent twice.
+ */
+export function createOnceSender({ doc, outboxTable }: { doc: () => DynamoDBDocumentClient; outboxTable: () => string }): OnceSender {
+  return {
+    async send(event) {
+      try {
+        await writeWithOutbox({ doc: doc(), outboxTable: outboxTable(), events: [event] });
+        return true;
+      } catch (error) {
+        if (error instanceof WriteConditionFailedError) return false;
+        throw error;
+      }
+    },
   };
 }

@@ -1,14 +1,13 @@
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProblemType } from '../../generated';
-import { createOutboxQuoteReplies } from '../../functions/pricing/store';
 import { quote, quoteReply } from '../../functions/pricing/rates';
-import { createOutboxEtaReplies } from '../../functions/tracking/store';
 import { etaReply } from '../../functions/tracking/eta';
 import { availabilityReply } from '../../functions/vendor/availability';
 import { createDynamoDbAvailabilityStore } from '../../functions/vendor/availability-store';
 import { reservationFor, reservedReply } from '../../functions/vendor/reservations';
 import { createDynamoDbReservationStore } from '../../functions/vendor/store';
 import { readMetadata, type OutgoingEvent } from '../../lib/envelope';
+import { createOnceSender } from '../../lib/event-store';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 import { createTableLike } from '../helpers/tables';
 
@@ -74,11 +73,12 @@ describe('vendor availability store', () => {
   });
 });
 
-describe('pricing and tracking answers', () => {
+describe('pricing and tracking answers (lib/event-store createOnceSender)', () => {
   it('each writes its answer once to the outbox', async () => {
     // Prepare
-    const quotes = createOutboxQuoteReplies({ doc: () => doc, outboxTable: () => OUTBOX });
-    const etas = createOutboxEtaReplies({ doc: () => doc, outboxTable: () => OUTBOX });
+    const sender = createOnceSender({ doc: () => doc, outboxTable: () => OUTBOX });
+    const quotes = { reply: (e: OutgoingEvent) => sender.send(e) };
+    const etas = quotes;
     const problemType: ProblemType = 'tow';
     const priced = quoteReply(request, quote({ problemType, location: { lat: 37.78, lon: -122.42 } }, AT, AT), n(701), cause, AT);
     const timed = etaReply(request, { ok: true, estimates: [] }, n(702), cause, AT);
