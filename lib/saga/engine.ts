@@ -175,11 +175,24 @@ export function applyTimeout<Data>(def: DefinedSaga<Data>, current: SagaState<Da
   const state = copy(current);
   state.version += 1;
   close(state, 'TIMED_OUT', now);
+  const attempts = def.compensationAttempts ?? DEFAULT_COMPENSATION_ATTEMPTS;
   if (current.phase === 'forward') {
+    if (!waiting.compensation) {
+      // A step that cannot be undone may still take effect after its timeout: compensating the
+      // steps before it would leave it done alone. It is sent again (a participant answers a
+      // saga's command once) and awaited; when it never answers, the saga FAILED for a person.
+      if (current.attempt < attempts) {
+        const { command, timer } = send(def, state, current.step, 'forward', current.attempt + 1, fired.eventId, now);
+        return { outcome: 'advanced', reason: `step ${waiting.name} timed out and cannot be undone; sent again, attempt ${current.attempt + 1} of ${attempts}`, state, commands: [command], timer };
+      }
+      const reason = `step ${waiting.name} got no reply after ${attempts} attempts and cannot be undone: the steps before it are left in place`;
+      Object.assign(state, { status: 'FAILED', endedAt: iso(now), reason });
+      delete state.deadline;
+      return { outcome: 'failed', reason, state, commands: [] };
+    }
     // The step may still take effect after its timeout: it is compensated with the completed ones.
     return compensate(def, state, [...state.completed, current.step], `step ${waiting.name} timed out`, fired.eventId, now, undefined);
   }
-  const attempts = def.compensationAttempts ?? DEFAULT_COMPENSATION_ATTEMPTS;
   if (current.attempt < attempts) {
     const { command, timer } = send(def, state, current.step, 'compensation', current.attempt + 1, fired.eventId, now);
     return { outcome: 'compensating', reason: `compensation of ${waiting.name} timed out; attempt ${current.attempt + 1} of ${attempts}`, state, commands: [command], timer };

@@ -81,7 +81,8 @@ export function doubleSteps(state: Pick<SagaState<unknown>, 'sagaId' | 'history'
   };
   for (const r of state.history) {
     if (bump(`${r.phase}/${r.step}/${r.attempt}`) === 2) doubles.push(`${r.phase} ${r.step} attempt ${r.attempt} recorded twice`);
-    if (r.phase === 'forward' && bump(`forward/${r.step}`) === 2) doubles.push(`forward step ${r.step} ran twice`);
+    // A step sent again after a timeout (a step that cannot be undone is retried, not compensated) is not a double; running twice is.
+    if (r.phase === 'forward' && r.status !== 'TIMED_OUT' && bump(`forward/${r.step}`) === 2) doubles.push(`forward step ${r.step} ran twice`);
     if (r.status === 'SUCCEEDED' && bump(`succeeded/${r.step}`) === 2) doubles.push(`step ${r.step} succeeded twice`);
     if (r.status === 'COMPENSATED' && bump(`compensated/${r.step}`) === 2) doubles.push(`step ${r.step} compensated twice`);
   }

@@ -43,6 +43,12 @@ describe('doubleSteps', () => {
     expect(doubles).toEqual(['forward step pay ran twice', 'step pay succeeded twice']);
   });
 
+  it('does not count a step sent again after its timeout (attempt 1 TIMED_OUT, attempt 2 answered) as a double', () => {
+    const retried = history.map((r) => (r.step === 'pay' ? { ...r, status: 'TIMED_OUT' as const } : r));
+    const again = [...retried, record('pay', { attempt: 2, commandId: 'cmd-pay-2' })];
+    expect(doubleSteps({ sagaId: 's', history: again }, [...sent, command('cmd-pay-2')]).doubles).toEqual([]);
+  });
+
   it('finds the same (phase, step, attempt) recorded twice', () => {
     const undo = record('reserve', { phase: 'compensation', status: 'COMPENSATED', commandId: 'undo-1' });
     const { doubles } = doubleSteps({ sagaId: 's', history: [...history, undo, { ...undo, commandId: 'undo-2' }] }, [...sent, command('undo-1'), command('undo-2')]);

@@ -144,6 +144,35 @@ describe('saga engine and runner', () => {
     expect(s.sent()).toEqual(['ReserveSeat']);
   });
 
+  it('sends a step that cannot be undone again when it times out, takes its late reply, and FAILS after the attempts without undoing the others', async () => {
+    // Prepare: reserve and charge done, confirm (no compensation) waiting.
+    const s = setup();
+    await s.runner.start(START());
+    await s.runner.reply(reply('SeatReserved', { seatId: '12A' }));
+    await s.runner.reply(reply('CardCharged', { chargeId: 'ch-1' }));
+
+    // Act: the first confirm times out; its late reply arrives while the second attempt waits.
+    const retried = await s.runner.timeout(s.fire('booking-saga-b1-f-confirm-1'));
+    const done = await s.runner.reply(reply('BookingConfirmed'));
+
+    // Assess
+    expect(retried).toMatchObject({ outcome: 'advanced', reason: 'step confirm timed out and cannot be undone; sent again, attempt 2 of 3' });
+    expect(s.sent()).toEqual(['ReserveSeat', 'ChargeCard', 'ConfirmBooking', 'ConfirmBooking']);
+    expect(done.state.status).toBe('COMPLETED');
+    expect(done.state.history.map((h) => `${h.step}:${h.attempt}:${h.status}`)).toEqual(['reserve:1:SUCCEEDED', 'charge:1:SUCCEEDED', 'confirm:1:TIMED_OUT', 'confirm:2:SUCCEEDED']);
+
+    // And a confirm that never answers: FAILED after three attempts, nothing compensated.
+    const never = setup();
+    await never.runner.start(START());
+    await never.runner.reply(reply('SeatReserved', { seatId: '12A' }));
+    await never.runner.reply(reply('CardCharged', { chargeId: 'ch-1' }));
+    for (const attempt of [1, 2]) await never.runner.timeout(never.fire(`booking-saga-b1-f-confirm-${attempt}`));
+    const failed = await never.runner.timeout(never.fire('booking-saga-b1-f-confirm-3'));
+    expect(failed).toMatchObject({ outcome: 'failed', state: { status: 'FAILED', reason: 'step confirm got no reply after 3 attempts and cannot be undone: the steps before it are left in place' } });
+    expect(never.sent().filter((t) => t === 'ReleaseSeat' || t === 'RefundCard')).toEqual([]);
+    expect(never.sent().at(-1)).toBe('ErrorOccurred');
+  });
+
   it('a step timeout compensates that step too (it may still happen) and the completed ones; a late reply is ignored', async () => {
     const s = setup();
     await s.runner.start(START());
