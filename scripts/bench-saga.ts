@@ -32,7 +32,7 @@ import { LocalCloud } from '../local/runtime';
 import type { EventBridgeEvent } from '../local/eventbridge/types';
 import { packageStage } from '../tests/helpers/template';
 import { flag, option } from './args';
-import { writeBenchSection } from './bench/report';
+import { pool, writeBenchSection } from './bench/report';
 import { busHops, doubleSteps, hopTimes, percentile, stepDurations, TERMINAL_STATUSES, type BusEvent, type Prepared, type SagaBenchContext, type SagaBenchFlow } from './bench/saga';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
@@ -62,21 +62,6 @@ async function loadFlow(): Promise<SagaBenchFlow> {
   const flow = mod.default && 'default' in mod.default ? mod.default.default : (mod.default as SagaBenchFlow | undefined);
   if (!flow?.setup) throw new Error(`${path} has no default export of a saga bench flow`);
   return flow;
-}
-
-/** Runs `task` over `items`, at most `limit` at a time. */
-async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await task(items[i] as T, i);
-      }
-    }),
-  );
-  return out;
 }
 
 /** Items of `ids` from the saga table (BatchGetItem, 100 at a time, consistent), whole or only the given attributes. */

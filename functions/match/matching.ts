@@ -10,21 +10,16 @@ import * as matchEvents from '../../generated/publishers/match';
 import { defineMatchingGather, matchingGatherDeadlineEvent } from '../../generated/gathers/match';
 import { clients } from '../../lib/clients';
 import { createDynamoDbGatherStore, createGatherRunner, gatherEventId, type DefinedGather, type GatherMetric, type GatherResult, type GatherRunner, type GatherState, type GatherStore } from '../../lib/gather';
-import { joinKey } from '../../lib/read-model';
 import type { Timers } from '../../lib/timers';
 import { config } from './config';
+import { gatherKey } from './keys';
 import { newBoard, planOffers, type MatchingInput } from './offers';
 import { rankOffers, SELECTION } from './selection';
 import { offerWrites } from './store';
 import { stageTimers } from './timers';
 
 export type MatchingRunner = GatherRunner<MatchingInput>;
-
-/** The round of an incident: its id is the incident's (one round per incident). */
-export const matchingRequestId = (incidentId: string): string => incidentId;
-
-/** Where a round lives in the read-model table. */
-export const gatherKey = (requestId: string): { pk: string; sk: string } => ({ pk: joinKey('GATHER', requestId), sk: 'STATE' });
+export { gatherKey, matchingRequestId } from './keys';
 
 /** The round as the spec declares it (x-gathers.matching, generated/gathers/match.ts) with its requests' data. */
 export function matchingGather(deadlineSeconds?: number): DefinedGather<MatchingInput> {

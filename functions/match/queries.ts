@@ -3,12 +3,11 @@
 // matching round: who was asked, who answered what and when, the deadline and the outcome
 // (read-model table).
 import { createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../lib/http';
-import type { GatherStore } from '../../lib/gather';
 import type { SagaStore } from '../../lib/saga';
 import { clients } from '../../lib/clients';
-import { createDynamoDbGatherStore } from '../../lib/gather';
+import { createDynamoDbGatherStore, type GatherStore } from '../../lib/gather';
 import { config } from './config';
-import { gatherKey, matchingRequestId } from './matching';
+import { gatherKey, matchingRequestId } from './keys';
 import type { MatchingInput } from './offers';
 import { sagaStore } from './saga-store';
 

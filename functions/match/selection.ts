@@ -3,6 +3,9 @@
 // which vendors get an offer, in which order, at what price and ETA. A missing rate card
 // or ETA falls back to match's own estimate, and the offer says so.
 import type { EtaResponseData, PriceQuoteResponseData, VendorAvailabilityCandidate } from '../../generated';
+import { haversineKm } from '../../lib/geo';
+
+export { haversineKm };
 
 export interface GeoPoint {
   lat: number;
@@ -37,16 +40,7 @@ export const SELECTION = {
   minutesPerStar: 4,
 } as const;
 
-const EARTH_RADIUS_KM = 6371;
-const rad = (deg: number): number => (deg * Math.PI) / 180;
 
-/** Great-circle distance in km. */
-export function haversineKm(a: GeoPoint, b: GeoPoint): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLon = rad(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** The price of a job `roadKm` away on a rate card (the quote's, or match's estimate). */
 export function priceCents(roadKm: number, quote: PriceQuoteResponseData | undefined): number {

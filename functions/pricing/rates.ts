@@ -6,6 +6,9 @@ import type { EventContext, GeoLocation, Money, PriceQuoteRequestedData, PriceQu
 import * as pricingEvents from '../../generated/publishers/pricing';
 import { nameUuid } from '../../lib/ids';
 import rateCards from './rate-cards.json';
+import { haversineKm } from '../../lib/geo';
+
+export { haversineKm };
 
 /** Namespace of the pricing service's derived ids (a fixed random UUID). */
 export const PRICING_NAMESPACE = 'b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d13';
@@ -60,14 +63,7 @@ function checkRates(file: typeof rateCards): Rates {
   return { ...file, cards: file.cards, testZones: zones };
 }
 
-const EARTH_RADIUS_KM = 6371;
-const rad = (deg: number): number => (deg * Math.PI) / 180;
 
-/** Great-circle (straight-line) distance in km. */
-export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const h = Math.sin(rad(b.lat - a.lat) / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(rad(b.lon - a.lon) / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** The test zone holding `at` (bounds included), if any. */
 export function testZoneAt(at: GeoLocation, zones: readonly TestZone[] = rates.testZones): TestZone | undefined {

@@ -7,6 +7,9 @@ import type { EtaEstimate, EtaRequestedData, EventContext, GeoLocation } from '.
 import * as trackingEvents from '../../generated/publishers/tracking';
 import { nameUuid } from '../../lib/ids';
 import depotsFile from './depots.json';
+import { haversineKm } from '../../lib/geo';
+
+export { haversineKm };
 
 /** Namespace of the tracking service's derived ids (a fixed random UUID). */
 export const TRACKING_NAMESPACE = '5e8a1c3f-7b2d-4f6e-a9c0-3d5b7e9f1a24';
@@ -43,14 +46,7 @@ export const testZones: readonly TestZone[] = depotsFile.testZones.map((zone) =>
   return { ...zone, behaviour: zone.behaviour };
 });
 
-const EARTH_RADIUS_KM = 6371;
-const rad = (deg: number): number => (deg * Math.PI) / 180;
 
-/** Great-circle (straight-line) distance in km. */
-export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const h = Math.sin(rad(b.lat - a.lat) / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(rad(b.lon - a.lon) / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** The test zone holding `at` (bounds included), if any. */
 export function testZoneAt(at: GeoLocation, zones: readonly TestZone[] = testZones): TestZone | undefined {

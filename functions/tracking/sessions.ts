@@ -6,6 +6,9 @@
 import type { EventContext, IncidentAssignedData, TrackLocationCommand } from '../../generated';
 import * as trackingEvents from '../../generated/publishers/tracking';
 import { nameUuid } from '../../lib/ids';
+import { haversineKm } from '../../lib/geo';
+
+export { haversineKm };
 
 /** Namespace of the tracking service's derived ids (a fixed random UUID). */
 export const TRACKING_NAMESPACE = '3d7f0c52-9b1e-4a6d-8e25-c4a9f1b07e63';
@@ -93,16 +96,7 @@ export const sessionIdOf = (incidentId: string): string => nameUuid(TRACKING_NAM
 
 const eventIdOf = (kind: string, sessionId: string, ...rest: string[]): string => nameUuid(TRACKING_NAMESPACE, kind, sessionId, ...rest);
 
-const EARTH_RADIUS_KM = 6371.0088;
-const rad = (deg: number): number => (deg * Math.PI) / 180;
 
-/** Great-circle distance in km (haversine). */
-export function haversineKm(a: Point, b: Point): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLon = rad(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 const round = (value: number, decimals: number): number => Math.round(value * 10 ** decimals) / 10 ** decimals;
 

@@ -8,18 +8,14 @@ import { nameUuid } from '../../lib/ids';
 import directory from './directory.json';
 import type { DirectoryVendor } from './directory';
 import { VENDOR_NAMESPACE } from './reservations';
+import { haversineKm } from '../../lib/geo';
+
+export { haversineKm };
 
 /** `maxVendors` when the request gives none (the spec's default). */
 export const DEFAULT_MAX_VENDORS = 10;
 
-const EARTH_RADIUS_KM = 6371;
-const rad = (deg: number): number => (deg * Math.PI) / 180;
 
-/** Great-circle (straight-line) distance in km. */
-export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const h = Math.sin(rad(b.lat - a.lat) / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(rad(b.lon - a.lon) / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** A box where the responder deterministically fails ('error': its Error event) or answers nothing ('silent'). */
 export interface TestZone {

@@ -25,7 +25,7 @@ import { createDynamoDbDocumentClient } from '../../lib/clients';
 import { LocalCloud } from '../../local/runtime';
 import type { EventBridgeEvent } from '../../local/eventbridge/types';
 import { option } from '../../scripts/args';
-import { writeBenchSection } from '../../scripts/bench/report';
+import { pool, writeBenchSection } from '../../scripts/bench/report';
 import { percentile } from '../../scripts/bench/saga';
 import { packageStage, type Template } from '../helpers/template';
 
@@ -58,20 +58,6 @@ interface BusEvent {
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ms = (v: number): string => (Number.isFinite(v) ? `${Math.round(v)} ms` : 'n/a');
-
-async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await task(items[i] as T);
-      }
-    }),
-  );
-  return out;
-}
 
 type Round = { status: string; answers: Record<string, { eventId: string }> };
 async function readRounds(doc: DynamoDBDocumentClient, table: string, ids: readonly string[]): Promise<Map<string, Round>> {
