@@ -55,6 +55,8 @@ export interface ArchiveSpec {
  */
 export class ArchiveStore {
   private readonly archives = new Map<string, Archive>();
+  /** Deletions whose file is still closing (`close()` waits for them). */
+  private readonly removing = new Set<Promise<void>>();
 
   constructor(
     private readonly dataDir: string | undefined,
@@ -102,14 +104,22 @@ export class ArchiveStore {
     if (changes.retentionDays !== undefined) archive.retentionDays = changes.retentionDays;
   }
 
-  /** DeleteArchive: the archive and its events (and its file) are gone. */
-  async remove(name: string): Promise<void> {
+  /** DeleteArchive: the archive and its events are gone at once, its file once its stream has closed. */
+  remove(name: string): Promise<void> {
     const archive = this.archives.get(name);
-    if (!archive) return;
+    if (!archive) return Promise.resolve();
     this.archives.delete(name);
-    const file = archive.file;
-    if (file) await new Promise<void>((r) => file.end(r));
-    if (archive.path) rmSync(archive.path, { force: true });
+    const { file, path } = archive;
+    const done = new Promise<void>((resolve) => {
+      if (!file) return resolve();
+      file.once('close', () => resolve());
+      file.end();
+    }).then(() => {
+      if (path) rmSync(path, { force: true });
+    });
+    this.removing.add(done);
+    void done.finally(() => this.removing.delete(done));
+    return done;
   }
 
   record(busName: string, event: EventBridgeEvent, at: number): void {
@@ -139,6 +149,7 @@ export class ArchiveStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.archives.values()].map((a) => new Promise<void>((r) => (a.file ? a.file.end(r) : r()))));
+    await Promise.all([...this.removing]);
   }
 }
 
