@@ -14,6 +14,7 @@ import { SqsEventSource } from './lambda/sqs-source';
 import type { FaultInjector } from './faults';
 import { SchedulerBackend, type SchedulerBackendOptions, type ScheduleTarget } from './scheduler';
 import type { SqsBackend } from './sqs';
+import { SqsError } from './sqs/errors';
 import type { LocalPlan } from './template/plan';
 
 /** What the wiring calls: the running services of one local cloud. */
@@ -68,7 +69,13 @@ export async function deliverToTarget(services: Services, target: Target, payloa
   const service = target.arn.split(':')[2];
   if (service === 'sqs') {
     if (!services.sqs.findQueue(target.arn)) throw permanent('ResourceNotFoundException', `Queue ${target.arn} does not exist.`);
-    services.sqs.sendMessage(services.sqs.getQueue(target.arn), payload, target.sqsParameters ? { messageGroupId: target.sqsParameters.messageGroupId } : {});
+    try {
+      services.sqs.sendMessage(services.sqs.getQueue(target.arn), payload, target.sqsParameters ? { messageGroupId: target.sqsParameters.messageGroupId } : {});
+    } catch (error) {
+      // The queue refusing the message (a FIFO queue without content-based deduplication, a body SQS does not take) stays refused.
+      if (error instanceof SqsError && error.senderFault) throw permanent(error.code, error.message);
+      throw error;
+    }
     return;
   }
   if (service === 'lambda') {
