@@ -273,9 +273,10 @@ export class EventBridgeBackend extends EventEmitter {
     return this.describeArchive(name);
   }
 
-  async deleteArchive(name: string): Promise<void> {
+  /** DeleteArchive: gone at once (its file once closed; `close()` waits for that). */
+  deleteArchive(name: string): void {
     this.describeArchive(name);
-    await this.archives.remove(name);
+    this.track(this.archives.remove(name));
   }
 
   listArchives(): ArchiveInfo[] {

@@ -332,9 +332,7 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
     return { ArchiveArn: a.arn, State: 'ENABLED', CreationTime: seconds(a.createdAt) };
   },
   DeleteArchive: (b, input) => {
-    const name = str(input['ArchiveName'], 'archiveName');
-    b.describeArchive(name);
-    void b.deleteArchive(name);
+    b.deleteArchive(str(input['ArchiveName'], 'archiveName'));
     return {};
   },
   DescribeArchive: (b, input) => {

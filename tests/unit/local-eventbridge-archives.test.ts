@@ -278,3 +278,39 @@ describe('delivery failures no retry can cure', () => {
     expect(dead.find((d) => d['TARGET_ARN']?.endsWith(':busy'))).toMatchObject({ ERROR_CODE: 'Throttled', RETRY_ATTEMPTS: '3', EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts' });
   });
 });
+
+describe('the archive operations answer malformed requests with AWS errors, never a 500', () => {
+  it('generated Create/Update/Delete/Describe/ListArchives calls get 200 or a 400 { __type, message }', async () => {
+    const fc = (await import('fast-check')).default;
+    const { backend, call } = backendWith();
+    backend.createBus('b1');
+    const any = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null), fc.json({ maxDepth: 2 }).map((j) => JSON.parse(j) as unknown));
+    const body = fc.record(
+      {
+        ArchiveName: fc.oneof(fc.constantFrom('a1', 'a2', 'bad name', '', 'x'.repeat(49)), any),
+        EventSourceArn: fc.oneof(fc.constantFrom(BUS_ARN('default'), BUS_ARN('b1'), BUS_ARN('nope'), 'arn:x'), any),
+        EventPattern: fc.oneof(fc.constantFrom('{"source":["x"]}', '{"source":"x"}', '[]', 'null', '{', `{"source":["${'s'.repeat(2040)}"]}`), any),
+        RetentionDays: fc.oneof(fc.integer({ min: -2, max: 400 }), any),
+        Description: fc.oneof(fc.string({ maxLength: 600 }), any),
+        NamePrefix: fc.oneof(fc.constantFrom('a', 'b'), any),
+        State: fc.oneof(fc.constantFrom('ENABLED', 'DISABLED', 'NOPE'), any),
+        Limit: fc.oneof(fc.integer({ min: -1, max: 120 }), any),
+        NextToken: fc.oneof(fc.constantFrom('MQ', 'LTE', '!!'), any),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('CreateArchive', 'UpdateArchive', 'DeleteArchive', 'DescribeArchive', 'ListArchives'), body, (operation, input) => {
+        const out = call(operation, input as Record<string, unknown>);
+        expect([200, 400]).toContain(out.status);
+        if (out.status === 400) {
+          expect(typeof out.body['__type']).toBe('string');
+          expect(typeof out.body['message']).toBe('string');
+        }
+        expect(call('ListArchives', {}).status).toBe(200);
+      }),
+      { seed: 16, numRuns: 1500 },
+    );
+    await backend.close();
+  });
+});
