@@ -135,7 +135,7 @@ export class EventBridgeBackend extends EventEmitter {
   putRule(rule: Rule): void {
     checkRuleName(rule.name);
     if (!rule.pattern && !rule.schedule) throw new EventBridgeError('ValidationException', `Rule ${rule.name}: either EventPattern or ScheduleExpression must be given.`);
-    if (rule.schedule !== undefined) checkSchedule(rule.schedule, rule.busName);
+    if (rule.schedule !== undefined) checkSchedule(rule.schedule, this.bus(rule.busName).name);
     if (rule.pattern) {
       checkPatternSize(JSON.stringify(rule.pattern));
       try {

@@ -269,7 +269,8 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
   ListTagsForResource: (b, input) => ({ Tags: Object.entries(b.listTags(str(input['ResourceARN'], 'resourceARN'))).map(([Key, Value]) => ({ Key, Value })) }),
   PutRule: (b, input) => {
     const name = str(input['Name'], 'name');
-    const busName = optString(input, 'EventBusName') ?? 'default';
+    const busNameOrArn = optString(input, 'EventBusName') ?? 'default';
+    const busName = busNameOrArn.startsWith('arn:') ? busNameOrArn.slice(busNameOrArn.lastIndexOf('/') + 1) : busNameOrArn;
     let existing: Rule | undefined;
     try {
       existing = b.getRule(busName, name);
