@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { matches } from '../event-pattern';
 import type { EventBridgeEvent, Json } from './types';
@@ -51,7 +51,9 @@ export interface ArchiveSpec {
  * pattern (all, without one), in memory and, with a data folder, appended as JSON lines
  * to `<dataDir>/archives/<name>.jsonl` so replays work across restarts. Events older
  * than the retention are dropped when the archive loads. Replayed events are never archived
- * (the bus does not `record` them).
+ * (the bus does not `record` them). `fresh` (CreateArchive): a new archive starts empty even
+ * when a file of an earlier archive of that name is left over; a template's archive (not
+ * fresh) picks its events up again.
  */
 export class ArchiveStore {
   private readonly archives = new Map<string, Archive>();
@@ -67,7 +69,7 @@ export class ArchiveStore {
     return this.archives.has(name);
   }
 
-  define(spec: ArchiveSpec): void {
+  define(spec: ArchiveSpec, options: { fresh?: boolean } = {}): void {
     if (this.archives.has(spec.name)) return;
     const archive: Archive = { ...spec, createdAt: this.now(), events: [], sizeBytes: 0 };
     if (this.dataDir) {
@@ -75,7 +77,9 @@ export class ArchiveStore {
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `${spec.name}.jsonl`);
       const cutoff = spec.retentionDays ? this.now() - spec.retentionDays * 86_400_000 : 0;
+      if (options.fresh) rmSync(path, { force: true });
       if (existsSync(path)) {
+        archive.createdAt = statSync(path).birthtimeMs || archive.createdAt;
         for (const line of readFileSync(path, 'utf8').split('\n')) {
           if (!line) continue;
           try {
@@ -90,7 +94,8 @@ export class ArchiveStore {
         }
       }
       archive.path = path;
-      archive.file = createWriteStream(path, { flags: 'a' });
+      // Opened now (not when the stream gets round to it), so a deletion can move the file away at once.
+      archive.file = createWriteStream(path, { fd: openSync(path, 'a') });
     }
     this.archives.set(spec.name, archive);
   }
@@ -109,7 +114,11 @@ export class ArchiveStore {
     const archive = this.archives.get(name);
     if (!archive) return Promise.resolve();
     this.archives.delete(name);
-    const { file, path } = archive;
+    const { file } = archive;
+    // Moved aside at once: writes still in flight land in the moved file, and an archive made
+    // again under the name starts a file of its own.
+    const path = archive.path && existsSync(archive.path) ? `${archive.path}.deleted-${process.pid}-${Date.now()}` : undefined;
+    if (path && archive.path) renameSync(archive.path, path);
     const done = new Promise<void>((resolve) => {
       if (!file) return resolve();
       file.once('close', () => resolve());

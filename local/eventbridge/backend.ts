@@ -240,20 +240,20 @@ export class EventBridgeBackend extends EventEmitter {
   /** A template's archive: checked as CreateArchive checks it; nothing when it exists. */
   addArchive(name: string, busName: string, options: { retentionDays?: number; pattern?: Json; description?: string } = {}): void {
     if (this.archives.has(name)) return;
-    this.createArchive(name, busName, options);
+    this.createArchive(name, busName, options, { fresh: false });
   }
 
   /**
    * CreateArchive: a name not yet taken, an existing bus, a valid pattern (what the archive
    * records; every event of the bus without one), a retention of 0 (forever) or more days.
    */
-  createArchive(name: string, busNameOrArn: string, options: { retentionDays?: number; pattern?: Json; description?: string } = {}): ArchiveInfo {
+  createArchive(name: string, busNameOrArn: string, options: { retentionDays?: number; pattern?: Json; description?: string } = {}, how: { fresh: boolean } = { fresh: true }): ArchiveInfo {
     checkArchiveName(name);
     checkRetention(options.retentionDays);
     if (options.pattern) checkArchivePattern(options.pattern);
     const bus = this.bus(busNameOrArn);
     if (this.archives.has(name)) throw new EventBridgeError('ResourceAlreadyExistsException', `Archive ${name} already exists.`);
-    this.archives.define({ name, arn: this.archiveArn(name), busName: bus.name, ...options });
+    this.archives.define({ name, arn: this.archiveArn(name), busName: bus.name, ...options }, how);
     return this.describeArchive(name);
   }
 

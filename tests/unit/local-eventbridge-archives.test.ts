@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeBackend, type Rule } from '../../local/eventbridge/backend';
@@ -118,7 +118,7 @@ describe('archives', () => {
     expect(call('ListArchives', {}).body['Archives']).toEqual(expect.arrayContaining([expect.objectContaining({ ArchiveName: 'b1', EventSourceArn: BUS_ARN('other'), State: 'ENABLED', RetentionDays: 0, EventCount: 0, SizeBytes: 0 })]));
   });
 
-  it('DeleteArchive removes it and its file; a data folder keeps the others across a restart', async () => {
+  it('DeleteArchive removes it and its file; a data folder keeps the others for the template across a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'eb-archives-'));
     try {
       const first = backendWith({ dataDir });
@@ -128,13 +128,23 @@ describe('archives', () => {
       expect(first.call('DeleteArchive', { ArchiveName: 'gone' })).toEqual({ status: 200, body: {} });
       expect(errorOf(first.call('DescribeArchive', { ArchiveName: 'gone' }))).toEqual([400, 'ResourceNotFoundException']);
       expect(errorOf(first.call('DeleteArchive', { ArchiveName: 'gone' }))).toEqual([400, 'ResourceNotFoundException']);
-      await first.backend.close();
       expect(existsSync(join(dataDir, 'archives', 'gone.jsonl'))).toBe(false);
+      // Made again under the same name, it is a new, empty archive.
+      first.call('CreateArchive', { ArchiveName: 'gone', EventSourceArn: BUS_ARN('default') });
+      expect(first.call('DescribeArchive', { ArchiveName: 'gone' }).body['EventCount']).toBe(0);
+      first.call('DeleteArchive', { ArchiveName: 'gone' });
+      await first.backend.close();
+      expect(readdirSync(join(dataDir, 'archives'))).toEqual(['kept.jsonl']);
       expect(readFileSync(join(dataDir, 'archives', 'kept.jsonl'), 'utf8')).toContain('"n":1');
+      // A template's archive picks its events up again at the next start; CreateArchive starts afresh.
       const second = backendWith({ dataDir });
       second.backend.addArchive('kept', 'default');
       expect(second.call('DescribeArchive', { ArchiveName: 'kept' }).body['EventCount']).toBe(1);
       await second.backend.close();
+      const third = backendWith({ dataDir });
+      third.call('CreateArchive', { ArchiveName: 'kept', EventSourceArn: BUS_ARN('default') });
+      expect(third.call('DescribeArchive', { ArchiveName: 'kept' }).body['EventCount']).toBe(0);
+      await third.backend.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
