@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeBackend, type Rule } from '../../local/eventbridge/backend';
 import { handleEventBridgeRequest } from '../../local/eventbridge/protocol';
+import { parseSchedule } from '../../local/eventbridge/schedule';
 import { planFromTemplate } from '../../local/template/plan';
 
 // Archives (CreateArchive / UpdateArchive / DeleteArchive / DescribeArchive / ListArchives),
@@ -213,6 +214,23 @@ describe('names, patterns and schedules, checked as AWS checks them', () => {
       expect(out.body['__type']).toBe('ValidationException');
       expect(out.body['message']).toMatch(/^Parameter ScheduleExpression is not valid/);
     }
+  });
+
+  it.each([
+    ['cron(0 10 ? * 6#3 *)', Date.UTC(2026, 11, 1), Date.UTC(2026, 11, 18, 10)], // the third Friday
+    ['cron(0 10 ? * FRI#1 *)', Date.UTC(2026, 11, 1), Date.UTC(2026, 11, 4, 10)],
+    ['cron(0 10 ? * 6L *)', Date.UTC(2026, 11, 1), Date.UTC(2026, 11, 25, 10)], // the last Friday
+    ['cron(0 10 15W * ? *)', Date.UTC(2026, 10, 1), Date.UTC(2026, 10, 16, 10)], // the 15th is a Sunday: Monday
+    ['cron(0 10 1W * ? *)', Date.UTC(2026, 7, 1, 11), Date.UTC(2026, 7, 3, 10)], // the 1st is a Saturday: Monday the 3rd, not July
+    ['cron(0 10 LW * ? *)', Date.UTC(2027, 0, 1), Date.UTC(2027, 0, 29, 10)], // the 31st is a Sunday: Friday
+    ['cron(0 10 L * ? *)', Date.UTC(2027, 1, 1), Date.UTC(2027, 1, 28, 10)],
+  ])('%s after %d fires at %d (the user guide\'s L, W and # wildcards)', (expression, after, expected) => {
+    expect(parseSchedule(expression).next(after)).toBe(expected);
+    expect(backendWith().call('PutRule', { Name: 'w', ScheduleExpression: expression }).status).toBe(200);
+  });
+
+  it.each(['cron(0 10 ? * 6#6 *)', 'cron(0 10 15W * 6 *)', 'cron(0 10 ? * 15W *)', 'cron(0 10 W * ? *)', 'cron(0 10 ? * 8L *)'])('%s is refused', (expression) => {
+    expect(errorOf(backendWith().call('PutRule', { Name: 'w', ScheduleExpression: expression }))).toEqual([400, 'ValidationException']);
   });
 
   it('schedules only on the default bus', () => {
