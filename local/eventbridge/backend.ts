@@ -418,10 +418,6 @@ export class EventBridgeBackend extends EventEmitter {
   }
 }
 
-/**
- * PutTargets' checks on one target, as AWS makes them: its input fields (`input.ts`), and a
- * FIFO queue target must name its message group (SqsParameters.MessageGroupId).
- */
 /** An archive's event pattern: valid, and no longer than a rule's. */
 function checkArchivePattern(pattern: Json): void {
   checkPatternSize(JSON.stringify(pattern));
@@ -432,6 +428,10 @@ function checkArchivePattern(pattern: Json): void {
   }
 }
 
+/**
+ * PutTargets' checks on one target, as AWS makes them: its input fields (`input.ts`), and a
+ * FIFO queue target must name its message group (SqsParameters.MessageGroupId).
+ */
 function checkTarget(target: Target): void {
   checkTargetInput(target);
   const fifoQueue = target.arn.startsWith('arn:aws:sqs:') && target.arn.endsWith('.fifo');
