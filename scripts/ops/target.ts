@@ -108,7 +108,8 @@ export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> 
   if (!stage) throw new OpsError(`the local cloud on ${endpoint} runs none of the catalog's buses (${catalog.buses.map((b) => `${b.name}-<stage>`).join(', ')}); it has ${buses.join(', ') || 'no bus'}`);
   const arn = summary.rules?.flatMap((r) => r.targets ?? []).find((t) => t.startsWith('arn:aws:'));
   const region = options.region ?? arn?.split(':')[3] ?? 'us-east-1';
-  const env = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+  // No environment: with an endpoint the factory uses dummy credentials, never the user's AWS ones.
+  const env = {};
   return {
     local: true,
     stage,
