@@ -21,6 +21,8 @@ export interface TailOptions extends ReplayFilter {
   /** Called for each event (the CLI prints it). */
   onEvent?: (e: TailedEvent) => void;
   pollMs?: number;
+  /** `log`: the local cloud's event log (the default locally); `rule`: temporary rule + queue per bus (the default on AWS; works locally too). */
+  via?: 'log' | 'rule';
 }
 
 export function formatTailed(e: TailedEvent): string {
@@ -49,7 +51,7 @@ export async function tail(target: OpsTarget, options: TailOptions): Promise<num
     show(e);
   };
   const stopped = new Promise<void>((resolve) => (options.signal.aborted ? resolve() : options.signal.addEventListener('abort', () => resolve(), { once: true })));
-  if (target.local && target.endpoint) {
+  if ((options.via ?? (target.local ? 'log' : 'rule')) === 'log' && target.endpoint) {
     const matcher = pattern ? compilePattern(pattern) : undefined;
     let since = Date.now();
     const seen = new Set<string>();
