@@ -2,7 +2,8 @@
  * A temporary rule on a bus that sends what it matches to a temporary SQS queue the ops
  * command reads: how `tail` follows a bus on AWS, and how the archive is read (a replay whose
  * FilterArns name only this rule delivers the archived events here, to nobody else).
- * The queue policy lets only this rule send; `close()` removes target, rule and queue.
+ * The rule is `ops-<purpose>-<id>` on the bus, the queue `<service>-<stage>-ops-<purpose>-<id>`;
+ * the queue policy lets only this rule send; `close()` removes target, rule and queue.
  */
 import { DeleteRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -36,7 +37,8 @@ export const MATCH_ALL = { version: ['0'] };
 export async function openCapture(target: OpsTarget, bus: string, pattern: unknown, purpose: string): Promise<Capture> {
   const name = `${OPS_PREFIX}${purpose}-${randomUUID().slice(0, 8)}`;
   const { eventBridge: eb, sqs } = target;
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { MessageRetentionPeriod: '3600' } }));
+  // The stage's queue prefix, so the ops IAM policy can allow exactly these queues (README "Operating it").
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${target.service}-${target.stage}-${name}`, Attributes: { MessageRetentionPeriod: '3600' } }));
   const queueUrl = queue.QueueUrl as string;
   let ruleArn: string | undefined;
   const close = async (): Promise<void> => {

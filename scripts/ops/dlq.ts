@@ -58,7 +58,7 @@ async function stageQueues(target: OpsTarget): Promise<QueueAttributes[]> {
 }
 
 export async function findDlqs(target: OpsTarget): Promise<DlqInfo[]> {
-  const queues = (await stageQueues(target)).filter((q) => !q.name.startsWith(OPS_PREFIX));
+  const queues = (await stageQueues(target)).filter((q) => !q.name.startsWith(queueName(target, OPS_PREFIX)));
   const catalogDlqs = new Set(target.catalog.queues.flatMap((q) => (q.dlq ? [queueName(target, q.dlq)] : [])));
   const sourcesOf = new Map<string, string[]>();
   for (const q of queues) {

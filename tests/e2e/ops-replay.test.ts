@@ -47,7 +47,7 @@ async function leftovers(): Promise<{ rules: string[]; queues: string[] }> {
   const sqs = createSqsClient({ endpoint: oc.cloud.urls.aws, env: {} });
   try {
     const rules = (await oc.events.send(new ListRulesCommand({ EventBusName: `shop-events-${STAGE}` }))).Rules ?? [];
-    const queues = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'ops-' }))).QueueUrls ?? [];
+    const queues = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'shop-t-ops-' }))).QueueUrls ?? [];
     return { rules: rules.map((r) => r.Name ?? '').filter((n) => n.startsWith('ops-')), queues };
   } finally {
     sqs.destroy();

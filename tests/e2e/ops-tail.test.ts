@@ -78,13 +78,16 @@ describe('ops tail', () => {
       const opsRules = async (): Promise<number> =>
         ((await oc.events.send(new ListRulesCommand({ EventBusName: 'shop-events-t', NamePrefix: 'ops-' }))).Rules ?? []).length + ((await oc.events.send(new ListRulesCommand({ EventBusName: 'shop-errors-t', NamePrefix: 'ops-' }))).Rules ?? []).length;
       await until(opsRules, (n) => n === 2, 5_000);
+      const sqs = createSqsClient({ endpoint: oc.cloud.urls.aws, env: {} });
+      expect(((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'shop-t-ops-tail-' }))).QueueUrls ?? []).length).toBe(2);
+      sqs.destroy();
       await oc.put('OrderPlaced', randomUUID());
       await oc.put('OrderShipped', flow);
     }, 1);
     expect(seen.map((e) => `${e.bus} ${e.event['detail-type']}`)).toEqual(['shop-events-t OrderShipped']);
     const sqs = createSqsClient({ endpoint: oc.cloud.urls.aws, env: {} });
     try {
-      expect((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'ops-' }))).QueueUrls ?? []).toEqual([]);
+      expect((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'shop-t-ops-' }))).QueueUrls ?? []).toEqual([]);
       for (const bus of ['shop-events-t', 'shop-errors-t']) expect(((await oc.events.send(new ListRulesCommand({ EventBusName: bus, NamePrefix: 'ops-' }))).Rules ?? []).length).toBe(0);
     } finally {
       sqs.destroy();
