@@ -63,9 +63,10 @@ Live:
   tail [--detail-type X] [--source S] [--correlation-id Y]
       Events as they cross the buses until Ctrl-C. Locally from the cloud's event log; on
       AWS through a temporary rule per bus to a temporary queue, removed on exit.
-  trace <correlationId> [--since <time>]
+  trace <correlationId> [--since <time>] [--from log|archive]
       The flow's causal tree (by causationId) with times, routes, the functions that handled
-      each event (locally), errors, DLQ messages and saga steps. On AWS from the archives
+      each event (locally), errors, DLQ messages and saga steps. Locally from the cloud's event
+      log (its archives when the log has none, e.g. after a restart); on AWS from the archives
       (since --since, default -24h).
 
 Every command that changes something asks first, or takes --yes.`;
@@ -247,7 +248,9 @@ export async function runOps(argv: readonly string[], options: RunOptions): Prom
     const correlationId = sub;
     if (!correlationId) throw new OpsError('trace <correlationId>: whose flow (the x-correlation-id header of the request, or an event\'s metadata.correlationId)');
     const since = one('since');
-    return await trace(target, correlationId, since ? { since: parseTime(since) } : {});
+    const from = one('from');
+    if (from !== undefined && from !== 'log' && from !== 'archive') throw new OpsError('--from is log (the local cloud\'s event log) or archive');
+    return await trace(target, correlationId, { ...(since ? { since: parseTime(since) } : {}), ...(from ? { from } : {}) });
   } finally {
     destroyTarget(target);
   }

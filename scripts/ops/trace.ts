@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { findDlqs, errorOf, type RecordedError } from './dlq';
 import { OpsError } from './errors';
 import { describeArchive, readArchive } from './replay';
-import { consumerRules, routesOf, type ConsumerRule } from './routes';
+import { consumerRules, OPS_PREFIX, routesOf, type ConsumerRule } from './routes';
 import { allBuses, shortQueueName, type OpsTarget } from './target';
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 
@@ -49,8 +49,8 @@ export interface TraceNode {
   errors: RecordedError[];
   /** Its saga role, when a declared saga step sends or answers it. */
   saga?: string;
-  /** Times it was replayed. */
-  replays: number;
+  /** The replays that delivered it again (to at least one rule; not the ops commands' own archive reads). */
+  replays: string[];
   children: TraceNode[];
 }
 
@@ -103,10 +103,14 @@ async function sagaRoles(root: string): Promise<Map<string, string>> {
 
 const metadataOf = (e: FlowEvent['event']): { eventId?: string; causationId?: string; correlationId?: string } => ((e.detail as { metadata?: Record<string, string> } | null)?.metadata ?? {}) as never;
 
-async function flowEvents(target: OpsTarget, correlationId: string, since: Date): Promise<FlowEvent[]> {
-  if (target.local && target.endpoint) {
+/**
+ * The flow's events: locally from the event log, or from the archives when the log has none
+ * (a restarted cloud keeps its archives, not its log) or `from` says so; on AWS from the archives.
+ */
+async function flowEvents(target: OpsTarget, correlationId: string, since: Date, from: 'log' | 'archive' | undefined): Promise<FlowEvent[]> {
+  if (target.local && target.endpoint && from !== 'archive') {
     const { events } = (await (await fetch(`${target.endpoint}/local/events?correlationId=${encodeURIComponent(correlationId)}`)).json()) as { events: FlowEvent[] };
-    return events;
+    if (events.length || from === 'log') return events;
   }
   const out: FlowEvent[] = [];
   for (const bus of allBuses(target)) {
@@ -151,15 +155,17 @@ async function flowDlqMessages(target: OpsTarget, correlationId: string): Promis
   return found;
 }
 
-export async function trace(target: OpsTarget, correlationId: string, options: { since?: Date } = {}): Promise<TraceResult> {
+export async function trace(target: OpsTarget, correlationId: string, options: { since?: Date; from?: 'log' | 'archive' } = {}): Promise<TraceResult> {
   const since = options.since ?? new Date(Date.now() - 86_400_000);
-  const logged = await flowEvents(target, correlationId, since);
-  if (!logged.length) throw new OpsError(`no event with correlation id ${correlationId} ${target.local ? "in the local cloud's event log" : `in the archives since ${since.toISOString()} (widen with --since)`}`);
+  const logged = await flowEvents(target, correlationId, since, options.from);
+  if (!logged.length) throw new OpsError(`no event with correlation id ${correlationId} ${target.local && options.from !== 'archive' ? "in the local cloud's event log or its archives" : 'in the archives'} since ${since.toISOString()} (widen with --since)`);
   const originals = logged.filter((e) => !e.event['replay-name']);
-  const replayCount = new Map<string, number>();
-  for (const e of logged.filter((x) => x.event['replay-name'])) {
+  const replays = new Map<string, string[]>();
+  for (const e of logged) {
+    const name = e.event['replay-name'];
+    if (!name || name.startsWith(`${OPS_PREFIX}read-`) || !e.rules.length) continue;
     const id = metadataOf(e.event).eventId ?? e.event.id;
-    replayCount.set(id, (replayCount.get(id) ?? 0) + 1);
+    replays.set(id, [...(replays.get(id) ?? []), name]);
   }
   const rulesByBus = new Map<string, ConsumerRule[]>();
   for (const bus of new Set(originals.map((e) => e.bus))) rulesByBus.set(bus, await consumerRules(target, bus).catch(() => []));
@@ -201,7 +207,7 @@ export async function trace(target: OpsTarget, correlationId: string, options: {
       handledBy,
       errors: errors.filter((x) => x.causationId === id).map((x) => x.err),
       ...(role ? { saga: role } : {}),
-      replays: replayCount.get(id) ?? 0,
+      replays: replays.get(id) ?? [],
       children: [],
     });
   }
@@ -224,7 +230,7 @@ function printTrace(target: OpsTarget, result: TraceResult): void {
   const print = (node: TraceNode, depth: number): void => {
     const indent = '  '.repeat(depth);
     const bad = node.errors.length > 0 || node.handledBy.some((h) => !h.ok);
-    target.out(`${indent}${bad ? '✗' : '•'} +${String(node.at - first).padStart(6)} ms  ${node.detailType}  (${node.source} on ${node.bus})  ${node.eventId}${node.saga ? `  [${node.saga}]` : ''}${node.replays ? `  replayed ${node.replays}x` : ''}`);
+    target.out(`${indent}${bad ? '✗' : '•'} +${String(node.at - first).padStart(6)} ms  ${node.detailType}  (${node.source} on ${node.bus})  ${node.eventId}${node.saga ? `  [${node.saga}]` : ''}${node.replays.length ? `  replayed by ${node.replays.join(', ')}` : ''}`);
     for (const r of node.routes) target.out(`${indent}      -> ${r}`);
     for (const h of node.handledBy) target.out(`${indent}      handled by ${h.function}: ${h.ok ? 'ok' : `FAILED${h.error ? ` (${h.error})` : ''}`} ${h.durationMs} ms`);
     for (const e of node.errors) target.out(`${indent}      ✗ error ${e.errorCode}: ${e.errorMessage}${e.function ? ` (in ${e.function})` : ''}`);

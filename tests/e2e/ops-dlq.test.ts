@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../lib/clients';
 import type { PeekedMessage, DlqInfo, RedriveResult } from '../../scripts/ops/dlq';
+import type { TraceNode, TraceResult } from '../../scripts/ops/trace';
 import { records, until } from '../helpers/local-cloud';
 import { startOpsCloud, STAGE, type OpsCloud, type RecordLine } from '../helpers/ops-cloud';
 
@@ -64,6 +65,25 @@ describe('ops dlq', () => {
     expect(a?.error).toMatchObject({ errorCode: 'HANDLER_FAILED', errorMessage: 'card processor refused the charge', function: 'orders-consumer' });
     expect(peeked.find((p) => p.eventId === failed['refund'])?.error?.errorMessage).toBe('refund window closed');
     expect(out.join('\n')).toContain('error: HANDLER_FAILED: card processor timed out (in orders-consumer)');
+    expect(await dlqDepth()).toEqual({ visible: 3, hidden: 0 });
+  });
+
+  it('trace shows the failed event with its failed invocations, its recorded error and its DLQ message', async () => {
+    const { result, lines: out } = await oc.ops('trace', flowA);
+    const trace = result as TraceResult;
+    expect(trace.roots.map((r) => r.detailType).sort()).toEqual(['OrderPlaced', 'PaymentRequested']);
+    const payment = trace.roots.find((r) => r.detailType === 'PaymentRequested') as TraceNode;
+    expect(payment.eventId).toBe(failed['paymentA']);
+    expect(payment.handledBy.length).toBeGreaterThanOrEqual(2);
+    expect(payment.handledBy.every((h) => h.function === 'shop-t-orders-consumer' && !h.ok)).toBe(true);
+    expect(payment.errors).toEqual([expect.objectContaining({ errorCode: 'HANDLER_FAILED', errorMessage: 'card processor refused the charge' })]);
+    // The error event itself is part of the flow, caused by the failed event.
+    expect(payment.children.map((c) => `${c.bus} ${c.detailType}`)).toEqual(['shop-errors-t ErrorOccurred']);
+    expect(trace.dlq).toEqual([expect.objectContaining({ queue: 'orders-dlq', eventId: failed['paymentA'], detailType: 'PaymentRequested' })]);
+    const text = out.join('\n');
+    expect(text).toContain(`✗ +`);
+    expect(text).toContain('✗ error HANDLER_FAILED: card processor refused the charge (in orders-consumer)');
+    expect(text).toMatch(/✗ in DLQ orders-dlq \(message [0-9a-f-]{36}\)/);
     expect(await dlqDepth()).toEqual({ visible: 3, hidden: 0 });
   });
 

@@ -3,6 +3,7 @@ import { ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../lib/clients';
 import type { ReplayStartResult } from '../../scripts/ops/replay';
+import type { TraceResult } from '../../scripts/ops/trace';
 import { records, until } from '../helpers/local-cloud';
 import { startOpsCloud, STAGE, type OpsCloud, type RecordLine } from '../helpers/ops-cloud';
 
@@ -99,6 +100,30 @@ describe('ops replay', () => {
     await sleep(500);
     expect(lines().length).toBe(before);
     expect(await leftovers()).toEqual({ rules: [], queues: [] });
+  });
+
+  it('trace reads a flow from the archive, as on AWS (and locally when the event log is gone): the tree by causation id', async () => {
+    const { result, lines: out } = await oc.ops('trace', flowA, '--from', 'archive', '--since', windowStart);
+    const trace = result as TraceResult;
+    expect(trace.roots.map((r) => [r.eventId, r.children.map((c) => c.eventId)])).toEqual([
+      [ids['placedA'], [ids['paidA']]],
+      [late, []],
+    ]);
+    expect(trace.roots[0]?.routes).toEqual([`shop-${STAGE}-orders-queue-core -> shop-${STAGE}-orders-queue`]);
+    // The archive holds originals only: the replays of this flow are not in it.
+    expect(trace.roots[0]?.replays).toEqual([]);
+    expect(out[0]).toMatch(new RegExp(`^trace ${flowA}: 3 event\\(s\\)`));
+    expect(await leftovers()).toEqual({ rules: [], queues: [] });
+  });
+
+  it('trace from the event log names the replays that redelivered each event (not dry runs, not replays no rule took)', async () => {
+    const { result, lines: out } = await oc.ops('trace', flowA);
+    const trace = result as TraceResult;
+    const placed = trace.roots.find((r) => r.eventId === ids['placedA']);
+    expect(placed?.replays).toEqual(['window-1', 'flow-a']);
+    expect(placed?.children[0]?.replays).toEqual(['window-1', 'flow-a', 'paid-only']);
+    expect(trace.roots.find((r) => r.eventId === late)?.replays).toEqual(['flow-a']);
+    expect(out.join('\n')).toContain(`OrderPlaced  (shop.orders on shop-events-t)  ${ids['placedA']}  replayed by window-1, flow-a`);
   });
 
   it('says what is wrong with bad input, and refuses to cancel a finished replay', async () => {

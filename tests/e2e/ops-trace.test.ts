@@ -118,6 +118,6 @@ describe('ops trace on the Roadcall slice', () => {
   }, 90_000);
 
   it('names a flow it cannot find', async () => {
-    await expect(traceOf('00000000-0000-4000-8000-000000000000')).rejects.toThrow("no event with correlation id 00000000-0000-4000-8000-000000000000 in the local cloud's event log");
+    await expect(traceOf('00000000-0000-4000-8000-000000000000')).rejects.toThrow("no event with correlation id 00000000-0000-4000-8000-000000000000 in the local cloud's event log or its archives since");
   });
 });
