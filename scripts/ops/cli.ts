@@ -141,7 +141,10 @@ export async function runOps(argv: readonly string[], options: RunOptions): Prom
     if (await (options.confirm ?? terminalConfirm)(`${what}?`)) return;
     throw new OpsError(`not confirmed: ${what}. Pass --yes to do it without asking`);
   };
-  if (!['replay', 'dlq', 'tail', 'trace'].includes(command)) throw new OpsError(`unknown command "${command}": replay, dlq, tail or trace (npm run ops -- --help)`);
+  const subcommands: Record<string, string[] | undefined> = { replay: ['start', 'status', 'cancel', 'list'], dlq: ['list', 'peek', 'redrive', 'purge'], tail: undefined, trace: undefined };
+  if (!(command in subcommands)) throw new OpsError(`unknown command "${command}": replay, dlq, tail or trace (npm run ops -- --help)`);
+  const known = subcommands[command];
+  if (known && !known.includes(sub ?? '')) throw new OpsError(`${command} ${sub ?? ''}: ${command} takes ${known.join(', ')} (npm run ops -- --help)`.replace(`${command} :`, `${command}:`));
   const stage = one('stage');
   const region = one('region');
   const endpoint = one('endpoint');

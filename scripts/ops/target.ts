@@ -5,6 +5,7 @@
  * and the stage the way the generated template names them, so nobody types an ARN.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -89,6 +90,7 @@ export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> 
     if (!options.stage) throw new OpsError('on AWS, say which stage: --stage <stage> (or --local for the local cloud)');
     const region = options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) throw new OpsError('no AWS region: pass --region <region> or set AWS_REGION');
+    if (!hasCredentials()) throw new OpsError('no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or log in with aws sso login; or use --local');
     // The real endpoints: an AWS_ENDPOINT_URL* left over from a local session must not redirect a stage command.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_ENDPOINT_URL')));
     return { local: false, stage: options.stage, region, service, catalog, eventBridge: createEventBridgeClient({ env, region }), sqs: createSqsClient({ env, region }), out, root: options.root };
@@ -122,6 +124,14 @@ export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> 
     out,
     root: options.root,
   };
+}
+
+/** Whether the SDK's default chain has anything to find: credential variables, or an AWS config or credentials file. */
+function hasCredentials(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'].some((k) => env[k])) return true;
+  const home = homedir();
+  const files = [env['AWS_SHARED_CREDENTIALS_FILE'] ?? join(home, '.aws', 'credentials'), env['AWS_CONFIG_FILE'] ?? join(home, '.aws', 'config')];
+  return files.some((f) => existsSync(f));
 }
 
 /** The stage of a running local cloud: the suffix its buses add to the catalog's bus names. */
