@@ -176,6 +176,7 @@ export async function runOps(argv: readonly string[], options: RunOptions): Prom
             end,
             dryRun,
             wait: args.flags.has('wait'),
+            ...(options.signal ? { signal: options.signal } : {}),
             ...(archive ? { archive } : eventBus ? { archive: eventBus } : {}),
             ...(eventBus ? { eventBus } : {}),
             ...(replayName ? { replayName } : {}),

@@ -37,6 +37,8 @@ export interface ReplayStartOptions extends ReplayFilter {
   dryRun?: boolean;
   /** How long to keep reading after the replay ended, for events still on their way (ms). */
   settleMs?: number;
+  /** Ctrl-C: a filtered replay is cancelled (nobody would hand its events on), then its rule and queue removed. */
+  signal?: AbortSignal;
 }
 
 export const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
@@ -91,11 +93,21 @@ export function progressBar(replay: Pick<DescribeReplayCommandOutput, 'State' | 
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% ${replay.State ?? ''}`;
 }
 
-/** Polls DescribeReplay until the replay ends, reporting progress when it changes; `each` runs between polls. */
-export async function waitForReplay(target: OpsTarget, name: string, each?: () => Promise<void>, pollMs = target.local ? 100 : 2000): Promise<DescribeReplayCommandOutput> {
+/**
+ * Polls DescribeReplay until the replay ends, reporting progress when it changes; `each` runs
+ * between polls. When `cancelOn` aborts (Ctrl-C), the replay is cancelled and waited for.
+ */
+export async function waitForReplay(target: OpsTarget, name: string, each?: () => Promise<void>, cancelOn?: AbortSignal, pollMs = target.local ? 100 : 2000): Promise<DescribeReplayCommandOutput> {
   let shown = '';
+  let cancelled = false;
   for (;;) {
-    const r = await target.eventBridge.send(new DescribeReplayCommand({ ReplayName: name }));
+    let r = await target.eventBridge.send(new DescribeReplayCommand({ ReplayName: name }));
+    if (cancelOn?.aborted && !cancelled && !TERMINAL.has(r.State ?? '')) {
+      cancelled = true;
+      target.out(`${name}: cancelling (interrupted)`);
+      await target.eventBridge.send(new CancelReplayCommand({ ReplayName: name })).catch(() => undefined);
+      r = await target.eventBridge.send(new DescribeReplayCommand({ ReplayName: name }));
+    }
     const bar = progressBar(r);
     if (bar !== shown) target.out(`${name} ${bar}`);
     shown = bar;
@@ -221,7 +233,7 @@ async function filteredReplay(
     const drain = async (): Promise<void> => {
       for (const e of await capture.receive(0)) await forward(e);
     };
-    const final = await waitForReplay(target, name, drain);
+    const final = await waitForReplay(target, name, drain, options.signal);
     await settle(capture, options.settleMs ?? (target.local ? 500 : 15_000), (e) => forward(e));
     target.out(`replay ${name} ${final.State}: ${seen.size} event(s) redelivered${Object.keys(forwarded).length ? `: ${Object.entries(forwarded).map(([q, n]) => `${q} ${n}`).join(', ')}` : ''}`);
     return { replayName: name, state: final.State ?? 'UNKNOWN', forwarded };
