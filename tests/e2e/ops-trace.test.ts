@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalCloud } from '../../local/runtime';
 import { runOps } from '../../scripts/ops/cli';
+import type { DlqInfo } from '../../scripts/ops/dlq';
 import type { TraceNode, TraceResult } from '../../scripts/ops/trace';
 import { freshDir, ROOT } from '../helpers/codegen';
 import { until } from '../helpers/local-cloud';
@@ -116,6 +117,21 @@ describe('ops trace on the Roadcall slice', () => {
     expect(saga('IncidentAssigned')).toBe('saga assignment step 3 assignIncident: success');
     expect(lines.join('\n')).toContain('[saga assignment step 1 reserveVendor: command]');
   }, 90_000);
+
+  it('dlq list finds the DLQs of the real template by the catalog and the stage', async () => {
+    const lines: string[] = [];
+    const dlqs = (await runOps(['dlq', 'list', '--endpoint', cloud.urls.aws], { root: ROOT, out: (l) => lines.push(l) })) as DlqInfo[];
+    const catalog = JSON.parse(readFileSync(join(ROOT, 'generated', 'catalog.json'), 'utf8')) as { queues: { name: string; dlq: string }[] };
+    const names = dlqs.map((d) => d.name);
+    for (const q of catalog.queues) {
+      expect(names).toContain(`roadcall-test-${q.dlq}`);
+      expect(dlqs.find((d) => d.name === `roadcall-test-${q.dlq}`)?.sources).toEqual([`roadcall-test-${q.name}`]);
+    }
+    // The schedules' DLQ serves no queue: found by its name.
+    expect(names).toContain('roadcall-test-timers-dlq');
+    expect(dlqs.every((d) => d.depth === 0)).toBe(true);
+    expect(lines.some((l) => /^match-dlq\s+0\s+0\s+-\s+match-queue$/.test(l))).toBe(true);
+  });
 
   it('names a flow it cannot find', async () => {
     await expect(traceOf('00000000-0000-4000-8000-000000000000')).rejects.toThrow("no event with correlation id 00000000-0000-4000-8000-000000000000 in the local cloud's event log or its archives since");
