@@ -159,7 +159,8 @@ export async function runOps(argv: readonly string[], options: RunOptions): Prom
   try {
     const where = target.local ? 'the local cloud' : `stage ${target.stage} (${target.region})`;
     if (command === 'replay') {
-      const replayName = one('replay-name') ?? one('replay');
+      // `--replay-name` (seed 004 says `--replay` for status and cancel; both work), or `replay status <name>`.
+      const replayName = one('replay-name') ?? one('replay') ?? (sub === 'start' ? undefined : rest[0]);
       switch (sub) {
         case 'start': {
           const start = parseTime(need('start', 'replay start --start <time> --end <time>'));
@@ -186,7 +187,7 @@ export async function runOps(argv: readonly string[], options: RunOptions): Prom
           });
         }
         case 'status':
-          return await replayStatus(target, replayName ?? sub ?? need('replay-name', 'replay status --replay-name <name>'), args.flags.has('wait'));
+          return await replayStatus(target, replayName ?? need('replay-name', 'replay status --replay-name <name>'), args.flags.has('wait'));
         case 'cancel':
           return await replayCancel(target, replayName ?? need('replay-name', 'replay cancel --replay-name <name>'));
         case 'list':

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { MATCH_ALL, openCapture, type Capture, type CapturedEvent } from './capture';
 import { OpsError } from './errors';
 import { consumerRules, describeRoute, routesOf, type ConsumerRule } from './routes';
-import { archiveName, type OpsTarget } from './target';
+import { archiveName, busName, type OpsTarget } from './target';
 
 export interface ReplayFilter {
   detailTypes?: string[];
@@ -170,7 +170,7 @@ export interface ReplayStartResult {
 export async function replayStart(target: OpsTarget, options: ReplayStartOptions): Promise<ReplayStartResult> {
   if (!(options.end.getTime() > options.start.getTime())) throw new OpsError('--end must be after --start');
   const archive = await describeArchive(target, options.archive);
-  if (options.eventBus && options.eventBus !== archive.bus && !archive.bus.startsWith(`${options.eventBus}-`) && !target.catalog.buses.some((b) => b.key === options.eventBus && `${b.name}-${target.stage}` === archive.bus)) {
+  if (options.eventBus && busName(target, options.eventBus) !== archive.bus) {
     throw new OpsError(`archive ${archive.name} belongs to bus ${archive.bus}; EventBridge replays only to the archive's own bus`);
   }
   const pattern = filterPattern(options);

@@ -36,7 +36,7 @@ beforeAll(async () => {
   failed['paymentB'] = await oc.put('PaymentRequested', flowB, { fail: true, reason: 'card processor timed out' });
   failed['refund'] = await oc.put('RefundRequested', flowB, { fail: true, reason: 'refund window closed' });
   await oc.put('OrderPlaced', flowA);
-  await until(dlqDepth, (d) => d.visible === 3, 20_000);
+  await until(dlqDepth, (d) => d.visible === 3, 60_000); // cold consumer, then 2 receives 1 s apart
 }, 120_000);
 
 afterAll(async () => {

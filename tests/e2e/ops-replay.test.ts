@@ -37,7 +37,7 @@ beforeAll(async () => {
   windowEnd = new Date().toISOString();
   await sleep(50);
   late = await oc.put('OrderPlaced', flowA); // after the window
-  await until(lines, (l) => l.length === 6, 15_000);
+  await until(lines, (l) => l.length === 6, 60_000); // the consumer starts cold (esbuild + worker) on a busy machine
 }, 120_000);
 
 afterAll(async () => {
@@ -131,6 +131,10 @@ describe('ops replay', () => {
     await expect(oc.ops('replay', 'start', '--start', 'yesterday', '--yes')).rejects.toThrow('"yesterday" is not a time');
     await expect(oc.ops('replay', 'start', '--archive', 'nope', '--start', '-1h', '--yes')).rejects.toThrow('unknown event bus "nope": the catalog has core (shop-events-t), errors (shop-errors-t)');
     await expect(oc.ops('replay', 'start', '--start', '-1h')).rejects.toThrow(/not confirmed/);
+    await expect(oc.ops('replay', 'start', '--archive', 'core', '--event-bus', 'errors', '--start', '-1h', '--yes')).rejects.toThrow('archive shop-events-t belongs to bus shop-events-t; EventBridge replays only to the archive\'s own bus');
+    // seed 004's spelling: --event-bus as an ARN, --replay for status.
+    expect((await oc.ops('replay', 'status', '--replay', 'window-1')).result).toBe('COMPLETED');
+    expect((await oc.ops('replay', 'status', 'window-1')).result).toBe('COMPLETED');
     await expect(oc.ops('replay', 'cancel', '--replay-name', 'window-1')).rejects.toThrow(/COMPLETED and cannot be cancelled/);
   });
 });

@@ -31,7 +31,7 @@ async function tailing(filter: { detailTypes?: string[]; correlationId?: string;
   try {
     const running = tail(target, { ...filter, signal: controller.signal, pollMs: 50, onEvent: (e) => seen.push(e) });
     await during();
-    await until(() => seen.length, (n) => n >= expected, 10_000);
+    await until(() => seen.length, (n) => n >= expected, 30_000);
     await new Promise((r) => setTimeout(r, 300));
     controller.abort();
     expect(await running).toBe(seen.length);
