@@ -51,8 +51,8 @@ DLQs:
   dlq list                                 every DLQ of the stage: depth, in flight, oldest message age, its source queues
   dlq peek <queue> [--max N] [--errors-since <time>]
       Messages with detail-type, eventId, correlationId, receive count, and the error the
-      errors bus recorded for them (locally from the cloud's event log; on AWS from the
-      errors archive since --errors-since). Messages stay in the DLQ.
+      errors bus recorded for them (locally from the cloud's event log; on AWS, or with
+      --errors-since locally, from the archives since then). Messages stay in the DLQ.
   dlq redrive <queue> [--filter <event pattern JSON>] [--rate N] [--to <queue>] [--yes]
       No filter: a message move task (StartMessageMoveTask) back to the source queue.
       A filter: only messages whose event matches the pattern (EventBridge's semantics) go
@@ -210,7 +210,7 @@ export async function runOps(argv: readonly string[], options: RunOptions): Prom
           const errorsSince = one('errors-since');
           return await dlqPeek(target, needQueue(), {
             ...(max ? { max: Number(max) } : {}),
-            ...(errorsSince && !target.local
+            ...(errorsSince
               ? {
                   errors: async () => {
                     const events = [];

@@ -184,9 +184,9 @@ export function errorOf(event: { time?: string; detail?: unknown }): RecordedErr
   return { at: event.time ?? '', errorCode: data.errorCode, errorMessage: data.errorMessage, ...(service ? { service } : {}), ...(fn ? { function: fn } : {}), ...(messageId ? { messageId } : {}), ...(eventId ? { eventId } : {}) };
 }
 
-/** Errors recorded on the buses: locally the cloud's event log; on AWS, pass `fromArchive`. */
+/** Errors recorded on the buses: from `fromArchive` when given (AWS), else the local cloud's event log. */
 export async function recordedErrors(target: OpsTarget, fromArchive?: () => Promise<{ time?: string; detail?: unknown }[]>): Promise<RecordedError[]> {
-  if (target.local && target.endpoint) {
+  if (!fromArchive && target.local && target.endpoint) {
     const { events } = (await (await fetch(`${target.endpoint}/local/events`)).json()) as { events: { event: { time?: string; detail?: unknown } }[] };
     return events.flatMap((e) => errorOf(e.event) ?? []);
   }

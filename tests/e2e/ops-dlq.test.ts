@@ -68,6 +68,18 @@ describe('ops dlq', () => {
     expect(await dlqDepth()).toEqual({ visible: 3, hidden: 0 });
   });
 
+  it('peek --errors-since reads the errors from the archives instead, as on AWS', async () => {
+    const { result } = await oc.ops('dlq', 'peek', 'orders-dlq', '--errors-since', '-10m');
+    const peeked = result as PeekedMessage[];
+    expect(peeked.map((p) => [p.eventId, p.error?.errorMessage]).sort()).toEqual(
+      [
+        [failed['paymentA'], 'card processor refused the charge'],
+        [failed['paymentB'], 'card processor timed out'],
+        [failed['refund'], 'refund window closed'],
+      ].sort(),
+    );
+  });
+
   it('trace shows the failed event with its failed invocations, its recorded error and its DLQ message', async () => {
     const { result, lines: out } = await oc.ops('trace', flowA);
     const trace = result as TraceResult;
