@@ -360,3 +360,9 @@ export function readBase(base: string, specPath: string): SpecSnapshot {
     checkout.cleanup();
   }
 }
+
+/** Resolves the local (`#/...`) `$ref`s of one in-memory schema (a cycle is cut into `{}`). */
+export function inlineRefs(document: unknown): unknown {
+  const file = resolve(tmpdir(), 'spec-diff-in-memory.json');
+  return new Inliner(file, document).inline(document, file);
+}

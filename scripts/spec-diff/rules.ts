@@ -415,7 +415,15 @@ class Comparer {
     else this.add(`${path}/type`, 'type-changed', detail);
   }
 
-  private enums(o: Json, n: Json, path: string): void {
+  private enums(o0: Json, n0: Json, path: string): void {
+    // A const facing an enum is a one-value enum: const x -> enum [x, y] extends it.
+    const asEnum = (s: Json, other: Json): Json => {
+      if (!('const' in s) || 'enum' in s || !Array.isArray(other['enum']) || 'const' in other) return s;
+      const { const: value, ...rest } = s;
+      return { ...rest, enum: [value] };
+    };
+    const o = asEnum(o0, n0);
+    const n = asEnum(n0, o0);
     const eo = Array.isArray(o['enum']) ? (o['enum'] as unknown[]) : undefined;
     const en = Array.isArray(n['enum']) ? (n['enum'] as unknown[]) : undefined;
     if (eo || en) {
