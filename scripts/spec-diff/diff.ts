@@ -244,8 +244,13 @@ export function diffSpecs(base: SpecSnapshot, head: SpecSnapshot): DiffResult {
     if (!head.commands.has(old.name)) c.spec('command', old.name, '/', 'command-removed', old.compatibility, `removed${old.method ? ` (${old.method} ${old.path ?? ''})` : ''}`);
   }
 
-  const findings = c.findings;
+  const findings = sortFindings(c.findings);
   return { base: base.label, head: head.label, findings, failed: findings.some((f) => f.gating), advice: advise(findings, base, head), compared: { messages: head.messages.size, commands: head.commands.size } };
+}
+
+/** By subject, then path, then rule: a stable order for reports and tools. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => a.subject.localeCompare(b.subject) || a.path.localeCompare(b.path) || a.rule.localeCompare(b.rule) || (a.against ?? '').localeCompare(b.against ?? ''));
 }
 
 /** One line per subject that fails the gate: what to do instead. */

@@ -2,7 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describeValidationError } from '../../lib/envelope';
 import { schemaKey } from './rules';
-import { advise, verdictUnder, type DiffResult, type Finding } from './diff';
+import { advise, sortFindings, verdictUnder, type DiffResult, type Finding } from './diff';
 import type { SpecSnapshot } from './load';
 
 // The rules predict; the examples test. Every base example must validate against the new
@@ -132,6 +132,7 @@ export function checkExamples(result: DiffResult, base: SpecSnapshot, head: Spec
       }
     }
   }
+  sortFindings(result.findings);
   result.failed = result.findings.some((f) => f.gating);
   result.advice = advise(result.findings, base, head);
   return runs;
