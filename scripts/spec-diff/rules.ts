@@ -248,7 +248,7 @@ const BOUNDS: { key: string; rule: string }[] = [
 
 class Comparer {
   readonly changes: SchemaChange[] = [];
-  private readonly seen = new WeakMap<object, WeakSet<object>>();
+  private readonly active = new WeakMap<object, WeakSet<object>>();
 
   /** `flip`: inside a `not`, where widening and narrowing trade places. */
   constructor(private readonly flip = false) {}
@@ -263,13 +263,21 @@ class Comparer {
   compare(oldS: unknown, newS: unknown, path: string): void {
     if (oldS === undefined && newS === undefined) return;
     if (schemaKey(oldS) === schemaKey(newS)) return;
-    if (isObj(oldS) && isObj(newS)) {
-      // Cycle guard: a recursive schema compares each pair of nodes once.
-      let set = this.seen.get(oldS);
-      if (!set) this.seen.set(oldS, (set = new WeakSet()));
-      if (set.has(newS)) return;
-      set.add(newS);
+    if (!isObj(oldS) || !isObj(newS)) return this.compareNodes(oldS, newS, path);
+    // Cycle guard: a pair of nodes already being compared further up (a recursive schema)
+    // is not compared again inside itself. A node shared at two paths is compared at both.
+    let set = this.active.get(oldS);
+    if (!set) this.active.set(oldS, (set = new WeakSet()));
+    if (set.has(newS)) return;
+    set.add(newS);
+    try {
+      this.compareNodes(oldS, newS, path);
+    } finally {
+      set.delete(newS);
     }
+  }
+
+  private compareNodes(oldS: unknown, newS: unknown, path: string): void {
     if (newS === false) return this.add(path, 'schema-became-false', 'the schema is now `false`');
     if (oldS === false) return this.add(path, 'schema-was-false', 'the schema was `false`');
     const o: Json = isObj(oldS) ? oldS : {};

@@ -177,6 +177,15 @@ describe('spec:diff schema rules', () => {
     expect(compareSchemas(schema, changed, '/payload')).toEqual([{ path: '/payload/properties/data/properties/status/enum', rule: 'enum-narrowed', backward: false, forward: true, detail: 'removed "b"' }]);
   });
 
+  it('reports a change to a shared definition at every path that uses it', () => {
+    const doc = (status: Json): unknown => ({ type: 'object', properties: { status: { $ref: '#/definitions/S' }, previous: { $ref: '#/definitions/S' } }, definitions: { S: status } });
+    const changes = compareSchemas(inlineRefs(doc({ enum: ['a', 'b'] })), inlineRefs(doc({ enum: ['a'] })));
+    expect(changes.map((c) => [c.path, c.rule])).toEqual([
+      ['/properties/status/enum', 'enum-narrowed'],
+      ['/properties/previous/enum', 'enum-narrowed'],
+    ]);
+  });
+
   it('compares a recursive schema without looping, and finds a change inside the recursion', () => {
     const tree = (leaf: Json): unknown => ({ definitions: { Node: { type: 'object', properties: { value: leaf, children: { type: 'array', items: { $ref: '#/definitions/Node' } } } } }, $ref: '#/definitions/Node' });
     const changes = compareSchemas(inlineRefs(tree(str)), inlineRefs(tree({ type: 'string', maxLength: 4 })));
