@@ -248,6 +248,19 @@ export function diffSpecs(base: SpecSnapshot, head: SpecSnapshot): DiffResult {
   return { base: base.label, head: head.label, findings, failed: findings.some((f) => f.gating), advice: advise(findings, base, head), compared: { messages: head.messages.size, commands: head.commands.size } };
 }
 
+/** Whether any message payload or headers, or command body, differs (the example check has work). */
+export function schemasChanged(base: SpecSnapshot, head: SpecSnapshot): boolean {
+  for (const m of head.messages.values()) {
+    const old = base.messages.get(m.name);
+    if (old && (schemaKey(old.payload) !== schemaKey(m.payload) || schemaKey(old.headers) !== schemaKey(m.headers))) return true;
+  }
+  for (const c of head.commands.values()) {
+    const old = base.commands.get(c.name);
+    if (old && schemaKey(old.schema) !== schemaKey(c.schema)) return true;
+  }
+  return false;
+}
+
 /** By subject, then path, then rule: a stable order for reports and tools. */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.subject.localeCompare(b.subject) || a.path.localeCompare(b.path) || a.rule.localeCompare(b.rule) || (a.against ?? '').localeCompare(b.against ?? ''));

@@ -25,6 +25,9 @@ export class SpecDiffError extends Error {
   }
 }
 
+/** The base commit has no spec at that path (the commit before the spec was added): nothing to compare. */
+export class SpecMissingAtBase extends SpecDiffError {}
+
 export interface Example {
   name?: string;
   payload?: unknown;
@@ -318,7 +321,7 @@ export function checkoutSpecAt(ref: string, specPath: string): GitSpec {
   const listed = git(top, ['ls-tree', '-r', '-z', '--name-only', commit, '--', folder === '.' ? '.' : folder]).split('\0').filter((p) => /\.(ya?ml|json)$/i.test(p));
   // A root at the top of the repository: only its own files and parts, not every YAML file.
   const wanted = folder === '.' ? listed.filter((p) => p === rootRel || Object.values(PART_FILES).includes(posix.basename(p) as never)) : listed;
-  if (!wanted.includes(rootRel)) throw new SpecDiffError(`${rootRel} does not exist at ${ref} (${commit.slice(0, 12)})`);
+  if (!wanted.includes(rootRel)) throw new SpecMissingAtBase(`${rootRel} does not exist at ${ref} (${commit.slice(0, 12)})`);
   const dir = mkdtempSync(join(tmpdir(), 'spec-diff-'));
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   try {
