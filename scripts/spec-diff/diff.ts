@@ -57,7 +57,8 @@ export const SPEC_RULES = {
   'mode-changed': { backward: true, forward: true, summary: "a message's x-compatibility mode changed" },
   'command-added': { backward: true, forward: true, summary: 'an HTTP command was added' },
   'command-removed': { backward: false, forward: false, summary: 'an HTTP command was removed: clients sending it get errors' },
-  'http-route-changed': { backward: false, forward: false, summary: "an HTTP command's method or path changed" },
+  'http-route-changed': { backward: false, forward: false, summary: "an HTTP command's method or path changed (or its route was dropped)" },
+  'http-route-added': { backward: true, forward: true, summary: 'a command without a route got one (x-http)' },
   'example-contradicts-rules': { backward: false, forward: false, summary: 'an example is rejected although no rule predicted a break (the verdict follows the data)' },
 } as const;
 
@@ -237,7 +238,8 @@ export function diffSpecs(base: SpecSnapshot, head: SpecSnapshot): DiffResult {
       c.spec('command', cmd.name, '/', 'command-added', cmd.compatibility, `new command${cmd.method ? ` ${cmd.method} ${cmd.path ?? ''}` : ''}`);
       continue;
     }
-    if (old.method !== cmd.method || old.path !== cmd.path) c.spec('command', cmd.name, '/x-http', 'http-route-changed', cmd.compatibility, `${old.method ?? '?'} ${old.path ?? '?'} -> ${cmd.method ?? '?'} ${cmd.path ?? '?'}`);
+    if (!old.method && !old.path && (cmd.method || cmd.path)) c.spec('command', cmd.name, '/x-http', 'http-route-added', cmd.compatibility, `now served at ${cmd.method ?? '?'} ${cmd.path ?? '?'}`);
+    else if (old.method !== cmd.method || old.path !== cmd.path) c.spec('command', cmd.name, '/x-http', 'http-route-changed', cmd.compatibility, `${old.method ?? '?'} ${old.path ?? '?'} -> ${cmd.method ?? '?'} ${cmd.path ?? '?'}`);
     if (schemaKey(old.schema) !== schemaKey(cmd.schema)) c.schema('command', cmd.name, compareSchemas(old.schema, cmd.schema, ''), cmd.compatibility);
   }
   for (const old of base.commands.values()) {

@@ -259,6 +259,11 @@ describe('spec:diff on a spec', () => {
     ]);
     expect(result.findings[0]?.evidence).toMatch(/^confirmed: base example #1 fails the new schema/);
     expect(result.advice[0]).toMatch(/^PlaceOrderCommand: 2 breaking change\(s\) under BACKWARD/);
+    const routed = gate(
+      (doc) => (schemas(doc).PlaceOrderCommand['x-http'] = { method: 'POST', path: '/orders' }),
+      (doc) => delete schemas(doc).PlaceOrderCommand['x-http'],
+    );
+    expect(routed.findings.map(brief)).toEqual([['PlaceOrderCommand', '/x-http', 'http-route-added', 'compatible', 'passes']]);
   });
 
   it('renders text, JSON and Markdown', () => {
