@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { projectConfig } from './project';
 import { diffSpecs, schemasChanged } from './spec-diff/diff';
-import { readBase, readSnapshot, SpecDiffError, SpecMissingAtBase } from './spec-diff/load';
+import { readBase, readSnapshot, SpecDiffError, SpecMissingAtBase, type SpecSnapshot } from './spec-diff/load';
 import { FORMATS, render, type Format } from './spec-diff/report';
 
 const USAGE = `usage: npm run spec:diff -- --base <git ref | file> [--spec <root.yaml>] [--format text|json|markdown]`;
@@ -47,8 +47,11 @@ async function main(): Promise<number> {
   }
   const spec = values.spec ?? projectConfig().spec;
   try {
-    const head = readSnapshot(spec, values.spec ?? 'work tree');
-    const base = readBase(values.base, spec);
+    let headSnapshot: SpecSnapshot | undefined;
+    const readHead = (): SpecSnapshot => (headSnapshot ??= readSnapshot(spec, values.spec ?? 'work tree'));
+    readHead(); // an unreadable work tree is reported before the base is looked up
+    const base = readBase(values.base, spec, readHead);
+    const head = readHead();
     const result = diffSpecs(base, head);
     // Ajv is loaded only when there are examples to cross-check: the no-change run stays cheap.
     if (schemasChanged(base, head)) (await import('./spec-diff/empirical')).checkExamples(result, base, head);

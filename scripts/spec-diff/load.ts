@@ -5,6 +5,7 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { assembleSpec, PART_FILES } from '../codegen/assemble';
 import { CodegenError } from '../codegen/errors';
+import { collectSpecFiles } from '../codegen/load';
 
 // Reads a spec (a root file, its service parts and every file they $ref) from the work tree
 // or from a git commit, joins it like the codegen does, resolves every $ref and keeps what
@@ -90,6 +91,8 @@ const LITERALS = new Set(['examples', 'example', 'const', 'enum', 'default']);
 /** Keywords whose value maps names to schemas. */
 const NAME_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions', 'schemas', 'messages', 'channels', 'operations']);
 
+const PARSED = new Map<string, unknown>();
+
 /** Resolves `$ref`s (local and relative file refs) into one tree; a cycle is cut into `{}`. */
 class Inliner {
   private readonly files = new Map<string, unknown>();
@@ -103,7 +106,10 @@ class Inliner {
     if (!this.files.has(path)) {
       let value: unknown;
       try {
-        value = parse(readFileSync(path, 'utf8'));
+        // Base and head mostly hold the same files: each text is parsed once (nothing here mutates the result).
+        const text = readFileSync(path, 'utf8');
+        value = PARSED.get(text);
+        if (value === undefined) PARSED.set(text, (value = parse(text)));
       } catch (cause) {
         throw new SpecDiffError(`cannot read ${path}: ${(cause as Error).message}`);
       }
@@ -292,6 +298,9 @@ export interface GitSpec {
   dir: string;
   root: string;
   commit: string;
+  /** Every file read at the commit, by path relative to the repository's top folder. */
+  files: Map<string, Buffer>;
+  top: string;
   cleanup: () => void;
 }
 
@@ -324,6 +333,7 @@ export function checkoutSpecAt(ref: string, specPath: string): GitSpec {
   if (!wanted.includes(rootRel)) throw new SpecMissingAtBase(`${rootRel} does not exist at ${ref} (${commit.slice(0, 12)})`);
   const dir = mkdtempSync(join(tmpdir(), 'spec-diff-'));
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  const files = new Map<string, Buffer>();
   try {
     const done = new Set<string>();
     let batch = wanted;
@@ -334,6 +344,7 @@ export function checkoutSpecAt(ref: string, specPath: string): GitSpec {
         done.add(path);
         const content = blobs.get(path);
         if (!content) continue;
+        files.set(path, content);
         const target = join(dir, path);
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, content);
@@ -350,15 +361,34 @@ export function checkoutSpecAt(ref: string, specPath: string): GitSpec {
     cleanup();
     throw error;
   }
-  return { dir, root: join(dir, rootRel), commit, cleanup };
+  return { dir, root: join(dir, rootRel), commit, files, top, cleanup };
 }
 
-/** The base spec: a file (another copy of the spec) or a git ref of the work tree holding `specPath`. */
-export function readBase(base: string, specPath: string): SpecSnapshot {
+/**
+ * Whether every file of the work tree's spec (root, parts, every file they `$ref`) has the
+ * same bytes at the base: then the two specs are one, and nothing needs parsing.
+ */
+function sameFiles(checkout: GitSpec, specPath: string): boolean {
+  for (const file of collectSpecFiles(specPath)) {
+    const rel = relative(checkout.top, file).split(sep).join(posix.sep);
+    const before = checkout.files.get(rel);
+    if (!before || !existsSync(file) || !before.equals(readFileSync(file))) return false;
+  }
+  return true;
+}
+
+/**
+ * The base spec: a file (another copy of the spec) or a git ref of the work tree holding
+ * `specPath`. With `head` given, a git base whose spec files are byte for byte the work
+ * tree's returns `head` itself (relabelled) without parsing anything.
+ */
+export function readBase(base: string, specPath: string, head?: () => SpecSnapshot): SpecSnapshot {
   if (existsSync(base) && statSync(base).isFile()) return readSnapshot(base, base);
   const checkout = checkoutSpecAt(base, specPath);
+  const label = `${base}:${relative(checkout.top, resolve(specPath)).split(sep).join(posix.sep)}`;
   try {
-    return readSnapshot(checkout.root, `${base}:${relative(process.cwd(), resolve(specPath)) || specPath}`);
+    if (head && sameFiles(checkout, specPath)) return { ...head(), label };
+    return readSnapshot(checkout.root, label);
   } finally {
     checkout.cleanup();
   }
