@@ -142,6 +142,20 @@ describe('spec:diff on the Roadcall spec', () => {
     expect(run.stdout).toMatch(/\| :white_check_mark: \| IncidentStatusChanged \| `\/payload\/properties\/data\/properties\/status\/enum` \| `enum-extended` \| compatible \| breaking \| BACKWARD \|/);
   });
 
+  it('passes when the base commit has no spec yet (the commit that adds it)', () => {
+    const fresh = freshDir('spec-diff-new-spec');
+    writeFileSync(join(fresh, 'README'), 'before the spec\n');
+    git(fresh, 'init', '-q');
+    git(fresh, 'add', '.');
+    git(fresh, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'readme');
+    cpSync(join(ROOT, 'asyncapi'), join(fresh, 'asyncapi'), { recursive: true });
+    git(fresh, 'add', '.');
+    git(fresh, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'spec');
+    const run = specDiff(fresh, ['--base', 'HEAD~1', '--spec', join(fresh, 'asyncapi', 'asyncapi.yaml')]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^spec:diff: asyncapi\/asyncapi\.yaml does not exist at HEAD~1 \([0-9a-f]{12}\): the spec is new, nothing to compare\n$/);
+  });
+
   it('refuses a base that is neither a file nor a commit (exit 2)', () => {
     const run = specDiff(dir, ['--base', 'no-such-ref', '--spec', spec]);
     expect(run.status).toBe(2);
