@@ -93,6 +93,10 @@ export const SCHEMA_RULES = {
   'item-added-to-closed-content-model': widen('a tuple item was added where extra items were closed', 'ITEM_ADDED_TO_CLOSED_CONTENT_MODEL'),
   'item-removed-from-open-content-model': widen('a tuple item was removed; extra items are open', 'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL'),
   'item-removed-from-closed-content-model': narrow('a tuple item was removed; extra items are closed', 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL'),
+  'item-with-empty-schema-added-to-open-content-model': both('a tuple item accepting anything was added where extra items were open', 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL'),
+  'item-with-empty-schema-removed-from-open-content-model': both('a tuple item accepting anything was removed; extra items are open'),
+  'item-added-covered-by-partially-open-content-model': both('a tuple item was added with the schema extra items already had', 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'),
+  'item-removed-covered-by-partially-open-content-model': both('a tuple item was removed; the extra items schema gives it the same schema', 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'),
   'additional-items-removed': narrow('extra tuple items were closed (additionalItems: false)', 'ADDITIONAL_ITEMS_REMOVED'),
   'additional-items-added': widen('extra tuple items were opened', 'ADDITIONAL_ITEMS_ADDED'),
   'contains-added': narrow('contains was set'),
@@ -142,8 +146,8 @@ export const SCHEMA_RULES = {
   'combined-type-oneof-to-anyof': widen('oneOf became anyOf (data matching several branches now accepted)'),
   'combined-type-anyof-to-oneof': narrow('anyOf became oneOf (data matching several branches now rejected)'),
   'combined-type-changed': neither('the combination changed kind (allOf vs oneOf/anyOf) or its branches changed beyond matching', 'COMBINED_TYPE_CHANGED'),
-  'not-type-added': narrow('a `not` was set', 'NOT_TYPE_NARROWED'),
-  'not-type-removed': widen('the `not` was dropped', 'NOT_TYPE_EXTENDED'),
+  'not-type-added': narrow('a `not` was set', 'NOT_TYPE_EXTENDED'),
+  'not-type-removed': widen('the `not` was dropped', 'NOT_TYPE_NARROWED'),
   'conditional-changed': neither('if/then/else changed (judged breaking, not analysed)'),
   'schema-became-false': narrow('the schema now rejects everything'),
   'schema-was-false': widen('the schema rejected everything and now accepts values'),
@@ -399,6 +403,14 @@ class Comparer {
     for (const ob of oldLeft) this.add(`${path}/${ob.i}`, product ? 'product-type-narrowed' : 'sum-type-narrowed', `old branch ${ob.i} was removed`);
   }
 
+  /** Compares a schema with the one a partially open model gives the same place; none differs: `rule`. */
+  private covered(oldS: unknown, newS: unknown, path: string, rule: SchemaRuleId, detail: string): void {
+    const inner = new Comparer(this.flip);
+    inner.compare(oldS, newS, path);
+    if (inner.changes.length) this.changes.push(...inner.changes);
+    else this.add(path, rule, detail);
+  }
+
   private not(o: Json, n: Json, path: string): void {
     const on = o['not'];
     const nn = n['not'];
@@ -539,12 +551,7 @@ class Comparer {
         } else if (mo === 'closed') {
           if (schema === false) this.add(at, 'property-with-false-added-to-closed-content-model', `property ${name}: false was declared`);
           else this.add(at, 'property-added-to-closed-content-model', `property ${name} was added to a closed model`);
-        } else {
-          const inner = new Comparer(this.flip);
-          inner.compare(ao, schema, at);
-          if (inner.changes.length) this.changes.push(...inner.changes);
-          else this.add(at, 'property-added-covered-by-partially-open-content-model', `property ${name} was declared with the additionalProperties schema`);
-        }
+        } else this.covered(ao, schema, at, 'property-added-covered-by-partially-open-content-model', `property ${name} was declared with the additionalProperties schema`);
         continue;
       }
       const schema = po[name];
@@ -558,12 +565,7 @@ class Comparer {
         else this.add(at, 'property-removed-from-open-content-model', `property ${name} was removed; the open model now accepts any value under that name`);
       } else if (mn === 'closed') {
         this.add(at, 'property-removed-from-closed-content-model', `property ${name} was removed from a closed model`);
-      } else {
-        const inner = new Comparer(this.flip);
-        inner.compare(schema, an, at);
-        if (inner.changes.length) this.changes.push(...inner.changes);
-        else this.add(at, 'property-removed-covered-by-partially-open-content-model', `property ${name} was removed; additionalProperties covers it`);
-      }
+      } else this.covered(schema, an, at, 'property-removed-covered-by-partially-open-content-model', `property ${name} was removed; additionalProperties covers it`);
     }
 
     const ro = new Set(Array.isArray(o['required']) ? (o['required'] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
@@ -672,14 +674,20 @@ class Comparer {
         if (i < prefixO.length && i < prefixN.length) this.compare(prefixO[i], prefixN[i], at);
         else if (i < prefixN.length) {
           const m = contentModel(restO);
+          const item = prefixN[i];
           if (m === 'closed') this.add(at, 'item-added-to-closed-content-model', `tuple item ${i} was added`);
-          else if (m === 'open') this.add(at, 'item-added-to-open-content-model', `tuple item ${i} was added; extra items were open`);
-          else this.compare(restO, prefixN[i], at);
+          else if (m === 'open') {
+            if (acceptsAll(item)) this.add(at, 'item-with-empty-schema-added-to-open-content-model', `tuple item ${i} (any value) was added`);
+            else this.add(at, 'item-added-to-open-content-model', `tuple item ${i} was added; extra items were open`);
+          } else this.covered(restO, item, at, 'item-added-covered-by-partially-open-content-model', `tuple item ${i} was added with the extra items' schema`);
         } else {
           const m = contentModel(restN);
+          const item = prefixO[i];
           if (m === 'closed') this.add(at, 'item-removed-from-closed-content-model', `tuple item ${i} was removed; extra items are closed`);
-          else if (m === 'open') this.add(at, 'item-removed-from-open-content-model', `tuple item ${i} was removed`);
-          else this.compare(prefixO[i], restN, at);
+          else if (m === 'open') {
+            if (acceptsAll(item)) this.add(at, 'item-with-empty-schema-removed-from-open-content-model', `tuple item ${i} (any value) was removed`);
+            else this.add(at, 'item-removed-from-open-content-model', `tuple item ${i} was removed`);
+          } else this.covered(item, restN, at, 'item-removed-covered-by-partially-open-content-model', `tuple item ${i} was removed; the extra items' schema covers it`);
         }
       }
       const mo = contentModel(restO);
