@@ -6,6 +6,7 @@ import { HttpApiGateway } from './apigw/gateway';
 import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { DynamoDbProxy } from './dynamodb/proxy';
+import { StreamEventSource } from './dynamodb/streams';
 import { EventLog, type LoggedEvent } from './event-log';
 import { InvocationLog, type LoggedInvocation } from './invocation-log';
 import { EventBridgeBackend } from './eventbridge/backend';
@@ -189,6 +190,9 @@ export class LocalCloud {
     this.markFunctionsReady();
 
     startEventSources(this.services(), this.plan, { region: this.region, dynamodbEndpoint: this.dynamodbEndpoint, streams, dataDir: options.dataDir }, this.sources);
+    // A write through the proxy (the functions' endpoint) may have added stream records: poll now.
+    const streamSources = this.sources.filter((s): s is StreamEventSource => s instanceof StreamEventSource);
+    if (streamSources.length) this.dynamodbProxy.onWrite(() => streamSources.forEach((s) => s.wake()));
 
     this.gateway = new HttpApiGateway({
       routes: this.plan.routes,

@@ -12,6 +12,8 @@ import { readBody } from '../http/body';
 import { send, starting } from '../http/endpoint';
 
 const AMZ_JSON = 'application/x-amz-json-1.0';
+/** Operations that may add stream records: after one, the stream readers are told (`onWrite`). */
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems', 'ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
 /** BatchWriteItem takes up to 16 MB: a faulted call must not be refused for its size where DynamoDB would take it. */
 const DYNAMODB_MAX_REQUEST_BYTES = 17 * 1024 * 1024;
 
@@ -20,7 +22,14 @@ export class DynamoDbProxy {
   // Keep-alive to DynamoDB Local: without it every proxied call would open a connection.
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
+  private writeListener: (() => void) | undefined;
+
   constructor(private readonly faults: FaultInjector) {}
+
+  /** Called after every write DynamoDB Local answered (the local cloud wakes its stream pollers). */
+  onWrite(listener: () => void): void {
+    this.writeListener = listener;
+  }
 
   /** From now on, forwards to DynamoDB at `endpoint` (until then: 503). */
   forwardTo(endpoint: string): void {
@@ -51,7 +60,11 @@ export class DynamoDbProxy {
       const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
-        answer.once('end', resolve);
+        answer.once('end', () => {
+          const operation = String(req.headers['x-amz-target'] ?? '').slice(DYNAMODB_TARGET_PREFIX.length);
+          if (this.writeListener && (answer.statusCode ?? 500) < 300 && WRITES.has(operation)) this.writeListener();
+          resolve();
+        });
         answer.once('error', () => (res.destroy(), resolve()));
       });
       out.once('error', (error) => {

@@ -43,6 +43,10 @@ export class StreamEventSource {
   private readonly checkpoints: Checkpoints;
   private loop: Promise<void> | undefined;
   private readonly filters: { matches(event: unknown): boolean }[];
+  /** Ends the idle wait between polls early (`wake`). */
+  private wakeUp: (() => void) | undefined;
+  /** A wake that came while polling: the next idle wait is skipped (the write may be after the read). */
+  private woken = false;
 
   constructor(private readonly options: StreamSourceOptions) {
     this.client = new DynamoDBStreamsClient({ ...resolveClientConfig('dynamodb', { endpoint: options.endpoint, env: {}, region: options.region }), logger: QUIET_SDK_LOGGER });
@@ -52,6 +56,36 @@ export class StreamEventSource {
 
   start(): void {
     this.loop = this.run();
+  }
+
+  /**
+   * Polls now instead of at the next interval: the local cloud calls it when a write reached
+   * DynamoDB Local through its proxy, so a stream record is handed to the function as soon as
+   * it exists. On AWS, Lambda's stream poller is not that quick; locally the emulator should not
+   * add its own polling delay to every outbox hop.
+   */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Waits `ms`, or less when woken. */
+  private idle(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wakeUp = undefined;
+        self.woken = false;
+        resolve();
+      }
+      this.wakeUp = done;
+    });
   }
 
   private save(): void {
@@ -142,7 +176,9 @@ export class StreamEventSource {
           }
           iterators.set(shardId, next);
         }
-        if (!busy) await new Promise((r) => setTimeout(r, pollMs));
+        if (!busy) await this.idle(pollMs);
+        // Records written from here on are read by the next round; a wake before it is kept.
+        else this.woken = false;
       } catch (error) {
         if (this.stopped) return;
         ahead.clear();
@@ -180,6 +216,7 @@ export class StreamEventSource {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wakeUp?.();
     await this.loop?.catch(() => undefined);
     this.client.destroy();
   }

@@ -84,7 +84,8 @@ async function main(): Promise<number> {
     log(`warm phase: ${QUIET} incidents one at a time`);
     // The first incident warms every function of the flow; it is not counted.
     const first = await report(0);
-    if (first) while (!offered.has(first.id)) await sleep(100);
+    const warmUntil = Date.now() + 120_000;
+    if (first) while (!offered.has(first.id) && Date.now() < warmUntil) await sleep(100);
     await sleep(2000);
     const quietSince = Date.now();
     const quietReports: { id: string; at: number }[] = [];

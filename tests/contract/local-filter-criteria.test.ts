@@ -131,4 +131,51 @@ describe('DynamoDB stream event source with filters', () => {
       await source.stop();
     }
   });
+
+  it('polls at once when woken (a write reached DynamoDB Local through the proxy), not at its next interval', async () => {
+    const table = `woken-${process.pid}`;
+    const created = await ddb.client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+    const put = (id: string): Promise<unknown> => ddb.client.send(new PutItemCommand({ TableName: table, Item: { id: { S: id }, status: { S: 'PENDING' } } }));
+    const seen: string[] = [];
+    // An hour between polls: only a wake can deliver a record written after the first poll.
+    const source = new StreamEventSource({
+      endpoint: ddb.endpoint,
+      streamArn: created.TableDescription?.LatestStreamArn as string,
+      eventSourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/woken/stream/x',
+      region: 'us-east-1',
+      batchSize: 100,
+      reportBatchItemFailures: true,
+      checkpointFile: undefined,
+      pollMs: 3_600_000,
+      invoke: async (event) => {
+        for (const r of (event as { Records: { dynamodb: { NewImage: { id: { S: string } } } }[] }).Records) seen.push(r.dynamodb.NewImage.id.S);
+        return { ok: true, result: { batchItemFailures: [] } };
+      },
+    });
+    await put('first');
+    source.start();
+    try {
+      await until(() => seen.slice(), (s) => s.includes('first'), 10_000);
+      await new Promise((r) => setTimeout(r, 300)); // the source is idle now, for an hour
+      await put('second');
+      source.wake();
+      await until(() => seen.slice(), (s) => s.includes('second'), 10_000);
+      // A wake while polling is kept: the write may come after the read.
+      await put('third');
+      source.wake();
+      source.wake();
+      await until(() => seen.slice(), (s) => s.includes('third'), 10_000);
+      expect(seen).toEqual(['first', 'second', 'third']);
+    } finally {
+      await source.stop();
+    }
+  });
 });
