@@ -40,7 +40,9 @@ const PLACES = {
   oakland: { lat: 37.8044, lon: -122.2712 },
   marin: { lat: 37.9735, lon: -122.5311 },
   mission: { lat: 37.7599, lon: -122.4148 },
+  presidio: { lat: 37.7989, lon: -122.4662 },
 };
+const demoBody = (): Body => (JSON.parse(readFileSync(join(ROOT, 'functions/incident/demo-request.json'), 'utf8')) as { body: Body }).body;
 /** Test drivers of functions/payments/wallets.json. */
 const CAPTURE_DECLINED_DRIVER = 'd0000000-0000-4000-8000-0000000cdec1';
 const PROCESSOR_DOWN_DRIVER = 'd0000000-0000-4000-8000-0000000c0ff0';
@@ -51,10 +53,20 @@ interface PlayedDay {
 }
 const days: Record<'small' | 'big' | 'declined' | 'processorDown', PlayedDay> = {} as never;
 
+/** The warm-up incident: the first matching round starts its functions cold and may end at its deadline without the vendor service's answer. */
+let warmUp: { incidentId: string; status: string; offered: boolean };
+
 beforeAll(async () => {
   rc = await startRoadcallCloud('day');
   doc = createDynamoDbDocumentClient({ endpoint: rc.cloud.urls.dynamodb, env: {} });
-}, 180_000);
+  // Warm the matching round's functions (a cold round may miss its 10 s deadline), then cancel that incident.
+  const created = await rc.call('POST', '/incidents', { ...demoBody(), location: { coordinates: PLACES.presidio } });
+  const incidentId = String(created.body['incidentId']);
+  await until(() => [...rc.seen('OfferCreated', 'incidentId', incidentId), ...rc.seen('MatchingFailed', 'incidentId', incidentId)], (e) => e.length > 0, 60_000);
+  await rc.call('POST', `/incidents/${incidentId}/cancel`, { cancelledBy: 'driver', reason: 'resolved_by_driver' });
+  const status = String(((await until(() => rc.call('GET', `/incidents/${incidentId}`), (r) => ['cancelled', 'escalated'].includes(String((r.body['incident'] as Body)['status'])), 15_000)).body['incident'] as Body)['status']);
+  warmUp = { incidentId, status, offered: rc.seen('OfferCreated', 'incidentId', incidentId).length > 0 };
+}, 240_000);
 
 afterAll(async () => {
   doc?.destroy();
@@ -180,10 +192,14 @@ describe('one incident\'s whole day on the local cloud', () => {
       15_000,
     );
     const [kpis] = res.body['days'] as Body[];
-    expect(kpis).toMatchObject({ day: today, incidents: 4, completed: 4, escalated: 0, completionRate: 1, escalationRate: 0, payments: { completed: 2, failed: 2 }, paymentSuccessRate: 0.5 });
+    // The four days, and the warm-up incident (cancelled, or escalated when its cold round found no vendor in time).
+    const escalated = warmUp.status === 'escalated' ? 1 : 0;
+    expect(kpis).toMatchObject({ day: today, incidents: 5, completed: 4, escalated, cancelled: 1 - escalated, completionRate: 0.8, escalationRate: escalated / 5, payments: { completed: 2, failed: 2 }, paymentSuccessRate: 0.5 });
     for (const metric of ['timeToFirstOfferMs', 'timeToAssignmentMs', 'vendorResponseMs', 'timeToArrivalMs']) {
       const d = kpis?.[metric] as { count: number; p50: number; p95: number };
-      expect({ metric, count: d.count, ordered: d.p50 > 0 && d.p50 <= d.p95 }).toEqual({ metric, count: 4, ordered: true });
+      // The warm-up incident counts a first offer too when its round made one.
+      const count = metric === 'timeToFirstOfferMs' && warmUp.offered ? 5 : 4;
+      expect({ metric, count: d.count, ordered: d.p50 > 0 && d.p50 <= d.p95 }).toEqual({ metric, count, ordered: true });
     }
     const k = kpis as Record<string, { p50: number }>;
     expect(k['timeToFirstOfferMs']!.p50).toBeLessThan(k['timeToAssignmentMs']!.p50);
@@ -191,8 +207,10 @@ describe('one incident\'s whole day on the local cloud', () => {
   });
 
   it('saw only events valid against the spec, and left no message in any DLQ', async () => {
+    // Every event of the platform (the scheduler's own `Scheduled Event`s, which wake the outbox sweeper, are AWS's, not the spec's).
     const invalid = rc.cloud
       .recentEvents()
+      .filter((e) => e.event.source.startsWith('roadcall.'))
       .map((e) => ({ type: e.event['detail-type'], result: (validators as Record<string, ((input: unknown) => { ok: boolean }) | undefined>)[e.event['detail-type']]?.(e.event.detail) }))
       .filter((v) => !v.result?.ok);
     expect(invalid).toEqual([]);
