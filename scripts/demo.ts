@@ -129,10 +129,14 @@ async function playDay(http: string, aws: string): Promise<number> {
   };
   process.stdout.write(`correlation id ${correlationId}\n\n`);
   let failed: unknown;
+  // Print events as they come, also while the day waits on a request.
+  const ticker = setInterval(() => void printer.poll().catch(() => undefined), 250);
   try {
     await scenario.play(session);
   } catch (error) {
     failed = error;
+  } finally {
+    clearInterval(ticker);
   }
   // The day's last events (notifications' causes, reporting) may still be on their way.
   while (Date.now() - printer.lastNew() < 1_500) {
