@@ -15,6 +15,7 @@ import type {
   IncidentStatusChangedData,
   Money,
   StartWorkCommand,
+  TrackingStartedData,
   VendorArrivedData,
   WorkCompletedData,
   WorkStartedData,
@@ -65,11 +66,20 @@ export class IncidentRuleError extends Error {
 
 export const FINAL_STATUSES: readonly IncidentStatus[] = ['completed', 'cancelled', 'escalated'];
 
-/** Allowed transitions (seed 004's lifecycle); cancel and escalate from any non-final status. */
+/** The main path of seed 004's lifecycle, in order. */
+export const LIFECYCLE: readonly IncidentStatus[] = ['new', 'matching', 'offered', 'assigned', 'en_route', 'arrived', 'in_progress', 'completed'];
+
+/**
+ * Allowed transitions: forward along the main path only (a step may be skipped when its
+ * event comes late or never: an incident is assigned straight from new when the offers'
+ * events are still queued), never back. Cancel and escalate from any non-final status.
+ * Because no status leads back, an event that arrives after the incident moved past the
+ * status it stands for (a late OfferCreated after assigned) changes nothing.
+ */
 const NEXT: Readonly<Record<IncidentStatus, readonly IncidentStatus[]>> = {
   new: ['matching', 'offered', 'assigned'],
   matching: ['offered', 'assigned'],
-  offered: ['matching', 'assigned'],
+  offered: ['assigned'],
   assigned: ['en_route', 'arrived'],
   en_route: ['arrived'],
   arrived: ['in_progress'],
@@ -193,10 +203,40 @@ export function assignIncident(state: Incident | undefined, command: AssignIncid
   ];
 }
 
-/** The technician reached the driver: the status moves to arrived (once). */
+/**
+ * Another service's event says the incident reached `to` (matching started, an offer went
+ * out, the vendor set out or arrived): one IncidentStatusChanged when that is a step
+ * forward, nothing otherwise. So a duplicate, or an event overtaken by a later one (a late
+ * OfferCreated after assigned, TrackingStarted after VendorArrived), changes nothing.
+ */
+export function advance(state: Incident | undefined, to: IncidentStatus, changedBy: IncidentStatusChangedData['changedBy'], at: string, reason?: string): IncidentEvent[] {
+  if (!state || !canTransition(state.status, to)) return [];
+  return [statusChange(state, to, changedBy, at, reason)];
+}
+
+/** The vendors answer the match service's round about the incident (VendorAvailabilityResponse): matching. */
+export function matchingStarted(state: Incident | undefined, at: string): IncidentEvent[] {
+  return advance(state, 'matching', 'system', at);
+}
+
+/** An offer went out to a vendor (OfferCreated): offered. */
+export function offerCreated(state: Incident | undefined, at: string): IncidentEvent[] {
+  return advance(state, 'offered', 'system', at);
+}
+
+/** Only the assigned vendor's tracking moves the incident: a session of another vendor (none assigned yet, or an old one) is ignored. */
+const ofAssignedVendor = (state: Incident | undefined, vendorId: string): state is Incident => state?.vendorId === vendorId;
+
+/** The assigned vendor set out (TrackingStarted): en route. */
+export function trackingStarted(state: Incident | undefined, session: TrackingStartedData, now: string): IncidentEvent[] {
+  if (!ofAssignedVendor(state, session.vendorId)) return [];
+  return advance(state, 'en_route', 'vendor', session.startedAt ?? now);
+}
+
+/** The technician reached the driver (VendorArrived): arrived, once. */
 export function vendorArrived(state: Incident | undefined, arrival: VendorArrivedData, now: string): IncidentEvent[] {
-  if (!state || !canTransition(state.status, 'arrived')) return [];
-  return [statusChange(state, 'arrived', 'vendor', arrival.arrivedAt ?? now)];
+  if (!ofAssignedVendor(state, arrival.vendorId)) return [];
+  return advance(state, 'arrived', 'vendor', arrival.arrivedAt ?? now);
 }
 
 /** An offer that closed without a vendor: it expired, or its vendor declined it. */

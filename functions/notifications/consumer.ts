@@ -1,5 +1,5 @@
 // Notifications: records the push/SMS/email messages the platform sends for offer,
-// incident and payment events (a notification log per incident), idempotent per event:
+// incident, tracking and payment events (which ones: messages.ts) (a notification log per incident), idempotent per event:
 // the rows are keyed by the envelope eventId and written only once.
 import { createNotificationsQueueConsumer, type NotificationsQueueHandlers } from '../../generated';
 import { clients } from '../../lib/clients';
@@ -34,7 +34,8 @@ export function makeHandlers({ readModel, now }: Deps): NotificationsQueueHandle
         sentAt: now(),
       })),
     });
-    ctx.logger.info(written ? 'notifications sent' : 'notifications already sent', { count: notifications.length, channels: notifications.map((n) => n.channel) });
+    // Templates and channels only: the texts may name people and amounts, and recipients stay out of the logs.
+    ctx.logger.info(written ? 'notifications sent' : 'notifications already sent', { count: notifications.length, channels: notifications.map((n) => n.channel), templates: notifications.map((n) => n.template) });
   };
   return {
     OfferCreated: (event, ctx) => record(event, ctx, notificationsFor.OfferCreated(event.detail.data)),
@@ -45,6 +46,7 @@ export function makeHandlers({ readModel, now }: Deps): NotificationsQueueHandle
     IncidentAssigned: (event, ctx) => record(event, ctx, notificationsFor.IncidentAssigned(event.detail.data)),
     IncidentEscalated: (event, ctx) => record(event, ctx, notificationsFor.IncidentEscalated(event.detail.data)),
     IncidentAssignmentRejected: (event, ctx) => record(event, ctx, notificationsFor.IncidentAssignmentRejected(event.detail.data)),
+    TrackingStarted: (event, ctx) => record(event, ctx, notificationsFor.TrackingStarted(event.detail.data)),
     VendorArrived: (event, ctx) => record(event, ctx, notificationsFor.VendorArrived(event.detail.data)),
     TrackingUpdated: (event, ctx) => record(event, ctx, notificationsFor.TrackingUpdated(event.detail.data)),
     WorkCompleted: (event, ctx) => record(event, ctx, notificationsFor.WorkCompleted(event.detail.data)),
@@ -52,6 +54,7 @@ export function makeHandlers({ readModel, now }: Deps): NotificationsQueueHandle
     PaymentApproved: (event, ctx) => record(event, ctx, notificationsFor.PaymentApproved(event.detail.data)),
     PaymentCompleted: (event, ctx) => record(event, ctx, notificationsFor.PaymentCompleted(event.detail.data)),
     PaymentFailed: (event, ctx) => record(event, ctx, notificationsFor.PaymentFailed(event.detail.data)),
+    PaymentFlagged: (event, ctx) => record(event, ctx, notificationsFor.PaymentFlagged(event.detail.data)),
     PaymentAuthorizationFailed: (event, ctx) => record(event, ctx, notificationsFor.PaymentAuthorizationFailed(event.detail.data)),
   };
 }

@@ -3,9 +3,8 @@
 // token; this checks its scope (403 without `backoffice`), then writes the approval with its
 // PaymentApproved in one transaction (store.ts), conditioned on AWAITING_APPROVAL. The
 // consumer captures the payment when PaymentApproved arrives.
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { validateApprovePaymentCommand } from '../../generated';
-import { ConflictError, createHttpApi, HttpError, NotFoundError, route, type HttpApiHandler } from '../../lib/http';
+import { claimsOf, ConflictError, createHttpApi, HttpError, NotFoundError, route, scopesOf, type HttpApiHandler } from '../../lib/http';
 import { approve, PaymentRuleError } from './payments';
 import { paymentStore, type PaymentStore } from './store';
 
@@ -26,22 +25,6 @@ function mapError(error: unknown): HttpError | undefined {
   if (!(error instanceof PaymentRuleError)) return undefined;
   if (error.code === 'PAYMENT_NOT_FOUND') return new NotFoundError(error.message, { code: error.code });
   return new ConflictError(error.message, { code: error.code });
-}
-
-/** The JWT claims API Gateway's JWT authorizer passes on (requestContext.authorizer.jwt.claims). */
-export function claimsOf(event: APIGatewayProxyEventV2): Readonly<Record<string, unknown>> {
-  const context = event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } | undefined;
-  return context?.authorizer?.jwt?.claims ?? {};
-}
-
-/** The token's scopes: OAuth's space-separated `scope`, or an `scp` list (some issuers, some encodings). */
-export function scopesOf(claims: Readonly<Record<string, unknown>>): Set<string> {
-  const scopes = new Set<string>();
-  for (const claim of [claims['scope'], claims['scp']]) {
-    const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.replace(/^\[|\]$/g, '').split(/[\s,]+/) : [];
-    for (const v of values) if (typeof v === 'string' && v) scopes.add(v);
-  }
-  return scopes;
 }
 
 export function makeApi({ payments, now }: Deps): HttpApiHandler {

@@ -134,14 +134,15 @@ export function createPayment(work: WorkCompletedData, authorization: Authorizat
     ...(autoApproved ? { approvedBy: AUTO_APPROVER, approvedAt: now } : {}),
   };
   const base = { paymentId, incidentId: work.incidentId, amount: work.finalPrice };
+  const parties = { driverId: work.driverId, vendorId: work.vendorId };
   const created = paymentEvents.PaymentCreated(
     { ...base, driverId: work.driverId, vendorId: work.vendorId, ...(payment.authorizationId ? { authorizationId: payment.authorizationId } : {}), ...(payment.paymentMethod ? { paymentMethod: payment.paymentMethod } : {}), requiresApproval: payment.requiresApproval, createdAt: now },
     eventContext('PaymentCreated', payment, 1, cause, now),
   );
   const second = flagged
-    ? paymentEvents.PaymentFlagged({ ...base, riskScore: risk.riskScore, reasons: risk.reasons, reviewRequired: true, flaggedAt: now }, eventContext('PaymentFlagged', payment, 2, cause, now))
+    ? paymentEvents.PaymentFlagged({ ...base, ...parties, riskScore: risk.riskScore, reasons: risk.reasons, reviewRequired: true, flaggedAt: now }, eventContext('PaymentFlagged', payment, 2, cause, now))
     : autoApproved
-      ? paymentEvents.PaymentApproved({ ...base, approvedBy: AUTO_APPROVER, approvedAt: now }, eventContext('PaymentApproved', payment, 2, cause, now))
+      ? paymentEvents.PaymentApproved({ ...base, ...parties, approvedBy: AUTO_APPROVER, approvedAt: now }, eventContext('PaymentApproved', payment, 2, cause, now))
       : undefined;
   if (!second) payment.sequence = 1;
   return { payment, velocity: counted(velocity, work.driverId, paymentId, now), events: second ? [created, second] : [created] };
@@ -162,7 +163,7 @@ export function approve(payment: Payment, approvedBy: string, notes: string | un
   if (payment.status !== 'AWAITING_APPROVAL') throw new PaymentRuleError('NOT_AWAITING_APPROVAL', `payment ${payment.paymentId} is ${payment.status}, not AWAITING_APPROVAL`);
   const sequence = payment.sequence + 1;
   const event = paymentEvents.PaymentApproved(
-    { paymentId: payment.paymentId, incidentId: payment.incidentId, amount: payment.amount, approvedBy, ...(notes ? { notes } : {}), approvedAt: now },
+    { paymentId: payment.paymentId, incidentId: payment.incidentId, driverId: payment.driverId, vendorId: payment.vendorId, amount: payment.amount, approvedBy, ...(notes ? { notes } : {}), approvedAt: now },
     eventContext('PaymentApproved', payment, sequence, cause, now),
   );
   return { next: { ...payment, status: 'APPROVED', approvedBy, approvedAt: now, sequence }, event };

@@ -1,11 +1,13 @@
 // Reporting: every platform event into the read model (timeline per incident, counts per
-// event type), idempotent per event (conditional writes keyed by the envelope eventId).
+// event type, KPI facts per day: kpis.ts), idempotent per event (conditional writes keyed
+// by the envelope eventId, all of an event's rows in one transaction).
 import { createReportingQueueConsumer, type ReportingQueueHandlers } from '../../generated';
 import { clients } from '../../lib/clients';
 import type { ConsumerContext } from '../../lib/consumer';
 import { createReadModel, type ReadModel } from '../../lib/read-model';
 import { config } from './config';
 import { countedMarker, countKey } from './keys';
+import { kpiFact } from './kpis';
 import { timelineRow, type EnvelopeEvent } from './timeline';
 
 export interface Deps {
@@ -17,7 +19,8 @@ export function makeHandlers({ readModel }: Deps): ReportingQueueHandlers<Consum
     const row = timelineRow(event);
     // The counter moves only with a new timeline row (or a new marker for events without an incident).
     const item = row ?? countedMarker(event.detail.metadata.eventId);
-    const written = await readModel.writeOnce({ items: [item], increments: [{ key: countKey(event['detail-type']) }] });
+    const fact = kpiFact(event);
+    const written = await readModel.writeOnce({ items: fact ? [item, fact] : [item], increments: [{ key: countKey(event['detail-type']) }] });
     ctx.logger.info(written ? 'recorded' : 'already recorded', { incidentId: row?.incidentId });
   };
   return {
@@ -42,6 +45,19 @@ export function makeHandlers({ readModel }: Deps): ReportingQueueHandlers<Consum
     TrackingUpdated: record,
     TrackingStopped: record,
     VendorArrived: record,
+    MatchingFailed: record,
+    VendorAvailabilityResponse: record,
+    VendorAvailabilityError: record,
+    PriceQuoteResponse: record,
+    PriceQuoteError: record,
+    EtaResponse: record,
+    EtaError: record,
+    VendorReserved: record,
+    VendorReservationFailed: record,
+    VendorReleased: record,
+    PaymentAuthorized: record,
+    PaymentAuthorizationFailed: record,
+    PaymentAuthorizationVoided: record,
   };
 }
 

@@ -24,7 +24,7 @@ export interface TimelineRow {
   summary: Record<string, unknown>;
 }
 
-const SUMMARY_FIELDS = ['status', 'previousStatus', 'vendorId', 'vendorName', 'offerId', 'rank', 'etaMinutes', 'price', 'agreedPrice', 'reason', 'cancelledBy', 'problemType'];
+const SUMMARY_FIELDS = ['status', 'previousStatus', 'vendorId', 'vendorName', 'offerId', 'sagaId', 'paymentId', 'rank', 'etaMinutes', 'distanceRemainingKm', 'price', 'agreedPrice', 'amount', 'finalPrice', 'outcome', 'requiresApproval', 'approvedBy', 'failureCode', 'attempt', 'reason', 'cancelledBy', 'problemType'];
 
 /** The incident an event belongs to: `data.incidentId`, else the envelope's aggregate. */
 export function incidentOf(event: EnvelopeEvent): string | undefined {

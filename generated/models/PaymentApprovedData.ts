@@ -3,6 +3,8 @@ import type { Money } from './Money';
 interface PaymentApprovedData {
   'paymentId': string;
   'incidentId': string;
+  'driverId'?: string;
+  'vendorId'?: string;
   'amount': Money;
   'approvedBy': string;
   'notes'?: string;

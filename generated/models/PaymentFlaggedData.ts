@@ -4,6 +4,8 @@ import type { PaymentFlaggedDataReasonsItem } from './PaymentFlaggedDataReasonsI
 interface PaymentFlaggedData {
   'paymentId': string;
   'incidentId': string;
+  'driverId'?: string;
+  'vendorId'?: string;
   'amount': Money;
   'riskScore': number;
   'reasons': PaymentFlaggedDataReasonsItem[];

@@ -613,6 +613,8 @@ function checkPaymentApprovedData(v: unknown, p: string, e: SchemaError[]): void
     if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["approvedBy"] === undefined || v["approvedAt"] === undefined) required(v, p, Q110, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
+    str(v["driverId"], p, "/driverId", L4, e);
+    str(v["vendorId"], p, "/vendorId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
     str(v["approvedBy"], p, "/approvedBy", L56, e);
     str(v["notes"], p, "/notes", L13, e);
@@ -708,6 +710,8 @@ function checkPaymentFlaggedData(v: unknown, p: string, e: SchemaError[]): void 
     if (v["paymentId"] === undefined || v["incidentId"] === undefined || v["amount"] === undefined || v["riskScore"] === undefined || v["reasons"] === undefined || v["reviewRequired"] === undefined || v["flaggedAt"] === undefined) required(v, p, Q120, e);
     str(v["paymentId"], p, "/paymentId", L4, e);
     str(v["incidentId"], p, "/incidentId", L4, e);
+    str(v["driverId"], p, "/driverId", L4, e);
+    str(v["vendorId"], p, "/vendorId", L4, e);
     ref(v["amount"], p, "/amount", checkMoney, e);
     num(v["riskScore"], p, "/riskScore", L121, e);
     const v10 = v["reasons"];

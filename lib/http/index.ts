@@ -4,3 +4,4 @@ export { HttpError, BadRequestError, MalformedJsonError, UnauthorizedError, NotF
 export type { HttpErrorOptions } from './errors';
 export { compileRoute, compileRoutes, decodePathValue, matchRoute } from './routing';
 export type { CompiledRoute, RouteMatch } from './routing';
+export { claimsOf, scopesOf } from './claims';

@@ -1,15 +1,8 @@
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as incidentEvents from '../../generated/publishers/incident';
 import { paymentIdOf } from '../../functions/payments/payments';
-import { toPutEventsEntry, type OutgoingEvent } from '../../lib/envelope';
-import { createEventBridgeClient } from '../../lib/clients';
-import { LocalCloud } from '../../local/runtime';
-import { freshDir, ROOT } from '../helpers/codegen';
 import { until } from '../helpers/local-cloud';
-import { packageStage } from '../helpers/template';
+import { startRoadcallCloud, type RoadcallCloud } from '../helpers/roadcall-cloud';
 
 // The payment after the work on the local cloud, from the packaged template (stage test:
 // auto-approval up to 50000 cents): WorkCompleted (delivered twice) -> one payment, approved
@@ -18,44 +11,19 @@ import { packageStage } from '../helpers/template';
 // No saga ran here, so no hold is found: the payments are charged without a prior hold.
 // Nothing ends in payment-approval-dlq or vendor-dlq.
 
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-
-let cloud: LocalCloud;
-let events: EventBridgeClient;
+let rc: RoadcallCloud;
 const CAPTURE_DECLINED_DRIVER = 'd0000000-0000-4000-8000-0000000cdec1';
 
 beforeAll(async () => {
-  const dir = freshDir('payments');
-  const template = packageStage('test', join(dir, 'package'));
-  cloud = new LocalCloud({ root: ROOT, template: template as unknown as Record<string, unknown>, ports: { aws: 0, http: 0, dynamodb: 0 }, dataDir: undefined, buildDir: join(dir, 'build'), watch: false });
-  await cloud.start();
-  events = createEventBridgeClient({ endpoint: cloud.urls.aws, env: {} });
+  rc = await startRoadcallCloud('payments');
 }, 180_000);
 
 afterAll(async () => {
-  events?.destroy();
-  await cloud?.stop();
+  await rc?.stop();
 });
 
-type Body = Record<string, unknown>;
-async function approve(paymentId: string, claims: Record<string, unknown>): Promise<{ status: number; body: Body }> {
-  const token = cloud.issuer.mint({ aud: 'roadcall-api-test', ...claims });
-  const res = await fetch(`${cloud.urls.http}/payments/${paymentId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ notes: 'invoice checked' }) });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Body) : {} };
-}
-
-async function put(...list: OutgoingEvent[]): Promise<void> {
-  const out = await events.send(new PutEventsCommand({ Entries: list.map((e) => toPutEventsEntry(e, { eventBusName: `${e.busName}-test` })) }));
-  expect(out.FailedEntryCount).toBe(0);
-}
-
-const seen = (detailType: string, incidentId: string): Body[] =>
-  cloud
-    .recentEvents()
-    .filter((e) => e.event['detail-type'] === detailType && (e.event.detail as { data: Body }).data['incidentId'] === incidentId)
-    .map((e) => (e.event.detail as { data: Body }).data);
-
+const approve = (paymentId: string, claims: Record<string, unknown>) => rc.call('POST', `/payments/${paymentId}/approve`, { notes: 'invoice checked' }, { claims });
+const seen = (detailType: string, incidentId: string) => rc.seen(detailType, 'incidentId', incidentId);
 const workCompleted = (incidentId: string, driverId: string, amountCents: number) =>
   incidentEvents.WorkCompleted(
     { incidentId, driverId, vendorId: randomUUID(), outcome: 'resolved', lineItems: [{ code: 'labor', description: 'Tyre change', amount: { amountCents: 3000, currency: 'USD' } }], finalPrice: { amountCents, currency: 'USD' }, startedAt: new Date(Date.now() - 1_800_000).toISOString(), completedAt: new Date().toISOString() },
@@ -67,7 +35,7 @@ it('pays for completed work: auto-approved and captured, approved by the back of
   const large = randomUUID();
   const declined = randomUUID();
   const smallWork = workCompleted(small, randomUUID(), 14_500);
-  await put(smallWork, smallWork, workCompleted(large, randomUUID(), 75_000), workCompleted(declined, CAPTURE_DECLINED_DRIVER, 9_000));
+  await rc.put(smallWork, smallWork, workCompleted(large, randomUUID(), 75_000), workCompleted(declined, CAPTURE_DECLINED_DRIVER, 9_000));
 
   // Under the limit: created, approved by `auto`, completed; once, though delivered twice.
   await until(async () => seen('PaymentCompleted', small), (e) => e.length > 0, 30_000);
@@ -88,10 +56,6 @@ it('pays for completed work: auto-approved and captured, approved by the back of
   expect(completed).toMatchObject({ paymentId: paymentIdOf(large), amount: { amountCents: 75_000 } });
 
   // Nothing in the payments' or the vendor's DLQ.
-  const sqs = new SQSClient({ endpoint: cloud.urls.aws, region: cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  for (const dlq of ['payment-approval-dlq', 'vendor-dlq']) {
-    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: `${cloud.urls.aws}/${cloud.accountId}/roadcall-test-${dlq}`, AttributeNames: ['ApproximateNumberOfMessages'] }));
-    expect({ dlq, messages: attributes.Attributes?.['ApproximateNumberOfMessages'] }).toEqual({ dlq, messages: '0' });
-  }
-  sqs.destroy();
+  const depths = await rc.dlqDepths();
+  for (const dlq of ['payment-approval-dlq', 'vendor-dlq']) expect({ dlq, messages: depths[`roadcall-test-${dlq}`] }).toEqual({ dlq, messages: 0 });
 }, 150_000);

@@ -56,6 +56,8 @@ const offers = async (id: string): Promise<Record<string, unknown>[]> =>
   ((await doc.send(new ScanCommand({ TableName: table('read-models'), FilterExpression: 'gsi1pk = :i', ExpressionAttributeValues: { ':i': `INCIDENT#${id}` } }))).Items ?? []) as Record<string, unknown>[];
 
 let incidentId: string;
+/** What the first flow left in the read model: a duplicate or a republished event must add nothing. */
+let recorded = { timeline: 0, notifications: 0 };
 
 describe('incident creation flow', () => {
   it('answers 202 with the incident id and correlation id, and the flow reaches match, notifications and reporting', async () => {
@@ -65,18 +67,23 @@ describe('incident creation flow', () => {
     expect(incidentId).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body['correlationId']).toBe(res.correlationId);
 
-    const rows = await until(() => timeline(incidentId), (t) => t.filter((r) => r['detailType'] === 'OfferCreated').length === 3, 40_000); // the first, cold flow: four functions start on the way (the matching round asks three services)
-    expect(rows.map((r) => r['detailType']).sort()).toEqual(['IncidentCreated', 'OfferCreated', 'OfferCreated', 'OfferCreated']);
+    // The round's answers, three offers, and the incident's moves to matching and offered (the incident service consumes them).
+    const rows = await until(() => timeline(incidentId), (t) => t.filter((r) => r['detailType'] === 'OfferCreated').length === 3 && t.some((r) => (r['summary'] as Record<string, unknown>)['status'] === 'offered'), 40_000); // the first, cold flow: four functions start on the way (the matching round asks three services)
+    expect(rows.filter((r) => r['detailType'] !== 'IncidentStatusChanged').map((r) => r['detailType']).sort()).toEqual(['EtaResponse', 'IncidentCreated', 'OfferCreated', 'OfferCreated', 'OfferCreated', 'PriceQuoteResponse', 'VendorAvailabilityResponse']);
+    const moves = rows.filter((r) => r['detailType'] === 'IncidentStatusChanged').map((r) => (r['summary'] as Record<string, unknown>)['status']);
+    expect(moves[moves.length - 1]).toBe('offered');
     expect(new Set(rows.map((r) => r['correlationId']))).toEqual(new Set([res.correlationId]));
-    const sent = await until(() => notifications(incidentId), (n) => n.length === 3, 10_000);
-    expect(sent.every((n) => n['channel'] === 'push' && String(n['recipient']).startsWith('vendor:'))).toBe(true);
+    const sent = await until(() => notifications(incidentId), (n) => n.filter((x) => String(x['recipient']).startsWith('vendor:')).length === 3 && n.length === 3 + moves.length, 10_000);
+    expect(sent.filter((n) => n['template'] === 'offer.created.vendor').every((n) => n['channel'] === 'push' && String(n['recipient']).startsWith('vendor:'))).toBe(true);
+    expect(sent.filter((n) => String(n['recipient']).startsWith('driver:')).map((n) => n['template']).sort()).toEqual(moves.map((m) => `incident.${String(m)}.driver`).sort());
     expect(await offers(incidentId)).toHaveLength(3);
 
     const query = await call('GET', `/incidents/${incidentId}`);
     expect(query.status).toBe(200);
-    expect(query.body['incident']).toMatchObject({ incidentId, status: 'new', version: 1 });
+    expect(query.body['incident']).toMatchObject({ incidentId, status: 'offered', version: 1 + moves.length });
     const report = await call('GET', `/reports/incidents/${incidentId}/timeline`);
-    expect(report.body['events']).toBe(4);
+    expect(report.body['events']).toBe(rows.length);
+    recorded = { timeline: rows.length, notifications: sent.length };
   });
 
   it('creates no duplicate offers or notifications when IncidentCreated is delivered again', async () => {
@@ -92,8 +99,8 @@ describe('incident creation flow', () => {
     await until(() => cloud.recentEvents({ since }).filter((e) => e.event['detail-type'] === 'IncidentCreated').length, (n) => n === 1);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await offers(incidentId)).toHaveLength(3);
-    expect(await notifications(incidentId)).toHaveLength(3);
-    expect((await timeline(incidentId)).length).toBe(4);
+    expect(await notifications(incidentId)).toHaveLength(recorded.notifications);
+    expect((await timeline(incidentId)).length).toBe(recorded.timeline);
   });
 
   it('delivers every event at least once and shows each once when the relay publishes a row again', async () => {
@@ -113,7 +120,7 @@ describe('incident creation flow', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect((await timeline(incidentId)).filter((r) => r['eventId'] === row['id'])).toHaveLength(1);
     expect(await offers(incidentId)).toHaveLength(3);
-    expect(await notifications(incidentId)).toHaveLength(3);
+    expect(await notifications(incidentId)).toHaveLength(recorded.notifications);
   });
 });
 

@@ -1,64 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as incidentEvents from '../../generated/publishers/incident';
-import { toPutEventsEntry, type OutgoingEvent } from '../../lib/envelope';
-import { createEventBridgeClient } from '../../lib/clients';
-import { LocalCloud } from '../../local/runtime';
-import { freshDir, ROOT } from '../helpers/codegen';
+import { ROOT } from '../helpers/codegen';
 import { until } from '../helpers/local-cloud';
-import { packageStage } from '../helpers/template';
+import { startRoadcallCloud, type RoadcallCloud } from '../helpers/roadcall-cloud';
 
 // Live tracking on the local cloud, from the packaged template: IncidentAssigned opens a
 // tracking session (TrackingStarted), the vendor app's pings over the HTTP API move it
 // (TrackingUpdated throttled, VendorArrived once), IncidentCancelled (delivered twice) stops
 // it once (TrackingStopped); nothing ends in tracking-dlq.
 
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-
-let cloud: LocalCloud;
-let events: EventBridgeClient;
-let token: string;
+let rc: RoadcallCloud;
 const demo = JSON.parse(readFileSync(join(ROOT, 'functions/incident/demo-request.json'), 'utf8')) as { body: { location: { coordinates: { lat: number; lon: number } } } & Record<string, unknown> };
 const DESTINATION = demo.body.location.coordinates;
 const KM_PER_DEGREE = (6371.0088 * Math.PI) / 180;
 const south = (km: number) => ({ lat: DESTINATION.lat - km / KM_PER_DEGREE, lon: DESTINATION.lon });
 
 beforeAll(async () => {
-  const dir = freshDir('tracking');
-  const template = packageStage('test', join(dir, 'package'));
-  cloud = new LocalCloud({ root: ROOT, template: template as unknown as Record<string, unknown>, ports: { aws: 0, http: 0, dynamodb: 0 }, dataDir: undefined, buildDir: join(dir, 'build'), watch: false });
-  await cloud.start();
-  events = createEventBridgeClient({ endpoint: cloud.urls.aws, env: {} });
-  token = cloud.issuer.mint({ aud: 'roadcall-api-test' });
+  rc = await startRoadcallCloud('tracking');
 }, 180_000);
 
 afterAll(async () => {
-  events?.destroy();
-  await cloud?.stop();
+  await rc?.stop();
 });
 
-type Body = Record<string, unknown>;
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }> {
-  const res = await fetch(`${cloud.urls.http}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Body) : {} };
-}
-
-/** Puts events on the test stage's bus as their producer would. */
-async function put(...list: OutgoingEvent[]): Promise<void> {
-  const out = await events.send(new PutEventsCommand({ Entries: list.map((e) => toPutEventsEntry(e, { eventBusName: `${e.busName}-test` })) }));
-  expect(out.FailedEntryCount).toBe(0);
-}
-
+const call = (method: string, path: string, body?: unknown) => rc.call(method, path, body);
+const put: RoadcallCloud['put'] = (...list) => rc.put(...list);
 /** Events of one detail-type about the incident. */
-const seen = (detailType: string, incidentId: string): Body[] =>
-  cloud
-    .recentEvents()
-    .filter((e) => e.event['detail-type'] === detailType && (e.event.detail as { data: Body }).data['incidentId'] === incidentId)
-    .map((e) => (e.event.detail as { data: Body }).data);
+const seen = (detailType: string, incidentId: string) => rc.seen(detailType, 'incidentId', incidentId);
 
 it('opens a session on IncidentAssigned, tracks the pings to VendorArrived, and stops on IncidentCancelled', async () => {
   // The incident service's events as it publishes them (the matching responders are another branch's work:
@@ -101,8 +71,5 @@ it('opens a session on IncidentAssigned, tracks the pings to VendorArrived, and 
   expect(JSON.stringify(late.body)).toContain('incident_cancelled');
 
   // Nothing in tracking's DLQ.
-  const sqs = new SQSClient({ endpoint: cloud.urls.aws, region: cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const dlq = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: `${cloud.urls.aws}/${cloud.accountId}/roadcall-test-tracking-dlq`, AttributeNames: ['ApproximateNumberOfMessages'] }));
-  sqs.destroy();
-  expect(dlq.Attributes?.['ApproximateNumberOfMessages']).toBe('0');
+  expect((await rc.dlqDepths())['roadcall-test-tracking-dlq']).toBe(0);
 }, 120_000);

@@ -1,5 +1,5 @@
-import { apply, assignIncident, cancelIncident, canTransition, createIncident, fold, IncidentRuleError, matchingFailed, offerClosed, vendorArrived, startWork, completeWork, finalPrice, type IncidentEvent } from '../../functions/incident/domain';
-import type { AssignIncidentData, CreateIncidentCommand } from '../../generated';
+import { advance, apply, assignIncident, cancelIncident, canTransition, createIncident, fold, IncidentRuleError, LIFECYCLE, matchingFailed, matchingStarted, offerClosed, offerCreated, trackingStarted, vendorArrived, startWork, completeWork, finalPrice, type Incident, type IncidentEvent } from '../../functions/incident/domain';
+import type { AssignIncidentData, CreateIncidentCommand, IncidentStatus, TrackingStartedData, VendorArrivedData } from '../../generated';
 
 // The incident aggregate's decisions, without AWS: state transitions, refusals, duplicates.
 
@@ -147,5 +147,89 @@ describe('the technician\'s work', () => {
   it('adds billed items in the offer\'s currency only', () => {
     expect(finalPrice({ amountCents: 10_000, currency: 'USD' }, [])).toEqual({ amountCents: 10_000, currency: 'USD' });
     expect(() => finalPrice({ amountCents: 10_000, currency: 'USD' }, [{ amount: { amountCents: 5, currency: 'EUR' } }])).toThrow(/must be in USD, got EUR/);
+  });
+});
+
+describe('the status machine, driven by the other services\' events', () => {
+  const VENDOR = assign('x').vendorId;
+  const session: TrackingStartedData = { trackingSessionId: 'b0000000-0000-4000-8000-000000000002', incidentId: ID, driverId: command.driverId, vendorId: VENDOR, destination: { lat: 37.7793, lon: -122.4193 }, startedAt: '2026-11-22T10:05:00.000Z' };
+  const arrival: VendorArrivedData = { trackingSessionId: session.trackingSessionId, incidentId: ID, driverId: command.driverId, vendorId: VENDOR, location: { lat: 37.7793, lon: -122.4193 }, arrivedAt: '2026-11-22T10:20:00.000Z' };
+  const run = (state: Incident | undefined, events: IncidentEvent[]): Incident | undefined => events.reduce(apply, state);
+  const statuses = (events: IncidentEvent[]): string[] => events.flatMap((e) => (e.type === 'IncidentStatusChanged' ? [`${e.data.previousStatus}->${e.data.status}`] : []));
+
+  it('walks the whole main path in order, one IncidentStatusChanged per step', () => {
+    // Prepare
+    let state = fold(created());
+    const moves: string[] = [];
+    const step = (events: IncidentEvent[]): void => {
+      moves.push(...statuses(events));
+      state = run(state, events);
+    };
+
+    // Act
+    step(matchingStarted(state, NOW));
+    step(offerCreated(state, NOW));
+    step(assignIncident(state, assign('a0000000-0000-4000-8000-000000000010'), NOW));
+    step(trackingStarted(state, session, NOW));
+    step(vendorArrived(state, arrival, NOW));
+    step(startWork(state, ID, { vendorId: VENDOR }, NOW));
+    step(completeWork(state, ID, { vendorId: VENDOR, outcome: 'resolved' }, NOW));
+
+    // Assess
+    expect(moves).toEqual(['new->matching', 'matching->offered', 'offered->assigned', 'assigned->en_route', 'en_route->arrived', 'arrived->in_progress', 'in_progress->completed']);
+    expect(LIFECYCLE.map((s, i) => `${LIFECYCLE[i - 1] ?? ''}->${s}`).slice(1)).toEqual(moves);
+  });
+
+  it('uses the event\'s own time and names who moved it', () => {
+    const state = run(fold(created()), assignIncident(fold(created()), assign('a0000000-0000-4000-8000-000000000011'), NOW));
+    expect(trackingStarted(state, session, NOW)).toEqual([{ type: 'IncidentStatusChanged', data: expect.objectContaining({ status: 'en_route', changedBy: 'vendor', changedAt: session.startedAt }) }]);
+    expect(matchingStarted(fold(created()), '2026-11-22T10:00:01.000Z')).toEqual([{ type: 'IncidentStatusChanged', data: expect.objectContaining({ previousStatus: 'new', status: 'matching', changedBy: 'system', changedAt: '2026-11-22T10:00:01.000Z' }) }]);
+  });
+
+  it('ignores a duplicate and every event overtaken by a later one', () => {
+    // Prepare: assigned straight from new (the offers' events are still queued).
+    const state = fold(created());
+    const assigned = run(state, assignIncident(state, assign('a0000000-0000-4000-8000-000000000012'), NOW));
+    const arrived = run(assigned, vendorArrived(assigned, arrival, NOW));
+
+    // Act / Assess: late matching answers and offers after the assignment, TrackingStarted after the arrival, arrival twice.
+    expect(assigned?.status).toBe('assigned');
+    expect(matchingStarted(assigned, NOW)).toEqual([]);
+    expect(offerCreated(assigned, NOW)).toEqual([]);
+    expect(arrived?.status).toBe('arrived');
+    expect(trackingStarted(arrived, session, NOW)).toEqual([]);
+    expect(vendorArrived(arrived, arrival, NOW)).toEqual([]);
+    // A second offer of the same round, and matching after the first offer.
+    const offered = run(state, offerCreated(state, NOW));
+    expect(offerCreated(offered, NOW)).toEqual([]);
+    expect(matchingStarted(offered, NOW)).toEqual([]);
+  });
+
+  it('moves nothing on a final incident, an unknown one, or another vendor\'s tracking', () => {
+    const state = fold(created());
+    const cancelled = run(state, cancelIncident(state, ID, { cancelledBy: 'driver' }, NOW));
+    expect(offerCreated(cancelled, NOW)).toEqual([]);
+    expect(matchingStarted(undefined, NOW)).toEqual([]);
+    const assigned = run(state, assignIncident(state, assign('a0000000-0000-4000-8000-000000000013'), NOW));
+    const stranger = 'c0000000-0000-4000-8000-00000000000f';
+    expect(trackingStarted(assigned, { ...session, vendorId: stranger }, NOW)).toEqual([]);
+    expect(vendorArrived(assigned, { ...arrival, vendorId: stranger }, NOW)).toEqual([]);
+    // Before any assignment there is no vendor to track.
+    expect(trackingStarted(state, session, NOW)).toEqual([]);
+  });
+
+  it('allows forward moves only: no status leads back, skipping ahead is allowed', () => {
+    const all: IncidentStatus[] = [...LIFECYCLE, 'cancelled', 'escalated'];
+    for (const from of LIFECYCLE) {
+      for (const to of LIFECYCLE) {
+        if (LIFECYCLE.indexOf(to) <= LIFECYCLE.indexOf(from)) expect({ from, to, allowed: canTransition(from, to) }).toEqual({ from, to, allowed: false });
+      }
+    }
+    expect(canTransition('new', 'offered')).toBe(true);
+    expect(canTransition('assigned', 'arrived')).toBe(true);
+    expect(canTransition('offered', 'matching')).toBe(false);
+    expect(canTransition('assigned', 'in_progress')).toBe(false);
+    for (const to of all) expect(canTransition('completed', to)).toBe(false);
+    expect(advance(fold(created()), 'completed', 'system', NOW)).toEqual([]);
   });
 });

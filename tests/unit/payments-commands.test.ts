@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { WorkCompletedData } from '../../generated';
-import { BACK_OFFICE_SCOPE, makeApi, scopesOf } from '../../functions/payments/commands';
+import { BACK_OFFICE_SCOPE, makeApi } from '../../functions/payments/commands';
+import { scopesOf } from '../../lib/http';
 import { makeHandlers } from '../../functions/payments/consumer';
 import { paymentIdOf } from '../../functions/payments/payments';
 import { createFakeProcessor } from '../../functions/payments/processor';

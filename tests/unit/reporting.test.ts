@@ -40,7 +40,7 @@ describe('timelineRow', () => {
       correlationId: 'corr-1',
       occurredAt: '2025-03-14T09:13:00.000Z',
       sequence: 3,
-      summary: { status: 'assigned', vendorId: 'ven-7', vendorName: 'Quick Tow', offerId: 'off-1', agreedPrice: { amountCents: 8950, currency: 'USD' } },
+      summary: { status: 'assigned', vendorId: 'ven-7', vendorName: 'Quick Tow', offerId: 'off-1', sagaId: 'saga-1', agreedPrice: { amountCents: 8950, currency: 'USD' } },
     });
   });
 
@@ -102,7 +102,7 @@ describe('reporting handlers and queries (in-memory read model)', () => {
     const earlier = delivered('IncidentAssigned', 'roadcall.incident', assigned, { eventId: 'evt-1', occurredAt: '2025-03-14T09:12:00.000Z' });
     await handlers.IncidentAssigned(assignedEvent, consumerContext(assignedEvent));
     await handlers.IncidentAssigned(earlier, consumerContext(earlier));
-    const api = makeApi({ readModel });
+    const api = makeApi({ readModel, now: () => new Date('2025-03-14T12:00:00Z') });
 
     // Act
     const found = await httpCall(api, 'GET', '/reports/incidents/inc-1/timeline');
@@ -127,7 +127,7 @@ describe('reporting handlers and queries (in-memory read model)', () => {
     await handlers.IncidentAssigned(second, consumerContext(second));
 
     // Act
-    const { statusCode, body } = await httpCall(makeApi({ readModel }), 'GET', '/reports/counts');
+    const { statusCode, body } = await httpCall(makeApi({ readModel, now: () => new Date('2025-03-14T12:00:00Z') }), 'GET', '/reports/counts');
 
     // Assess
     expect(statusCode).toBe(200);
