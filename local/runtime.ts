@@ -231,6 +231,9 @@ export class LocalCloud {
     if (!this.ready.aws) return starting(res);
     try {
       if (this.schedulerHandler?.(req, res)) return;
+      // SQS reads its own body, so a long poll ends when its client goes away. It claims JSON
+      // (`AmazonSQS.*` target) and query-protocol (`Action=...`, GET or form POST) requests.
+      if (this.sqsHandler?.(req, res)) return;
       if (req.method === 'GET') {
         const url = new URL(req.url ?? '/', 'http://local');
         if (url.pathname === '/local/faults') return send(res, 200, this.faults.describe(), 'application/json');
@@ -241,8 +244,6 @@ export class LocalCloud {
         }
         return send(res, 200, this.summary(), 'application/json');
       }
-      // SQS reads its own body, so a long poll ends when its client goes away.
-      if (this.sqsHandler?.(req, res)) return;
       const body = await readJson(req);
       if (req.url === '/local/faults' && req.method === 'POST') return this.configureFaults(res, body);
       if (target.startsWith('AWSEvents.')) {

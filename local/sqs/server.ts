@@ -5,13 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MAX_REQUEST_BYTES, readJson, RequestBodyError } from '../http/body';
+import { MAX_REQUEST_BYTES, readBody, readJson, RequestBodyError } from '../http/body';
 import { SqsBackend, type SqsBackendOptions } from './backend';
 import { SqsSerializationError } from './errors';
 import { errorResponse, handleSqsRequest, SQS_TARGET_PREFIX, type SqsResponse } from './protocol';
+import { handleSqsQuery, looksLikeSqsQuery, queryErrorResponse, SqsQueryError, type SqsQueryResponse } from './query';
 
 
-/** Handles the request when it is an SQS call (`x-amz-target: AmazonSQS.*`) and returns `true`; otherwise returns `false` and leaves it alone. */
+/**
+ * Handles the request when it is an SQS call and returns `true`; otherwise returns `false` and
+ * leaves it alone. The protocol is picked per request, as SQS does: `x-amz-target:
+ * AmazonSQS.<Operation>` is the JSON protocol; no target and an `Action` parameter (form body or
+ * query string) is the query protocol with XML answers.
+ */
 export type SqsRequestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /**
@@ -24,9 +30,15 @@ export type SqsRequestHandler = (req: IncomingMessage, res: ServerResponse) => b
 export function createSqsRequestHandler(backend: SqsBackend): SqsRequestHandler {
   return (req, res) => {
     const target = req.headers['x-amz-target'];
-    if (typeof target !== 'string' || !target.startsWith(SQS_TARGET_PREFIX)) return false;
-    void serve(backend, target, req, res);
-    return true;
+    if (typeof target === 'string' && target.startsWith(SQS_TARGET_PREFIX)) {
+      void serve(backend, target, req, res);
+      return true;
+    }
+    if (looksLikeSqsQuery(req.method, req.url, req.headers['content-type'], typeof target === 'string' ? target : undefined)) {
+      void serveQuery(backend, req, res);
+      return true;
+    }
+    return false;
   };
 }
 
@@ -53,6 +65,30 @@ async function serve(backend: SqsBackend, target: string, req: IncomingMessage, 
     'x-amzn-requestid': randomUUID(),
   });
   res.end(payload);
+}
+
+async function serveQuery(backend: SqsBackend, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const requestId = randomUUID();
+  const url = new URL(req.url ?? '/', 'http://local');
+  let response: SqsQueryResponse;
+  try {
+    const body = await readBody(req, MAX_REQUEST_BYTES);
+    const params = new URLSearchParams(url.search);
+    // Form parameters in the body come with (and after) any in the query string.
+    for (const [key, value] of new URLSearchParams(body.toString('utf8'))) params.set(key, value);
+    const senderId = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? params.get('AWSAccessKeyId') ?? undefined;
+    response = await handleSqsQuery(backend, params, { path: url.pathname, origin: `http://${req.headers.host ?? '127.0.0.1'}`, requestId }, { signal: abort.signal, ...(senderId ? { senderId } : {}) });
+  } catch (error) {
+    const cause = error instanceof RequestBodyError ? new SqsQueryError('RequestEntityTooLarge', error.message) : error;
+    response = queryErrorResponse(cause, requestId);
+  }
+  if (res.destroyed) return;
+  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+  res.end(response.body);
 }
 
 /** The body as JSON, with the body reader's errors in the SQS protocol's shape. */
@@ -100,7 +136,7 @@ export async function startSqsServer(options: StartSqsServerOptions = {}): Promi
   const handler: { current?: SqsRequestHandler } = {};
   const server = createServer((req, res) => {
     if (handler.current?.(req, res)) return;
-    const { status, body, headers } = errorResponse(new SqsSerializationError('Expected an SQS JSON request: POST / with x-amz-target: AmazonSQS.<Operation>.'));
+    const { status, body, headers } = errorResponse(new SqsSerializationError('Expected an SQS request: POST / with x-amz-target: AmazonSQS.<Operation> (JSON), or Action=<Operation> form parameters (query).'));
     res.writeHead(status, headers).end(JSON.stringify(body));
   });
   await new Promise<void>((resolve, reject) => {
