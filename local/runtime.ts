@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createDynamoDbClient } from '../lib/clients';
-import { HttpApiGateway } from './apigw/gateway';
+import { answerClientError, HTTP_API_SERVER_OPTIONS, HttpApiGateway } from './apigw/gateway';
 import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { DynamoDbProxy } from './dynamodb/proxy';
@@ -92,7 +92,8 @@ export class LocalCloud {
       this.log(line);
     };
     const awsServer = createServer(guard('aws', (req, res) => this.handleAws(req, res), onError));
-    const httpServer = createServer(guard('http', (req, res) => this.handleHttp(req, res), onError));
+    const httpServer = createServer(HTTP_API_SERVER_OPTIONS, guard('http', (req, res) => this.handleHttp(req, res), onError));
+    httpServer.on('clientError', answerClientError);
     this.servers.push(awsServer, httpServer);
     const proxyServer = options.dynamodb === false ? undefined : createServer(guard('dynamodb', this.dynamodbProxy.handle, onError));
     if (proxyServer) this.servers.push(proxyServer);

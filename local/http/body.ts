@@ -3,7 +3,7 @@
  * (the AWS JSON protocols, the HTTP API gateway, the local token issuer) reads through here, so
  * none can be made to buffer an unbounded body.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Largest body accepted by default: a full 1 MiB SQS batch, JSON-escaped, fits comfortably. */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -20,16 +20,67 @@ export class RequestBodyError extends Error {
   }
 }
 
-/** The raw body; throws `RequestBodyError('too-large')` past `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new RequestBodyError('too-large', `The request body is larger than ${limit} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The raw body; rejects with `RequestBodyError('too-large')` past `limit` bytes, as soon as the
+ * declared `content-length` says so (before reading anything) or the bytes read pass it. On
+ * that rejection reading stops (the request is paused, nothing more is buffered): answer with
+ * `refuseBody`, which closes the connection behind the answer.
+ */
+export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const tooLarge = (): RequestBodyError => new RequestBodyError('too-large', `The request body is larger than ${limit} bytes.`);
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.pause();
+      return reject(tooLarge());
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        chunks.length = 0;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+  });
+}
+
+/**
+ * Answers a request whose body was refused unread (too large) and closes the connection
+ * behind the answer: the client gets the whole answer (a half-close, not a reset), and the
+ * rest of its upload is never read.
+ */
+export function refuseBody(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.shouldKeepAlive = false;
+  res.writeHead(status, { ...headers, connection: 'close', 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body, () => {
+    const socket = res.socket;
+    if (!socket || socket.destroyed) return;
+    socket.end();
+    // A client that keeps sending after the answer is cut off soon after.
+    setTimeout(() => socket.destroy(), 2_000).unref();
+  });
 }
 
 /** The body as JSON; an empty (or blank) body is `{}`, as the AWS JSON protocols treat it. */
