@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MAX_REQUEST_BYTES, readBody, readJson, RequestBodyError } from '../http/body';
+import { MAX_REQUEST_BYTES, readBody, readJson, refuseBody, RequestBodyError } from '../http/body';
 import { SqsBackend, type SqsBackendOptions } from './backend';
 import { SqsSerializationError } from './errors';
 import { errorResponse, handleSqsRequest, SQS_TARGET_PREFIX, type SqsResponse } from './protocol';
@@ -49,8 +49,9 @@ async function serve(backend: SqsBackend, target: string, req: IncomingMessage, 
     if (!res.writableFinished) abort.abort();
   });
   let response: SqsResponse;
+  const refused = { tooLarge: false };
   try {
-    const body = await readSqsJson(req);
+    const body = await readSqsJson(req, refused);
     const senderId = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1];
     response = await handleSqsRequest(backend, target, body, { signal: abort.signal, ...(senderId ? { senderId } : {}) });
   } catch (error) {
@@ -58,12 +59,10 @@ async function serve(backend: SqsBackend, target: string, req: IncomingMessage, 
   }
   if (res.destroyed) return;
   const payload = JSON.stringify(response.body);
-  res.writeHead(response.status, {
-    'content-type': 'application/x-amz-json-1.0',
-    ...response.headers,
-    'content-length': Buffer.byteLength(payload),
-    'x-amzn-requestid': randomUUID(),
-  });
+  const headers = { 'content-type': 'application/x-amz-json-1.0', ...response.headers, 'x-amzn-requestid': randomUUID() };
+  // A body refused for its size was left unread: answer, then close the connection.
+  if (refused.tooLarge) return refuseBody(res, response.status, payload, headers);
+  res.writeHead(response.status, { ...headers, 'content-length': Buffer.byteLength(payload) });
   res.end(payload);
 }
 
@@ -75,6 +74,7 @@ async function serveQuery(backend: SqsBackend, req: IncomingMessage, res: Server
   const requestId = randomUUID();
   const url = new URL(req.url ?? '/', 'http://local');
   let response: SqsQueryResponse;
+  let tooLarge = false;
   try {
     const body = await readBody(req, MAX_REQUEST_BYTES);
     const params = new URLSearchParams(url.search);
@@ -83,19 +83,22 @@ async function serveQuery(backend: SqsBackend, req: IncomingMessage, res: Server
     const senderId = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? params.get('AWSAccessKeyId') ?? undefined;
     response = await handleSqsQuery(backend, params, { path: url.pathname, origin: `http://${req.headers.host ?? '127.0.0.1'}`, requestId }, { signal: abort.signal, ...(senderId ? { senderId } : {}) });
   } catch (error) {
+    tooLarge = error instanceof RequestBodyError && error.reason === 'too-large';
     const cause = error instanceof RequestBodyError ? new SqsQueryError('RequestEntityTooLarge', error.message) : error;
     response = queryErrorResponse(cause, requestId);
   }
   if (res.destroyed) return;
+  if (tooLarge) return refuseBody(res, response.status, response.body, response.headers);
   res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
   res.end(response.body);
 }
 
 /** The body as JSON, with the body reader's errors in the SQS protocol's shape. */
-async function readSqsJson(req: IncomingMessage): Promise<unknown> {
+async function readSqsJson(req: IncomingMessage, refused: { tooLarge: boolean }): Promise<unknown> {
   try {
     return await readJson(req, MAX_REQUEST_BYTES);
   } catch (error) {
+    if (error instanceof RequestBodyError && error.reason === 'too-large') refused.tooLarge = true;
     if (error instanceof RequestBodyError) throw new SqsSerializationError(error.message, { cause: error });
     throw error;
   }

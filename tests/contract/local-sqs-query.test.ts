@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +178,21 @@ describe('picking the protocol per request', () => {
     expect(backend.findQueue('orders')).toBeUndefined();
     expect((await create('orders.fifo', { FifoQueue: 'true' }))[0]).toBe(200);
     expect(backend.getQueue('orders.fifo').fifo).toBe(true);
+  });
+
+  it('refuses an oversized query body from its declared length, in the XML error shape, and keeps serving', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${endpoint}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(64 * 1024 * 1024) } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('Action=SendMessage&MessageBody=');
+    });
+    expect(answer.status).toBe(400);
+    expect(find(parseXml(answer.body), 'Code')?.text).toBe('RequestEntityTooLarge');
+    expect((await fetch(`${endpoint}/?Action=ListQueues`)).status).toBe(200);
   });
 
   it('keeps a JSON caller on JSON errors (x-amz-target wins over everything else)', async () => {
