@@ -55,7 +55,12 @@ type Node = string | { [key: string]: Node };
 export function looksLikeSqsQuery(method: string | undefined, url: string | undefined, contentType: string | undefined, target: string | undefined): boolean {
   if (target) return false;
   if ((contentType ?? '').toLowerCase().startsWith(SQS_QUERY_CONTENT_TYPE) && method === 'POST') return true;
-  return new URL(url ?? '/', 'http://local').searchParams.has('Action');
+  try {
+    return new URL(url ?? '/', 'http://local').searchParams.has('Action');
+  } catch {
+    // Not a URL at all: not an SQS request.
+    return false;
+  }
 }
 
 /**

@@ -72,10 +72,10 @@ async function serveQuery(backend: SqsBackend, req: IncomingMessage, res: Server
     if (!res.writableFinished) abort.abort();
   });
   const requestId = randomUUID();
-  const url = new URL(req.url ?? '/', 'http://local');
   let response: SqsQueryResponse;
   let tooLarge = false;
   try {
+    const url = new URL(req.url ?? '/', 'http://local');
     const body = await readBody(req, MAX_REQUEST_BYTES);
     const params = new URLSearchParams(url.search);
     // Form parameters in the body come with (and after) any in the query string.
