@@ -42,6 +42,9 @@ MAP_NAMES = {
 def query_model():
     model = botocore.loaders.Loader().load_service_model('sqs', 'service-2')
     meta = model['metadata']
+    if meta.get('protocol') == 'query':
+        # A botocore from before 2023 (Debian's, say) still ships the query model itself.
+        return model
     for key in ('jsonVersion', 'targetPrefix', 'awsQueryCompatible'):
         meta.pop(key, None)
     meta['protocol'] = 'query'
