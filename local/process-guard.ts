@@ -145,8 +145,14 @@ export function parentDeathSignal(command: string, args: readonly string[]): { c
   return setpriv ? { command: setpriv, args: ['--pdeathsig', 'KILL', '--', command, ...args] } : { command, args: [...args] };
 }
 
-/** Process names of what launches the cloud (`npm start` -> sh -> tsx -> node), as `/proc/<pid>/comm` shows them. */
-const LAUNCHERS = new Set(['node', 'npm', 'npm start', 'npm run', 'npm exec', 'sh', 'dash', 'tsx']);
+/**
+ * Whether a process name (`/proc/<pid>/comm`) is one of what launches the cloud: `npm start`
+ * -> sh -> tsx (node) -> node. npm renames itself after its command line, which the kernel
+ * cuts to 15 characters (`npm start --in-`).
+ */
+function isLauncher(name: string): boolean {
+  return name === 'node' || name === 'sh' || name === 'dash' || name === 'tsx' || name === 'npm' || name.startsWith('npm ') || name.startsWith('npx');
+}
 
 /**
  * The chain of launcher processes above this one (nearest first), up to the first process
@@ -157,7 +163,7 @@ export function launchers(): Array<{ pid: number; started: string | undefined; n
   let pid = parentOf(process.pid);
   while (pid !== undefined && pid > 1 && chain.length < 6) {
     const name = processName(pid);
-    if (name === undefined || !LAUNCHERS.has(name)) break;
+    if (name === undefined || !isLauncher(name)) break;
     chain.push({ pid, started: startTime(pid), name });
     pid = parentOf(pid);
   }
