@@ -44,6 +44,22 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
 }
 
 /**
+ * `checkContinue` listener of that server: a client that asks before sending its body
+ * (`Expect: 100-continue`, as curl does for large uploads) and declares more than the payload
+ * quota gets its 413 at once and sends nothing; any other goes on to `handler`.
+ */
+export function continueWithin(handler: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > HTTP_API_LIMITS.payloadBytes) {
+      return refuseBody(res, 413, JSON.stringify({ message: 'Request Entity Too Large' }), { 'content-type': 'application/json' });
+    }
+    res.writeContinue();
+    handler(req, res);
+  };
+}
+
+/**
  * The JWT of an `Authorization`-style identity source, as the HTTP API JWT authorizer reads
  * it: "the identitySource can include only the token, or the token prefixed with Bearer". Any
  * other scheme (`Basic ...`, `Token ...`), an empty `Bearer`, or extra words is no token.

@@ -23,8 +23,7 @@ export class RequestBodyError extends Error {
 /**
  * The raw body; rejects with `RequestBodyError('too-large')` past `limit` bytes, as soon as the
  * declared `content-length` says so (before reading anything) or the bytes read pass it. On
- * that rejection reading stops (the request is paused, nothing more is buffered): answer with
- * `refuseBody`, which closes the connection behind the answer.
+ * that rejection nothing more is buffered (the request is paused): answer with `refuseBody`.
  */
 export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -66,21 +65,25 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
   });
 }
 
+/** How long a refused upload is drained (read and dropped, never kept) before its connection is cut. */
+export const REFUSED_BODY_DRAIN_MS = 2_000;
+
 /**
- * Answers a request whose body was refused unread (too large) and closes the connection
- * behind the answer: the client gets the whole answer (a half-close, not a reset), and the
- * rest of its upload is never read.
+ * Answers a request whose body was refused unread (too large). The client may still be
+ * sending: what it sends is drained (read and dropped at once, never kept) for up to
+ * `REFUSED_BODY_DRAIN_MS`, so it reads this answer instead of a connection reset, and the
+ * connection is cut if the upload goes on longer than that.
  */
 export function refuseBody(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.shouldKeepAlive = false;
-  res.writeHead(status, { ...headers, connection: 'close', 'content-length': String(Buffer.byteLength(body)) });
-  res.end(body, () => {
-    const socket = res.socket;
-    if (!socket || socket.destroyed) return;
-    socket.end();
-    // A client that keeps sending after the answer is cut off soon after.
-    setTimeout(() => socket.destroy(), 2_000).unref();
-  });
+  const req = res.req;
+  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+  if (req.complete) return;
+  const cut = setTimeout(() => req.socket?.destroy(), REFUSED_BODY_DRAIN_MS);
+  cut.unref();
+  req.once('end', () => clearTimeout(cut));
+  req.on('data', () => undefined);
+  req.resume();
 }
 
 /** The body as JSON; an empty (or blank) body is `{}`, as the AWS JSON protocols treat it. */

@@ -60,7 +60,7 @@ async function serve(backend: SqsBackend, target: string, req: IncomingMessage, 
   if (res.destroyed) return;
   const payload = JSON.stringify(response.body);
   const headers = { 'content-type': 'application/x-amz-json-1.0', ...response.headers, 'x-amzn-requestid': randomUUID() };
-  // A body refused for its size was left unread: answer, then close the connection.
+  // A body refused for its size was left unread: answer, draining what still comes.
   if (refused.tooLarge) return refuseBody(res, response.status, payload, headers);
   res.writeHead(response.status, { ...headers, 'content-length': Buffer.byteLength(payload) });
   res.end(payload);
