@@ -11,6 +11,7 @@
  * `SendMessageBatchRequestEntry.1.Id`...); they are turned into the JSON protocol's input and
  * run by the same operation table, so both protocols answer alike.
  */
+import type { SqsBackend } from './backend';
 import { SqsError } from './errors';
 import { runSqsOperation, type SqsRequestOptions } from './protocol';
 import { Fields, type JsonObject } from './request-fields';
@@ -69,7 +70,7 @@ export function looksLikeSqsQuery(method: string | undefined, url: string | unde
  * the scheme and host the client used. Never throws.
  */
 export async function handleSqsQuery(
-  backend: Parameters<typeof runSqsOperation>[0],
+  backend: SqsBackend,
   params: URLSearchParams,
   request: { path: string; origin: string; requestId: string },
   options: SqsRequestOptions = {},
