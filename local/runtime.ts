@@ -7,6 +7,7 @@ import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { DynamoDbProxy } from './dynamodb/proxy';
 import { EventLog, type LoggedEvent } from './event-log';
+import { InvocationLog, type LoggedInvocation } from './invocation-log';
 import { EventBridgeBackend } from './eventbridge/backend';
 import { handleEventBridgeRequest } from './eventbridge/protocol';
 import { eventBridgeWithFaults, FaultInjector, type FaultSettings } from './faults';
@@ -204,6 +205,7 @@ export class LocalCloud {
     this.runner.on('invoked', (e: { function: string; ok: boolean; durationMs: number; error?: string }) =>
       this.log(`${e.ok ? 'ran' : 'FAILED'} ${e.function} (${e.durationMs} ms)${e.error ? `: ${e.error}` : ''}`),
     );
+    this.runner.on('invoked', (e: Parameters<InvocationLog['record']>[0]) => this.invocationLog.record(e));
     this.runner.on('reloaded', (e: { function: string }) => this.log(`reloaded ${e.function}`));
     this.runner.on('build-error', (e: { function: string; error: string }) => this.log(`build error in ${e.function}:\n${e.error}`));
     await this.runner.load(this.plan.functions);
@@ -245,6 +247,14 @@ export class LocalCloud {
     return this.eventLog.recent(filter);
   }
 
+  /** What the functions did with which events, for `GET /local/invocations` (`npm run ops -- trace` reads it). */
+  private readonly invocationLog = new InvocationLog();
+
+  /** Invocations, oldest first, optionally only those that carried one of `eventIds`, or after a time. */
+  recentInvocations(filter: { eventIds?: ReadonlySet<string>; since?: number } = {}): LoggedInvocation[] {
+    return this.invocationLog.recent(filter);
+  }
+
   private services(): Services {
     return { faults: this.faults, sqs: this.sqs, events: this.events, runner: this.runner, log: this.log };
   }
@@ -264,6 +274,11 @@ export class LocalCloud {
           const correlationId = url.searchParams.get('correlationId') ?? undefined;
           const since = url.searchParams.get('since');
           return send(res, 200, { events: this.recentEvents({ ...(correlationId ? { correlationId } : {}), ...(since ? { since: Number(since) } : {}) }) }, 'application/json');
+        }
+        if (url.pathname === '/local/invocations') {
+          const eventIds = url.searchParams.get('eventIds');
+          const since = url.searchParams.get('since');
+          return send(res, 200, { invocations: this.recentInvocations({ ...(eventIds ? { eventIds: new Set(eventIds.split(',')) } : {}), ...(since ? { since: Number(since) } : {}) }) }, 'application/json');
         }
         return send(res, 200, this.summary(), 'application/json');
       }

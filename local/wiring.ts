@@ -8,11 +8,13 @@ import { StreamEventSource } from './dynamodb/streams';
 import type { EventBridgeBackend } from './eventbridge/backend';
 import { parseSchedule } from './eventbridge/schedule';
 import type { Rule, Target } from './eventbridge/types';
+import { LambdaInvocationError } from './lambda/errors';
 import type { FunctionRunner } from './lambda/runner';
 import { SqsEventSource } from './lambda/sqs-source';
 import type { FaultInjector } from './faults';
 import { SchedulerBackend, type SchedulerBackendOptions, type ScheduleTarget } from './scheduler';
 import type { SqsBackend } from './sqs';
+import { SqsError } from './sqs/errors';
 import type { LocalPlan } from './template/plan';
 
 /** What the wiring calls: the running services of one local cloud. */
@@ -44,27 +46,72 @@ export function functionEnvironment(region: string, endpoints: { aws: string; dy
   };
 }
 
-/** Delivers an event from a rule to its target: an SQS queue, a Lambda function or another bus. */
+/** An error of delivery that no retry can cure: EventBridge sends the event to the DLQ at once (`delivery.ts`). */
+const permanent = (code: string, message: string): Error => Object.assign(new Error(message), { code, retryable: false });
+
+/** What a Lambda target is invoked with: the payload's JSON value, or, for text that is not JSON (a text InputTemplate), the text as a JSON string. */
+function lambdaEvent(payload: string): unknown {
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch {
+    return payload;
+  }
+}
+
+/**
+ * Delivers an event from a rule to its target: an SQS queue (the payload is the message body,
+ * text or JSON), a Lambda function (invoked asynchronously with the payload as its event; a
+ * text payload arrives as a JSON string) or another bus (the payload must still be an event:
+ * a transformed input that is not one cannot be put, and is not retried). A target that does
+ * not exist is not retried either.
+ */
 export async function deliverToTarget(services: Services, target: Target, payload: string): Promise<void> {
   const service = target.arn.split(':')[2];
   if (service === 'sqs') {
-    services.sqs.sendMessage(services.sqs.getQueue(target.arn), payload, target.sqsParameters ? { messageGroupId: target.sqsParameters.messageGroupId } : {});
+    if (!services.sqs.findQueue(target.arn)) throw permanent('ResourceNotFoundException', `Queue ${target.arn} does not exist.`);
+    try {
+      services.sqs.sendMessage(services.sqs.getQueue(target.arn), payload, target.sqsParameters ? { messageGroupId: target.sqsParameters.messageGroupId } : {});
+    } catch (error) {
+      // The queue refusing the message (a FIFO queue without content-based deduplication, a body SQS does not take) stays refused.
+      if (error instanceof SqsError && error.senderFault) throw permanent(error.code, error.message);
+      throw error;
+    }
     return;
   }
   if (service === 'lambda') {
     const name = target.arn.slice(target.arn.lastIndexOf(':') + 1);
-    const result = await services.runner.invoke(name, JSON.parse(payload) as unknown);
+    const result = await services.runner.invoke(name, lambdaEvent(payload)).catch((error: unknown) => {
+      if (error instanceof LambdaInvocationError && error.message.startsWith('Function not found')) throw permanent('ResourceNotFoundException', error.message);
+      throw error;
+    });
     // Asynchronous invocation: Lambda retries failed async invocations itself (twice) - locally, log it.
     if (!result.ok) services.log(`async invocation of ${name} failed: ${result.error?.errorMessage ?? ''}`);
     return;
   }
   if (service === 'events') {
-    const event = JSON.parse(payload) as { source: string; 'detail-type': string; detail: unknown; resources?: string[] };
-    const out = services.events.putEvents([{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), EventBusName: target.arn, Resources: event.resources ?? [] }]);
-    if (out.FailedEntryCount) throw new Error(JSON.stringify(out.Entries[0]));
+    const event = busEvent(payload);
+    if (!event) throw permanent('InvalidTargetInput', `The input for event bus ${target.arn} is not an event (it needs "source", "detail-type" and an object "detail"): ${payload.slice(0, 200)}`);
+    const out = services.events.putEvents([{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), EventBusName: target.arn, Resources: event.resources ?? [] }], { forwarded: true });
+    const failed = out.Entries[0];
+    if (out.FailedEntryCount && failed && 'ErrorCode' in failed) throw Object.assign(new Error(failed.ErrorMessage), { code: failed.ErrorCode, retryable: failed.ErrorCode !== 'ResourceNotFoundException' && failed.ErrorCode !== 'InvalidArgument' && failed.ErrorCode !== 'MalformedDetail' });
     return;
   }
-  throw Object.assign(new Error(`target ${target.arn} is not supported locally (SQS, Lambda and event buses are)`), { code: 'UnsupportedTarget' });
+  throw permanent('UnsupportedTarget', `target ${target.arn} is not supported locally (SQS, Lambda and event buses are)`);
+}
+
+/** The payload as an event another bus can take, or `undefined`. */
+function busEvent(payload: string): { source: string; 'detail-type': string; detail: unknown; resources?: string[] } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload) as unknown;
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const e = value as Record<string, unknown>;
+  if (typeof e['source'] !== 'string' || typeof e['detail-type'] !== 'string' || typeof e['detail'] !== 'object' || e['detail'] === null || Array.isArray(e['detail'])) return undefined;
+  const resources = Array.isArray(e['resources']) && e['resources'].every((r) => typeof r === 'string') ? (e['resources'] as string[]) : undefined;
+  return { source: e['source'], 'detail-type': e['detail-type'], detail: e['detail'], ...(resources ? { resources } : {}) };
 }
 
 /**

@@ -3,25 +3,28 @@
 // Each reply is written with the state change it reports (store.ts); ids derive from the
 // saga, so a duplicate command finds its reservation and answers nothing twice.
 // Also a responder of the scatter-gather round: VendorAvailabilityRequested is answered from
-// the directory and the capacity counters (availability.ts), through the outbox.
+// the directory (its own table, seeded from directory.json: directory-store.ts) and the
+// capacity counters (availability.ts), through the outbox.
 import { createVendorQueueConsumer, type VendorQueueHandlers } from '../../generated';
 import type { ConsumerContext } from '../../lib/consumer';
 import { availabilityReply, decideAvailability, testZoneAt, testZoneError, testZones as directoryZones, vendorsInRange, type AvailabilityAnswer, type TestZone } from './availability';
 import { availabilityStore, type AvailabilityStore } from './availability-store';
-import { vendorById, vendors as directory, type DirectoryVendor } from './directory';
+import { vendorById } from './directory';
+import { vendorDirectory, type VendorDirectory } from './directory-store';
 import { decideReservation, failedReply, releasedReply, releasedUnheld, reservationFor, reservationIdOf, reservedReply } from './reservations';
 import { reservationStore, type ReservationStore } from './store';
 
 export interface Deps {
   reservations: ReservationStore;
   availability: AvailabilityStore;
-  vendors: readonly DirectoryVendor[];
+  /** The vendor directory (the vendor table). */
+  directory: VendorDirectory;
   /** Where VendorAvailabilityRequested fails or gets no answer on purpose (default: directory.json's). */
   testZones?: readonly TestZone[];
   now: () => string;
 }
 
-export function makeHandlers({ reservations, availability, vendors, testZones = directoryZones, now }: Deps): VendorQueueHandlers<ConsumerContext> {
+export function makeHandlers({ reservations, availability, directory, testZones = directoryZones, now }: Deps): VendorQueueHandlers<ConsumerContext> {
   return {
     VendorAvailabilityRequested: async (event, ctx) => {
       const request = event.detail.data;
@@ -34,7 +37,7 @@ export function makeHandlers({ reservations, availability, vendors, testZones = 
       let answer: AvailabilityAnswer;
       if (zone) answer = testZoneError(zone);
       else {
-        const nearby = vendorsInRange(request, vendors);
+        const nearby = vendorsInRange(request, await directory.list());
         const open = nearby.filter((n) => n.vendor.available).map((n) => n.vendor.vendorId);
         answer = decideAvailability(request, nearby, open.length ? await availability.activeJobs(open) : new Map<string, number>());
       }
@@ -55,7 +58,7 @@ export function makeHandlers({ reservations, availability, vendors, testZones = 
         ctx.logger.info('reservation already decided', { sagaId: command.sagaId, reservationId });
         return;
       }
-      const decision = decideReservation(vendorById(command.vendorId, vendors), command);
+      const decision = decideReservation(vendorById(command.vendorId, await directory.list()), command);
       if (decision.ok) {
         const reservation = reservationFor(command, 'HELD', at);
         const outcome = await reservations.hold(reservation, decision.capacity, reservedReply(reservation, ctx.causedBy, at));
@@ -110,7 +113,7 @@ export function makeHandlers({ reservations, availability, vendors, testZones = 
   };
 }
 
-export const handlers = makeHandlers({ reservations: reservationStore, availability: availabilityStore, vendors: directory, now: () => new Date().toISOString() });
+export const handlers = makeHandlers({ reservations: reservationStore, availability: availabilityStore, directory: vendorDirectory, now: () => new Date().toISOString() });
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId (lib/consumer/README.md). */
 export const handler = createVendorQueueConsumer(handlers);

@@ -1,5 +1,6 @@
 // The vendor service's directory: reference data in the repo (directory.json), the vendors
 // with what they do, where they are, how they are rated and how many jobs they take at once.
+// It is the seed of the vendor table (directory-store.ts), which the handlers read.
 import directory from './directory.json';
 
 export interface DirectoryVendor {

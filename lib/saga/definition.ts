@@ -63,9 +63,16 @@ export interface SagaDefinition<Data, Trigger = unknown> {
   compensationAttempts?: number;
   /** Timeout of a compensation step when its step gives none (default the step's timeout). */
   compensationTimeoutSeconds?: number;
+  /**
+   * Each command sent again waits this many times longer than the attempt before it (default
+   * 2: 15 s, 30 s, 60 s), so a participant behind a backed-up queue is given time to answer
+   * instead of being declared lost while its reply is on its way.
+   */
+  retryBackoffRate?: number;
 }
 
 export const DEFAULT_COMPENSATION_ATTEMPTS = 3;
+export const DEFAULT_RETRY_BACKOFF_RATE = 2;
 
 /** Which step and role a detail-type plays in a saga, for routing replies. */
 export interface ReplyRole {
@@ -100,6 +107,7 @@ export function defineSaga<Data, Trigger = unknown>(definition: SagaDefinition<D
     if (step.compensation && !step.compensation.reply.length) problems.push(`the compensation of step ${step.name} has no reply`);
   });
   if ((definition.compensationAttempts ?? DEFAULT_COMPENSATION_ATTEMPTS) < 1) problems.push('compensationAttempts must be at least 1');
+  if (!((definition.retryBackoffRate ?? DEFAULT_RETRY_BACKOFF_RATE) >= 1)) problems.push('retryBackoffRate must be at least 1');
   if (problems.length) throw new SagaDefinitionError(definition.name, problems);
   return { ...definition, replies };
 }

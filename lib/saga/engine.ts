@@ -1,6 +1,6 @@
 import type { OutgoingEvent } from '../envelope';
 import { nameUuid } from '../ids';
-import { DEFAULT_COMPENSATION_ATTEMPTS, type CommandContext, type DefinedSaga, type SagaEvent } from './definition';
+import { DEFAULT_COMPENSATION_ATTEMPTS, DEFAULT_RETRY_BACKOFF_RATE, type CommandContext, type DefinedSaga, type SagaEvent } from './definition';
 import { TERMINAL, type SagaPhase, type SagaState, type SagaTimer, type StepRecord } from './state';
 
 /**
@@ -74,7 +74,8 @@ function send<Data>(def: DefinedSaga<Data>, state: SagaState<Data>, stepIndex: n
     ...(phase === 'compensation' && state.reason ? { reason: state.reason } : {}),
   };
   const command = build(state.data, context);
-  const timeout = phase === 'forward' ? step.timeoutSeconds : (def.compensationTimeoutSeconds ?? step.timeoutSeconds);
+  const base = phase === 'forward' ? step.timeoutSeconds : (def.compensationTimeoutSeconds ?? step.timeoutSeconds);
+  const timeout = base * (def.retryBackoffRate ?? DEFAULT_RETRY_BACKOFF_RATE) ** (attempt - 1);
   Object.assign(state, { step: stepIndex, phase, attempt, sequence: state.sequence + 1, deadline: iso(now + timeout * 1000) });
   state.history.push({ step: step.name, phase, attempt, status: 'WAITING', commandId: context.eventId, startedAt: iso(now) });
   const timer: SagaTimer = { id: timerId(def.name, state.sagaId, phase, step.name, attempt), sagaId: state.sagaId, step: step.name, phase, attempt, dueAt: state.deadline as string };

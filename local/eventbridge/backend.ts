@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { RuleSet, validatePattern } from '../event-pattern';
-import { ArchiveStore, type ArchivedEvent } from './archive';
+import { ArchiveStore, type ArchivedEvent, type ArchiveInfo } from './archive';
 import { deliverWithRetry, type DeliveryDeps } from './delivery';
 import { awsTime, checkEntry, testEventPattern } from './entries';
 import { EventBridgeError } from './errors';
 import { checkTargetInput } from './input';
 import type { DeadLetter, Deliver, EventBridgeEvent, Json, PutEventsEntry, PutEventsResultEntry, ReplayState, Rule, Target } from './types';
+import { checkArchiveName, checkBusName, checkPatternSize, checkRetention, checkRuleName, checkSchedule } from './validation';
 
 export type { DeadLetter, Deliver, EventBridgeEvent, Json, PutEventsEntry, PutEventsResultEntry, ReplayState, Rule, Target } from './types';
 
@@ -62,7 +63,7 @@ export class EventBridgeBackend extends EventEmitter {
     this.region = options.region;
     this.accountId = options.accountId;
     this.now = options.now ?? Date.now;
-    this.archives = new ArchiveStore(options.dataDir);
+    this.archives = new ArchiveStore(options.dataDir, this.now);
     this.delivery = { deliver: options.deliver, deadLetter: options.deadLetter, retryBaseMs: options.retryBaseMs, now: this.now, emit: (event, payload) => this.emit(event, payload) };
     this.createBus('default');
   }
@@ -71,8 +72,10 @@ export class EventBridgeBackend extends EventEmitter {
     return `arn:aws:events:${this.region}:${this.accountId}:event-bus/${name}`;
   }
 
+  /** Creates a bus (its name checked as CreateEventBus checks it); nothing when it exists. */
   createBus(name: string, options: { description?: string } = {}): void {
     if (this.buses.has(name)) return;
+    checkBusName(name);
     const now = this.now();
     this.buses.set(name, { name, arn: this.busArn(name), rules: new RuleSet<Rule>(), byName: new Map(), createdAt: now, modifiedAt: now, ...options });
   }
@@ -125,10 +128,16 @@ export class EventBridgeBackend extends EventEmitter {
     return bus;
   }
 
-  /** Creates or replaces a rule (its pattern validated as AWS does). */
+  /**
+   * Creates or replaces a rule, checked as PutRule checks it: its name, its pattern (valid, at
+   * most 2,048 characters), its schedule expression (valid, default bus only), its targets.
+   */
   putRule(rule: Rule): void {
+    checkRuleName(rule.name);
     if (!rule.pattern && !rule.schedule) throw new EventBridgeError('ValidationException', `Rule ${rule.name}: either EventPattern or ScheduleExpression must be given.`);
+    if (rule.schedule !== undefined) checkSchedule(rule.schedule, this.bus(rule.busName).name);
     if (rule.pattern) {
+      checkPatternSize(JSON.stringify(rule.pattern));
       try {
         validatePattern(rule.pattern);
       } catch (error) {
@@ -224,12 +233,53 @@ export class EventBridgeBackend extends EventEmitter {
     rule.targets = rule.targets.filter((t) => !ids.includes(t.id));
   }
 
-  addArchive(name: string, busName: string, options: { retentionDays?: number; pattern?: Json } = {}): void {
-    this.bus(busName);
-    this.archives.define({ name, arn: `arn:aws:events:${this.region}:${this.accountId}:archive/${name}`, busName, ...options });
+  archiveArn(name: string): string {
+    return `arn:aws:events:${this.region}:${this.accountId}:archive/${name}`;
   }
 
-  listArchives(): ReturnType<ArchiveStore['list']> {
+  /** A template's archive: checked as CreateArchive checks it; nothing when it exists. */
+  addArchive(name: string, busName: string, options: { retentionDays?: number; pattern?: Json; description?: string } = {}): void {
+    if (this.archives.has(name)) return;
+    this.createArchive(name, busName, options, { fresh: false });
+  }
+
+  /**
+   * CreateArchive: a name not yet taken, an existing bus, a valid pattern (what the archive
+   * records; every event of the bus without one), a retention of 0 (forever) or more days.
+   */
+  createArchive(name: string, busNameOrArn: string, options: { retentionDays?: number; pattern?: Json; description?: string } = {}, how: { fresh: boolean } = { fresh: true }): ArchiveInfo {
+    checkArchiveName(name);
+    checkRetention(options.retentionDays);
+    if (options.pattern) checkArchivePattern(options.pattern);
+    const bus = this.bus(busNameOrArn);
+    if (this.archives.has(name)) throw new EventBridgeError('ResourceAlreadyExistsException', `Archive ${name} already exists.`);
+    this.archives.define({ name, arn: this.archiveArn(name), busName: bus.name, ...options }, how);
+    return this.describeArchive(name);
+  }
+
+  describeArchive(name: string): ArchiveInfo {
+    checkArchiveName(name);
+    const archive = this.archives.byArn(name);
+    if (!archive) throw new EventBridgeError('ResourceNotFoundException', `Archive ${name} does not exist.`);
+    return archive;
+  }
+
+  /** UpdateArchive: description, pattern and retention replaced by those given. */
+  updateArchive(name: string, changes: { retentionDays?: number; pattern?: Json; description?: string }): ArchiveInfo {
+    this.describeArchive(name);
+    checkRetention(changes.retentionDays);
+    if (changes.pattern) checkArchivePattern(changes.pattern);
+    this.archives.update(name, changes);
+    return this.describeArchive(name);
+  }
+
+  /** DeleteArchive: gone at once (its file once closed; `close()` waits for that). */
+  deleteArchive(name: string): void {
+    this.describeArchive(name);
+    this.track(this.archives.remove(name));
+  }
+
+  listArchives(): ArchiveInfo[] {
     return this.archives.list();
   }
 
@@ -238,17 +288,21 @@ export class EventBridgeBackend extends EventEmitter {
     return testEventPattern(pattern, event);
   }
 
-  /** PutEvents: each entry accepted or refused on its own, as AWS answers. */
-  putEvents(entries: PutEventsEntry[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
+  /**
+   * PutEvents: each entry accepted or refused on its own, as AWS answers. `forwarded`: the
+   * entries come from a rule whose target is this bus (EventBridge itself puts them, so an
+   * `aws.*` source is allowed).
+   */
+  putEvents(entries: PutEventsEntry[], options: { forwarded?: boolean } = {}): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
       throw new EventBridgeError('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10`);
     }
-    const results = entries.map((entry) => this.putOne(entry));
+    const results = entries.map((entry) => this.putOne(entry, options.forwarded ?? false));
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 
-  private putOne(entry: PutEventsEntry): PutEventsResultEntry {
-    const checked = checkEntry(entry);
+  private putOne(entry: PutEventsEntry, forwarded: boolean): PutEventsResultEntry {
+    const checked = checkEntry(entry, { awsSources: forwarded });
     if ('ErrorCode' in checked) return checked;
     let bus: Bus;
     try {
@@ -361,6 +415,16 @@ export class EventBridgeBackend extends EventEmitter {
 
   async close(): Promise<void> {
     await this.archives.close();
+  }
+}
+
+/** An archive's event pattern: valid, and no longer than a rule's. */
+function checkArchivePattern(pattern: Json): void {
+  checkPatternSize(JSON.stringify(pattern));
+  try {
+    validatePattern(pattern);
+  } catch (error) {
+    throw new EventBridgeError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${(error as Error).message}`, { cause: error });
   }
 }
 

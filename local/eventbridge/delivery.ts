@@ -1,7 +1,10 @@
 /**
  * Delivery of one event to one rule target, as EventBridge does it: retried with backoff until
  * the target's retry policy (attempts or event age) is spent, then sent to the target's
- * dead-letter queue with the attributes AWS sets, or dropped.
+ * dead-letter queue with the attributes AWS sets, or dropped. A failure that no retry can cure
+ * (the user guide, "Using dead-letter queues": a target that no longer exists, missing
+ * permissions; locally also an input the target cannot take) is not retried: it goes to the
+ * dead-letter queue at once. The deliverer marks those errors with `retryable: false`.
  */
 import { backoffDelay } from '../../lib/backoff';
 import { targetPayload } from './input';
@@ -35,7 +38,8 @@ export async function deliverWithRetry(deps: DeliveryDeps, rule: Rule, target: T
     } catch (error) {
       attempt += 1;
       const tooOld = (deps.now() - started) / 1000 >= target.maximumEventAgeSeconds;
-      if (attempt > target.maximumRetryAttempts || tooOld) {
+      const permanent = (error as { retryable?: unknown } | null)?.retryable === false;
+      if (permanent || attempt > target.maximumRetryAttempts || tooOld) {
         const message = error instanceof Error ? error.message : String(error);
         deps.emit('delivery-failed', { rule: rule.name, target: target.arn, eventId: event.id, error: message });
         if (target.deadLetterArn) {

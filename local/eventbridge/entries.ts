@@ -13,10 +13,15 @@ const MAX_ENTRY_BYTES = 256 * 1024;
 /** AWS's event time format: ISO 8601 without milliseconds. */
 export const awsTime = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
-/** The entry's fields when AWS would accept it, else the entry's error result. */
-export function checkEntry(entry: PutEventsEntry): { source: string; detailType: string; detail: Json } | Extract<PutEventsResultEntry, { ErrorCode: string }> {
+/**
+ * The entry's fields when AWS would accept it, else the entry's error result. A source
+ * starting with `aws.` belongs to AWS services: a caller's entry with one is refused with
+ * `NotAuthorizedForSourceException` (`awsSources`: EventBridge's own forwarding, allowed).
+ */
+export function checkEntry(entry: PutEventsEntry, options: { awsSources?: boolean } = {}): { source: string; detailType: string; detail: Json } | Extract<PutEventsResultEntry, { ErrorCode: string }> {
   const fail = (ErrorCode: string, ErrorMessage: string): { ErrorCode: string; ErrorMessage: string } => ({ ErrorCode, ErrorMessage });
   if (!entry.Source) return fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
+  if (!options.awsSources && entry.Source.startsWith('aws.')) return fail('NotAuthorizedForSourceException', 'Not authorized for the source.');
   if (!entry.DetailType) return fail('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
   if (entry.Detail === undefined) return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
   let detail: unknown;

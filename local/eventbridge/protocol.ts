@@ -2,7 +2,9 @@ import type { EventBridgeBackend } from './backend';
 import { optional } from '../optional';
 import { EventBridgeError } from './errors';
 import { entryItem, objectItem, optList, optObject, optString, requestObject, stringItem } from './fields';
+import type { ArchiveInfo } from './archive';
 import type { InputTransformer, Json, PutEventsEntry, ReplayState, Rule, Target } from './types';
+import { archiveNameViolations, check, checkBusName, checkPatternSize, descriptionViolations } from './validation';
 
 /**
  * The EventBridge API as `@aws-sdk/client-eventbridge` speaks it: AWS JSON 1.1,
@@ -137,6 +139,55 @@ function describeReplay(r: ReplayState): Json {
   };
 }
 
+const BUS_ARN = /^arn:aws([a-z]|-)*:events:([a-z]|\d|-)*:([0-9]{12})?:.+\/.+$/;
+const ARCHIVE_STATES = ['ENABLED', 'DISABLED', 'CREATING', 'UPDATING', 'CREATE_FAILED', 'UPDATE_FAILED'];
+
+/** An archive as DescribeArchive and ListArchives give it (local archives are always ENABLED; RetentionDays 0 is "forever"). */
+function describeArchive(b: EventBridgeBackend, a: ArchiveInfo): Json {
+  return {
+    ArchiveArn: a.arn,
+    ArchiveName: a.name,
+    EventSourceArn: b.busArn(a.busName),
+    State: 'ENABLED',
+    RetentionDays: a.retentionDays ?? 0,
+    SizeBytes: a.sizeBytes,
+    EventCount: a.eventCount,
+    CreationTime: seconds(a.createdAt),
+  };
+}
+
+/** CreateArchive / UpdateArchive's optional fields. */
+function archiveOptions(input: Json): { retentionDays?: number; pattern?: Json; description?: string } {
+  const patternText = optString(input, 'EventPattern');
+  let pattern: Json | undefined;
+  if (patternText !== undefined) {
+    checkPatternSize(patternText);
+    try {
+      pattern = JSON.parse(patternText) as Json;
+    } catch (error) {
+      throw new EventBridgeError('InvalidEventPatternException', 'Event pattern is not valid. Reason: it is not valid JSON.', { cause: error });
+    }
+    if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) throw new EventBridgeError('InvalidEventPatternException', 'Event pattern is not valid. Reason: it must be a JSON object.');
+  }
+  const retention = input['RetentionDays'];
+  if (retention !== undefined && retention !== null && (typeof retention !== 'number' || !Number.isInteger(retention))) throw new EventBridgeError('SerializationException', 'Value for RetentionDays must be an integer.');
+  return {
+    ...optional('retentionDays', typeof retention === 'number' ? retention : undefined),
+    ...optional('pattern', pattern),
+    ...optional('description', optString(input, 'Description')),
+  };
+}
+
+/** A page of a list (`Limit` 1..100, `NextToken` the offset the previous page ended at). */
+function paginate<T>(items: T[], input: Json): { items: T[]; next: string | undefined } {
+  const limit = optInteger(input, 'Limit', 1, 100, 100);
+  const token = optString(input, 'NextToken');
+  const offset = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!Number.isInteger(offset) || offset < 0) throw new EventBridgeError('ValidationException', 'The NextToken is not valid.');
+  const end = offset + limit;
+  return { items: items.slice(offset, end), next: end < items.length ? Buffer.from(String(end), 'utf8').toString('base64url') : undefined };
+}
+
 const operations: Record<string, (backend: EventBridgeBackend, input: Json) => Json> = {
   PutEvents: (b, input) => b.putEvents(optList(input, 'Entries', entryItem) ?? []) as unknown as Json,
   TestEventPattern: (b, input) => ({ Result: b.testEventPattern(str(input['EventPattern'], 'eventPattern'), str(input['Event'], 'event')) }),
@@ -149,7 +200,8 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
   DescribeEventBus: (b, input) => describeBus(b.describeBus(optString(input, 'Name'))),
   CreateEventBus: (b, input) => {
     const name = str(input['Name'], 'name');
-    if (name.includes('/')) throw new EventBridgeError('ValidationException', `Event bus name ${name} must not contain '/'.`);
+    checkBusName(name);
+    check(descriptionViolations(optString(input, 'Description')));
     if (b.listBuses().some((x) => x.name === name)) throw new EventBridgeError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
     const tags = readTags(input);
     b.createBus(name, { ...optional('description', optString(input, 'Description')) });
@@ -217,7 +269,8 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
   ListTagsForResource: (b, input) => ({ Tags: Object.entries(b.listTags(str(input['ResourceARN'], 'resourceARN'))).map(([Key, Value]) => ({ Key, Value })) }),
   PutRule: (b, input) => {
     const name = str(input['Name'], 'name');
-    const busName = optString(input, 'EventBusName') ?? 'default';
+    const busNameOrArn = optString(input, 'EventBusName') ?? 'default';
+    const busName = busNameOrArn.startsWith('arn:') ? busNameOrArn.slice(busNameOrArn.lastIndexOf('/') + 1) : busNameOrArn;
     let existing: Rule | undefined;
     try {
       existing = b.getRule(busName, name);
@@ -226,7 +279,9 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
     }
     let pattern: Json | undefined;
     const patternText = optString(input, 'EventPattern');
+    check(descriptionViolations(optString(input, 'Description')));
     if (patternText !== undefined) {
+      checkPatternSize(patternText);
       try {
         pattern = JSON.parse(patternText) as Json;
       } catch (error) {
@@ -263,17 +318,40 @@ const operations: Record<string, (backend: EventBridgeBackend, input: Json) => J
     b.removeTargets(optString(input, 'EventBusName'), str(input['Rule'], 'rule'), optList(input, 'Ids', stringItem) ?? []);
     return { FailedEntryCount: 0, FailedEntries: [] };
   },
-  ListArchives: (b, input) => ({
-    Archives: b
-      .listArchives()
-      .filter((a) => { const source = optString(input, 'EventSourceArn'); return !source || source === b.busArn(a.busName); })
-      .map((a) => ({ ArchiveName: a.name, EventSourceArn: b.busArn(a.busName), State: 'ENABLED', ...(a.retentionDays ? { RetentionDays: a.retentionDays } : {}), EventCount: a.eventCount, SizeBytes: a.sizeBytes })),
-  }),
-  DescribeArchive: (b, input) => {
+  CreateArchive: (b, input) => {
     const name = str(input['ArchiveName'], 'archiveName');
-    const a = b.listArchives().find((x) => x.name === name);
-    if (!a) throw new EventBridgeError('ResourceNotFoundException', `Archive ${name} does not exist.`);
-    return { ArchiveName: a.name, ArchiveArn: a.arn, EventSourceArn: b.busArn(a.busName), State: 'ENABLED', ...(a.retentionDays ? { RetentionDays: a.retentionDays } : {}), EventCount: a.eventCount, SizeBytes: a.sizeBytes };
+    const source = str(input['EventSourceArn'], 'eventSourceArn');
+    check([...archiveNameViolations(name), ...descriptionViolations(optString(input, 'Description'))]);
+    if (!BUS_ARN.test(source)) check([`Value '${source}' at 'eventSourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:.+\\/.+$`]);
+    const a = b.createArchive(name, source, archiveOptions(input));
+    return { ArchiveArn: a.arn, State: 'ENABLED', CreationTime: seconds(a.createdAt) };
+  },
+  UpdateArchive: (b, input) => {
+    const name = str(input['ArchiveName'], 'archiveName');
+    check([...archiveNameViolations(name), ...descriptionViolations(optString(input, 'Description'))]);
+    const a = b.updateArchive(name, archiveOptions(input));
+    return { ArchiveArn: a.arn, State: 'ENABLED', CreationTime: seconds(a.createdAt) };
+  },
+  DeleteArchive: (b, input) => {
+    b.deleteArchive(str(input['ArchiveName'], 'archiveName'));
+    return {};
+  },
+  DescribeArchive: (b, input) => {
+    const a = b.describeArchive(str(input['ArchiveName'], 'archiveName'));
+    return { ...describeArchive(b, a), ...optional('Description', a.description), ...(a.pattern ? { EventPattern: JSON.stringify(a.pattern) } : {}) };
+  },
+  ListArchives: (b, input) => {
+    const prefix = optString(input, 'NamePrefix');
+    const source = optString(input, 'EventSourceArn');
+    const state = optString(input, 'State');
+    if ([prefix, source, state].filter((x) => x !== undefined).length > 1) throw new EventBridgeError('ValidationException', 'ListArchives takes at most one filter: NamePrefix, EventSourceArn or State.');
+    if (state !== undefined && !ARCHIVE_STATES.includes(state)) check([`Value '${state}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [${ARCHIVE_STATES.join(', ')}]`]);
+    const all = b
+      .listArchives()
+      .filter((a) => (prefix === undefined || a.name.startsWith(prefix)) && (source === undefined || b.busArn(a.busName) === source) && (state === undefined || state === 'ENABLED'))
+      .map((a) => describeArchive(b, a));
+    const page = paginate(all, input);
+    return { Archives: page.items, ...optional('NextToken', page.next) };
   },
   StartReplay: (b, input) => {
     const destination = optObject(input, 'Destination') ?? {};

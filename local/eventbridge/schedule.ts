@@ -3,8 +3,10 @@ import { EventBridgeError } from './errors';
 /**
  * EventBridge schedule expressions: `rate(N minute|minutes|hour|hours|day|days)` and
  * six-field `cron(minutes hours day-of-month month day-of-week year)` in UTC, with `*`,
- * `?`, lists, ranges, increments, month and day names, and `L` in day-of-month/-week.
- * (`W` and `#` are refused with a message.)
+ * `?`, lists, ranges, increments, month and day names, and the wildcards of the user guide:
+ * `L` (last day of the month; alone in day-of-week, Saturday; `5L`, the last Thursday),
+ * `W` in day-of-month (`15W`, the weekday nearest the 15th, within the month; `LW`, the last
+ * weekday) and `#` in day-of-week (`3#2`, the second Tuesday).
  */
 
 export interface Schedule {
@@ -19,12 +21,24 @@ interface Field {
   any: boolean;
   values: Set<number>;
   last: boolean;
+  /** Day-of-month `nW`: the weekday nearest day n. */
+  nearest: number[];
+  /** Day-of-month `LW`: the last weekday of the month. */
+  lastWeekday: boolean;
+  /** Day-of-week `nL`: the last such weekday of the month. */
+  lastOf: number[];
+  /** Day-of-week `n#k`: the k-th such weekday of the month. */
+  nth: [number, number][];
 }
 
 function parseField(text: string, min: number, max: number, names: string[] | undefined, base: number, what: string): Field {
-  if (text === '*' || text === '?') return { any: true, values: new Set(), last: false };
+  if (text === '*' || text === '?') return { any: true, values: new Set(), last: false, nearest: [], lastWeekday: false, lastOf: [], nth: [] };
   const values = new Set<number>();
   let last = false;
+  let lastWeekday = false;
+  const nearest: number[] = [];
+  const lastOf: number[] = [];
+  const nth: [number, number][] = [];
   const num = (s: string): number => {
     const named = names?.indexOf(s.toUpperCase()) ?? -1;
     const n = named >= 0 ? named + base : Number(s);
@@ -36,7 +50,30 @@ function parseField(text: string, min: number, max: number, names: string[] | un
       last = true;
       continue;
     }
-    if (/[W#]/.test(part) || /\dL$/.test(part)) throw new EventBridgeError('ValidationException', `Parameter ScheduleExpression is not valid: "${part}" in ${what} is not supported by the local runtime.`);
+    const dayOfMonth = what === 'day-of-month';
+    const dayOfWeek = what === 'day-of-week';
+    if (dayOfMonth && part === 'LW') {
+      lastWeekday = true;
+      continue;
+    }
+    const w = dayOfMonth ? /^(\d{1,2})W$/.exec(part) : null;
+    if (w) {
+      nearest.push(num(w[1] as string));
+      continue;
+    }
+    const l = dayOfWeek ? /^([A-Za-z]{3}|\d)L$/.exec(part) : null;
+    if (l) {
+      lastOf.push(num(l[1] as string));
+      continue;
+    }
+    const hash = dayOfWeek ? /^([A-Za-z]{3}|\d)#(\d)$/.exec(part) : null;
+    if (hash) {
+      const k = Number(hash[2]);
+      if (k < 1 || k > 5) throw new EventBridgeError('ValidationException', `Parameter ScheduleExpression is not valid: "${part}" in ${what}: the occurrence after # is 1 to 5.`);
+      nth.push([num(hash[1] as string), k]);
+      continue;
+    }
+    if (/[LW#]/.test(part)) throw new EventBridgeError('ValidationException', `Parameter ScheduleExpression is not valid: "${part}" is not a valid ${what} value.`);
     const [range = '', stepText] = part.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
     if (!Number.isInteger(step) || step < 1) throw new EventBridgeError('ValidationException', `Parameter ScheduleExpression is not valid: bad increment in ${what} "${part}".`);
@@ -52,7 +89,25 @@ function parseField(text: string, min: number, max: number, names: string[] | un
     }
     for (let v = from; v <= to; v += step) values.add(v);
   }
-  return { any: false, values, last };
+  return { any: false, values, last, nearest, lastWeekday, lastOf, nth };
+}
+
+/** Day of the week of a date, 0 (Sunday) to 6. */
+const weekdayOf = (year: number, month: number, day: number): number => new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+
+/** The weekday (Monday to Friday) nearest day `n` of the month, never leaving the month; `undefined` when the month has no day n. */
+function nearestWeekday(year: number, month: number, n: number, lastDay: number): number | undefined {
+  if (n > lastDay) return undefined;
+  const wd = weekdayOf(year, month, n);
+  if (wd === 6) return n === 1 ? 3 : n - 1;
+  if (wd === 0) return n === lastDay ? n - 2 : n + 1;
+  return n;
+}
+
+/** The last weekday (Monday to Friday) of the month. */
+function lastWeekdayOf(year: number, month: number, lastDay: number): number {
+  const wd = weekdayOf(year, month, lastDay);
+  return wd === 6 ? lastDay - 1 : wd === 0 ? lastDay - 2 : lastDay;
 }
 
 export function parseSchedule(expression: string): Schedule {
@@ -88,7 +143,10 @@ export function parseSchedule(expression: string): Schedule {
         const day = t.getUTCDate();
         const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
         const weekday = t.getUTCDay() + 1;
-        const dayOk = dom !== '?' ? ok(days, day) || (days.last && day === lastDay) : ok(weekdays, weekday) || (weekdays.last && weekday === 7);
+        const dayOk =
+          dom !== '?'
+            ? ok(days, day) || (days.last && day === lastDay) || (days.lastWeekday && day === lastWeekdayOf(year, month, lastDay)) || days.nearest.some((n) => nearestWeekday(year, month, n, lastDay) === day)
+            : ok(weekdays, weekday) || (weekdays.last && weekday === 7) || (weekdays.lastOf.includes(weekday) && day + 7 > lastDay) || weekdays.nth.some(([wd, k]) => wd === weekday && Math.ceil(day / 7) === k);
         if (!ok(years, year) || !ok(months, month) || !dayOk) {
           t.setUTCHours(0, 0, 0, 0);
           t.setUTCDate(t.getUTCDate() + 1);

@@ -261,8 +261,10 @@ export class FunctionRunner extends EventEmitter {
   async invoke(name: string, event: unknown): Promise<InvokeResult> {
     const fn = this.functions.get(name);
     if (!fn) throw new LambdaInvocationError(`Function not found: ${name}`);
+    const startedAt = Date.now();
     const result = await fn.invoke(event);
-    this.emit('invoked', { function: name, ok: result.ok, durationMs: result.durationMs, ...(result.error ? { error: result.error.errorMessage } : {}) });
+    // `event` and `result` ride along for the cloud's invocation log (GET /local/invocations).
+    this.emit('invoked', { function: name, ok: result.ok, durationMs: result.durationMs, ...(result.error ? { error: result.error.errorMessage } : {}), startedAt, event, result: result.result });
     return result;
   }
 

@@ -7,9 +7,15 @@ import { createVendorQueueConsumer } from '../../generated';
 import { makeHandlers } from '../../functions/vendor/consumer';
 import { vendors } from '../../functions/vendor/directory';
 import { availabilityStore } from '../../functions/vendor/availability-store';
+import { config } from '../../functions/vendor/config';
+import { createDynamoDbVendorDirectory } from '../../functions/vendor/directory-store';
+import { clients } from '../../lib/clients';
 import { reservationStore } from '../../functions/vendor/store';
 
 /** Jobs each vendor takes at once in the bench (BENCH_VENDOR_CAPACITY, set by the flow). */
 const capacity = Number(process.env['BENCH_VENDOR_CAPACITY'] ?? 1000);
 
-export const handler = createVendorQueueConsumer(makeHandlers({ reservations: reservationStore, availability: availabilityStore, vendors: vendors.map((v) => ({ ...v, capacity: Math.max(v.capacity, capacity) })), now: () => new Date().toISOString() }));
+// Its own seed (another hash than directory.json's), so the table holds the roomier rows.
+const directory = createDynamoDbVendorDirectory({ doc: clients.dynamoDbDocument, table: () => config().vendorTable, seed: vendors.map((v) => ({ ...v, capacity: Math.max(v.capacity, capacity) })) });
+
+export const handler = createVendorQueueConsumer(makeHandlers({ reservations: reservationStore, availability: availabilityStore, directory, now: () => new Date().toISOString() }));

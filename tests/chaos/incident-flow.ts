@@ -1,16 +1,32 @@
 // The Roadcall incident flow for the chaos run (scripts/chaos): POST /incidents, then the
-// incident's events, match's three offers, a notification per offer and a timeline row per
-// event. Terminal: all of them there; a duplicate is any of them more than once per key.
+// incident's events, match's offers (up to three: as many as the vendor service said were
+// free when the round asked; the acceptance flow beside this one fills vendors up), a
+// notification per offer and a timeline row per event. Terminal: all of them there; a
+// duplicate is any of them more than once per key.
 // Named in package.json `config.chaosFlows`; the assignment saga (POST
 // /offers/{offerId}/accept) is accept-flow.ts beside it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { gatherKey, matchingRequestId } from '../../functions/match/keys';
 import type { ChaosContext, ChaosFlow, FlowInstance } from '../../scripts/chaos/flow';
 
 const demo = JSON.parse(readFileSync(join(__dirname, '..', '..', 'functions', 'incident', 'demo-request.json'), 'utf8')) as { body: Record<string, unknown> };
-/** The demo request's location has three vendors in reach. */
-const OFFERS = 3;
+/** Offers per incident at most (the demo request's location has more vendors in reach). */
+const MAX_OFFERS = 3;
+
+/**
+ * Offers the round's end should have made: one per vendor the vendor service said was free,
+ * up to three; 0 when it answered with an error (all near vendors full: the incident is
+ * escalated); undefined while the round has not ended with vendor's answer.
+ */
+async function expectedOffers(context: ChaosContext, incidentId: string): Promise<number | undefined> {
+  const round = (await context.doc.send(new GetCommand({ TableName: context.table('read-models'), Key: gatherKey(matchingRequestId(incidentId)), ConsistentRead: true }))).Item;
+  const vendor = (round?.['answers'] as Record<string, { kind?: string; data?: { vendors?: unknown[] } }> | undefined)?.['vendor'];
+  if (!round || round['status'] === 'PENDING' || !vendor) return undefined;
+  if (vendor.kind === 'error') return 0;
+  return Math.min(MAX_OFFERS, vendor.data?.vendors?.length ?? 0);
+}
 type Item = Record<string, unknown>;
 
 async function query(context: ChaosContext, input: { index?: string; key: string; value: string; prefix?: { key: string; value: string } }): Promise<Item[]> {
@@ -61,16 +77,18 @@ const flow: ChaosFlow = {
   },
   async check(context, instance: FlowInstance) {
     const id = instance.key;
-    const [events, offers, partition] = await Promise.all([
+    const [events, offers, partition, expected] = await Promise.all([
       context.doc.send(new QueryCommand({ TableName: context.table('event-store'), KeyConditionExpression: 'aggregateId = :a', ExpressionAttributeValues: { ':a': id } })).then((o) => (o.Items ?? []) as Item[]),
       query(context, { index: 'gsi1', key: 'gsi1pk', value: `INCIDENT#${id}`, prefix: { key: 'gsi1sk', value: 'OFFER#' } }),
       query(context, { key: 'pk', value: `INCIDENT#${id}` }),
+      expectedOffers(context, id),
     ]);
+    const want = expected ?? MAX_OFFERS;
     const timeline = partition.filter((r) => String(r['sk']).startsWith('TIMELINE#'));
     const notifications = partition.filter((r) => String(r['sk']).startsWith('NOTIFICATION#'));
     const duplicates = [
       ...repeated('IncidentCreated in the event store', events.filter((e) => e['detailType'] === 'IncidentCreated').map(() => id)),
-      ...(offers.length > OFFERS ? [`${offers.length} offers (expected ${OFFERS})`] : []),
+      ...(offers.length > want ? [`${offers.length} offers (expected ${want})`] : []),
       ...repeated('offer for vendor', offers.map((o) => String(o['vendorId']))),
       ...repeated('notification caused by', notifications.map((x) => `${String((x['causedBy'] as Item | undefined)?.['eventId'])}/${String(x['recipient'])}`)),
       ...repeated('timeline row for event', timeline.map((t) => String(t['eventId']))),
@@ -78,11 +96,14 @@ const flow: ChaosFlow = {
     const created = timeline.filter((t) => t['detailType'] === 'OfferCreated').length;
     const missing = [
       ...(events.some((e) => e['detailType'] === 'IncidentCreated') ? [] : ['IncidentCreated not stored']),
-      ...(offers.length < OFFERS ? [`${offers.length}/${OFFERS} offers`] : []),
-      ...(notifications.length < OFFERS ? [`${notifications.length}/${OFFERS} notifications`] : []),
-      ...(created < OFFERS || !timeline.some((t) => t['detailType'] === 'IncidentCreated') ? [`timeline ${timeline.map((t) => String(t['detailType'])).join(',')}`] : []),
+      ...(expected === undefined ? ['matching round not ended with an answer from vendor'] : []),
+      ...(expected === 0 && !events.some((e) => e['detailType'] === 'IncidentEscalated') ? ['no vendor free, but the incident was not escalated'] : []),
+      ...(offers.length < want ? [`${offers.length}/${want} offers`] : []),
+      ...(notifications.length < want ? [`${notifications.length}/${want} notifications`] : []),
+      ...((want > 0 && created < want) || !timeline.some((t) => t['detailType'] === 'IncidentCreated') ? [`timeline ${timeline.map((t) => String(t['detailType'])).join(',')}`] : []),
     ];
-    return { terminal: missing.length === 0, ...(missing.length ? { missing: missing.join('; ') } : {}), duplicates };
+    const tally = [expected === undefined ? 'round not ended' : expected === 0 ? 'no vendor free: escalated' : `${expected} offer${expected === 1 ? '' : 's'}`];
+    return { terminal: missing.length === 0, ...(missing.length ? { missing: missing.join('; ') } : {}), duplicates, tally };
   },
 };
 

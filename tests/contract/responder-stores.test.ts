@@ -1,9 +1,11 @@
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProblemType } from '../../generated';
 import { quote, quoteReply } from '../../functions/pricing/rates';
 import { etaReply } from '../../functions/tracking/eta';
 import { availabilityReply } from '../../functions/vendor/availability';
 import { createDynamoDbAvailabilityStore } from '../../functions/vendor/availability-store';
+import { vendors as directoryJson, type DirectoryVendor } from '../../functions/vendor/directory';
+import { createDynamoDbVendorDirectory, DIRECTORY_PK } from '../../functions/vendor/directory-store';
 import { reservationFor, reservedReply } from '../../functions/vendor/reservations';
 import { createDynamoDbReservationStore } from '../../functions/vendor/store';
 import { readMetadata, type OutgoingEvent } from '../../lib/envelope';
@@ -70,6 +72,51 @@ describe('vendor availability store', () => {
     // Assess
     expect(outcomes).toEqual([true, false]);
     expect(await outboxRow(first)).toMatchObject({ status: 'PENDING', detailType: 'VendorAvailabilityResponse', correlationId: 'corr-1' });
+  });
+});
+
+describe('vendor directory (seeded into the vendor table at start-up)', () => {
+  const TABLE = 'responders-directory';
+  beforeAll(() => createTableLike(ddb.client, 'VendorTable', TABLE), 60_000);
+  const directoryRows = async () => ((await doc.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': DIRECTORY_PK }, ConsistentRead: true }))).Items ?? []);
+  const vendor = (i: number, capacity = 3): DirectoryVendor => ({ vendorId: n(i), name: `Vendor ${i}`, location: { lat: 37.7 + i / 1000, lon: -122.4 }, services: ['tow'], rating: 4.5, available: true, capacity });
+
+  it('seeds directory.json once, even from cold starts at once, and reads it back from the table', async () => {
+    // Prepare: three containers starting at once, each with its own cache.
+    const starts = [1, 2, 3].map(() => createDynamoDbVendorDirectory({ doc: () => doc, table: () => TABLE }));
+
+    // Act
+    const lists = await Promise.all(starts.map((d) => d.list()));
+    const again = await createDynamoDbVendorDirectory({ doc: () => doc, table: () => TABLE }).ensureSeeded();
+
+    // Assess
+    for (const list of lists) expect([...list].sort((a, b) => a.vendorId.localeCompare(b.vendorId))).toEqual([...directoryJson].sort((a, b) => a.vendorId.localeCompare(b.vendorId)));
+    expect(again).toBe(false);
+    const rows = await directoryRows();
+    expect(rows.filter((r) => String(r['sk']).startsWith('VENDOR#'))).toHaveLength(directoryJson.length);
+    expect(rows.filter((r) => String(r['sk']).startsWith('SEED#'))).toHaveLength(1);
+  });
+
+  it('reads the table, not the file: a change in the table shows after the cache expires; a new seed replaces the rows of the old one (more than one BatchWriteItem of rows)', async () => {
+    // Prepare
+    const table = 'responders-directory-2';
+    await createTableLike(ddb.client, 'VendorTable', table);
+    let clock = 0;
+    const first = createDynamoDbVendorDirectory({ doc: () => doc, table: () => table, seed: Array.from({ length: 30 }, (_, i) => vendor(i + 1)), now: () => clock, cacheMs: 1000 });
+    expect((await first.list()).map((v) => v.vendorId)).toEqual(Array.from({ length: 30 }, (_, i) => n(i + 1)));
+
+    // Act: an operator closes vendor 2 in the table; later a deployment keeps only vendor 2, with more room, and adds vendor 31.
+    await doc.send(new UpdateCommand({ TableName: table, Key: { pk: DIRECTORY_PK, sk: `VENDOR#${n(2)}` }, UpdateExpression: 'SET available = :f', ExpressionAttributeValues: { ':f': false } }));
+    const cachedRead = await first.list();
+    clock += 1500;
+    const freshRead = await first.list();
+    const redeployed = createDynamoDbVendorDirectory({ doc: () => doc, table: () => table, seed: [vendor(2, 5), vendor(31)] });
+    const afterDeploy = await redeployed.list();
+
+    // Assess
+    expect(cachedRead.find((v) => v.vendorId === n(2))?.available).toBe(true);
+    expect(freshRead.find((v) => v.vendorId === n(2))?.available).toBe(false);
+    expect(afterDeploy.map((v) => [v.vendorId, v.capacity, v.available])).toEqual([[n(2), 5, true], [n(31), 3, true]]);
   });
 });
 

@@ -76,6 +76,7 @@ describe('matching round on the local cloud', () => {
     const { incidentId, body } = await report();
     const made = await until(() => Promise.resolve(seen('OfferCreated', incidentId, started)), (o) => o.length === 3, 10_000);
     const elapsed = Date.now() - started;
+    process.stdout.write(`report -> 3 offers on the bus, warm: ${elapsed} ms\n`);
 
     expect(body['links']).toEqual({ self: `/incidents/${incidentId}`, matching: `/incidents/${incidentId}/matching` });
     // Four relay hops (IncidentCreated, the requests, the answers, OfferCreated): the issue's 1 s target is

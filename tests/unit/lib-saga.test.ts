@@ -211,6 +211,10 @@ describe('saga engine and runner', () => {
     expect(failed).toMatchObject({ outcome: 'failed', state: { status: 'FAILED' } });
     expect(failed.reason).toBe('compensation of step reserve got no reply after 3 attempts (compensating because step charge failed: CardDeclined)');
     expect(s.sent()).toEqual(['ReserveSeat', 'ChargeCard', 'ReleaseSeat', 'ReleaseSeat', 'ReleaseSeat', 'ErrorOccurred']);
+    // Each attempt waits twice as long as the one before (30 s, 60 s, 120 s): a participant
+    // behind a backed-up queue gets time to answer. The clock stood still, so dueAt is the wait.
+    const waits = s.timers.scheduled.filter((t) => t.id.startsWith('booking-saga-b1-c-reserve-')).map((t) => (new Date(String(t.at)).getTime() - Date.UTC(2026, 11, 2, 12, 0, 0)) / 1000);
+    expect(waits).toEqual([30, 60, 120]);
     // Each attempt is its own command (its own eventId), so none is taken for a duplicate of another.
     const ids = s.store.outbox.filter((e) => e.detailType === 'ReleaseSeat').map((e) => (e.detail as { metadata: { eventId: string } }).metadata.eventId);
     expect(new Set(ids).size).toBe(3);
@@ -251,11 +255,12 @@ describe('saga engine and runner', () => {
         name: 'bad',
         sagaId: () => 'x',
         init: () => ({ bookingId: 'x' }),
+        retryBackoffRate: 0.5,
         steps: [
           { name: 'a', command: command('A'), success: ['Done'], failure: [], timeoutSeconds: 0 },
           { name: 'b', command: command('B'), success: ['Done'], failure: [], timeoutSeconds: 5 },
         ],
       }),
-    ).toThrow(new SagaDefinitionError('bad', ['step a needs a timeoutSeconds > 0 (a saga must never wait forever)', 'reply Done of step b (success) is already the success reply of step a']));
+    ).toThrow(new SagaDefinitionError('bad', ['step a needs a timeoutSeconds > 0 (a saga must never wait forever)', 'reply Done of step b (success) is already the success reply of step a', 'retryBackoffRate must be at least 1']));
   });
 });

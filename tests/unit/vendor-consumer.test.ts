@@ -1,5 +1,6 @@
 import type { ReleaseVendorData, ReserveVendorData } from '../../generated';
 import { makeHandlers } from '../../functions/vendor/consumer';
+import { inMemoryVendorDirectory } from '../../functions/vendor/directory-store';
 import { vendors as directory, type DirectoryVendor } from '../../functions/vendor/directory';
 import { reservationIdOf } from '../../functions/vendor/reservations';
 import { consumerContext, delivered } from '../helpers/handlers';
@@ -35,7 +36,7 @@ const workCompleted = (incidentId: string, eventId = `done-${incidentId}`) =>
 
 function setup() {
   const store = inMemoryReservationStore();
-  return { store, handlers: makeHandlers({ reservations: store, availability: inMemoryAvailabilityStore(), vendors, now }) };
+  return { store, handlers: makeHandlers({ reservations: store, availability: inMemoryAvailabilityStore(), directory: inMemoryVendorDirectory(vendors), now }) };
 }
 
 describe('ReserveVendor', () => {

@@ -1,6 +1,7 @@
 import { validateVendorAvailabilityError, validateVendorAvailabilityRequested, validateVendorAvailabilityResponse, type ProblemType, type VendorAvailabilityRequestedData } from '../../generated';
 import { availabilityAnswerId, haversineKm, testZones, type TestZone } from '../../functions/vendor/availability';
 import { makeHandlers } from '../../functions/vendor/consumer';
+import { inMemoryVendorDirectory } from '../../functions/vendor/directory-store';
 import { vendors as directory, type DirectoryVendor } from '../../functions/vendor/directory';
 import { consumerContext, delivered } from '../helpers/handlers';
 import { inMemoryReservationStore } from '../helpers/participant-stores';
@@ -42,7 +43,7 @@ const requested = (over: Partial<VendorAvailabilityRequestedData> = {}, eventId 
 
 function setup(list: readonly DirectoryVendor[] = vendors, zones?: readonly TestZone[]) {
   const store = inMemoryAvailabilityStore(new Map([[NEAR, 1], [FULL, 1]]));
-  return { store, handlers: makeHandlers({ reservations: inMemoryReservationStore(), availability: store, vendors: list, now, ...(zones ? { testZones: zones } : {}) }) };
+  return { store, handlers: makeHandlers({ reservations: inMemoryReservationStore(), availability: store, directory: inMemoryVendorDirectory(list), now, ...(zones ? { testZones: zones } : {}) }) };
 }
 
 describe('VendorAvailabilityRequested', () => {

@@ -1,0 +1,90 @@
+/**
+ * What the local functions did with the events they were given, for `GET /local/invocations`
+ * (`npm run ops -- trace` reads it): a bounded in-memory log of invocations, each with the
+ * event ids it carried (SQS records' EventBridge events, or an EventBridge event itself) and
+ * the ones it reported failed (ReportBatchItemFailures) or all of them when it threw.
+ */
+
+export interface LoggedInvocation {
+  function: string;
+  startedAt: number;
+  durationMs: number;
+  ok: boolean;
+  error?: string;
+  /** EventBridge event ids in the input, in order. */
+  eventIds: string[];
+  /** Of those, the ones the invocation did not process (all of them when it failed). */
+  failedEventIds: string[];
+  /** SQS message ids of the input records (what a DLQ message keeps). */
+  messageIds: string[];
+}
+
+const CAPACITY = 20_000;
+
+interface SqsRecordShape {
+  messageId?: unknown;
+  body?: unknown;
+}
+
+/** The EventBridge event id in an SQS body or an event, when it looks like one. */
+function eventIdOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const e = value as { id?: unknown; 'detail-type'?: unknown; detail?: { metadata?: { eventId?: unknown } } };
+  if (typeof e['detail-type'] !== 'string') return undefined;
+  if (typeof e.detail?.metadata?.eventId === 'string') return e.detail.metadata.eventId;
+  return typeof e.id === 'string' ? e.id : undefined;
+}
+
+function parse(text: unknown): unknown {
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export class InvocationLog {
+  private readonly entries: LoggedInvocation[] = [];
+
+  record(e: { function: string; ok: boolean; durationMs: number; error?: string; startedAt?: number; event?: unknown; result?: unknown }): void {
+    const records = (e.event as { Records?: unknown } | undefined)?.Records;
+    const byMessage = new Map<string, string>();
+    const eventIds: string[] = [];
+    const messageIds: string[] = [];
+    if (Array.isArray(records)) {
+      for (const r of records as SqsRecordShape[]) {
+        const id = eventIdOf(parse(r.body));
+        if (typeof r.messageId === 'string') messageIds.push(r.messageId);
+        if (!id) continue;
+        eventIds.push(id);
+        if (typeof r.messageId === 'string') byMessage.set(r.messageId, id);
+      }
+    } else {
+      const id = eventIdOf(e.event);
+      if (id) eventIds.push(id);
+    }
+    let failedEventIds: string[] = [];
+    if (!e.ok) failedEventIds = [...eventIds];
+    else {
+      const failures = (e.result as { batchItemFailures?: { itemIdentifier?: unknown }[] } | undefined)?.batchItemFailures;
+      if (Array.isArray(failures)) failedEventIds = failures.flatMap((f) => (typeof f.itemIdentifier === 'string' && byMessage.has(f.itemIdentifier) ? [byMessage.get(f.itemIdentifier) as string] : []));
+    }
+    this.entries.push({
+      function: e.function,
+      startedAt: e.startedAt ?? Date.now() - e.durationMs,
+      durationMs: e.durationMs,
+      ok: e.ok && failedEventIds.length === 0,
+      ...(e.error ? { error: e.error } : {}),
+      eventIds,
+      failedEventIds,
+      messageIds,
+    });
+    if (this.entries.length > CAPACITY) this.entries.splice(0, this.entries.length - CAPACITY);
+  }
+
+  /** Invocations oldest first, optionally only those that carried one of `eventIds`, or after a time. */
+  recent(filter: { eventIds?: ReadonlySet<string>; since?: number } = {}): LoggedInvocation[] {
+    return this.entries.filter((e) => (filter.since === undefined || e.startedAt >= filter.since) && (!filter.eventIds || e.eventIds.some((id) => filter.eventIds?.has(id))));
+  }
+}
