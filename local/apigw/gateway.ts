@@ -52,7 +52,8 @@ export function continueWithin(handler: (req: IncomingMessage, res: ServerRespon
   return (req, res) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > HTTP_API_LIMITS.payloadBytes) {
-      return refuseBody(res, 413, JSON.stringify({ message: 'Request Entity Too Large' }), { 'content-type': 'application/json' });
+      // Nothing was sent and nothing will be: the connection cannot carry another request.
+      return refuseBody(res, 413, JSON.stringify({ message: 'Request Entity Too Large' }), { 'content-type': 'application/json', connection: 'close' });
     }
     res.writeContinue();
     handler(req, res);

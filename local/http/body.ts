@@ -20,19 +20,24 @@ export class RequestBodyError extends Error {
   }
 }
 
+/** How long a refused upload is drained (read and dropped, never kept) before its connection is cut. */
+export const REFUSED_BODY_DRAIN_MS = 2_000;
+
 /**
  * The raw body; rejects with `RequestBodyError('too-large')` past `limit` bytes, as soon as the
- * declared `content-length` says so (before reading anything) or the bytes read pass it. On
- * that rejection nothing more is buffered (the request is paused): answer with `refuseBody`.
+ * declared `content-length` says so (before reading anything) or the bytes read pass it. From
+ * then on nothing is kept: what the client still sends is drained (read and dropped) for up to
+ * `REFUSED_BODY_DRAIN_MS`, so that it reads the caller's answer rather than a connection reset,
+ * and the connection is cut if the upload goes on longer. Answer with `refuseBody`.
  */
 export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const tooLarge = (): RequestBodyError => new RequestBodyError('too-large', `The request body is larger than ${limit} bytes.`);
+    const tooLarge = (): void => {
+      drainThenCut(req);
+      reject(new RequestBodyError('too-large', `The request body is larger than ${limit} bytes.`));
+    };
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.pause();
-      return reject(tooLarge());
-    }
+    if (Number.isFinite(declared) && declared > limit) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = (): void => {
@@ -44,9 +49,8 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
       size += chunk.length;
       if (size > limit) {
         cleanup();
-        req.pause();
         chunks.length = 0;
-        reject(tooLarge());
+        tooLarge();
         return;
       }
       chunks.push(chunk);
@@ -65,25 +69,19 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
   });
 }
 
-/** How long a refused upload is drained (read and dropped, never kept) before its connection is cut. */
-export const REFUSED_BODY_DRAIN_MS = 2_000;
-
-/**
- * Answers a request whose body was refused unread (too large). The client may still be
- * sending: what it sends is drained (read and dropped at once, never kept) for up to
- * `REFUSED_BODY_DRAIN_MS`, so it reads this answer instead of a connection reset, and the
- * connection is cut if the upload goes on longer than that.
- */
-export function refuseBody(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  const req = res.req;
-  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
-  res.end(body);
+function drainThenCut(req: IncomingMessage): void {
   if (req.complete) return;
   const cut = setTimeout(() => req.socket?.destroy(), REFUSED_BODY_DRAIN_MS);
   cut.unref();
   req.once('end', () => clearTimeout(cut));
   req.on('data', () => undefined);
   req.resume();
+}
+
+/** Answers a request whose body `readBody` refused (its rest is being drained, see there). */
+export function refuseBody(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
 }
 
 /** The body as JSON; an empty (or blank) body is `{}`, as the AWS JSON protocols treat it. */
