@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createDynamoDbClient } from '../lib/clients';
-import { HttpApiGateway } from './apigw/gateway';
+import { answerClientError, continueWithin, HTTP_API_SERVER_OPTIONS, HttpApiGateway } from './apigw/gateway';
 import { LocalIssuer } from './apigw/jwt';
 import { ensureTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { DynamoDbProxy } from './dynamodb/proxy';
@@ -18,6 +18,7 @@ import { closeAll, guard, HOST, listen, send, starting } from './http/endpoint';
 import { FunctionRunner } from './lambda/runner';
 import { createSchedulerRequestHandler, type SchedulerBackend, type SchedulerRequestHandler } from './scheduler';
 import { createSqsRequestHandler, SqsBackend, type SqsRequestHandler } from './sqs';
+import { PortInUseError, reapOrphans } from './process-guard';
 import { cloudSummary } from './summary';
 import { planFromTemplate, type LocalPlan } from './template/plan';
 import { createLocalScheduler, deliverScheduleTarget, deliverToTarget, functionEnvironment, scheduleRule, startEventSources, type Services } from './wiring';
@@ -48,6 +49,8 @@ export interface LocalCloudOptions {
   log?: (line: string) => void;
   /** Fault injection settings (`npm start -- --faults <file>`); changed live with `POST /local/faults`. */
   faults?: FaultSettings;
+  /** Where child processes are recorded (pid files), so that a start after a crash ends the ones left behind. Default `<root>/.local-data/pids`. */
+  pidDir?: string;
 }
 
 export class LocalCloud {
@@ -94,13 +97,33 @@ export class LocalCloud {
       this.log(line);
     };
     const awsServer = createServer(guard('aws', (req, res) => this.handleAws(req, res), onError));
-    const httpServer = createServer(guard('http', (req, res) => this.handleHttp(req, res), onError));
+    const httpHandler = guard('http', (req, res) => this.handleHttp(req, res), onError);
+    const httpServer = createServer(HTTP_API_SERVER_OPTIONS, httpHandler);
+    httpServer.on('clientError', answerClientError);
+    httpServer.on('checkContinue', continueWithin(httpHandler));
     this.servers.push(awsServer, httpServer);
     const proxyServer = options.dynamodb === false ? undefined : createServer(guard('dynamodb', this.dynamodbProxy.handle, onError));
     if (proxyServer) this.servers.push(proxyServer);
+    // Children of an earlier start that died without stopping them (SIGKILL, a crash) end here.
+    const pidDir = options.pidDir ?? join(options.root, '.local-data', 'pids');
+    for (const orphan of reapOrphans(pidDir)) this.log(`ended ${orphan.name} (pid ${orphan.pid}) left running by an earlier start (pid ${orphan.ownerPid}) that did not stop it`);
+    let ports: [number, number, number | undefined];
+    try {
+      // Every port first: one held by another process is a clear refusal, before any child starts.
+      ports = await Promise.all([
+        listenOrExplain(awsServer, options.ports.aws, 'the AWS endpoint, --aws-port'),
+        listenOrExplain(httpServer, options.ports.http, 'the HTTP API, --http-port'),
+        proxyServer && listenOrExplain(proxyServer, options.ports.dynamodb, 'the DynamoDB endpoint, --dynamodb-port'),
+      ]);
+    } catch (error) {
+      await closeAll(this.servers.filter((s) => s.listening));
+      throw error;
+    }
     const dynamo =
-      typeof options.dynamodb === 'object' || options.dynamodb === false ? Promise.resolve(undefined) : startDynamoDbLocal({ port: 0, ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}) });
-    const [awsPort, httpPort, proxyPort] = await Promise.all([listen(awsServer, options.ports.aws), listen(httpServer, options.ports.http), proxyServer && listen(proxyServer, options.ports.dynamodb)]);
+      typeof options.dynamodb === 'object' || options.dynamodb === false ? Promise.resolve(undefined) : startDynamoDbLocal({ port: 0, pidDir, ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}) });
+    // A failed start must not leave DynamoDB Local behind: `stop()` ends it from here on.
+    void dynamo.then((d) => (this.dynamodb = d), () => undefined);
+    const [awsPort, httpPort, proxyPort] = ports;
     this.urls.aws = `http://${HOST}:${awsPort}`;
     this.urls.http = `http://${HOST}:${httpPort}`;
     if (proxyPort) this.urls.dynamodb = `http://${HOST}:${proxyPort}`;
@@ -245,6 +268,9 @@ export class LocalCloud {
     if (!this.ready.aws) return starting(res);
     try {
       if (this.schedulerHandler?.(req, res)) return;
+      // SQS reads its own body, so a long poll ends when its client goes away. It claims JSON
+      // (`AmazonSQS.*` target) and query-protocol (`Action=...`, GET or form POST) requests.
+      if (this.sqsHandler?.(req, res)) return;
       if (req.method === 'GET') {
         const url = new URL(req.url ?? '/', 'http://local');
         if (url.pathname === '/local/faults') return send(res, 200, this.faults.describe(), 'application/json');
@@ -260,8 +286,6 @@ export class LocalCloud {
         }
         return send(res, 200, this.summary(), 'application/json');
       }
-      // SQS reads its own body, so a long poll ends when its client goes away.
-      if (this.sqsHandler?.(req, res)) return;
       const body = await readJson(req);
       if (req.url === '/local/faults' && req.method === 'POST') return this.configureFaults(res, body);
       if (target.startsWith('AWSEvents.')) {
@@ -311,6 +335,16 @@ export class LocalCloud {
     await this.events?.close();
     await this.sqs?.close();
     await this.dynamodb?.stop();
+  }
+}
+
+/** `listen`, with a port held by another process answered as a `PortInUseError` naming it. */
+async function listenOrExplain(server: Server, port: number, what: string): Promise<number> {
+  try {
+    return await listen(server, port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port, what);
+    throw error;
   }
 }
 

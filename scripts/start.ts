@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseFaultSettings } from '../local/faults';
 import { LocalCloud, readTemplate, resetDataDir } from '../local/runtime';
+import { watchLaunchers } from '../local/process-guard';
 import { formatSummary } from '../local/summary';
 import { flag, option } from './args';
 import { withPackagingLock } from './packaging-lock';
@@ -69,6 +70,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => cloud.unhandledRejection(reason));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Killed from above (npm, its shell or tsx SIGKILLed): stop too, children included, rather
+  // than live on unseen holding the ports and DynamoDB Local.
+  watchLaunchers((gone) => void stop(`the process that started the local cloud (${gone.name}, pid ${gone.pid}) is gone`));
   try {
     await cloud.start();
   } catch (error) {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { MalformedPathError } from '../../lib/http/errors';
 import { compileRoutes, matchRoute, type CompiledRoute, type RouteMatch } from '../../lib/http/routing';
-import { readBody, RequestBodyError } from '../http/body';
+import { readBody, refuseBody, RequestBodyError } from '../http/body';
 import type { RoutePlan } from '../template/plan';
 import { JwtError, type LocalIssuer } from './jwt';
 
@@ -14,8 +15,61 @@ import { JwtError, type LocalIssuer } from './jwt';
 
 export type Invoke = (functionName: string, event: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { errorMessage: string } }>;
 
-/** API Gateway HTTP APIs accept payloads up to 10 MB. */
-const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/**
+ * Quotas of API Gateway HTTP APIs ("Quotas for configuring and running an HTTP API"): payload
+ * size 10 MB, and 10240 bytes for the request line and the header values together. A request
+ * line alone over the second answers 414, the headers pushing the total over it 431.
+ */
+export const HTTP_API_LIMITS = { payloadBytes: 10 * 1024 * 1024, requestLineAndHeaderValueBytes: 10_240 } as const;
+
+/**
+ * Options of the `node:http` server in front of the gateway: Node's own header limit (16 KiB by
+ * default) is raised so that the gateway, not Node, answers oversized headers (a JSON 431);
+ * past this larger bound `answerClientError` still answers in JSON before closing.
+ */
+export const HTTP_API_SERVER_OPTIONS = { maxHeaderSize: 64 * 1024 } as const;
+
+/**
+ * `clientError` listener of that server: a request Node cannot parse (headers past even the
+ * raised bound, a broken request line) gets a JSON answer instead of a bare reset.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, `Request Header Fields Too Large: the request line and header values exceed the HTTP API limit of ${HTTP_API_LIMITS.requestLineAndHeaderValueBytes} bytes`]
+      : [400, 'Bad Request'];
+  const body = JSON.stringify({ message });
+  socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * `checkContinue` listener of that server: a client that asks before sending its body
+ * (`Expect: 100-continue`, as curl does for large uploads) and declares more than the payload
+ * quota gets its 413 at once and sends nothing; any other goes on to `handler`.
+ */
+export function continueWithin(handler: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > HTTP_API_LIMITS.payloadBytes) {
+      // Nothing was sent and nothing will be: the connection cannot carry another request.
+      return refuseBody(res, 413, JSON.stringify({ message: 'Request Entity Too Large' }), { 'content-type': 'application/json', connection: 'close' });
+    }
+    res.writeContinue();
+    handler(req, res);
+  };
+}
+
+/**
+ * The JWT of an `Authorization`-style identity source, as the HTTP API JWT authorizer reads
+ * it: "the identitySource can include only the token, or the token prefixed with Bearer". Any
+ * other scheme (`Basic ...`, `Token ...`), an empty `Bearer`, or extra words is no token.
+ */
+export function bearerToken(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const token = value.startsWith('Bearer ') ? value.slice('Bearer '.length) : value;
+  return /^[A-Za-z0-9_.~+/=-]+$/.test(token) ? token : undefined;
+}
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -50,12 +104,24 @@ export class HttpApiGateway {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
     const done = (status: number, routeKey: string | undefined): void => this.options.onRequest?.({ method, path: url.pathname, status, routeKey, ms: Date.now() - started });
+    const requestLine = Buffer.byteLength(`${method} ${req.url ?? '/'} HTTP/${req.httpVersion}`);
+    const limit = HTTP_API_LIMITS.requestLineAndHeaderValueBytes;
+    if (requestLine > limit) {
+      refuseBody(res, 414, JSON.stringify({ message: `Request-URI Too Long: the request line is ${requestLine} bytes; the HTTP API limit for the request line and header values is ${limit} bytes` }), { 'content-type': 'application/json' });
+      return done(414, undefined);
+    }
+    let headerValues = 0;
+    for (let i = 1; i < req.rawHeaders.length; i += 2) headerValues += Buffer.byteLength(req.rawHeaders[i] ?? '');
+    if (requestLine + headerValues > limit) {
+      refuseBody(res, 431, JSON.stringify({ message: `Request Header Fields Too Large: the request line and header values are ${requestLine + headerValues} bytes; the HTTP API limit is ${limit} bytes` }), { 'content-type': 'application/json' });
+      return done(431, undefined);
+    }
     let raw: Buffer;
     try {
-      raw = await readBody(req, MAX_PAYLOAD_BYTES);
+      raw = await readBody(req, HTTP_API_LIMITS.payloadBytes);
     } catch (error) {
       if (!(error instanceof RequestBodyError)) throw error;
-      json(res, 413, { message: 'Request Entity Too Large' });
+      refuseBody(res, 413, JSON.stringify({ message: 'Request Entity Too Large' }), { 'content-type': 'application/json' });
       return done(413, undefined);
     }
 
@@ -75,7 +141,7 @@ export class HttpApiGateway {
     const authorizer = found.route.route.authorizer;
     if (authorizer) {
       const header = authorizer.identitySource.replace(/^\$request\.header\./i, '').toLowerCase();
-      const token = headers[header];
+      const token = bearerToken(headers[header]);
       if (!token) {
         json(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
         return done(401, found.route.route.routeKey);

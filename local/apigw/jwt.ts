@@ -54,9 +54,9 @@ export class LocalIssuer {
     return `${head}.${body}.${b64url(sign('RSA-SHA256', Buffer.from(`${head}.${body}`), this.privateKey))}`;
   }
 
-  /** Checks a bearer token as API Gateway's JWT authorizer does; returns its claims. */
+  /** Checks a token (without its `Bearer ` prefix: see the gateway's `bearerToken`) as API Gateway's JWT authorizer does; returns its claims. */
   verify(token: string, audience: string[]): Record<string, unknown> {
-    const parts = token.replace(/^Bearer\s+/i, '').split('.');
+    const parts = token.split('.');
     if (parts.length !== 3) throw new JwtError('the token is not a JWT');
     const [head, body, signature] = parts as [string, string, string];
     let header: Record<string, unknown>;

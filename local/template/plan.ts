@@ -167,7 +167,7 @@ export function planFromTemplate(template: Template, opts: PlanOptions, stackNam
 
   const queues = of(resources, 'AWS::SQS::Queue').map(([id, p]) => {
     const attributes: Record<string, string> = {};
-    for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize', 'SqsManagedSseEnabled', 'KmsMasterKeyId']) {
+    for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize', 'SqsManagedSseEnabled', 'KmsMasterKeyId', 'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']) {
       if (p[key] !== undefined) attributes[key] = String(res(p[key], `${id}.${key}`));
     }
     if (p['RedrivePolicy'] !== undefined) attributes['RedrivePolicy'] = JSON.stringify(res(p['RedrivePolicy'], `${id}.RedrivePolicy`));

@@ -357,7 +357,7 @@ describe('FIFO queues', () => {
     expect(codeOf(() => sqs.sendMessage('orders.fifo', 'x', { messageDeduplicationId: 'd' }))).toBe('MissingParameter');
     expect(codeOf(() => sqs.sendMessage('orders.fifo', 'x', { messageGroupId: 'g' }))).toBe('InvalidParameterValue');
     expect(codeOf(() => sqs.sendMessage('orders.fifo', 'x', { messageGroupId: 'g', messageDeduplicationId: 'd', delaySeconds: 5 }))).toBe('InvalidParameterValue');
-    expect(codeOf(() => sqs.createQueue('plain.fifo', { FifoQueue: 'false' }))).toBe('InvalidAttributeValue');
+    expect(codeOf(() => sqs.createQueue('plain.fifo', { FifoQueue: 'false' }))).toBe('InvalidParameterValue');
     expect(codeOf(() => sqs.sendMessage(sqs.createQueue('std'), 'x', { messageDeduplicationId: 'd' }))).toBe('InvalidParameterValue');
   });
 

@@ -2,7 +2,8 @@
  * The JSON protocol layer and digests of the local SQS, without HTTP: wire shapes of results
  * and errors, input checking, pagination, the MD5 algorithms and the Lambda record.
  */
-import { handleSqsRequest, md5OfBody, md5OfMessageAttributes, SqsBackend, toLambdaSqsRecord, type SqsResponse } from '../../local/sqs';
+import { handleSqsRequest, md5OfBody, md5OfMessageAttributes, queryInput, SqsBackend, toLambdaSqsRecord, type SqsResponse } from '../../local/sqs';
+import { escapeXml } from '../../local/sqs/query';
 
 let sqs: SqsBackend;
 
@@ -121,5 +122,31 @@ describe('Lambda SQS record', () => {
       eventSourceARN: 'arn:aws:sqs:eu-west-1:111122223333:q',
       awsRegion: 'eu-west-1',
     });
+  });
+});
+
+describe('query protocol parameters', () => {
+  it('turns flattened lists, maps and batch entries into the JSON input (indexed in order, or a lone unindexed member)', () => {
+    const params = new URLSearchParams(
+      'Action=SendMessageBatch&Version=2012-11-05&QueueUrl=http%3A%2F%2Fh%2F1%2Fq' +
+        '&SendMessageBatchRequestEntry.2.Id=b&SendMessageBatchRequestEntry.2.MessageBody=second' +
+        '&SendMessageBatchRequestEntry.1.Id=a&SendMessageBatchRequestEntry.1.MessageBody=first&SendMessageBatchRequestEntry.1.DelaySeconds=5' +
+        '&SendMessageBatchRequestEntry.1.MessageAttribute.1.Name=k&SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType=Number&SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue=1',
+    );
+    expect(queryInput('SendMessageBatch', params)).toEqual({
+      QueueUrl: 'http://h/1/q',
+      Entries: [
+        { Id: 'a', MessageBody: 'first', DelaySeconds: '5', MessageAttributes: { k: { DataType: 'Number', StringValue: '1' } } },
+        { Id: 'b', MessageBody: 'second' },
+      ],
+    });
+    expect(queryInput('ReceiveMessage', new URLSearchParams('AttributeName=All&MessageAttributeName.2=b&MessageAttributeName.1=a'))).toEqual({ AttributeNames: ['All'], MessageAttributeNames: ['a', 'b'] });
+    expect(queryInput('CreateQueue', new URLSearchParams('QueueName=q&Attribute.1.Name=DelaySeconds&Attribute.1.Value=3&Tag.1.Key=team&Tag.1.Value=core'))).toEqual({ QueueName: 'q', Attributes: { DelaySeconds: '3' }, tags: { team: 'core' } });
+    expect(queryInput('TagQueue', new URLSearchParams('Tag.1.Key=team&Tag.1.Value=core'))).toEqual({ Tags: { team: 'core' } });
+    expect(queryInput('UntagQueue', new URLSearchParams('TagKey.1=team'))).toEqual({ TagKeys: ['team'] });
+  });
+
+  it('escapes XML text, keeping a carriage return as a character reference', () => {
+    expect(escapeXml('a<b>&"c"\r\n')).toBe('a&lt;b&gt;&amp;&quot;c&quot;&#xD;\n');
   });
 });
