@@ -153,6 +153,7 @@ describe('DynamoDB stream event source with filters', () => {
       region: 'us-east-1',
       batchSize: 100,
       reportBatchItemFailures: true,
+      maximumRetryAttempts: 2,
       checkpointFile: undefined,
       pollMs: 3_600_000,
       invoke: async (event) => {
