@@ -10,7 +10,7 @@ import { parseSchedule } from './eventbridge/schedule';
 import type { Rule, Target } from './eventbridge/types';
 import { LambdaInvocationError } from './lambda/errors';
 import type { FunctionRunner } from './lambda/runner';
-import { SqsEventSource } from './lambda/sqs-source';
+import { DEFAULT_SQS_POLLERS, SqsEventSource } from './lambda/sqs-source';
 import type { FaultInjector } from './faults';
 import { SchedulerBackend, type SchedulerBackendOptions, type ScheduleTarget } from './scheduler';
 import type { SqsBackend } from './sqs';
@@ -211,6 +211,7 @@ export function startEventSources(
         windowSeconds: source.windowSeconds,
         reportBatchItemFailures: source.reportBatchItemFailures,
         filters: source.filters,
+        pollers: Math.min(source.maximumConcurrency ?? DEFAULT_SQS_POLLERS, DEFAULT_SQS_POLLERS),
         invoke,
         ...(services.faults ? { duplicate: ((faults, queue) => () => faults.decide({ service: 'sqs', queue }, ['duplicate']) !== undefined)(services.faults, source.sourceArn.split(':').pop() ?? '') } : {}),
         onBatch: (b) => b.error && log(`${source.sourceArn.split(':').pop()} -> ${source.functionName}: ${b.error}`),

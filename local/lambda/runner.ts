@@ -40,7 +40,7 @@ export interface RunnerOptions {
   buildDir: string;
   /** Variables every function gets under its own (region, endpoints, dummy credentials). */
   baseEnvironment: Record<string, string>;
-  /** Concurrent execution environments per function. */
+  /** Concurrent execution environments per function (default 6: an SQS source's five batches, and one more). */
   concurrency?: number;
   watch?: boolean;
   /** Fault injection: the fault to inject into an invocation of a function, if any. */
@@ -137,7 +137,7 @@ class LocalFunction {
         continue;
       }
       let env = this.envs.find((e) => !e.busy);
-      if (!env && this.envs.length < (this.runner.options.concurrency ?? 4)) env = this.spawn();
+      if (!env && this.envs.length < (this.runner.options.concurrency ?? 6)) env = this.spawn();
       if (!env) return;
       const job = this.queue.shift() as { event: unknown; resolve: (r: InvokeResult) => void };
       const id = this.nextId++;

@@ -11,6 +11,9 @@ import { toLambdaSqsRecord, type ReceivedMessage, type SqsBackend } from '../sqs
  * message no filter matches (its body read as JSON when it is JSON) is deleted unprocessed.
  */
 
+/** Lambda's first concurrent batches for an SQS queue with messages. */
+export const DEFAULT_SQS_POLLERS = 5;
+
 export interface SqsSourceOptions {
   backend: SqsBackend;
   queueArn: string;
@@ -18,7 +21,12 @@ export interface SqsSourceOptions {
   batchSize: number;
   windowSeconds: number;
   reportBatchItemFailures: boolean;
-  /** Parallel pollers (Lambda starts with five; locally two are plenty). */
+  /**
+   * Batches in flight at once. Lambda starts with five when messages are available (and scales
+   * up from there); `ScalingConfig.MaximumConcurrency` caps it. Default 5: fewer made a queue
+   * with a backlog drain at a fraction of what a deployed function does, since a batch's
+   * records are handled one after the other and each waits on DynamoDB.
+   */
   pollers?: number;
   /** FilterCriteria patterns (JSON text); none = every message. */
   filters?: readonly string[];
@@ -53,7 +61,7 @@ export class SqsEventSource {
   }
 
   start(): void {
-    for (let i = 0; i < (this.options.pollers ?? 2); i++) this.loops.push(this.run());
+    for (let i = 0; i < (this.options.pollers ?? DEFAULT_SQS_POLLERS); i++) this.loops.push(this.run());
   }
 
   private async receive(): Promise<ReceivedMessage[]> {

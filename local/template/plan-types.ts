@@ -73,6 +73,8 @@ export interface EventSourcePlan {
   startingPosition: string | undefined;
   /** `FilterCriteria.Filters[].Pattern`: Lambda invokes only with records matching one of them (none = every record). */
   filters: string[];
+  /** SQS: `ScalingConfig.MaximumConcurrency`, the batches in flight at once (undefined: Lambda's own scaling). */
+  maximumConcurrency: number | undefined;
 }
 export interface RoutePlan {
   routeKey: string;

@@ -239,6 +239,7 @@ export function planFromTemplate(template: Template, opts: PlanOptions, stackNam
       maximumRetryAttempts: p['MaximumRetryAttempts'] === undefined ? undefined : Number(p['MaximumRetryAttempts']),
       startingPosition: str(p['StartingPosition']),
       filters: filterPatterns(p['FilterCriteria'], id),
+      maximumConcurrency: (p['ScalingConfig'] as { MaximumConcurrency?: unknown } | undefined)?.MaximumConcurrency === undefined ? undefined : Number((p['ScalingConfig'] as { MaximumConcurrency: unknown }).MaximumConcurrency),
     } satisfies EventSourcePlan;
   });
 
