@@ -35,8 +35,8 @@ export interface ContractOptions<C> {
   /** Builds the handler map, context and capture; called once before the first example. */
   setup: () => ContractHarness<C> | Promise<ContractHarness<C>>;
   /**
-   * Per message name: state to arrange before each of its examples (a saga for a reply, an
-   * incident for a command). What it sends is not counted as the example's.
+   * Per message name: state to arrange before each of its examples (the saga a reply names, the
+   * aggregate a command is about). What it sends is not counted as the example's.
    */
   given?: Readonly<Record<string, (event: EventBridgeEvent, harness: ContractHarness<C>) => unknown>>;
   /** Per message name: what acceptance means when the example finds no state (see Acceptance). */
