@@ -1,7 +1,7 @@
 // Contract tests of a service's handlers against the spec (README.md here). Everything but
 // `contract`/`writeContractCoverage` is framework-free (./contract, ./coverage, ./recorder);
 // those two define jest tests, so import this module from jest test files only.
-export { contract, writeContractCoverage, lastContractCoverage } from './jest';
+export { contract, checkOperation, writeContractCoverage, lastContractCoverage } from './jest';
 export type { JestContractOptions } from './jest';
 export { runContract, prepareContract, sentEventProblems, exampleEvent, describeFailures } from './contract';
 export type { Acceptance, ContractHandler, ContractHarness, ContractOptions, ExampleResult, OperationResult, PreparedContract } from './contract';

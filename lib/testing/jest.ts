@@ -3,7 +3,7 @@
 // test code), and the coverage report written after the file's last test.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { describeFailures, prepareContract, type ContractOptions, type PreparedContract } from './contract';
+import { describeFailures, prepareContract, type ContractOptions, type OperationResult, type PreparedContract } from './contract';
 import { formatCoverage, recordCoverage, writeCoverage, type WrittenCoverage } from './coverage';
 import { resolveQueue, type ContractCatalog } from './spec';
 
@@ -56,12 +56,18 @@ export function contract<C>(target: string, options: JestContractOptions<C>): vo
     for (const op of queue.messages) {
       it(`${op.operationId}: every ${op.message} example is accepted; what it sends is a declared, valid spec event`, async () => {
         if (!prepared) throw new Error(`contract of ${queue.name}: setup failed (see the error above)`);
-        const result = await prepared.runOperation(op.operationId);
-        recordCoverage(result);
-        if (!result.ok) throw new Error(describeFailures(result));
+        await checkOperation(prepared, op.operationId);
       }, timeout);
     }
   });
+}
+
+/** One test's body: runs the operation, records it for the coverage report, throws every failure. */
+export async function checkOperation<C>(prepared: PreparedContract<C>, operationId: string): Promise<OperationResult> {
+  const result = await prepared.runOperation(operationId);
+  recordCoverage(result);
+  if (!result.ok) throw new Error(describeFailures(result));
+  return result;
 }
 
 /** The last coverage written by this file (undefined before its first write). */

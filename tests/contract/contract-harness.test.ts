@@ -4,7 +4,9 @@ import Ajv from 'ajv';
 import type { ConsumerContext } from '../../lib/consumer';
 import type { EventBridgeEvent, OutgoingEvent } from '../../lib/envelope';
 import {
+  checkOperation,
   contract,
+  prepareContract,
   coverageReport,
   createEmitRecorder,
   formatCoverage,
@@ -253,7 +255,17 @@ describe('coverage', () => {
 // Its report goes to a folder of its own: this spec is not the project's.
 contract('shipping', { ...options(), coverageDir: join(TEST_OUT, 'contract-coverage-harness-test') });
 
-describe('contract()', () => {  it('recorded each operation it tested as covered', () => {
+describe('contract()', () => {  it('fails the test of an operation with every failure, one line per example, and records it as failing', async () => {
+    const prepared = await prepareContract('shipping', options({ OrderPlaced: () => Promise.reject(new Error('carrier down')) }));
+    await expect(checkOperation(prepared, 'shipping.receiveOrderPlaced')).rejects.toThrow(
+      ['shipping.receiveOrderPlaced on shipping-queue failed its contract:', '  OrderPlaced example 0 (e-1): the handler threw (not accepted): Error: carrier down', '  OrderPlaced example 1 (e-2): the handler threw (not accepted): Error: carrier down'].join('\n'),
+    );
+    expect(recordedRuns().find((r) => r.operationId === 'shipping.receiveOrderPlaced')).toMatchObject({ examples: 2, passed: 0 });
+    expect(coverageReport(catalog).failing).toEqual(['shipping.receiveOrderPlaced']);
+    await checkOperation(await prepareContract('shipping', options()), 'shipping.receiveOrderPlaced');
+  });
+
+  it('recorded each operation it tested as covered', () => {
     expect(recordedRuns()).toEqual(
       expect.arrayContaining([
         { operationId: 'shipping.receiveOrderPlaced', examples: 2, passed: 2, sent: ['ShipmentBooked'] },

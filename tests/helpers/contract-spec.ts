@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { validators } from '../../generated';
 import catalog from '../../generated/catalog.json';
 import type { ContractSpec, ContractValidator, Examples } from '../../lib/testing';
@@ -18,9 +19,13 @@ export async function specExamples(specFile: string): Promise<Examples> {
   return Object.fromEntries(model.messages.map((m) => [m.name, m.examples.map((e) => e.payload)]));
 }
 
-/** The project's spec (package.json config.spec) for `contract()`. */
+const ROOT = resolve(__dirname, '..', '..');
+/** The project's spec file: package.json `config.spec`. */
+export const SPEC_FILE = resolve(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config: { spec: string } }).config.spec);
+
+/** The project's spec for `contract()`. */
 export const projectSpec: ContractSpec = {
   catalog,
   validators: validators as unknown as Readonly<Record<string, ContractValidator>>,
-  examples: () => specExamples(resolve(__dirname, '..', '..', 'asyncapi', 'asyncapi.yaml')),
+  examples: () => specExamples(SPEC_FILE),
 };
