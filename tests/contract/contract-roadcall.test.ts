@@ -23,8 +23,9 @@ import { createEventStore } from '../../lib/event-store';
 import { createDynamoDbGatherStore } from '../../lib/gather';
 import { createInMemoryReadModel } from '../../lib/read-model';
 import { createDynamoDbSagaStore, startSaga, type SagaEvent, type SagaStore } from '../../lib/saga';
-import { contract, coverageReport, createEmitRecorder, examplesOf, formatCoverage, outboxTableSent, receiveOperations, recordedRuns, writeContractCoverage, type ContractHarness, type EmitRecorder } from '../../lib/testing';
+import { contract, coverageReport, createEmitRecorder, runContract, type ContractOptions, examplesOf, formatCoverage, outboxTableSent, receiveOperations, recordedRuns, writeContractCoverage, type ContractHarness, type EmitRecorder } from '../../lib/testing';
 import type { ConsumerContext } from '../../lib/consumer';
+import type { OutgoingEvent } from '../../lib/envelope';
 import { projectSpec as spec } from '../helpers/contract-spec';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 import { inMemoryAuthorizationStore, inMemoryReservationStore } from '../helpers/participant-stores';
@@ -224,6 +225,30 @@ for (const [service, make] of [['notifications', notificationsHandlers], ['repor
     },
   });
 }
+
+describe('the harness on Roadcall handlers', () => {
+  const pricing = (replies: { reply: (e: OutgoingEvent) => Promise<boolean> }, sent: () => readonly OutgoingEvent[]): ContractOptions<ConsumerContext> => ({
+    spec,
+    setup: () => {
+      const recorder = createEmitRecorder({ service: 'pricing' });
+      return { handlers: pricingHandlers({ replies, now }) as unknown as Handlers, context: (event) => recorder.context(event), sent };
+    },
+  });
+
+  it('fails a handler whose reply loses a required field on the way to the outbox', async () => {
+    const replies = inMemoryReplies();
+    const lossy = { reply: (e: OutgoingEvent) => replies.reply({ ...e, detail: { ...(e.detail as { data: object }), data: { ...(e.detail as { data: object }).data, quoteId: undefined } } }) };
+    const [result] = await runContract('pricing', pricing(lossy, () => replies.sent));
+    expect(result?.examples[0]?.failures).toEqual(['sent PriceQuoteResponse (source roadcall.pricing): does not match its schema: /data missing required property "quoteId"']);
+  });
+
+  it('fails a handler that sends an event its service does not declare', async () => {
+    const replies = inMemoryReplies();
+    const foreign = { reply: (e: OutgoingEvent) => replies.reply({ ...e, source: 'roadcall.vendor', detailType: 'VendorAvailabilityError' }) };
+    const [result] = await runContract('pricing', pricing(foreign, () => replies.sent));
+    expect(result?.examples[0]?.failures[0]).toBe('sent VendorAvailabilityError (source roadcall.vendor): pricing does not declare that it sends VendorAvailabilityError (its sends: PriceQuoteResponse, PriceQuoteError, ErrorOccurred)');
+  });
+});
 
 describe('contract coverage', () => {
   it('covers every Roadcall receive operation of the catalog, and the report written under .test-out says so', () => {
