@@ -4,6 +4,7 @@
 // sends, valid against its generated validator, in the causing example's correlation.
 // ./jest.ts turns it into one test per receive operation; ./coverage.ts reports what ran.
 import { readMetadata, type EventBridgeEvent } from '../envelope';
+import { ContractTargetError } from './errors';
 import type { LogLine, SentEvent } from './recorder';
 import { examplesOf, resolveQueue, type CatalogEvent, type CatalogQueue, type ContractSpec, type Examples } from './spec';
 
@@ -184,7 +185,7 @@ export async function prepareContract<C>(target: string, options: ContractOption
     examples,
     async runOperation(operationId) {
       const op = queue.messages.find((m) => m.operationId === operationId);
-      if (!op) throw new Error(`contract: ${queue.name} has no receive operation ${operationId}`);
+      if (!op) throw new ContractTargetError(`contract: ${queue.name} has no receive operation ${operationId}`);
       const event = options.spec.catalog.events.find((e) => e.name === op.message);
       const base = { operationId, service: queue.service, queue: queue.name, message: op.message, ...(options.accepts?.[op.message] ? { acceptance: options.accepts[op.message]?.note } : {}) };
       if (!event) return { ...base, examples: [{ operationId, message: op.message, example: -1, eventId: undefined, ok: false, failures: [`the catalog has no event ${op.message}`], sent: [], logs: [] }], ok: false };

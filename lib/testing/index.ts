@@ -12,3 +12,4 @@ export type { EmitRecorder, LogLine, SentEvent } from './recorder';
 export { outboxTableSent } from './outbox-table';
 export { receiveOperations, resolveQueue, examplesOf, resetExamples } from './spec';
 export type { CatalogEvent, CatalogQueue, CatalogService, ContractCatalog, ContractSpec, ContractValidator, Examples, ReceiveOperation } from './spec';
+export { ContractError, ContractFailedError, ContractTargetError } from './errors';

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { describeFailures, prepareContract, type ContractOptions, type OperationResult, type PreparedContract } from './contract';
+import { ContractError, ContractFailedError, ContractTargetError } from './errors';
 import { formatCoverage, recordCoverage, writeCoverage, type WrittenCoverage } from './coverage';
 import { resolveQueue, type ContractCatalog } from './spec';
 
@@ -24,7 +25,7 @@ function testPath(): string {
 
 /** Writes this file's coverage part and the merged report now (the harness also does it after the file's last test). */
 export function writeContractCoverage(): WrittenCoverage {
-  if (!reporting) throw new Error('writeContractCoverage: no contract() in this file');
+  if (!reporting) throw new ContractTargetError('writeContractCoverage: no contract() in this file');
   lastWritten = writeCoverage(reporting.catalog, { dir: reporting.dir, testPath: testPath() });
   return lastWritten;
 }
@@ -55,7 +56,7 @@ export function contract<C>(target: string, options: JestContractOptions<C>): vo
     }, timeout);
     for (const op of queue.messages) {
       it(`${op.operationId}: every ${op.message} example is accepted; what it sends is a declared, valid spec event`, async () => {
-        if (!prepared) throw new Error(`contract of ${queue.name}: setup failed (see the error above)`);
+        if (!prepared) throw new ContractError('CONTRACT_SETUP_FAILED', `contract of ${queue.name}: setup failed (see the error above)`);
         await checkOperation(prepared, op.operationId);
       }, timeout);
     }
@@ -66,7 +67,7 @@ export function contract<C>(target: string, options: JestContractOptions<C>): vo
 export async function checkOperation<C>(prepared: PreparedContract<C>, operationId: string): Promise<OperationResult> {
   const result = await prepared.runOperation(operationId);
   recordCoverage(result);
-  if (!result.ok) throw new Error(describeFailures(result));
+  if (!result.ok) throw new ContractFailedError(result.operationId, result.examples.flatMap((e) => e.failures), describeFailures(result));
   return result;
 }
 

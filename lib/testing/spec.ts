@@ -1,6 +1,7 @@
 // What the contract harness reads of a spec: the generated catalog (queues, services, events),
 // the generated validators, and every message's examples. Structural types only, so any
 // project's generated/catalog.json fits; lib/ never imports generated/ (lib/README.md).
+import { ContractTargetError } from './errors';
 
 /** One event of the catalog (generated/catalog.json `events[]`). */
 export interface CatalogEvent {
@@ -69,8 +70,8 @@ export function resolveQueue(catalog: ContractCatalog, target: string): CatalogQ
   if (byName) return byName;
   const ofService = catalog.queues.filter((q) => q.service === target);
   if (ofService.length === 1) return ofService[0] as CatalogQueue;
-  if (ofService.length > 1) throw new Error(`contract: service ${target} has ${ofService.length} queues (${ofService.map((q) => q.name).join(', ')}); name the queue`);
-  throw new Error(`contract: no queue or service named ${target} in the catalog; queues: ${catalog.queues.map((q) => `${q.name} (${q.service})`).join(', ') || 'none'}`);
+  if (ofService.length > 1) throw new ContractTargetError(`contract: service ${target} has ${ofService.length} queues (${ofService.map((q) => q.name).join(', ')}); name the queue`);
+  throw new ContractTargetError(`contract: no queue or service named ${target} in the catalog; queues: ${catalog.queues.map((q) => `${q.name} (${q.service})`).join(', ') || 'none'}`);
 }
 
 let loaded = new WeakMap<ContractSpec, Promise<Examples>>();

@@ -6,6 +6,7 @@ import type { EventBridgeEvent, OutgoingEvent } from '../../lib/envelope';
 import {
   checkOperation,
   contract,
+  ContractTargetError,
   prepareContract,
   coverageReport,
   createEmitRecorder,
@@ -208,6 +209,7 @@ describe('runContract', () => {
     await runContract('shipping', { ...options(), spec: fresh });
     await runContract('shipping', { ...options(), spec: fresh });
     expect(loads - before).toBe(1);
+    expect(() => resolveQueue(catalog, 'warehouse')).toThrow(ContractTargetError);
     expect(() => resolveQueue(catalog, 'warehouse')).toThrow('no queue or service named warehouse in the catalog; queues: shipping-queue (shipping), billing-queue (billing), billing-retry-queue (billing)');
     expect(() => resolveQueue(catalog, 'billing')).toThrow('service billing has 2 queues (billing-queue, billing-retry-queue); name the queue');
   });
@@ -257,6 +259,7 @@ contract('shipping', { ...options(), coverageDir: join(TEST_OUT, 'contract-cover
 
 describe('contract()', () => {  it('fails the test of an operation with every failure, one line per example, and records it as failing', async () => {
     const prepared = await prepareContract('shipping', options({ OrderPlaced: () => Promise.reject(new Error('carrier down')) }));
+    await expect(checkOperation(prepared, 'shipping.receiveOrderPlaced')).rejects.toMatchObject({ name: 'ContractFailedError', code: 'CONTRACT_FAILED', operationId: 'shipping.receiveOrderPlaced', failures: expect.arrayContaining([expect.stringContaining('carrier down')]) });
     await expect(checkOperation(prepared, 'shipping.receiveOrderPlaced')).rejects.toThrow(
       ['shipping.receiveOrderPlaced on shipping-queue failed its contract:', '  OrderPlaced example 0 (e-1): the handler threw (not accepted): Error: carrier down', '  OrderPlaced example 1 (e-2): the handler threw (not accepted): Error: carrier down'].join('\n'),
     );
