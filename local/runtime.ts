@@ -200,7 +200,7 @@ export class LocalCloud {
       root: options.root,
       buildDir: options.buildDir,
       watch: options.watch ?? false,
-      fault: (name) => this.faults.decide({ service: 'lambda', function: name }, ['error', 'timeout', 'crash'])?.rule.kind as 'error' | 'timeout' | 'crash' | undefined,
+      fault: (name) => this.faults.decide({ service: 'lambda', function: name }, ['error', 'timeout', 'crash', 'crash-after-publish'])?.rule.kind as 'error' | 'timeout' | 'crash' | 'crash-after-publish' | undefined,
       baseEnvironment: functionEnvironment(this.region, { aws: this.urls.aws, dynamodb: this.urls.dynamodb }),
     });
     this.runner.on('invoked', (e: { function: string; ok: boolean; durationMs: number; error?: string }) =>
@@ -289,7 +289,7 @@ export class LocalCloud {
       const body = await readJson(req);
       if (req.url === '/local/faults' && req.method === 'POST') return this.configureFaults(res, body);
       if (target.startsWith('AWSEvents.')) {
-        const out = eventBridgeWithFaults(this.faults, target, body, req.headers, (input) => handleEventBridgeRequest(this.events, target, input), (fn) => this.runner.crash(fn));
+        const out = eventBridgeWithFaults(this.faults, target, body, req.headers, (input) => handleEventBridgeRequest(this.events, target, input), (fn) => this.runner.crashAfterPublish(fn));
         return send(res, out.status, out.body, 'application/x-amz-json-1.1');
       }
       send(res, 400, { __type: 'UnknownOperationException', message: `No local service for x-amz-target "${target}" (EventBridge: AWSEvents.*, SQS: AmazonSQS.*)` }, 'application/x-amz-json-1.1');

@@ -20,7 +20,7 @@ export function makeHandlers({ readModel }: Deps): ReportingQueueHandlers<Consum
     // The counter moves only with a new timeline row (or a new marker for events without an incident).
     const item = row ?? countedMarker(event.detail.metadata.eventId);
     const fact = kpiFact(event);
-    const written = await readModel.writeOnce({ items: fact ? [item, fact] : [item], increments: [{ key: countKey(event['detail-type']) }] });
+    const written = await readModel.writeOnce({ items: fact ? [item, fact] : [item], increments: [{ key: countKey(event['detail-type'], event.detail.metadata.eventId) }] });
     ctx.logger.info(written ? 'recorded' : 'already recorded', { incidentId: row?.incidentId });
   };
   return {

@@ -4,7 +4,7 @@ import { clients } from '../../lib/clients';
 import { BadRequestError, claimsOf, createHttpApi, HttpError, NotFoundError, route, scopesOf, type HttpApiHandler } from '../../lib/http';
 import { createReadModel, type ReadModel } from '../../lib/read-model';
 import { config } from './config';
-import { COUNTS_KEY, incidentKey, TIMELINE_PREFIX } from './keys';
+import { COUNTS_KEY, countedType, incidentKey, TIMELINE_PREFIX } from './keys';
 import { dayOf, daysBetween, FACT_PREFIX, kpiDayKey, kpisOfDay, nextDay, type KpiFactRow } from './kpis';
 
 /** The scope a token needs to read the KPIs (the spec's back-office scope, as for payment approval). */
@@ -44,7 +44,12 @@ export function makeApi({ readModel, now }: Deps): HttpApiHandler {
       'GET /reports/counts': route({
         handler: async () => {
           const rows = await readModel.queryAll({ pk: COUNTS_KEY });
-          return { body: { counts: Object.fromEntries(rows.map((r) => [String(r['sk']), Number(r['count'] ?? 0)])) } };
+          const counts: Record<string, number> = {};
+          for (const r of rows) {
+            const type = countedType(String(r['sk']));
+            counts[type] = (counts[type] ?? 0) + Number(r['count'] ?? 0);
+          }
+          return { body: { counts } };
         },
       }),
       'GET /reports/kpis': route({

@@ -32,6 +32,8 @@ interface Pending {
 interface Environment {
   worker: Worker;
   busy: boolean;
+  /** Fault injection: this invocation dies right after its next PutEvents returns (`crashAfterPublish`). */
+  armed?: boolean;
   pending: Map<number, Pending>;
 }
 
@@ -43,8 +45,12 @@ export interface RunnerOptions {
   /** Concurrent execution environments per function (default 6: an SQS source's five batches, and one more). */
   concurrency?: number;
   watch?: boolean;
-  /** Fault injection: the fault to inject into an invocation of a function, if any. */
-  fault?: (functionName: string) => 'error' | 'timeout' | 'crash' | undefined;
+  /**
+   * Fault injection: the fault to inject into an invocation of a function, if any.
+   * 'crash-after-publish' arms the invocation: it is killed right after its next PutEvents
+   * returns (`crashAfterPublish`), however many calls it makes.
+   */
+  fault?: (functionName: string) => 'error' | 'timeout' | 'crash' | 'crash-after-publish' | undefined;
 }
 
 const WORKER = join(__dirname, 'worker.cjs');
@@ -156,6 +162,7 @@ class LocalFunction {
       }, timeoutMs);
       target.pending.set(id, { resolve: job.resolve, requestId, timer });
       const fault = this.runner.options.fault?.(this.plan.name);
+      target.armed = fault === 'crash-after-publish';
       if (fault === 'error') {
         // The handler "threw": the environment stays warm, as after a real handler error.
         clearTimeout(timer);
@@ -185,10 +192,14 @@ class LocalFunction {
   }
 
   /** Kills the environments running an invocation now (an injected crash): each fails with Runtime.ExitError. */
-  crashBusy(): number {
-    const busy = this.envs.filter((e) => e.busy);
-    for (const env of busy) void env.worker.terminate();
-    return busy.length;
+  /** Kills the busy environments whose invocation was armed to crash after a publish. */
+  crashArmed(): number {
+    const armed = this.envs.filter((e) => e.busy && e.armed);
+    for (const env of armed) {
+      env.armed = false;
+      void env.worker.terminate();
+    }
+    return armed.length;
   }
 
   async stop(): Promise<void> {
@@ -268,9 +279,14 @@ export class FunctionRunner extends EventEmitter {
     return result;
   }
 
-  /** Kills the busy environments of a function (fault injection: a crash right after a call it made). */
-  crash(name: string): number {
-    return this.functions.get(name)?.crashBusy() ?? 0;
+  /**
+   * After a PutEvents by `name` returned: kills its invocations armed with
+   * 'crash-after-publish' (fault injection: the relay dies between publishing and marking).
+   * The fault is decided once per invocation, not per call: a relay publishing 500 rows in 50
+   * calls would otherwise almost never finish a batch under a 5% rate.
+   */
+  crashAfterPublish(name: string): number {
+    return this.functions.get(name)?.crashArmed() ?? 0;
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { IncidentAssignedData, PaymentFlaggedData } from '../../generated';
 import { makeHandlers } from '../../functions/reporting/consumer';
+import { countShard } from '../../functions/reporting/keys';
 import { makeApi } from '../../functions/reporting/queries';
 import { timelineRow } from '../../functions/reporting/timeline';
 import { createInMemoryReadModel } from '../../lib/read-model';
@@ -73,7 +74,7 @@ describe('reporting handlers and queries (in-memory read model)', () => {
 
     // Assess
     expect(await readModel.queryAll({ pk: 'INCIDENT#inc-1' })).toHaveLength(1);
-    expect(await readModel.queryAll({ pk: 'COUNTS' })).toEqual([{ pk: 'COUNTS', sk: 'IncidentAssigned', count: 1 }]);
+    expect(await readModel.queryAll({ pk: 'COUNTS' })).toEqual([{ pk: 'COUNTS', sk: `IncidentAssigned#${countShard(assignedEvent.detail.metadata.eventId)}`, count: 1 }]);
   });
 
   it('counts an event without an incident once, through a marker row', async () => {
@@ -90,7 +91,7 @@ describe('reporting handlers and queries (in-memory read model)', () => {
 
     // Assess
     expect(readModel.items()).toEqual([
-      { pk: 'COUNTS', sk: 'PaymentFlagged', count: 1 },
+      { pk: 'COUNTS', sk: `PaymentFlagged#${countShard('evt-5')}`, count: 1 },
       { pk: 'EVENT#evt-5', sk: 'COUNTED' },
     ]);
   });
@@ -118,11 +119,13 @@ describe('reporting handlers and queries (in-memory read model)', () => {
     expect(missing.statusCode).toBe(404);
   });
 
-  it('answers the counts per event type', async () => {
+  it('answers the counts per event type, summed over the counter shards', async () => {
     // Prepare
     const readModel = createInMemoryReadModel();
     const handlers = makeHandlers({ readModel });
     const second = delivered('IncidentAssigned', 'roadcall.incident', assigned, { eventId: 'evt-3' });
+    // Two events counted on two rows (different shards), so the answer must add them up.
+    expect(countShard(second.detail.metadata.eventId)).not.toBe(countShard(assignedEvent.detail.metadata.eventId));
     await handlers.IncidentAssigned(assignedEvent, consumerContext(assignedEvent));
     await handlers.IncidentAssigned(second, consumerContext(second));
 
