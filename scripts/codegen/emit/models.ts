@@ -1,6 +1,6 @@
 import { ConstrainedStringModel, TypeScriptGenerator, type TypeScriptOptions } from '@asyncapi/modelina';
 import type { DeepPartial } from '@asyncapi/modelina/lib/types/utils';
-import { lit } from '../naming';
+import { lit, quoted } from '../naming';
 import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
 
 const ROOT = '__CodegenRoot';
@@ -23,6 +23,17 @@ const OPTIONS: DeepPartial<TypeScriptOptions> = {
       return constant && constrainedMetaModel instanceof ConstrainedStringModel ? lit(constant.originalInput) : undefined;
     },
   },
+  // Modelina quotes raw property names as '<name>' unescaped: re-quote them with the helper.
+  presets: [
+    {
+      interface: {
+        property({ property, content }) {
+          const raw = `'${property.unconstrainedPropertyName}'`;
+          return content.startsWith(raw) ? `${quoted(property.unconstrainedPropertyName)}${content.slice(raw.length)}` : content;
+        },
+      },
+    },
+  ],
   processorOptions: { interpreter: { ignoreAdditionalProperties: true, ignoreAdditionalItems: true } },
 };
 
