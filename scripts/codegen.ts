@@ -1,16 +1,18 @@
 /**
- * `npm run codegen [-- --spec <path>] [--out <dir>] [--functions <dir> | --no-stubs] [--check] [--force]`
+ * `npm run codegen [-- --spec <path>] [--out <dir>] [--functions <dir> | --no-stubs] [--check] [--force] [--allow-invalid-examples]`
  *
  * Turns an AsyncAPI 3.0/3.1 document into typed models, validators, publishers,
  * consumer maps, a catalog, offline docs and handler stubs. Exit codes: 0 done,
- * 1 spec invalid or (with --check) generated code stale, 2 bad arguments.
+ * 1 spec invalid or (with --check) generated code stale, 2 bad arguments. Examples that do
+ * not validate refuse the spec unless --allow-invalid-examples (then each is a warning).
+ * Messages whose payload is not JSON Schema (Avro, Protobuf...) are skipped with a warning.
  */
 import { dirname, join, normalize } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodegenError, CodegenSpecError } from './codegen/errors';
 import { runCodegen } from './codegen/pipeline';
 
-const USAGE = `usage: npm run codegen -- [--spec asyncapi/asyncapi.yaml] [--out generated] [--functions functions | --no-stubs] [--check] [--force] [--quiet]`;
+const USAGE = `usage: npm run codegen -- [--spec asyncapi/asyncapi.yaml] [--out generated] [--functions functions | --no-stubs] [--check] [--force] [--allow-invalid-examples] [--quiet]`;
 
 async function main(): Promise<number> {
   let values;
@@ -23,6 +25,7 @@ async function main(): Promise<number> {
         'no-stubs': { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        'allow-invalid-examples': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -41,7 +44,7 @@ async function main(): Promise<number> {
   // Stubs go beside the output folder: generated/ -> functions/, /tmp/x/gen -> /tmp/x/functions.
   const functionsDir = values['no-stubs'] ? false : (values.functions ?? join(dirname(out), 'functions'));
   try {
-    const result = await runCodegen({ spec: values.spec, out, functionsDir, check: values.check, force: values.force });
+    const result = await runCodegen({ spec: values.spec, out, functionsDir, check: values.check, force: values.force, allowInvalidExamples: values['allow-invalid-examples'] });
     const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
     for (const w of result.warnings) {
       const where = w.location ? `${w.location.file}:${w.location.line}:${w.location.column}` : (w.pointer ?? '');

@@ -20,6 +20,12 @@ export function createAjv(definitions: Record<string, JsonSchema>, options: { st
   return ajv;
 }
 
+/**
+ * The validator of one named definition, compiled once per Ajv instance: messages whose
+ * payloads `$ref` the same component schema share its name, and Ajv refuses a second
+ * schema with the same `$id`.
+ */
 export function compileDefinition(ajv: Ajv, name: string): ValidateFunction {
-  return ajv.compile({ $id: `urn:asyncapi-codegen:validate:${name}`, $ref: `${BUNDLE_ID}#/definitions/${name}` });
+  const id = `urn:asyncapi-codegen:validate:${name}`;
+  return ajv.getSchema(id) ?? ajv.compile({ $id: id, $ref: `${BUNDLE_ID}#/definitions/${name}` });
 }

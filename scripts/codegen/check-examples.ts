@@ -5,8 +5,12 @@ import { CodegenExampleError, type SpecIssue } from './errors';
 import type { SpecLocator } from './locate';
 import type { SpecModel } from './model';
 
-/** Every message example must validate against its payload: the parser does not check this. */
-export function checkExamples(model: SpecModel, ajv: Ajv, locator: SpecLocator): void {
+/**
+ * Every message example must validate against its payload: the parser does not check this.
+ * Throws CodegenExampleError listing every invalid one; with `allowInvalid`, returns them
+ * as warnings instead (a third-party spec whose examples are wrong can still be used).
+ */
+export function checkExamples(model: SpecModel, ajv: Ajv, locator: SpecLocator, options: { allowInvalid?: boolean } = {}): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const message of model.messages) {
     if (!message.typeName) continue;
@@ -21,5 +25,6 @@ export function checkExamples(model: SpecModel, ajv: Ajv, locator: SpecLocator):
       }
     });
   }
-  if (issues.length) throw new CodegenExampleError(issues);
+  if (issues.length && !options.allowInvalid) throw new CodegenExampleError(issues);
+  return issues.map((i) => ({ ...i, message: `invalid example (generated anyway, --allow-invalid-examples): ${i.message}` }));
 }

@@ -72,6 +72,8 @@ export async function loadSpec(specPath: string, base = process.cwd()): Promise<
       { message: `AsyncAPI ${version} is not supported: use 3.0.x or 3.1.x (convert with \`asyncapi convert\`)`, location: { file: display(rootFile, base), line: 1, column: 1 } },
     ]);
   }
+  const remote = remoteRefs(rootFile, base);
+  if (remote.length) throw new CodegenUnsupportedError(remote);
   // Lazy: the parser costs ~0.5 s to load; the no-op path must not pay for it.
   const joined = assembleSpec(rootFile, base);
   const { Parser, fromFile } = await import('@asyncapi/parser');
@@ -109,4 +111,30 @@ export function collectSpecFiles(specPath: string): string[] {
   visit(resolve(specPath));
   for (const part of partFiles(resolve(specPath))) visit(part);
   return [...seen].sort();
+}
+
+/**
+ * `$ref`s to http(s) URLs in any file of the spec. Codegen works offline and its output must
+ * follow from the files in the repository, so it never fetches one: vendor the file and
+ * `$ref` it by a relative path.
+ */
+export function remoteRefs(specPath: string, base = process.cwd()): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const file of collectSpecFiles(specPath)) {
+    let lines: string[];
+    try {
+      lines = readFileSync(file, 'utf8').split('\n');
+    } catch {
+      continue;
+    }
+    lines.forEach((line, i) => {
+      for (const match of line.matchAll(/\$ref['"]?\s*:\s*['"]?(https?:\/\/[^'"\s}]+)/gi)) {
+        issues.push({
+          message: `$ref "${match[1]}" is remote: codegen does not fetch over the network; save the file beside the spec and $ref it by a relative path`,
+          location: { file: display(file, base), line: i + 1, column: (match.index ?? 0) + 1 },
+        });
+      }
+    });
+  }
+  return issues;
 }

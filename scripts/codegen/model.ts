@@ -112,6 +112,8 @@ export interface SpecModel {
   sagas: SagaModel[];
   /** Scatter-gathers the services declare (`x-services.<service>.x-gathers`), checked against the routing. */
   gathers: GatherModel[];
+  /** What codegen left out or advises against, without refusing the spec (skipped non-JSON-Schema messages...). */
+  warnings: SpecIssue[];
 }
 
 type Json = Record<string, unknown>;
@@ -126,6 +128,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
   const doc = document.json() as unknown as Json;
   const issues: SpecIssue[] = [];
   const unsupported: SpecIssue[] = [];
+  const warnings: SpecIssue[] = [];
   const issue = (pointer: string, message: string, bucket = issues): void => {
     const location = locator.locate(pointer);
     bucket.push({ message, pointer, ...(location ? { location } : {}) });
@@ -142,7 +145,8 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
   });
 
   // Messages: every message of every channel, then components.messages not used by any channel.
-  const messageByObject = new Map<Json, MessageModel>();
+  // undefined: a message left out (its payload is not JSON Schema).
+  const messageByObject = new Map<Json, MessageModel | undefined>();
   const messages: MessageModel[] = [];
   const usedMessageNames = new Set<string>();
   const channelKeyByObject = new Map<Json, string>();
@@ -179,7 +183,10 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     let payload: unknown = message['payload'];
     if (isObj(payload) && typeof payload['schemaFormat'] === 'string' && 'schema' in payload) {
       if (!JSON_SCHEMA_FORMATS.test(payload['schemaFormat'])) {
-        issue(`${pointer}/payload/schemaFormat`, `payload schemaFormat "${payload['schemaFormat']}" is not supported: only AsyncAPI and JSON Schema payloads can be turned into types and validators`, unsupported);
+        // The other messages are still JSON Schema: generate those, leave this one out.
+        issue(`${pointer}/payload/schemaFormat`, `message ${key} skipped: its payload schemaFormat "${payload['schemaFormat']}" is not JSON Schema, and only AsyncAPI and JSON Schema payloads can be turned into types and validators`, warnings);
+        messageByObject.set(message, undefined);
+        return;
       }
       payload = payload['schema'];
     }
@@ -248,7 +255,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
   const commandHttp = new Map<string, CommandModel['http']>();
   for (const [key, schema] of Object.entries(componentSchemas)) {
     if (isObj(schema) && typeof schema['schemaFormat'] === 'string') {
-      issue(`/components/schemas/${esc(key)}/schemaFormat`, `schemaFormat "${String(schema['schemaFormat'])}" is not supported for component schema ${key}`, unsupported);
+      issue(`/components/schemas/${esc(key)}/schemaFormat`, `component schema ${key} skipped: its schemaFormat "${String(schema['schemaFormat'])}" is not JSON Schema`, warnings);
       continue;
     }
     if (!isObj(schema) && typeof schema !== 'boolean') continue;
@@ -385,6 +392,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     eventbridge: messages.some((m) => m.eventbridge !== undefined),
     sagas,
     gathers,
+    warnings,
   };
 }
 

@@ -71,9 +71,26 @@ export class NameRegistry {
   }
 }
 
-/** JSON string literal usable in generated TypeScript. */
-export function lit(value: unknown): string {
-  return JSON.stringify(value);
+/**
+ * A value as a TypeScript literal (string, number, boolean, null, array or object): the one
+ * way every string from the spec is written into generated code. JSON escapes quotes,
+ * backslashes, control characters and lone surrogates; U+2028 and U+2029 are escaped too,
+ * so a literal never spans lines whatever the tool that reads it.
+ */
+export function lit(value: unknown, indent?: number): string {
+  const json = JSON.stringify(value, null, indent) as string | undefined;
+  if (json === undefined) return 'undefined';
+  return json.replace(/[\u2028\u2029]/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
+}
+
+/** A single-quoted string literal, as hand-written code in this repo spells them (escaped like `lit`). */
+export function quoted(text: string): string {
+  return `'${lit(text).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+}
+
+/** Text from the spec inside a generated comment: on one line, and unable to close the comment. */
+export function docText(text: string): string {
+  return text.replace(/\*\//g, '*\\/').replace(/\s+/g, ' ').trim();
 }
 
 /** Property key: bare when it is an identifier, quoted otherwise. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CodegenDriftError, type SpecIssue } from './errors';
 import type { GeneratedFile, Emitter, EmitContext } from './emit/types';
 import { collectSpecFiles } from './load';
@@ -16,6 +16,8 @@ export interface CodegenOptions {
   check?: boolean;
   /** Regenerate even when inputs are unchanged. */
   force?: boolean;
+  /** Generate even when message examples do not validate; each invalid example becomes a warning. */
+  allowInvalidExamples?: boolean;
   cwd?: string;
 }
 
@@ -96,8 +98,20 @@ function upToDate(manifest: Manifest | undefined, generator: string, outDir: str
   return expected.every((p) => sha(readFileSync(join(outDir, p))) === manifest.outputs[p]);
 }
 
+/** How generated headers name the spec: relative to the project when inside it, else as given. */
+export function specLabelOf(spec: string, cwd: string, given: string = spec): string {
+  const rel = relative(cwd, resolve(cwd, spec));
+  return posix(rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : given);
+}
+
+export interface GenerateOptions {
+  allowInvalidExamples?: boolean;
+  /** The spec path as the user gave it, for headers when the spec lies outside the project. */
+  given?: string;
+}
+
 /** Parses, models and runs every emitter: the whole generated tree, in memory. */
-export async function generateFiles(spec: string, outDir: string, cwd: string): Promise<{ files: GeneratedFile[]; warnings: SpecIssue[]; ctx: EmitContext }> {
+export async function generateFiles(spec: string, outDir: string, cwd: string, options: GenerateOptions = {}): Promise<{ files: GeneratedFile[]; warnings: SpecIssue[]; ctx: EmitContext }> {
   const [{ loadSpec }, { SpecLocator }, { buildModel }, { createAjv }, { checkExamples }, emitters] = await Promise.all([
     import('./load'),
     import('./locate'),
@@ -106,15 +120,16 @@ export async function generateFiles(spec: string, outDir: string, cwd: string): 
     import('./check-examples'),
     import('./emitters'),
   ]);
-  const { document, warnings } = await loadSpec(spec, cwd);
+  const { document, warnings: parserWarnings } = await loadSpec(spec, cwd);
   const locator = new SpecLocator(spec, cwd);
   const model = buildModel(document, locator);
-  checkExamples(model, createAjv(model.definitions, { standalone: false }), locator);
+  const exampleIssues = checkExamples(model, createAjv(model.definitions, { standalone: false }), locator, { allowInvalid: options.allowInvalidExamples === true });
+  const warnings = [...parserWarnings, ...model.warnings, ...exampleIssues];
   const ctx: EmitContext = {
     model,
     ajv: createAjv(model.definitions, { standalone: true }),
     document,
-    specLabel: posix(relative(dirname(resolve(outDir)), resolve(spec))),
+    specLabel: specLabelOf(spec, cwd, options.given),
     modelNames: new Set(),
     outDir: resolve(outDir),
     libDir: resolve(cwd, 'lib'),
@@ -135,17 +150,19 @@ export async function runCodegen(options: CodegenOptions): Promise<CodegenResult
   const cwd = options.cwd ?? process.cwd();
   const outDir = resolve(cwd, options.out);
   const spec = resolve(cwd, options.spec);
-  const generator = generatorHash();
+  // The option changes what a run accepts, so output made with it is not up to date without it.
+  const generator = `${generatorHash()}${options.allowInvalidExamples ? ':allow-invalid-examples' : ''}`;
   const manifest = readManifest(outDir);
   const base = { written: [], removed: [], stubs: [], warnings: [], messages: 0 };
 
   if (!options.force && upToDate(manifest, generator, outDir)) {
     // Inputs are unchanged, but a stub may still be missing (a deleted handler file).
-    const stubs = options.check || options.functionsDir === false ? [] : await writeStubs(spec, outDir, cwd, options.functionsDir, manifest);
+    const stubs = options.check || options.functionsDir === false ? [] : await writeStubs(spec, outDir, cwd, options.functionsDir, manifest, { given: options.spec, ...(options.allowInvalidExamples ? { allowInvalidExamples: true } : {}) });
     return { ...base, status: options.check ? 'checked' : 'up-to-date', files: Object.keys(manifest?.outputs ?? {}).length, stubs };
   }
 
-  const { files, warnings, ctx } = await generateFiles(spec, outDir, cwd);
+  const generateOptions: GenerateOptions = { given: options.spec, ...(options.allowInvalidExamples ? { allowInvalidExamples: true } : {}) };
+  const { files, warnings, ctx } = await generateFiles(spec, outDir, cwd, generateOptions);
   const result = { ...base, files: files.length, warnings, messages: ctx.model.messages.length };
   const onDisk = listFiles(outDir);
   const generated = new Set(files.map((f) => f.path));
@@ -183,7 +200,7 @@ export async function runCodegen(options: CodegenOptions): Promise<CodegenResult
   return { ...result, status: 'generated', written, removed, stubs };
 }
 
-async function writeStubs(spec: string, outDir: string, cwd: string, functionsDir: string, manifest: Manifest | undefined): Promise<string[]> {
+async function writeStubs(spec: string, outDir: string, cwd: string, functionsDir: string, manifest: Manifest | undefined, generateOptions: GenerateOptions): Promise<string[]> {
   // Cheap check first: the catalog lists the queues, so only parse when a stub is missing.
   const catalogPath = join(outDir, 'catalog.json');
   if (!manifest || !existsSync(catalogPath)) return [];
@@ -197,7 +214,7 @@ async function writeStubs(spec: string, outDir: string, cwd: string, functionsDi
     ...(catalog.commands ?? []).flatMap((c) => (c.http ? [commandStubPath(c.http.service)] : [])),
   ];
   if (expected.every((p) => existsSync(resolve(cwd, functionsDir, p)))) return [];
-  const { ctx } = await generateFiles(spec, outDir, cwd);
+  const { ctx } = await generateFiles(spec, outDir, cwd, generateOptions);
   return writeStubFiles(ctx, outDir, cwd, functionsDir);
 }
 

@@ -1,5 +1,6 @@
 import type Ajv from 'ajv';
 import type { JsonSchema } from './schemas';
+import { lit } from './naming';
 
 /**
  * Compiles the spec's JSON Schemas into small TypeScript validators (one function per
@@ -42,8 +43,8 @@ interface PathCode {
 }
 
 function pathCode(path: PathCode): string {
-  if (!path.expr) return JSON.stringify(path.lit);
-  return path.lit ? `${path.expr} + ${JSON.stringify(path.lit)}` : path.expr;
+  if (!path.expr) return lit(path.lit);
+  return path.lit ? `${path.expr} + ${lit(path.lit)}` : path.expr;
 }
 
 function child(path: PathCode, key: string): PathCode {
@@ -101,7 +102,7 @@ class Compiler {
     seen.add(name);
     const visit = (node: unknown, at: string): void => {
       if (node === true || node === undefined) return;
-      if (typeof node !== 'object' || node === null || Array.isArray(node)) throw new UnsupportedSchemaError(`schema at ${at} is ${JSON.stringify(node)}`);
+      if (typeof node !== 'object' || node === null || Array.isArray(node)) throw new UnsupportedSchemaError(`schema at ${at} is ${lit(node)}`);
       for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
         if (!this.applies(key)) continue;
         if (!HANDLED.has(key)) throw new UnsupportedSchemaError(`keyword "${key}" at ${at}`);
@@ -115,7 +116,7 @@ class Compiler {
           if (Array.isArray(value)) throw new UnsupportedSchemaError(`tuple "items" at ${at}`);
           visit(value, `${at}/items`);
         } else if (key === 'type') {
-          if (typeof value !== 'string' || !TYPES.has(value)) throw new UnsupportedSchemaError(`type ${JSON.stringify(value)} at ${at}`);
+          if (typeof value !== 'string' || !TYPES.has(value)) throw new UnsupportedSchemaError(`type ${lit(value)} at ${at}`);
         } else if (key === 'additionalProperties') {
           if (typeof value !== 'boolean') throw new UnsupportedSchemaError(`additionalProperties as a schema at ${at}`);
         } else if (key === 'dependencies' || key === 'dependentRequired') {
@@ -147,7 +148,7 @@ class Compiler {
   }
 
   private fail(indent: string, path: PathCode, keyword: string, params: string): string {
-    return `${indent}fail(e, ${pathCode(path)}, ${JSON.stringify(keyword)}, ${params});`;
+    return `${indent}fail(e, ${pathCode(path)}, ${lit(keyword)}, ${params});`;
   }
 
   /** Statements checking the value in variable `v` against `schema`. */
@@ -175,7 +176,7 @@ class Compiler {
       object: `isObject(${v})`,
       array: `Array.isArray(${v})`,
     }[type];
-    const typeError = this.fail('', path, 'type', `{ type: ${JSON.stringify(type)} }`);
+    const typeError = this.fail('', path, 'type', `{ type: ${lit(type)} }`);
     let typeChecked = type === undefined;
     for (const g of groups) {
       const inner = g.keys.some(has) ? this.group(g.kind, s, v, path, `${indent}  `, has) : [];
@@ -189,11 +190,11 @@ class Compiler {
     }
     if (!typeChecked) out.unshift(`${indent}if (!(${typeTest})) ${typeError}`);
     if (has('enum')) {
-      const values = this.constant('E', JSON.stringify(s['enum']));
+      const values = this.constant('E', lit(s['enum']));
       out.push(`${indent}if (!oneOf(${values}, ${v})) ${this.fail('', path, 'enum', `{ allowedValues: ${values} }`)}`);
     }
     if (has('const')) {
-      const value = this.constant('K', JSON.stringify(s['const']));
+      const value = this.constant('K', lit(s['const']));
       out.push(`${indent}if (!equal(${value}, ${v})) ${this.fail('', path, 'const', `{ allowedValue: ${value} }`)}`);
     }
     return out;
@@ -215,18 +216,18 @@ class Compiler {
     if (!allowed) return undefined;
     const keys = Object.keys(s).filter((k) => this.applies(k));
     if (keys.some((k) => k !== 'type' && k !== 'enum' && !allowed.includes(k))) return undefined;
-    const fields: string[] = [`t: ${JSON.stringify(type)}`];
+    const fields: string[] = [`t: ${lit(type)}`];
     const num = (k: string): number => s[k] as number;
     if (keys.includes('minLength')) fields.push(`n: ${num('minLength')}`);
     if (keys.includes('maxLength')) fields.push(`x: ${num('maxLength')}`);
-    if (keys.includes('pattern')) fields.push(`p: ${this.constant('R', `/${new RegExp(String(s['pattern']), 'u').source}/u`)}`, `ps: ${JSON.stringify(String(s['pattern']))}`);
-    if (keys.includes('format')) fields.push(`f: ${this.format(String(s['format']), '')}`, `fn: ${JSON.stringify(String(s['format']))}`);
+    if (keys.includes('pattern')) fields.push(`p: ${this.constant('R', `/${new RegExp(String(s['pattern']), 'u').source}/u`)}`, `ps: ${lit(String(s['pattern']))}`);
+    if (keys.includes('format')) fields.push(`f: ${this.format(String(s['format']), '')}`, `fn: ${lit(String(s['format']))}`);
     if (keys.includes('minimum')) fields.push(`min: ${num('minimum')}`);
     if (keys.includes('maximum')) fields.push(`max: ${num('maximum')}`);
     if (keys.includes('exclusiveMinimum')) fields.push(`emin: ${num('exclusiveMinimum')}`);
     if (keys.includes('exclusiveMaximum')) fields.push(`emax: ${num('exclusiveMaximum')}`);
     if (keys.includes('multipleOf')) fields.push(`mul: ${num('multipleOf')}`);
-    if (keys.includes('enum')) fields.push(`en: ${this.constant('E', JSON.stringify(s['enum']))}`);
+    if (keys.includes('enum')) fields.push(`en: ${this.constant('E', lit(s['enum']))}`);
     const check = type === 'string' ? 'str' : type === 'number' || type === 'integer' ? 'num' : 'scalar';
     return { check, id: this.constant('L', `/* @__PURE__ */ rule({ ${fields.join(', ')} })`) };
   }
@@ -245,11 +246,11 @@ class Compiler {
       if (has('pattern')) {
         const source = String(s['pattern']);
         const regex = this.constant('R', `/${new RegExp(source, 'u').source}/u`);
-        out.push(`${indent}if (!${regex}.test(${v})) ${this.fail('', path, 'pattern', `{ pattern: ${JSON.stringify(source)} }`)}`);
+        out.push(`${indent}if (!${regex}.test(${v})) ${this.fail('', path, 'pattern', `{ pattern: ${lit(source)} }`)}`);
       }
       if (has('format')) {
         const name = String(s['format']);
-        out.push(`${indent}if (!${this.format(name, '')}.test(${v})) ${this.fail('', path, 'format', `{ format: ${JSON.stringify(name)} }`)}`);
+        out.push(`${indent}if (!${this.format(name, '')}.test(${v})) ${this.fail('', path, 'format', `{ format: ${lit(name)} }`)}`);
       }
     } else if (kind === 'number') {
       const bounds: [string, string, string][] = [
@@ -259,7 +260,7 @@ class Compiler {
         ['exclusiveMinimum', '<=', '>'],
       ];
       for (const [k, failsWhen, comparison] of bounds) {
-        if (has(k)) out.push(`${indent}if (${v} ${failsWhen} ${num(k)}) ${this.fail('', path, k, `{ comparison: ${JSON.stringify(comparison)}, limit: ${num(k)} }`)}`);
+        if (has(k)) out.push(`${indent}if (${v} ${failsWhen} ${num(k)}) ${this.fail('', path, k, `{ comparison: ${lit(comparison)}, limit: ${num(k)} }`)}`);
       }
       if (has('multipleOf')) out.push(`${indent}if ((${v} / ${num('multipleOf')}) % 1 !== 0) ${this.fail('', path, 'multipleOf', `{ multipleOf: ${num('multipleOf')} }`)}`);
     } else if (kind === 'object') {
@@ -268,19 +269,19 @@ class Compiler {
       if (has('minProperties')) out.push(`${indent}if (Object.keys(${v}).length < ${num('minProperties')}) ${this.fail('', path, 'minProperties', `{ limit: ${num('minProperties')} }`)}`);
       if (has('required') && (s['required'] as string[]).length) {
         // Inline test on the happy path; the helper names what is missing.
-        const missing = (s['required'] as string[]).map((r) => `${v}[${JSON.stringify(r)}] === undefined`).join(' || ');
-        out.push(`${indent}if (${missing}) required(${v}, ${pathCode(path)}, ${this.constant('Q', JSON.stringify(s['required']))}, e);`);
+        const missing = (s['required'] as string[]).map((r) => `${v}[${lit(r)}] === undefined`).join(' || ');
+        out.push(`${indent}if (${missing}) required(${v}, ${pathCode(path)}, ${this.constant('Q', lit(s['required']))}, e);`);
       }
       for (const k of ['dependencies', 'dependentRequired']) {
         if (!has(k)) continue;
         for (const [property, deps] of Object.entries(s[k] as Record<string, string[]>)) {
-          out.push(`${indent}dependent(${v}, ${pathCode(path)}, e, ${JSON.stringify(k)}, ${JSON.stringify(property)}, ${JSON.stringify(deps)});`);
+          out.push(`${indent}dependent(${v}, ${pathCode(path)}, e, ${lit(k)}, ${lit(property)}, ${lit(deps)});`);
         }
       }
       if (s['additionalProperties'] === false) {
         const names = Object.keys(properties);
         const key = this.variable();
-        const known = names.length <= 8 ? names.map((n) => `${key} === ${JSON.stringify(n)}`).join(' || ') || 'false' : `${this.constant('P', `/* @__PURE__ */ new Set(${JSON.stringify(names)})`)}.has(${key})`;
+        const known = names.length <= 8 ? names.map((n) => `${key} === ${lit(n)}`).join(' || ') || 'false' : `${this.constant('P', `/* @__PURE__ */ new Set(${lit(names)})`)}.has(${key})`;
         out.push(`${indent}for (const ${key} in ${v}) if (!(${known})) fail(e, ${pathCode(path)}, "additionalProperties", { additionalProperty: ${key} });`);
       }
       if (has('properties')) {
@@ -288,18 +289,18 @@ class Compiler {
           const rule = this.leafRule(sub);
           if (rule) {
             const at = child(path, k);
-            out.push(`${indent}${rule.check}(${v}[${JSON.stringify(k)}], ${at.expr ? at.expr : '""'}, ${JSON.stringify(at.lit)}, ${rule.id}, e);`);
+            out.push(`${indent}${rule.check}(${v}[${lit(k)}], ${at.expr ? at.expr : '""'}, ${lit(at.lit)}, ${rule.id}, e);`);
             continue;
           }
           const ref = typeof sub === 'object' && sub !== null ? (sub as Record<string, unknown>)['$ref'] : undefined;
           if (typeof ref === 'string' && this.applies('$ref')) {
             const at = child(path, k);
-            out.push(`${indent}ref(${v}[${JSON.stringify(k)}], ${at.expr ? at.expr : '""'}, ${JSON.stringify(at.lit)}, ${definitionFunction(ref.slice(REF_PREFIX.length))}, e);`);
+            out.push(`${indent}ref(${v}[${lit(k)}], ${at.expr ? at.expr : '""'}, ${lit(at.lit)}, ${definitionFunction(ref.slice(REF_PREFIX.length))}, e);`);
             continue;
           }
           const value = this.variable();
           const inner = this.node(sub, value, child(path, k), `${indent}  `);
-          if (inner.length) out.push(`${indent}const ${value} = ${v}[${JSON.stringify(k)}];`, `${indent}if (${value} !== undefined) {`, ...inner, `${indent}}`);
+          if (inner.length) out.push(`${indent}const ${value} = ${v}[${lit(k)}];`, `${indent}if (${value} !== undefined) {`, ...inner, `${indent}}`);
         }
       }
     } else if (kind === 'array') {
@@ -315,7 +316,7 @@ class Compiler {
         // Ajv compares only items of a scalar item type (others already fail `items`).
         const items = s['items'] as Record<string, unknown> | undefined;
         const itemType = items && typeof items['type'] === 'string' && !['object', 'array'].includes(items['type']) ? items['type'] : undefined;
-        out.push(`${indent}unique(${v}, ${pathCode(path)}, e${itemType ? `, ${JSON.stringify(itemType)}` : ''});`);
+        out.push(`${indent}unique(${v}, ${pathCode(path)}, e${itemType ? `, ${lit(itemType)}` : ''});`);
       }
     }
     return out;

@@ -99,6 +99,7 @@ describe('docs site', () => {
     }));
     const model: SpecModel = {
       title: 'Shop',
+      warnings: [],
       version: '1.0.0',
       asyncapi: '3.0.0',
       definitions: { OrderPlaced: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, email: { type: 'string', 'x-pii': true } } } },

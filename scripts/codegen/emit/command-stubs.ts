@@ -1,5 +1,5 @@
 import type { CommandModel, SpecModel } from '../model';
-import { importPath, kebabCase } from '../naming';
+import { importPath, kebabCase, quoted } from '../naming';
 import type { GeneratedFile } from './types';
 
 /** Where the HTTP command handler of a service lives, relative to the functions folder. */
@@ -22,12 +22,12 @@ export function commandStubFiles(model: SpecModel, functionsDir: string, outDir:
       .map((c) => {
         const key = `${c.http?.method} ${c.http?.path}`;
         return (
-          `    '${key}': route({\n` +
+          `    ${quoted(key)}: route({\n` +
           `      body: validate${c.name},\n` +
           `      handler: async ({ body }, { logger }) => {\n` +
           `        // TODO: implement ${c.name}: change state, append events to the outbox, answer 202.\n` +
-          `        logger.debug('${c.name} received', { fields: Object.keys(body) });\n` +
-          `        throw new HttpError(501, '${key} is not implemented yet', { code: 'NOT_IMPLEMENTED' });\n` +
+          `        logger.debug(${quoted(`${c.name} received`)}, { fields: Object.keys(body) });\n` +
+          `        throw new HttpError(501, ${quoted(`${key} is not implemented yet`)}, { code: 'NOT_IMPLEMENTED' });\n` +
           `      },\n` +
           `    }),`
         );
@@ -39,7 +39,7 @@ export function commandStubFiles(model: SpecModel, functionsDir: string, outDir:
         `// Handler stub created by \`npm run codegen\` for the HTTP commands of ${service}. This file is yours: codegen never overwrites it.\n` +
         `import { ${commands.map((c) => `validate${c.name}`).join(', ')} } from '${importPath(dir, outDir)}';\n` +
         `import { createHttpApi, HttpError, route } from '${importPath(dir, `${libDir}/http`)}';\n\n` +
-        `export const handler = createHttpApi({\n  service: '${service}',\n  routes: {\n${routes}\n  },\n});\n`,
+        `export const handler = createHttpApi({\n  service: ${quoted(service)},\n  routes: {\n${routes}\n  },\n});\n`,
     });
   }
   return files;

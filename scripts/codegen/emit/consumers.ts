@@ -88,7 +88,7 @@ export const emitConsumers: Emitter = (ctx) => {
     lines.push(`import { createSqsConsumer, type ConsumerContext, type SqsConsumerHandler, type SqsConsumerOptions } from '${importPath(consumersDir, `${ctx.libDir}/consumer`)}';`, '');
     const { messages: _m, ...facts } = queue;
     lines.push(`/** Queue ${queue.name} of service ${queue.service}, as the spec declares it. */`);
-    lines.push(`export const ${v} = ${JSON.stringify(facts, null, 2).replace(/\n/g, '\n')} as const;`, '');
+    lines.push(`export const ${v} = ${lit(facts, 2)} as const;`, '');
     lines.push(`/** Events delivered to ${queue.name}, keyed by detail-type. */`);
     lines.push(`export type ${T}Events = {`);
     for (const m of messages) lines.push(`  ${lit(m.eventbridge?.detailType)}: ${m.typeName};`);
@@ -101,7 +101,7 @@ export const emitConsumers: Emitter = (ctx) => {
     lines.push(`export const ${v}Routes: { readonly [K in keyof ${T}Events]: Route } = {`);
     for (const m of messages) {
       const sources = [m.eventbridge?.source];
-      lines.push(`  ${lit(m.eventbridge?.detailType)}: { messageName: ${lit(m.name)}, sources: ${JSON.stringify(sources)}, validate: ${m.name}Schema },`);
+      lines.push(`  ${lit(m.eventbridge?.detailType)}: { messageName: ${lit(m.name)}, sources: ${lit(sources)}, validate: ${m.name}Schema },`);
     }
     lines.push(`};`, '');
     lines.push(`/** Parses and validates an event for ${queue.name}; throws MalformedEventError, UnknownEventTypeError or EventValidationError. */`);

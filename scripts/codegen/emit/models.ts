@@ -1,5 +1,6 @@
-import { TypeScriptGenerator, type TypeScriptOptions } from '@asyncapi/modelina';
+import { ConstrainedStringModel, TypeScriptGenerator, type TypeScriptOptions } from '@asyncapi/modelina';
 import type { DeepPartial } from '@asyncapi/modelina/lib/types/utils';
+import { lit, quoted } from '../naming';
 import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
 
 const ROOT = '__CodegenRoot';
@@ -10,7 +11,29 @@ const OPTIONS: DeepPartial<TypeScriptOptions> = {
   // Wire names must stay as written: a camelCased key would no longer match the JSON.
   rawPropertyNames: true,
   // Names were made unique and identifier-safe in the schema bundle; keep them as they are.
-  constraints: { modelName: ({ modelName }: { modelName: string }) => modelName },
+  // Enum values and constants are written with the one literal helper: Modelina's own
+  // quoting leaves quotes, backslashes and control characters raw (an unterminated
+  // literal) and turns `true` into the string "true".
+  constraints: {
+    modelName: ({ modelName }: { modelName: string }) => modelName,
+    enumValue: ({ enumValue }: { enumValue: unknown }) => lit(enumValue ?? null),
+    // Interface models only need string constants; others stay unset (no initialiser).
+    constant: ({ constrainedMetaModel }) => {
+      const constant = constrainedMetaModel.options.const;
+      return constant && constrainedMetaModel instanceof ConstrainedStringModel ? lit(constant.originalInput) : undefined;
+    },
+  },
+  // Modelina quotes raw property names as '<name>' unescaped: re-quote them with the helper.
+  presets: [
+    {
+      interface: {
+        property({ property, content }) {
+          const raw = `'${property.unconstrainedPropertyName}'`;
+          return content.startsWith(raw) ? `${quoted(property.unconstrainedPropertyName)}${content.slice(raw.length)}` : content;
+        },
+      },
+    },
+  ],
   processorOptions: { interpreter: { ignoreAdditionalProperties: true, ignoreAdditionalItems: true } },
 };
 

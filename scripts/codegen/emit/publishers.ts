@@ -1,6 +1,6 @@
 import { validatorImport } from './validators';
 import type { MessageModel, SpecModel } from '../model';
-import { kebabCase, lit, pascalCase, valueName } from '../naming';
+import { docText, kebabCase, lit, pascalCase, valueName } from '../naming';
 import { runtimeImport, TS_HEADER, type Emitter, type GeneratedFile } from './types';
 
 export function busName(model: SpecModel, key: string): string {
@@ -48,7 +48,7 @@ export const emitPublishers: Emitter = (ctx) => {
     lines.push(`export type ${P}Event = { [K in keyof ${P}Sends]: BuiltEvent<(typeof ${v}EventSpecs)[K]['detailType'], ${P}Sends[K]> }[keyof ${P}Sends];`, '');
     for (const m of sends) {
       const eb = m.eventbridge as NonNullable<MessageModel['eventbridge']>;
-      lines.push(`/** ${m.summary ?? m.title ?? m.name} (${eb.source} / ${eb.detailType} on ${eb.bus}). Throws EventValidationError if the result breaks the schema. */`);
+      lines.push(`/** ${docText(m.summary ?? m.title ?? m.name)} (${docText(`${eb.source} / ${eb.detailType} on ${eb.bus}`)}). Throws EventValidationError if the result breaks the schema. */`);
       if (m.envelope) {
         lines.push(`export function ${m.name}(data: Models.${m.typeName}['data'], context: EventContext = {}): BuiltEvent<${lit(eb.detailType)}, Models.${m.typeName}> {`);
         lines.push(`  return buildEnvelopeEvent(${v}EventSpecs.${m.name}, SERVICE, data, context, ${m.name}Schema);`);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { MessageModel, SpecModel } from '../model';
-import { camelCase, importPath, kebabCase, pascalCase } from '../naming';
+import { camelCase, docText, importPath, kebabCase, lit, pascalCase } from '../naming';
 import type { SagaModel } from '../sagas';
 import { TS_HEADER, type Emitter, type GeneratedFile } from './types';
 
@@ -31,8 +31,6 @@ export const emitSagas: Emitter = (ctx) => {
   });
 };
 
-const lit = (s: string): string => JSON.stringify(s);
-const docText = (s: string): string => s.replace(/\*\//g, '*\\/').replace(/\s+/g, ' ').trim();
 
 function sagaCode(model: SpecModel, saga: SagaModel): string[] {
   const message = (name: string): MessageModel => {

@@ -1,14 +1,12 @@
 import { resolve } from 'node:path';
 import type { SpecModel } from '../model';
-import { importPath, kebabCase } from '../naming';
+import { docText, importPath, kebabCase, quoted as quote } from '../naming';
 import { queueIdentifiers, queueMessages } from './consumers';
 import type { GeneratedFile } from './types';
 
 /** The project's hand-written runtime (lib/), beside scripts/. */
 const LIB_DIR = resolve(__dirname, '..', '..', '..', 'lib');
 
-/** A single-quoted string literal, as hand-written code in this repo spells them. */
-const quote = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** Where the stub for a queue lives, relative to the functions folder. */
 export function stubPath(service: string, queue: string, queuesOfService: number): string {
@@ -34,7 +32,7 @@ export function stubFiles(model: SpecModel, functionsDir: string, outDir: string
       if (!messages.length) continue;
       const { type: T, factory, notImplemented } = queueIdentifiers(queue);
       const dir = `${functionsDir}/${kebabCase(service)}`;
-      const todo = messages.map((m) => `    ${quote(m.eventbridge?.detailType ?? m.name)},${m.summary ? ` // ${m.summary}` : ''}`).join('\n');
+      const todo = messages.map((m) => `    ${quote(m.eventbridge?.detailType ?? m.name)},${m.summary ? ` // ${docText(m.summary)}` : ''}`).join('\n');
       files.push({
         path: stubPath(service, queue.name, queues.length),
         content:
