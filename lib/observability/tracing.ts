@@ -29,13 +29,13 @@ export function createTracer(serviceName: string, env: Env): Tracer | undefined 
 }
 
 /**
- * The middleware that opens a `## handler` subsegment per invocation (cold start and
- * service annotated, response and error recorded), or one that does nothing without a tracer.
+ * The middlewares for `.use()`: the one that opens a `## handler` subsegment per invocation
+ * (cold start and service annotated, errors recorded), or none without a tracer.
  */
-export function traceInvocations<E, R>(tracer: Tracer | undefined): MiddlewareObj<E, R, Error> {
-  if (!tracer) return {};
+export function traceInvocations<E, R>(tracer: Tracer | undefined): MiddlewareObj<E, R, Error>[] {
+  if (!tracer) return [];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { captureLambdaHandler } = require('@aws-lambda-powertools/tracer/middleware') as typeof import('@aws-lambda-powertools/tracer/middleware');
   // Responses can be large batches or hold PII: keep them out of the trace.
-  return captureLambdaHandler(tracer, { captureResponse: false }) as MiddlewareObj<E, R, Error>;
+  return [captureLambdaHandler(tracer, { captureResponse: false }) as MiddlewareObj<E, R, Error>];
 }
