@@ -70,16 +70,21 @@ export class InvocationLog {
       if (id) eventIds.push(id);
     }
     let failedEventIds: string[] = [];
+    let partialFailure = false;
     if (!e.ok) failedEventIds = [...eventIds];
     else {
       const failures = (e.result as { batchItemFailures?: { itemIdentifier?: unknown }[] } | undefined)?.batchItemFailures;
-      if (Array.isArray(failures)) failedEventIds = failures.flatMap((f) => (typeof f.itemIdentifier === 'string' && byMessage.has(f.itemIdentifier) ? [byMessage.get(f.itemIdentifier) as string] : []));
+      if (Array.isArray(failures)) {
+        // A record that is not an event (a poison message) fails the invocation too.
+        partialFailure = failures.length > 0;
+        failedEventIds = failures.flatMap((f) => (typeof f.itemIdentifier === 'string' && byMessage.has(f.itemIdentifier) ? [byMessage.get(f.itemIdentifier) as string] : []));
+      }
     }
     this.entries.push({
       function: e.function,
       startedAt: e.startedAt ?? Date.now() - e.durationMs,
       durationMs: e.durationMs,
-      ok: e.ok && failedEventIds.length === 0,
+      ok: e.ok && failedEventIds.length === 0 && !partialFailure,
       ...(e.error ? { error: e.error } : {}),
       eventIds,
       failedEventIds,
