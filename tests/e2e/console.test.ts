@@ -150,7 +150,9 @@ describe('the local web console', () => {
 
     // Act: the fault is gone; redrive from the console
     await faults({ seed: 1, faults: [] });
-    await dlqRow.locator('button[data-redrive]').click();
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue, Attributes: { VisibilityTimeout: '300', RedrivePolicy: attributes['RedrivePolicy'] ?? '' } }));
+    // The button's own click event (the table refreshes every 2 s while the flow still runs, which can move rows under a pointer)
+    await dlqRow.locator('button[data-redrive]').dispatchEvent('click');
 
     // Assess: moved back, consumed this time (rejected as malformed onto the errors bus), the DLQ empty
     await page.waitForFunction("/^redrive of .* (started|failed)/.test(document.getElementById('queue-status').textContent)", undefined, { timeout: 30_000 }).catch(async (e: unknown) => {

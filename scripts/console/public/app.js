@@ -168,24 +168,30 @@ function flowNode(node, flow, longest, root) {
   );
 }
 
-/** Replaces a table body's rows only when what they show changed: a row being clicked is not swapped under the pointer. */
-const shown = new Map();
-function renderRows(body, data, build) {
-  const key = JSON.stringify(data);
-  if (shown.get(body) === key) return;
-  shown.set(body, key);
-  body.replaceChildren(...build());
+/**
+ * Renders rows keyed by `data-key`: a row whose markup did not change is kept (with its
+ * listeners), so a button being clicked is never swapped under the pointer.
+ */
+function renderRows(body, rows) {
+  const existing = new Map([...body.rows].map((r) => [r.dataset.key, r]));
+  const next = rows.map((row) => {
+    const old = existing.get(row.dataset.key);
+    return old && old.outerHTML === row.outerHTML ? old : row;
+  });
+  if (next.length === body.rows.length && next.every((r, i) => r === body.rows[i])) return;
+  body.replaceChildren(...next);
 }
 
 // ---- queues ----
 async function pollQueues() {
   const { queues } = await api('queues');
   const body = document.querySelector('#queue-table tbody');
-  renderRows(body, queues, () =>
+  renderRows(
+    body,
     queues.map((q) =>
       el(
         'tr',
-        { className: q.isDlq && q.depth > 0 ? 'bad' : undefined, dataset: { queue: q.name, depth: q.depth } },
+        { className: q.isDlq && q.depth > 0 ? 'bad' : undefined, dataset: { key: q.name, queue: q.name, depth: q.depth } },
         el('td', {}, q.name, q.isDlq ? el('span', { className: 'muted' }, ` (DLQ of ${q.sources.join(', ') || 'rules'})`) : ''),
         el('td', { className: 'depth' }, q.depth),
         el('td', {}, q.inFlight),
@@ -215,11 +221,12 @@ let selectedFunction;
 async function pollFunctions() {
   const { functions } = await api('functions');
   const body = document.querySelector('#function-table tbody');
-  renderRows(body, { functions, selectedFunction }, () =>
+  renderRows(
+    body,
     functions.map((f) =>
       el(
         'tr',
-        { className: `selectable${f.errors ? ' bad' : ''}${f.name === selectedFunction ? ' selected' : ''}`, dataset: { function: f.name }, onclick: () => showLogs(f.name) },
+        { className: `selectable${f.errors ? ' bad' : ''}${f.name === selectedFunction ? ' selected' : ''}`, dataset: { key: f.name, function: f.name }, onclick: () => showLogs(f.name) },
         el('td', {}, f.name),
         el('td', { className: 'invocations' }, f.invocations),
         el('td', { title: f.lastError }, f.errors),
