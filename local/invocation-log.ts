@@ -18,6 +18,8 @@ export interface LoggedInvocation {
   failedEventIds: string[];
   /** SQS message ids of the input records (what a DLQ message keeps). */
   messageIds: string[];
+  /** Records reported failed (batchItemFailures), events or not (a poison message is none); all of them when it threw. */
+  failedRecords: number;
   /** The Lambda request id. */
   requestId?: string;
   /** The invocation's log lines (stdout and stderr), bounded by the runner. */
@@ -70,13 +72,12 @@ export class InvocationLog {
       if (id) eventIds.push(id);
     }
     let failedEventIds: string[] = [];
-    let partialFailure = false;
+    let failedRecords = 0;
     if (!e.ok) failedEventIds = [...eventIds];
     else {
       const failures = (e.result as { batchItemFailures?: { itemIdentifier?: unknown }[] } | undefined)?.batchItemFailures;
       if (Array.isArray(failures)) {
-        // A record that is not an event (a poison message) fails the invocation too.
-        partialFailure = failures.length > 0;
+        failedRecords = failures.length;
         failedEventIds = failures.flatMap((f) => (typeof f.itemIdentifier === 'string' && byMessage.has(f.itemIdentifier) ? [byMessage.get(f.itemIdentifier) as string] : []));
       }
     }
@@ -84,11 +85,12 @@ export class InvocationLog {
       function: e.function,
       startedAt: e.startedAt ?? Date.now() - e.durationMs,
       durationMs: e.durationMs,
-      ok: e.ok && failedEventIds.length === 0 && !partialFailure,
+      ok: e.ok && failedEventIds.length === 0,
       ...(e.error ? { error: e.error } : {}),
       eventIds,
       failedEventIds,
       messageIds,
+      failedRecords: e.ok ? failedRecords : messageIds.length,
       ...(e.requestId ? { requestId: e.requestId } : {}),
       logs: e.logs ?? [],
     });

@@ -191,7 +191,7 @@ export function createConsole(options: ConsoleOptions): (req: IncomingMessage, r
       for (const i of cloud.recentInvocations()) {
         const s = stats.get(i.function) ?? { name: i.function, invocations: 0, errors: 0 };
         s.invocations += 1;
-        if (!i.ok) {
+        if (!i.ok || i.failedRecords > 0) {
           s.errors += 1;
           if (i.error) s.lastError = i.error;
         }
