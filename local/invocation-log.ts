@@ -2,7 +2,8 @@
  * What the local functions did with the events they were given, for `GET /local/invocations`
  * (`npm run ops -- trace` reads it): a bounded in-memory log of invocations, each with the
  * event ids it carried (SQS records' EventBridge events, or an EventBridge event itself) and
- * the ones it reported failed (ReportBatchItemFailures) or all of them when it threw.
+ * the ones it reported failed (ReportBatchItemFailures) or all of them when it threw, its
+ * start and duration (the span the trace and the console show) and its log lines.
  */
 
 export interface LoggedInvocation {
@@ -17,6 +18,12 @@ export interface LoggedInvocation {
   failedEventIds: string[];
   /** SQS message ids of the input records (what a DLQ message keeps). */
   messageIds: string[];
+  /** Records reported failed (batchItemFailures), events or not (a poison message is none); all of them when it threw. */
+  failedRecords: number;
+  /** The Lambda request id. */
+  requestId?: string;
+  /** The invocation's log lines (stdout and stderr), bounded by the runner. */
+  logs: string[];
 }
 
 const CAPACITY = 20_000;
@@ -47,7 +54,7 @@ function parse(text: unknown): unknown {
 export class InvocationLog {
   private readonly entries: LoggedInvocation[] = [];
 
-  record(e: { function: string; ok: boolean; durationMs: number; error?: string; startedAt?: number; event?: unknown; result?: unknown }): void {
+  record(e: { function: string; ok: boolean; durationMs: number; error?: string; startedAt?: number; event?: unknown; result?: unknown; requestId?: string; logs?: string[] }): void {
     const records = (e.event as { Records?: unknown } | undefined)?.Records;
     const byMessage = new Map<string, string>();
     const eventIds: string[] = [];
@@ -65,10 +72,14 @@ export class InvocationLog {
       if (id) eventIds.push(id);
     }
     let failedEventIds: string[] = [];
+    let failedRecords = 0;
     if (!e.ok) failedEventIds = [...eventIds];
     else {
       const failures = (e.result as { batchItemFailures?: { itemIdentifier?: unknown }[] } | undefined)?.batchItemFailures;
-      if (Array.isArray(failures)) failedEventIds = failures.flatMap((f) => (typeof f.itemIdentifier === 'string' && byMessage.has(f.itemIdentifier) ? [byMessage.get(f.itemIdentifier) as string] : []));
+      if (Array.isArray(failures)) {
+        failedRecords = failures.length;
+        failedEventIds = failures.flatMap((f) => (typeof f.itemIdentifier === 'string' && byMessage.has(f.itemIdentifier) ? [byMessage.get(f.itemIdentifier) as string] : []));
+      }
     }
     this.entries.push({
       function: e.function,
@@ -79,12 +90,17 @@ export class InvocationLog {
       eventIds,
       failedEventIds,
       messageIds,
+      failedRecords: e.ok ? failedRecords : messageIds.length,
+      ...(e.requestId ? { requestId: e.requestId } : {}),
+      logs: e.logs ?? [],
     });
     if (this.entries.length > CAPACITY) this.entries.splice(0, this.entries.length - CAPACITY);
   }
 
-  /** Invocations oldest first, optionally only those that carried one of `eventIds`, or after a time. */
-  recent(filter: { eventIds?: ReadonlySet<string>; since?: number } = {}): LoggedInvocation[] {
-    return this.entries.filter((e) => (filter.since === undefined || e.startedAt >= filter.since) && (!filter.eventIds || e.eventIds.some((id) => filter.eventIds?.has(id))));
+  /** Invocations oldest first, optionally only those that carried one of `eventIds`, of one function, or after a time. */
+  recent(filter: { eventIds?: ReadonlySet<string>; since?: number; function?: string } = {}): LoggedInvocation[] {
+    return this.entries.filter(
+      (e) => (filter.since === undefined || e.startedAt >= filter.since) && (!filter.function || e.function === filter.function) && (!filter.eventIds || e.eventIds.some((id) => filter.eventIds?.has(id))),
+    );
   }
 }

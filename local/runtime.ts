@@ -254,9 +254,17 @@ export class LocalCloud {
   /** What the functions did with which events, for `GET /local/invocations` (`npm run ops -- trace` reads it). */
   private readonly invocationLog = new InvocationLog();
 
-  /** Invocations, oldest first, optionally only those that carried one of `eventIds`, or after a time. */
-  recentInvocations(filter: { eventIds?: ReadonlySet<string>; since?: number } = {}): LoggedInvocation[] {
+  /** Invocations, oldest first, optionally only those that carried one of `eventIds`, of one function, or after a time. */
+  recentInvocations(filter: { eventIds?: ReadonlySet<string>; since?: number; function?: string } = {}): LoggedInvocation[] {
     return this.invocationLog.recent(filter);
+  }
+
+  /** Local tools served on the HTTP port under their own path (`npm start` mounts the web console at `/_console`). */
+  private readonly mounts: { prefix: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> }[] = [];
+
+  /** Serves `prefix` and everything under it with `handle`, before the HTTP API's routes. */
+  mount(prefix: string, handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): void {
+    this.mounts.push({ prefix: prefix.replace(/\/$/, ''), handle });
   }
 
   private services(): Services {
@@ -301,6 +309,8 @@ export class LocalCloud {
   private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.ready.http || !this.gateway) return starting(res);
     const url = new URL(req.url ?? '/', 'http://local');
+    const mounted = this.mounts.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
+    if (mounted) return mounted.handle(req, res);
     if (url.pathname === '/local-auth/.well-known/jwks.json') return send(res, 200, this.issuer.jwks(), 'application/json');
     if (url.pathname === '/local-auth/token' && req.method === 'POST') {
       const body = (await readJson(req).catch(() => ({}))) as Record<string, unknown>;

@@ -41,6 +41,8 @@ export function functionEnvironment(region: string, endpoints: { aws: string; dy
     AWS_ENDPOINT_URL_SCHEDULER: endpoints.aws,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    // No X-Ray daemon here: Powertools Tracer stays off (lib/observability/tracing.ts); the runner records each invocation's span instead (GET /local/invocations).
+    POWERTOOLS_TRACE_ENABLED: 'false',
     // Lambda runs Node 22; the SDK's warning about the local Node 20 is noise here.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };

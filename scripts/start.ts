@@ -8,6 +8,7 @@
  *   npm start -- --template <file>  # run an already packaged template
  *   npm start -- --faults faults.json  # seeded fault injection (README "Fault injection"); live: POST /local/faults
  *   ports: --aws-port 4566 --http-port 3000 --dynamodb-port 8000; --no-watch
+ *   web console: http://127.0.0.1:<http port>/_console (scripts/console)
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { LocalCloud, readTemplate, resetDataDir } from '../local/runtime';
 import { watchLaunchers } from '../local/process-guard';
 import { formatSummary } from '../local/summary';
 import { flag, option } from './args';
+import { CONSOLE_PATH, createConsole } from './console/server';
 import { withPackagingLock } from './packaging-lock';
 
 const ROOT = resolve(__dirname, '..');
@@ -80,7 +82,10 @@ async function main(): Promise<void> {
     await cloud.stop().catch(() => undefined);
     process.exit(1);
   }
+  // The web console (scripts/console): on the HTTP port, next to the API; never deployed.
+  cloud.mount(CONSOLE_PATH, createConsole({ cloud, root: ROOT }));
   process.stdout.write(formatSummary(cloud, { stage, dataDir, ms: Date.now() - started }));
+  process.stdout.write(`Console: ${cloud.urls.http}${CONSOLE_PATH}\n`);
 }
 
 void main();

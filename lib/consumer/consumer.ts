@@ -10,7 +10,7 @@ import { clients } from '../clients';
 import type { Env } from '../config';
 import { eventAgeMs, type ErrorEventBuilder, type EventBridgeEvent, type HandlerMap, type Route } from '../envelope';
 import { createIdempotency, type IdempotencyOptions } from '../idempotency';
-import { createMetrics, resolveStack, type Stack } from '../observability';
+import { createMetrics, resolveStack, traceInvocations, type Stack } from '../observability';
 import { consumerContext, type ConsumerContext, type OutboxWriter } from './context';
 import { decodeRecord, finalFailure, handlerRejection, RECORD_LOG_KEYS, recordLogKeys, type DecodedRecord, type Routes } from './decode';
 import { createRejectionReporter, type BatchCounts, type RejectionReporter } from './report';
@@ -89,6 +89,7 @@ export function createSqsConsumer<E extends object>(options: SqsConsumerOptions<
 
   const processor = new BatchProcessor(EventType.SQS);
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(traceInvocations<SQSEvent, SQSBatchResponse>(stack.tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {

@@ -6,7 +6,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { EventContext, ValidationResult } from '../envelope';
 import type { Env } from '../config';
-import { resolveStack } from '../observability';
+import { resolveStack, traceInvocations } from '../observability';
 import { HttpError, MalformedJsonError, MalformedPathError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationFailedError } from './errors';
 import { compileRoutes, matchRoute } from './routing';
 
@@ -121,7 +121,7 @@ function fromBodyParser(error: unknown): HttpError | undefined {
  * unknown routes 404, anything else 500 with a generic message (never a stack trace).
  */
 export function createHttpApi(options: HttpApiOptions): HttpApiHandler {
-  const { logger } = resolveStack(options, { service: 'http-api' });
+  const { logger, tracer } = resolveStack(options, { service: 'http-api' });
   const routes = compileRoutes(Object.entries(options.routes));
   const correlationIds = new WeakMap<object, string>();
   const correlationOf = (event: object): string => correlationIds.get(event) ?? randomUUID();
@@ -160,6 +160,7 @@ export function createHttpApi(options: HttpApiOptions): HttpApiHandler {
   };
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(traceInvocations<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlation)
     .use(errorResponses)

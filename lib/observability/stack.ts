@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { ENV, optionalEnv, type Env } from '../config';
 import { createLogger } from './observability';
+import { createTracer } from './tracing';
 
 /** What every stack (SQS consumer, HTTP API, outbox relay) may be given to name and observe itself. */
 export interface StackOptions {
@@ -11,6 +13,8 @@ export interface StackOptions {
   functionName?: string;
   logger?: Logger;
   metrics?: Metrics;
+  /** X-Ray tracer; default a Powertools Tracer when on Lambda with tracing on (lib/observability/tracing.ts); `false`: never trace. */
+  tracer?: Tracer | false;
   /** Clock in ms (tests). */
   now?: () => number;
   env?: Env;
@@ -24,6 +28,8 @@ export interface Stack {
   logger: Logger;
   /** The given Metrics, or one built on first read by `defaults.createMetrics` (a stack without it records no metric). */
   readonly metrics: Metrics;
+  /** Undefined when tracing is off. */
+  tracer: Tracer | undefined;
   now: () => number;
 }
 
@@ -42,7 +48,7 @@ export interface StackDefaults {
 
 /**
  * The one place a stack resolves who it is (service, function name) and what it logs,
- * measures and times with: options first, then the Lambda environment, then the stack's
+ * measures, traces and times with: options first, then the Lambda environment, then the stack's
  * defaults. Logger and metrics are Powertools', named after the service.
  */
 export function resolveStack(options: StackOptions, defaults: StackDefaults): Stack {
@@ -60,6 +66,7 @@ export function resolveStack(options: StackOptions, defaults: StackDefaults): St
       if (!defaults.createMetrics) throw new Error(`stack ${service} records no metrics: give it \`metrics\` or \`createMetrics\``);
       return (metrics = defaults.createMetrics({ serviceName: service }));
     },
+    tracer: options.tracer === false ? undefined : (options.tracer ?? createTracer(service, env)),
     now: options.now ?? Date.now,
   };
 }

@@ -6,7 +6,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-la
 import { createBusPublisher, type BusPublisher } from '../bus';
 import { clients } from '../clients';
 import { numberEnv, requireEnv } from '../config';
-import { createMetrics, resolveStack } from '../observability';
+import { createMetrics, resolveStack, traceInvocations } from '../observability';
 import { OUTBOX_ENV } from './row';
 import { counts, createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type SweepOptions } from './relay';
 
@@ -62,7 +62,7 @@ const positive = (value: unknown): number | undefined => (typeof value === 'numb
  * export const handler = createOutboxRelayHandler({ errorEvent: somePublisher.ErrorOccurred });
  */
 export function createOutboxRelayHandler(options: OutboxRelayHandlerOptions = {}): OutboxRelayHandler {
-  const { env, service, logger, metrics } = resolveStack(options, { service: 'outbox-relay', createMetrics });
+  const { env, service, logger, metrics, tracer } = resolveStack(options, { service: 'outbox-relay', createMetrics });
   const margin = options.sweepTimeMarginMs ?? 10_000;
   let relay: OutboxRelay | undefined;
 
@@ -81,6 +81,7 @@ export function createOutboxRelayHandler(options: OutboxRelayHandlerOptions = {}
     }));
 
   return middy<OutboxRelayEvent, DynamoDBBatchResponse | SweepSummary, Error, Context>()
+    .use(traceInvocations<OutboxRelayEvent, DynamoDBBatchResponse | SweepSummary>(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {

@@ -44,7 +44,8 @@ interface RelayDeps {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${maxAttempts}`);
-  const stack = resolveStack(options, { service: 'outbox-relay', createMetrics });
+  // The relay traces nothing itself (its handler does): no tracer of its own.
+  const stack = resolveStack({ ...options, tracer: false }, { service: 'outbox-relay', createMetrics });
   const recheck: RecheckMode = options.recheck ?? 'retries';
   const table = createOutboxTable({ doc: options.doc, table: options.table, maxAttempts, publishedTtlSeconds: options.publishedTtlSeconds ?? PUBLISHED_ROW_TTL_SECONDS });
   const deps: RelayDeps = {

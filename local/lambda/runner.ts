@@ -21,6 +21,8 @@ export interface InvokeResult {
   error?: { errorType: string; errorMessage: string; stack: string[] };
   durationMs: number;
   requestId: string;
+  /** What the invocation wrote to stdout/stderr, line by line (bounded; none when it timed out or crashed). */
+  logs?: string[];
 }
 
 interface Pending {
@@ -105,13 +107,13 @@ class LocalFunction {
       pending: new Map(),
     };
     const generation = this.generation;
-    env.worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: InvokeResult['error']; durationMs: number }) => {
+    env.worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: InvokeResult['error']; durationMs: number; logs?: string[] }) => {
       const p = env.pending.get(m.id);
       if (!p) return;
       clearTimeout(p.timer);
       env.pending.delete(m.id);
       env.busy = false;
-      p.resolve({ ok: m.ok, ...(m.ok ? { result: m.result } : { error: m.error as InvokeResult['error'] }), durationMs: m.durationMs, requestId: p.requestId } as InvokeResult);
+      p.resolve({ ok: m.ok, ...(m.ok ? { result: m.result } : { error: m.error as InvokeResult['error'] }), durationMs: m.durationMs, requestId: p.requestId, ...(m.logs ? { logs: m.logs } : {}) } as InvokeResult);
       if (generation !== this.generation) {
         this.envs = this.envs.filter((e) => e !== env);
         void env.worker.terminate();
@@ -275,7 +277,7 @@ export class FunctionRunner extends EventEmitter {
     const startedAt = Date.now();
     const result = await fn.invoke(event);
     // `event` and `result` ride along for the cloud's invocation log (GET /local/invocations).
-    this.emit('invoked', { function: name, ok: result.ok, durationMs: result.durationMs, ...(result.error ? { error: result.error.errorMessage } : {}), startedAt, event, result: result.result });
+    this.emit('invoked', { function: name, ok: result.ok, durationMs: result.durationMs, ...(result.error ? { error: result.error.errorMessage } : {}), startedAt, event, result: result.result, requestId: result.requestId, logs: result.logs ?? [] });
     return result;
   }
 

@@ -28,7 +28,8 @@ export interface StoredMessage {
 
 export interface NormalizedReceive {
   max: number;
-  visibilityTimeout: number;
+  /** The request's VisibilityTimeout; undefined: the queue's, read when messages are taken (a long poll outlives a SetQueueAttributes). */
+  visibilityTimeout: number | undefined;
   attributeNames: readonly string[];
   messageAttributeNames: readonly string[];
 }

@@ -23,11 +23,10 @@ export function normalizeReceive(q: QueueState, options: ReceiveMessagesOptions)
   if (!Number.isInteger(max) || max < 1 || max > RECEIVE_MAX_MESSAGES) {
     throw new SqsInvalidParameterValueError(`Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and ${RECEIVE_MAX_MESSAGES}, if provided.`);
   }
-  const visibilityTimeout = options.visibilityTimeout ?? q.config.visibilityTimeout;
-  assertSeconds('VisibilityTimeout', visibilityTimeout, LIMITS.visibilityTimeout);
+  if (options.visibilityTimeout !== undefined) assertSeconds('VisibilityTimeout', options.visibilityTimeout, LIMITS.visibilityTimeout);
   return {
     max,
-    visibilityTimeout,
+    visibilityTimeout: options.visibilityTimeout,
     attributeNames: options.attributeNames ?? [],
     messageAttributeNames: options.messageAttributeNames ?? [],
   };
@@ -63,7 +62,7 @@ export function take(engine: SqsEngine, q: QueueState, options: NormalizedReceiv
     }
     message.receiveCount += 1;
     message.firstReceivedAt ??= now;
-    message.visibleAt = now + options.visibilityTimeout * 1000;
+    message.visibleAt = now + (options.visibilityTimeout ?? q.config.visibilityTimeout) * 1000;
     message.receiptToken = randomUUID();
     out.push(toReceived(q, message, options));
     counts.push(message.receiveCount);

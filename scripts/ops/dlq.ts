@@ -57,31 +57,66 @@ async function stageQueues(target: OpsTarget): Promise<QueueAttributes[]> {
   );
 }
 
-export async function findDlqs(target: OpsTarget): Promise<DlqInfo[]> {
+/** A queue of the stage with its depth, and whether it is a DLQ (and whose). */
+export interface QueueInfo {
+  name: string;
+  url: string;
+  arn: string;
+  depth: number;
+  inFlight: number;
+  /** Whether it is a DLQ: another queue's RedrivePolicy names it, the catalog names it one, or its name ends in -dlq. */
+  isDlq: boolean;
+  /** The queues that send their failures here (for a DLQ). */
+  sources: string[];
+  /** The DLQ its RedrivePolicy names, and after how many receives. */
+  deadLetter?: { arn: string; maxReceiveCount: number };
+}
+
+/** Every queue of the stage (not the ops commands' own), with depths and DLQ roles; receives nothing. */
+export async function queueOverview(target: OpsTarget): Promise<QueueInfo[]> {
   const queues = (await stageQueues(target)).filter((q) => !q.name.startsWith(queueName(target, OPS_PREFIX)));
   const catalogDlqs = new Set(target.catalog.queues.flatMap((q) => (q.dlq ? [queueName(target, q.dlq)] : [])));
   const sourcesOf = new Map<string, string[]>();
+  const policyOf = new Map<string, { arn: string; maxReceiveCount: number }>();
   for (const q of queues) {
     const policy = q.attributes['RedrivePolicy'];
     if (!policy) continue;
-    const dlqArn = (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn;
-    if (dlqArn) sourcesOf.set(dlqArn, [...(sourcesOf.get(dlqArn) ?? []), q.name]);
+    const parsed = JSON.parse(policy) as { deadLetterTargetArn?: string; maxReceiveCount?: number | string };
+    const dlqArn = parsed.deadLetterTargetArn;
+    if (!dlqArn) continue;
+    sourcesOf.set(dlqArn, [...(sourcesOf.get(dlqArn) ?? []), q.name]);
+    policyOf.set(q.name, { arn: dlqArn, maxReceiveCount: Number(parsed.maxReceiveCount ?? 0) });
   }
-  const dlqs = queues.filter((q) => sourcesOf.has(q.attributes['QueueArn'] ?? '') || catalogDlqs.has(q.name) || /-dlq(\.fifo)?$/.test(q.name));
+  return queues.map((q) => {
+    const arn = q.attributes['QueueArn'] ?? '';
+    const deadLetter = policyOf.get(q.name);
+    return {
+      name: q.name,
+      url: q.url,
+      arn,
+      depth: Number(q.attributes['ApproximateNumberOfMessages'] ?? 0),
+      inFlight: Number(q.attributes['ApproximateNumberOfMessagesNotVisible'] ?? 0),
+      isDlq: sourcesOf.has(arn) || catalogDlqs.has(q.name) || /-dlq(\.fifo)?$/.test(q.name),
+      sources: sourcesOf.get(arn) ?? [],
+      ...(deadLetter ? { deadLetter } : {}),
+    };
+  });
+}
+
+export async function findDlqs(target: OpsTarget): Promise<DlqInfo[]> {
+  const dlqs = (await queueOverview(target)).filter((q) => q.isDlq);
   return Promise.all(
     dlqs.map(async (q) => {
-      const arn = q.attributes['QueueArn'] ?? '';
-      const depth = Number(q.attributes['ApproximateNumberOfMessages'] ?? 0);
-      const peeked = depth > 0 ? await peekMessages(target, q.url, 10) : [];
+      const peeked = q.depth > 0 ? await peekMessages(target, q.url, 10) : [];
       const oldest = Math.min(...peeked.map((m) => Number(m.Attributes?.SentTimestamp ?? Date.now())));
       return {
         name: q.name,
         url: q.url,
-        arn,
-        depth,
-        inFlight: Number(q.attributes['ApproximateNumberOfMessagesNotVisible'] ?? 0),
+        arn: q.arn,
+        depth: q.depth,
+        inFlight: q.inFlight,
         ...(peeked.length ? { oldestAgeSeconds: Math.max(0, Math.round((Date.now() - oldest) / 1000)) } : {}),
-        sources: sourcesOf.get(arn) ?? [],
+        sources: q.sources,
       };
     }),
   );
