@@ -83,8 +83,8 @@ describe('DynamoDB stream event source with filters', () => {
   }, 60_000);
   afterAll(async () => ddb?.stop());
 
-  it('invokes with the records a filter matches and moves past the others', async () => {
-    const table = `filtered-${process.pid}`;
+  /** A table keyed by `id` with a stream of new and old images; its stream ARN. */
+  async function streamedTable(table: string): Promise<string> {
     const created = await ddb.client.send(
       new CreateTableCommand({
         TableName: table,
@@ -94,12 +94,18 @@ describe('DynamoDB stream event source with filters', () => {
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),
     );
+    return created.TableDescription?.LatestStreamArn as string;
+  }
+
+  it('invokes with the records a filter matches and moves past the others', async () => {
+    const table = `filtered-${process.pid}`;
+    const streamArn = await streamedTable(table);
     const put = (id: string, status: string): Promise<unknown> => ddb.client.send(new PutItemCommand({ TableName: table, Item: { id: { S: id }, status: { S: status } } }));
     const seen: string[] = [];
     let invocations = 0;
     const source = new StreamEventSource({
       endpoint: ddb.endpoint,
-      streamArn: created.TableDescription?.LatestStreamArn as string,
+      streamArn,
       eventSourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/filtered/stream/x',
       region: 'us-east-1',
       batchSize: 100,
@@ -134,21 +140,13 @@ describe('DynamoDB stream event source with filters', () => {
 
   it('polls at once when woken (a write reached DynamoDB Local through the proxy), not at its next interval', async () => {
     const table = `woken-${process.pid}`;
-    const created = await ddb.client.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
+    const streamArn = await streamedTable(table);
     const put = (id: string): Promise<unknown> => ddb.client.send(new PutItemCommand({ TableName: table, Item: { id: { S: id }, status: { S: 'PENDING' } } }));
     const seen: string[] = [];
     // An hour between polls: only a wake can deliver a record written after the first poll.
     const source = new StreamEventSource({
       endpoint: ddb.endpoint,
-      streamArn: created.TableDescription?.LatestStreamArn as string,
+      streamArn,
       eventSourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/woken/stream/x',
       region: 'us-east-1',
       batchSize: 100,
