@@ -80,8 +80,9 @@ describe('matching round on the local cloud', () => {
 
     expect(body['links']).toEqual({ self: `/incidents/${incidentId}`, matching: `/incidents/${incidentId}/matching` });
     // Four relay hops (IncidentCreated, the requests, the answers, OfferCreated): the issue's 1 s target is
-    // not met on the local cloud yet (each hop waits on the outbox stream); a bound that catches a stuck round.
-    expect(elapsed).toBeLessThan(5_000);
+    // not met on the local cloud yet (2.3-6 s seen while npm test runs its other suites in parallel);
+    // a bound that catches a stuck round, not a speed target (bench:gather and bench:flow measure that).
+    expect(elapsed).toBeLessThan(10_000);
     expect(made.map((o) => o['rank']).sort()).toEqual([1, 2, 3]);
     for (const o of made) expect(o).toMatchObject({ requestId: incidentId, priceBasis: 'quoted', etaBasis: 'tracking', price: { currency: 'USD' } });
     const round = await ended(incidentId);
