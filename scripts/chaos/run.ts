@@ -139,18 +139,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           }),
       );
     const busyQueues = (): number => [...backlogByQueue().values()].reduce((a, b) => a + b, 0);
-    // Every 30 s, where the backlog is: a run that outpaces the platform shows it here first.
     const pendingRows = pendingOutboxCounter(cloud.plan, doc);
+    // The stream-fed functions (the relay): their lag is invisible in queue depths.
+    const streamed = new Set(cloud.plan.eventSources.filter((e) => e.kind === 'dynamodb').map((e) => e.functionName));
+    // Every 30 s, where the backlog is: a run that outpaces the platform shows it here first.
     progress = setInterval(() => {
       const top = [...backlogByQueue()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).slice(0, 4);
       void pendingRows().then(
         (pending) => {
-          // The stream-fed functions (the relay): their lag is invisible in queue depths.
-          const streamed = new Set(cloud.plan.eventSources.filter((e) => e.kind === 'dynamodb').map((e) => e.functionName));
           const recent = cloud.recentInvocations({ since: Date.now() - 30_000 }).filter((i) => streamed.has(i.function));
+          const failed = recent.filter((i) => !i.ok);
           const mean = recent.length ? recent.reduce((sum, i) => sum + i.durationMs, 0) / recent.length : 0;
-          const lastError = recent.filter((i) => !i.ok).at(-1)?.error;
-          const relay = `${recent.length} stream invocations (${recent.filter((i) => !i.ok).length} failed${lastError ? `, last: ${lastError.slice(0, 200)}` : ''}; mean ${Math.round(mean)} ms)`;
+          const lastError = failed.at(-1)?.error;
+          const relay = `${recent.length} stream invocations (${failed.length} failed${lastError ? `, last: ${lastError.slice(0, 200)}` : ''}; mean ${Math.round(mean)} ms)`;
           log(`backlog ${top.reduce((sum, [, n]) => sum + n, 0)}${top.length ? `: ${top.map(([q, n]) => `${q} ${n}`).join(', ')}` : ''}; outbox rows PENDING ${pending}, ${relay}; ${ledger.bus.size} events so far`);
         },
         () => undefined,
