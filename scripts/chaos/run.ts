@@ -263,7 +263,11 @@ export function formatChaosReport(report: ChaosReport, options: { incidents: num
     ...Object.entries(report.outcomes).filter(([, o]) => Object.keys(o).length).map(([flow, o]) => `  ${flow}: ${entries(o)}`),
     `  time to quiet: ${report.quietSeconds.toFixed(0)} s (${report.timersLeft} timers due later still scheduled)`,
     'Verdict:',
-    ...report.checks.flatMap((c) => [`  - ${c.ok ? 'ok' : 'FAILED'}: ${c.what}`, ...(c.examples ?? []).map((e) => `      ${e}`)]),
+    ...report.checks.flatMap((c) => [
+      `  - ${c.ok ? 'ok' : 'FAILED'}: ${c.what}`,
+      ...(c.causes?.length ? [`      ${c.causes.reduce((n, k) => n + k.count, 0)} problems, by cause:`, ...c.causes.slice(0, 8).map((k) => `        ${k.count} x ${k.cause}`), '      first ones:'] : []),
+      ...(c.examples ?? []).map((e) => `      ${e}`),
+    ]),
     report.ok ? 'PASSED' : 'FAILED',
   ].join('\n');
 }

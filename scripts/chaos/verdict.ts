@@ -14,6 +14,8 @@ export interface Check {
   ok: boolean;
   /** A few examples of what failed. */
   examples?: string[];
+  /** How many problems, by cause (ids and figures left out), most frequent first. */
+  causes?: { cause: string; count: number }[];
 }
 
 type Item = Record<string, unknown>;
@@ -34,7 +36,20 @@ export function chaosTables(plan: LocalPlan): { outbox: string | undefined; even
   };
 }
 
-const check = (what: string, problems: string[]): Check => ({ what, ok: problems.length === 0, ...(problems.length ? { examples: problems.slice(0, 5) } : {}) });
+const check = (what: string, problems: string[]): Check => ({ what, ok: problems.length === 0, ...(problems.length ? { examples: problems.slice(0, 5), causes: problemCauses(problems) } : {}) });
+
+/** A problem's cause: its text with ids and figures replaced, so 100 instances of one cause count as one line. */
+export function causeOf(problem: string): string {
+  return problem
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
+    .replace(/\d+(\.\d+)?/g, 'N');
+}
+
+export function problemCauses(problems: readonly string[]): { cause: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const p of problems) counts.set(causeOf(p), (counts.get(causeOf(p)) ?? 0) + 1);
+  return [...counts].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count || a.cause.localeCompare(b.cause));
+}
 
 /** Sequence gaps: each aggregate's versions must run 1, 2, ... n. */
 export function sequenceGaps(rows: readonly Item[]): string[] {

@@ -65,9 +65,17 @@ interface AcceptState extends Record<string, unknown> {
   sagas: SagaRef[];
   /** Why no saga was started, when none was. */
   note?: string;
+  /** No vendor was free: the incident was escalated instead of offered (a terminal outcome). */
+  escalated?: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Whether the incident was escalated (its event stream holds IncidentEscalated). */
+async function escalated(context: ChaosContext, incidentId: string): Promise<boolean> {
+  const out = await context.doc.send(new QueryCommand({ TableName: context.table('event-store'), KeyConditionExpression: 'aggregateId = :a', ExpressionAttributeValues: { ':a': incidentId }, ConsistentRead: true }));
+  return ((out.Items ?? []) as Item[]).some((e) => e['detailType'] === 'IncidentEscalated');
+}
 
 async function offersOf(context: ChaosContext, incidentId: string): Promise<Item[]> {
   const out = await context.doc.send(
@@ -149,6 +157,8 @@ const flow: ChaosFlow = {
     const waiting = Date.now();
     let offers: Item[] = [];
     for (let pause = 250; (offers = await offersOf(context, incidentId)).length === 0; pause = Math.min(pause * 2, 4000)) {
+      // No vendor free (every vendor near it at capacity): the incident is escalated, and no offer will come.
+      if (await escalated(context, incidentId)) return instance({ incidentId, kind, sagas: [], escalated: true });
       const waited = Date.now() - waiting;
       if (waited >= OFFER_WAIT_MAX_MS || (waited >= OFFER_WAIT_MS && context.backlog() === 0)) break;
       await sleep(pause);
@@ -162,7 +172,7 @@ const flow: ChaosFlow = {
   },
 
   async check(context, instance) {
-    const { incidentId, kind, sagas, note } = instance.state as AcceptState;
+    const { incidentId, kind, sagas, note, escalated: noVendor } = instance.state as AcceptState;
     const missing: string[] = note ? [note] : [];
     const duplicates: string[] = [];
     const [events, partition] = await Promise.all([
@@ -174,7 +184,7 @@ const flow: ChaosFlow = {
     if (assigned.length > 1) duplicates.push(`IncidentAssigned ${assigned.length} times`);
 
     const completed: string[] = [];
-    const tally: string[] = sagas.length ? [] : ['no saga'];
+    const tally: string[] = sagas.length ? [] : [noVendor ? 'no vendor free: escalated' : 'no saga'];
     for (const ref of sagas) {
       const [sagaItem, reservation, authorization] = await Promise.all([
         context.doc.send(new GetCommand({ TableName: context.table('sagas'), Key: { sagaId: ref.sagaId }, ConsistentRead: true })).then((o) => o.Item),
