@@ -18,6 +18,8 @@ export interface LoggedInvocation {
   failedEventIds: string[];
   /** SQS message ids of the input records (what a DLQ message keeps). */
   messageIds: string[];
+  /** DynamoDB stream records' item keys (their key attributes' values joined by '#'), in order: which rows a stream-fed invocation handled. */
+  streamKeys: string[];
   /** Records reported failed (batchItemFailures), events or not (a poison message is none); all of them when it threw. */
   failedRecords: number;
   /** The Lambda request id. */
@@ -31,6 +33,18 @@ const CAPACITY = 20_000;
 interface SqsRecordShape {
   messageId?: unknown;
   body?: unknown;
+  dynamodb?: { Keys?: Record<string, Record<string, unknown>> };
+}
+
+/** A stream record's item key: its key attributes' scalar values, joined by '#' ('id' alone: the value). */
+function streamKeyOf(record: SqsRecordShape): string | undefined {
+  const keys = record.dynamodb?.Keys;
+  if (!keys || typeof keys !== 'object') return undefined;
+  const values = Object.keys(keys)
+    .sort()
+    .map((name) => Object.values(keys[name] ?? {})[0])
+    .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+  return values.length ? values.join('#') : undefined;
 }
 
 /** The EventBridge event id in an SQS body or an event, when it looks like one. */
@@ -59,8 +73,11 @@ export class InvocationLog {
     const byMessage = new Map<string, string>();
     const eventIds: string[] = [];
     const messageIds: string[] = [];
+    const streamKeys: string[] = [];
     if (Array.isArray(records)) {
       for (const r of records as SqsRecordShape[]) {
+        const key = streamKeyOf(r);
+        if (key !== undefined) streamKeys.push(key);
         const id = eventIdOf(parse(r.body));
         if (typeof r.messageId === 'string') messageIds.push(r.messageId);
         if (!id) continue;
@@ -90,6 +107,7 @@ export class InvocationLog {
       eventIds,
       failedEventIds,
       messageIds,
+      streamKeys,
       failedRecords: e.ok ? failedRecords : messageIds.length,
       ...(e.requestId ? { requestId: e.requestId } : {}),
       logs: e.logs ?? [],

@@ -247,6 +247,15 @@ export class LocalCloud {
   private readonly eventLog = new EventLog();
 
   /** Events seen on the buses, oldest first, optionally of one correlation id or after a time. */
+  /**
+   * From now on, records when DynamoDB answered each write of an item of `table` through the
+   * functions' endpoint, by its `key` attribute (local/dynamodb/proxy.ts `recordCommits`): a
+   * bench's hop through the outbox starts at the row's commit. Returns the live map.
+   */
+  recordCommits(table: string, key: string): ReadonlyMap<string, number> {
+    return this.dynamodbProxy.recordCommits(table, key);
+  }
+
   recentEvents(filter: { correlationId?: string; since?: number } = {}): LoggedEvent[] {
     return this.eventLog.recent(filter);
   }

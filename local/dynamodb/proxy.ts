@@ -16,6 +16,8 @@ const AMZ_JSON = 'application/x-amz-json-1.0';
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems', 'ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
 /** BatchWriteItem takes up to 16 MB: a faulted call must not be refused for its size where DynamoDB would take it. */
 const DYNAMODB_MAX_REQUEST_BYTES = 17 * 1024 * 1024;
+/** Commit times kept by `recordCommits`. */
+const COMMITS_KEPT = 200_000;
 
 export class DynamoDbProxy {
   private upstream: URL | undefined;
@@ -23,12 +25,43 @@ export class DynamoDbProxy {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
   private writeListener: (() => void) | undefined;
+  /** Commit recording (`recordCommits`): the table, its key attribute, and when each item was last written. */
+  private commits: { table: string; key: string; at: Map<string, number> } | undefined;
 
   constructor(private readonly faults: FaultInjector) {}
 
   /** Called after every write DynamoDB Local answered (the local cloud wakes its stream pollers). */
   onWrite(listener: () => void): void {
     this.writeListener = listener;
+  }
+
+  /**
+   * Records when DynamoDB answered each write of an item of `table` (its `key` attribute, a
+   * string), the first time only: for measurements that start at a commit (a bench's hop
+   * through the outbox starts when the producer's write is answered, not when it built the
+   * row). Costs a parse of every write request while on; off by default. Returns the times by
+   * key (bounded, oldest dropped).
+   */
+  recordCommits(table: string, key: string): ReadonlyMap<string, number> {
+    this.commits = { table, key, at: new Map() };
+    return this.commits.at;
+  }
+
+  /** The keys of `table` items a write request puts or updates (PutItem, UpdateItem, BatchWriteItem, TransactWriteItems). */
+  private writtenKeys(operation: string, body: unknown): string[] {
+    const commits = this.commits;
+    if (!commits || typeof body !== 'object' || body === null) return [];
+    type Write = { TableName?: unknown; Item?: Record<string, { S?: unknown }>; Key?: Record<string, { S?: unknown }> };
+    const keyOf = (w: Write | undefined): string[] => {
+      if (!w || w.TableName !== commits.table) return [];
+      const value = (w.Item ?? w.Key)?.[commits.key]?.S;
+      return typeof value === 'string' ? [value] : [];
+    };
+    const b = body as Write & { TransactItems?: { Put?: Write; Update?: Write }[]; RequestItems?: Record<string, { PutRequest?: { Item?: Write['Item'] } }[]> };
+    if (operation === 'PutItem' || operation === 'UpdateItem') return keyOf(b);
+    if (operation === 'TransactWriteItems') return (b.TransactItems ?? []).flatMap((t) => keyOf(t.Put ?? t.Update));
+    if (operation === 'BatchWriteItem') return (b.RequestItems?.[commits.table] ?? []).flatMap((r) => keyOf({ TableName: commits.table, ...(r.PutRequest?.Item ? { Item: r.PutRequest.Item } : {}) }));
+    return [];
   }
 
   /** From now on, forwards to DynamoDB at `endpoint` (until then: 503). */
@@ -41,7 +74,10 @@ export class DynamoDbProxy {
     const upstream = this.upstream;
     if (!upstream) return starting(res);
     const target = String(req.headers['x-amz-target'] ?? '');
-    if (req.method !== 'POST' || !target.startsWith(DYNAMODB_TARGET_PREFIX) || !this.faults.activeFor('dynamodb')) return this.forward(upstream, req, res);
+    const operation = target.slice(DYNAMODB_TARGET_PREFIX.length);
+    const faulty = this.faults.activeFor('dynamodb');
+    const recording = this.commits !== undefined && WRITES.has(operation);
+    if (req.method !== 'POST' || !target.startsWith(DYNAMODB_TARGET_PREFIX) || (!faulty && !recording)) return this.forward(upstream, req, res);
     const body = await readBody(req, DYNAMODB_MAX_REQUEST_BYTES);
     let parsed: unknown;
     try {
@@ -50,14 +86,28 @@ export class DynamoDbProxy {
       // Not JSON: DynamoDB Local answers it as DynamoDB would.
       return this.forward(upstream, req, res, body);
     }
-    const fault = dynamoDbFault(this.faults, target, parsed, callerFunction(req.headers));
+    const fault = faulty ? dynamoDbFault(this.faults, target, parsed, callerFunction(req.headers)) : undefined;
     if (fault) return send(res, fault.status, fault.body, AMZ_JSON);
-    return this.forward(upstream, req, res, body);
+    return this.forward(upstream, req, res, body, recording ? this.writtenKeys(operation, parsed) : []);
   };
 
-  private forward(upstream: URL, req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> {
+  private noteCommits(keys: readonly string[]): void {
+    const at = this.commits?.at;
+    if (!at || !keys.length) return;
+    const now = Date.now();
+    // The first write of a key is its commit: later ones (an outbox row marked PUBLISHED) are not.
+    for (const key of keys) if (!at.has(key)) at.set(key, now);
+    // Bounded: the oldest keys go first (a Map iterates in insertion order).
+    for (const key of at.keys()) {
+      if (at.size <= COMMITS_KEPT) break;
+      at.delete(key);
+    }
+  }
+
+  private forward(upstream: URL, req: IncomingMessage, res: ServerResponse, body?: Buffer, written: readonly string[] = []): Promise<void> {
     return new Promise((resolve) => {
       const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (answer) => {
+        if ((answer.statusCode ?? 500) < 300) this.noteCommits(written);
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
         answer.once('end', () => {
