@@ -1,0 +1,199 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CodegenSpecError } from '../../scripts/codegen/errors';
+import { cli, freshDir, generate, ROOT, typecheck } from '../helpers/codegen';
+
+// Codegen on a versioned event: tests/fixtures/specs/versions, a copy of the Roadcall spec cut
+// down to IncidentCreated v1 (x-deprecated) and IncidentCreatedV2, both sent by incident and
+// both received by reporting (README "Versioning and upcasting").
+
+const FIXTURE = 'tests/fixtures/specs/versions';
+const SPEC = `${FIXTURE}/asyncapi.yaml`;
+
+type Json = Record<string, unknown>;
+
+/** A reporting consumer as a user writes it: a typed upcaster v1 -> v2 and a handler of v2 only. */
+const OK_CONSUMER = `import { createReportingQueueConsumer, type ReportingQueueHandlers, type ReportingQueueUpcasters } from './generated';
+import type { ConsumerContext } from '../../lib/consumer';
+export const upcasters: ReportingQueueUpcasters = {
+  IncidentCreated: ({ problemType, ...rest }, metadata) => ({ ...rest, problem: { type: problemType, severity: metadata.producer === 'incident' ? 'unknown' : 'low' } }),
+};
+export const handlers: ReportingQueueHandlers<ConsumerContext> = {
+  IncidentCreatedV2: (event) => { const severity: 'low' | 'medium' | 'high' | 'unknown' = event.detail.data.problem.severity; void severity; },
+};
+export const handler = createReportingQueueConsumer(handlers, upcasters);
+`;
+
+/** What the compiler must refuse, one error a line (4-7). */
+const WRONG_CONSUMER = `import { createReportingQueueConsumer, type ReportingQueueHandlers, type ReportingQueueUpcasters } from './generated';
+import type { ConsumerContext } from '../../lib/consumer';
+const handlers: ReportingQueueHandlers<ConsumerContext> = { IncidentCreatedV2: () => undefined };
+createReportingQueueConsumer(handlers, {});
+const keepsV1: ReportingQueueUpcasters = { IncidentCreated: (data) => data };
+const oldHandler: ReportingQueueHandlers<ConsumerContext> = { IncidentCreatedV2: () => undefined, IncidentCreated: () => undefined };
+createReportingQueueConsumer(handlers);
+export { keepsV1, oldHandler };
+`;
+
+/** A copy of the fixture in `dir`, its incident messages edited as text; returns the root path. */
+function editedCopy(dir: string, edit: (messages: string) => string, editReporting: (service: string) => string = (s) => s): string {
+  const copy = join(dir, 'spec');
+  cpSync(join(ROOT, FIXTURE), copy, { recursive: true });
+  const messages = join(copy, 'incident', 'messages.yaml');
+  writeFileSync(messages, edit(readFileSync(messages, 'utf8')));
+  const reporting = join(copy, 'reporting', 'service.yaml');
+  writeFileSync(reporting, editReporting(readFileSync(reporting, 'utf8')));
+  return join(copy, 'asyncapi.yaml');
+}
+
+async function specErrors(spec: string, dir: string): Promise<string[]> {
+  const error = await generate(spec, dir, { stubs: false }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CodegenSpecError);
+  return (error as CodegenSpecError).issues.map((i) => i.message);
+}
+
+describe('codegen on two versions of one event', () => {
+  let dir: string;
+  let warnings: { message: string; location?: { file: string; line: number } }[];
+  let stubs: string[];
+  const generated = (path: string): string => readFileSync(join(dir, 'generated', path), 'utf8');
+  // One compiler run for every file the type tests write (a program costs seconds).
+  const sources: Record<string, string> = {};
+  let diagnostics: ReturnType<typeof typecheck> | undefined;
+  const diagnosticsOf = (file: string): ReturnType<typeof typecheck> => {
+    if (!diagnostics) {
+      for (const [name, code] of Object.entries(sources)) writeFileSync(join(dir, name), code);
+      const stubFiles = ['consumer.ts', 'upcasters.ts'].map((f) => join(dir, 'functions', 'reporting', f));
+      diagnostics = typecheck([...Object.keys(sources).map((n) => join(dir, n)), ...stubFiles]);
+    }
+    return diagnostics.filter((d) => d.file === file);
+  };
+
+  beforeAll(async () => {
+    dir = freshDir('versions-codegen');
+    const result = await generate(SPEC, dir);
+    warnings = result.warnings;
+    stubs = result.stubs;
+    sources['ok.ts'] = OK_CONSUMER;
+    sources['wrong.ts'] = WRONG_CONSUMER;
+  });
+
+  it('warns, naming the message, that IncidentCreated is deprecated (a warning, not an error)', () => {
+    const deprecation = warnings.filter((w) => /x-deprecated/.test(w.message));
+    expect(deprecation).toHaveLength(1);
+    expect(deprecation[0]?.message).toBe(
+      'message IncidentCreated is x-deprecated: replaced by IncidentCreatedV2 (problem type and severity in one object); newer: IncidentCreatedV2; still sent by incident, received by reporting-queue (remove it once nothing does)',
+    );
+    expect(deprecation[0]?.location?.file).toBe(`${FIXTURE}/incident/messages.yaml`);
+  });
+
+  it('routes both versions by detail-type to the queue that receives them', () => {
+    const { rules } = JSON.parse(generated('infra/rules.json')) as { rules: Json[] };
+    expect(rules).toEqual([
+      {
+        logicalId: 'ReportingQueueCoreRule',
+        queue: 'reporting-queue',
+        service: 'reporting',
+        bus: 'core',
+        pattern: { source: ['roadcall.incident'], 'detail-type': ['IncidentCreated', 'IncidentCreatedV2'] },
+        messages: ['IncidentCreated', 'IncidentCreatedV2'],
+      },
+    ]);
+    const catalog = JSON.parse(generated('catalog.json')) as { events: Json[] };
+    expect(catalog.events.filter((e) => String(e['name']).startsWith('IncidentCreated')).map((e) => [e['name'], e['detailType'], e['version']])).toEqual([
+      ['IncidentCreated', 'IncidentCreated', '1.0'],
+      ['IncidentCreatedV2', 'IncidentCreatedV2', '2.0'],
+    ]);
+  });
+
+  it('gives the producer a typed publisher for each version, the old one @deprecated', () => {
+    const publishers = generated('publishers/incident.ts');
+    expect(publishers).toContain('export const incidentPublisher = { IncidentCreated, IncidentCreatedV2 } as const;');
+    expect(publishers).toMatch(/@deprecated x-deprecated in the spec: replaced by IncidentCreatedV2 \(problem type and severity in one object\); publish IncidentCreatedV2\n \*\/\nexport function IncidentCreated\(/);
+    expect(publishers).toMatch(/version: "2\.0" \}/);
+  });
+
+  it('types the handler map with the latest version only, and the upcasters per step', () => {
+    const consumer = generated('consumers/reporting-queue.ts');
+    expect(consumer).toContain('export type ReportingQueueEvents = {\n  "IncidentCreatedV2": IncidentCreatedV2;\n};');
+    expect(consumer).toContain('  IncidentCreated: EnvelopeUpcaster<IncidentCreated, IncidentCreatedV2>;');
+    expect(consumer).toContain('upcast: [envelopeUpcastStep(upcasters.IncidentCreated, { messageName: "IncidentCreatedV2", detailType: "IncidentCreatedV2", version: "2.0", validate: IncidentCreatedV2Schema })]');
+    expect(stubs.sort()).toEqual([`${join('.test-out', dir.split('.test-out/')[1] as string, 'functions', 'reporting', 'consumer.ts')}`, `${join('.test-out', dir.split('.test-out/')[1] as string, 'functions', 'reporting', 'upcasters.ts')}`]);
+    expect(readFileSync(join(dir, 'functions', 'reporting', 'consumer.ts'), 'utf8')).toContain('export const handler = createReportingQueueConsumer(handlers, upcasters);');
+  });
+
+  it('compiles a consumer with a typed upcaster, and the stubs as written', () => {
+    expect(diagnosticsOf(join(dir, 'ok.ts'))).toEqual([]);
+    expect(diagnosticsOf(join(dir, 'functions', 'reporting', 'consumer.ts'))).toEqual([]);
+    expect(diagnosticsOf(join(dir, 'functions', 'reporting', 'upcasters.ts'))).toEqual([]);
+  });
+
+  it('refuses at compile time a missing upcaster, a wrong result, a handler of the old version', () => {
+    const errors = diagnosticsOf(join(dir, 'wrong.ts'));
+    expect(errors.map((e) => e.line)).toEqual([4, 5, 6, 7]);
+    expect(errors[0]?.message).toMatch(/Property 'IncidentCreated' is missing/);
+    expect(errors[1]?.message).toMatch(/Property '+problem'+ is missing in type 'IncidentCreatedData'/);
+    expect(errors[2]?.message).toMatch(/'IncidentCreated' does not exist in type/);
+    expect(errors[3]?.message).toMatch(/Expected 2-3 arguments, but got 1/);
+  });
+
+  it('shows the deprecation, the versions and the upcast in the docs', () => {
+    const v1 = generated('docs/events/IncidentCreated.html');
+    expect(v1).toContain('<span class="badge deprecated"');
+    expect(v1).toMatch(/<strong>Deprecated<\/strong> \(x-deprecated\): replaced by IncidentCreatedV2 \(problem type and severity in one object\)\. Use <a [^>]*>IncidentCreatedV2<\/a>\. Still sent by incident, received by reporting-queue; remove it once nothing does\./);
+    expect(v1).toMatch(/<code>reporting-queue<\/code>: IncidentCreated → IncidentCreatedV2 <span class="muted">\(its handler sees IncidentCreatedV2\)<\/span>/);
+    expect(v1).toContain('id="versions"');
+    const v2 = generated('docs/events/IncidentCreatedV2.html');
+    expect(v2).not.toContain('badge deprecated" style="background:#fee2e2;color:#991b1b">deprecated</span></h1>');
+    expect(v2).toMatch(/id="versions".*IncidentCreated<\/a><\/td><td>1\.0 <span class="badge deprecated"/s);
+    expect(generated('docs/index.html')).toMatch(/IncidentCreated<\/a> <span class="badge deprecated"/);
+  });
+
+  it('prints the deprecation as a warning from the CLI and exits 0', () => {
+    const out = freshDir('versions-codegen-cli');
+    const run = cli(['--spec', SPEC, '--out', join(out, 'generated'), '--no-stubs']);
+    expect(run.stderr).toMatch(new RegExp(`codegen: warning ${FIXTURE}/incident/messages.yaml:\\d+:\\d+: message IncidentCreated is x-deprecated`));
+    expect(run.status).toBe(0);
+  }, 60_000);
+});
+
+describe('codegen refuses versions it could not route or upcast', () => {
+  it('names the missing step when a queue receives v1 and v3 and the spec has no v2', async () => {
+    const dir = freshDir('versions-gap');
+    const spec = editedCopy(
+      dir,
+      (m) => m.replace(/IncidentCreatedV2(?!Data)/g, 'IncidentCreatedV3').replace("x-version: '2.0'", "x-version: '3.0'").replace("eventVersion: '2.0'", "eventVersion: '3.0'"),
+      (s) => s.replace(/IncidentCreatedV2/g, 'IncidentCreatedV3'),
+    );
+    writeFileSync(join(dir, 'spec', 'incident', 'service.yaml'), 'sends:\n  - IncidentCreated\n  - IncidentCreatedV3\n');
+    const messages = await specErrors(spec, dir);
+    expect(messages).toEqual([
+      `queue "reporting-queue" receives IncidentCreated (v1) and IncidentCreatedV3 (v3) of IncidentCreated, but the upcaster chain has a gap: step v1 -> v2 (IncidentCreated -> IncidentCreatedV2) is missing, as the spec has no version 2 of IncidentCreated; add IncidentCreatedV2 (x-version '2.0'), or stop receiving IncidentCreated`,
+    ]);
+  });
+
+  it('refuses two versions on one detail-type, saying each version has its own', async () => {
+    const dir = freshDir('versions-same-type');
+    const spec = editedCopy(dir, (m) => m.replace('detailType: IncidentCreatedV2', 'detailType: IncidentCreated'));
+    const messages = await specErrors(spec, dir);
+    expect(messages).toContainEqual(expect.stringMatching(/share source "roadcall\.incident" and detail-type "IncidentCreated" on bus "core": routing could not tell them apart \(versions 1 and 2 of IncidentCreated: each version has its own detail-type, e\.g\. "IncidentCreatedV2"\)/));
+  });
+
+  it('refuses versions of one event on different sources', async () => {
+    const dir = freshDir('versions-source');
+    const spec = editedCopy(dir, (m) => m.replace('{source: roadcall.incident, detailType: IncidentCreatedV2', '{source: roadcall.intake, detailType: IncidentCreatedV2'));
+    const messages = await specErrors(spec, dir);
+    expect(messages).toContainEqual(expect.stringMatching(/^IncidentCreatedV2 is version 2 of IncidentCreated but has source "roadcall\.intake" on bus "core", where IncidentCreated has "roadcall\.incident" on "core"/));
+  });
+
+  it('refuses two messages claiming the same version of a family', async () => {
+    const dir = freshDir('versions-twin');
+    const spec = editedCopy(dir, (m) => m.replace(/IncidentCreatedV2(?!Data)/g, 'IncidentCreatedV1').replace(/x-version: '2\.0'/, "x-version: '1.0'").replace("eventVersion: '2.0'", "eventVersion: '1.0'"), (s) => s.replace(/IncidentCreatedV2/g, 'IncidentCreatedV1'));
+    writeFileSync(join(dir, 'spec', 'incident', 'service.yaml'), 'sends:\n  - IncidentCreated\n  - IncidentCreatedV1\n');
+    const messages = await specErrors(spec, dir);
+    expect(messages).toContainEqual("messages IncidentCreated and IncidentCreatedV1 are both version 1 of IncidentCreated: a new major version needs x-version '2.0' (and the name IncidentCreatedV2)");
+  });
+});
