@@ -1,5 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EventBridgeEvent, Route } from '../../lib/envelope';
+import { runContract, type ContractCatalog, type ContractValidator } from '../../lib/testing';
 import { CodegenSpecError } from '../../scripts/codegen/errors';
 import { cli, freshDir, generate, ROOT, typecheck } from '../helpers/codegen';
 
@@ -150,6 +152,33 @@ describe('codegen on two versions of one event', () => {
     expect(v2).not.toContain('badge deprecated" style="background:#fee2e2;color:#991b1b">deprecated</span></h1>');
     expect(v2).toMatch(/id="versions".*IncidentCreated<\/a><\/td><td>1\.0 <span class="badge deprecated"/s);
     expect(generated('docs/index.html')).toMatch(/IncidentCreated<\/a> <span class="badge deprecated"/);
+  });
+
+  it('runs both versions\' examples through the contract harness, v1 upcast by the queue\'s routes', async () => {
+    // Prepare: the generated surface, a handler of v2 that records, the user's upcaster
+    const g = require(join(dir, 'generated')) as { validators: Record<string, ContractValidator>; reportingQueueRoutes: (u: unknown) => Record<string, Route> };
+    const catalog = JSON.parse(generated('catalog.json')) as ContractCatalog;
+    const seen: [string, string, unknown][] = [];
+    const handlers = { IncidentCreatedV2: (e: EventBridgeEvent<string, { metadata: { eventVersion: string }; data: { problem: unknown } }>) => void seen.push([e.id, e.detail.metadata.eventVersion, e.detail.data.problem]) };
+    const upcasters = { IncidentCreated: ({ problemType, ...rest }: { problemType: string }) => ({ ...rest, problem: { type: problemType, severity: 'unknown' } }) };
+    const spec = { catalog, validators: g.validators, examples: () => import('../helpers/contract-spec').then((h) => h.specExamples(join(ROOT, SPEC))) };
+    const harness = (routes?: Record<string, Route>) => ({ handlers: handlers as never, context: () => ({}), sent: () => [], ...(routes ? { routes } : {}) });
+
+    // Act
+    const withRoutes = await runContract('reporting', { spec, setup: () => harness(g.reportingQueueRoutes(upcasters)) });
+    const without = await runContract('reporting', { spec, setup: () => harness() });
+
+    // Assess
+    expect(withRoutes.map((r) => [r.message, r.ok])).toEqual([
+      ['IncidentCreated', true],
+      ['IncidentCreatedV2', true],
+    ]);
+    expect(seen).toEqual([
+      ['contract-IncidentCreated-0', '2.0', { type: 'flat_tire', severity: 'unknown' }],
+      ['contract-IncidentCreatedV2-0', '2.0', { type: 'battery', severity: 'high' }],
+      ['contract-IncidentCreatedV2-0', '2.0', { type: 'battery', severity: 'high' }],
+    ]);
+    expect(without[0]?.examples[0]?.failures).toEqual(['the handler map has no handler for IncidentCreated']);
   });
 
   it('prints the deprecation as a warning from the CLI and exits 0', () => {
