@@ -112,7 +112,7 @@ describe('upcasting at run time (lib/envelope)', () => {
     calls.push(`v2->v3 ${metadata.eventVersion}`);
     return { problem: { ...data.problem, severity: 'unknown' } };
   };
-  const routes = (upcast12 = toV2, upcast23 = toV3): Record<string, Route> => {
+  const routes = (upcast12 = toV2, upcast23 = toV3): Record<'IncidentCreated' | 'IncidentCreatedV2' | 'IncidentCreatedV3', Route> => {
     const s2 = envelopeUpcastStep(upcast12, { messageName: 'IncidentCreatedV2', detailType: 'IncidentCreatedV2', version: '2.0', validate: v2Schema });
     const s3 = envelopeUpcastStep(upcast23, { messageName: 'IncidentCreatedV3', detailType: 'IncidentCreatedV3', version: '3.0', validate: v3Schema });
     return {
