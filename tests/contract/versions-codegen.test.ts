@@ -2,6 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBridgeEvent, Route } from '../../lib/envelope';
 import { runContract, type ContractCatalog, type ContractValidator } from '../../lib/testing';
+import { matches } from '../../local/event-pattern';
 import { CodegenSpecError } from '../../scripts/codegen/errors';
 import { cli, freshDir, generate, ROOT, typecheck } from '../helpers/codegen';
 
@@ -87,7 +88,7 @@ describe('codegen on two versions of one event', () => {
     const deprecation = warnings.filter((w) => /x-deprecated/.test(w.message));
     expect(deprecation).toHaveLength(1);
     expect(deprecation[0]?.message).toBe(
-      'message IncidentCreated is x-deprecated: replaced by IncidentCreatedV2 (problem type and severity in one object); newer: IncidentCreatedV2; still sent by incident, received by reporting-queue (remove it once nothing does)',
+      'message IncidentCreated is x-deprecated: replaced by IncidentCreatedV2 (problem type and severity in one object); newer: IncidentCreatedV2; still sent by incident, received by reporting-queue, received by notifications-queue (remove it once nothing does)',
     );
     expect(deprecation[0]?.location?.file).toBe(`${FIXTURE}/incident/messages.yaml`);
   });
@@ -103,7 +104,22 @@ describe('codegen on two versions of one event', () => {
         pattern: { source: ['roadcall.incident'], 'detail-type': ['IncidentCreated', 'IncidentCreatedV2'] },
         messages: ['IncidentCreated', 'IncidentCreatedV2'],
       },
+      {
+        logicalId: 'NotificationsQueueCoreRule',
+        queue: 'notifications-queue',
+        service: 'notifications',
+        bus: 'core',
+        pattern: { source: ['roadcall.incident'], 'detail-type': ['IncidentCreated'] },
+        messages: ['IncidentCreated'],
+      },
     ]);
+    // The pattern, matched with EventBridge's semantics: both versions, nothing else of the family or source.
+    const pattern = rules[0]?.['pattern'] as Parameters<typeof matches>[0];
+    const event = (source: string, detailType: string): Json => ({ version: '0', id: '1', source, 'detail-type': detailType, account: '1', time: '2025-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: { metadata: { eventVersion: '9.9' } } });
+    expect(matches(pattern, event('roadcall.incident', 'IncidentCreated'))).toBe(true);
+    expect(matches(pattern, event('roadcall.incident', 'IncidentCreatedV2'))).toBe(true);
+    expect(matches(pattern, event('roadcall.incident', 'IncidentCreatedV3'))).toBe(false);
+    expect(matches(pattern, event('roadcall.intake', 'IncidentCreatedV2'))).toBe(false);
     const catalog = JSON.parse(generated('catalog.json')) as { events: Json[] };
     expect(catalog.events.filter((e) => String(e['name']).startsWith('IncidentCreated')).map((e) => [e['name'], e['detailType'], e['version']])).toEqual([
       ['IncidentCreated', 'IncidentCreated', '1.0'],
@@ -118,12 +134,19 @@ describe('codegen on two versions of one event', () => {
     expect(publishers).toMatch(/version: "2\.0" \}/);
   });
 
+  it('leaves a consumer still on v1 as it was: its handler map keyed by v1, no upcasters', () => {
+    const consumer = generated('consumers/notifications-queue.ts');
+    expect(consumer).toContain('export type NotificationsQueueEvents = {\n  "IncidentCreated": IncidentCreated;\n};');
+    expect(consumer).not.toContain('Upcaster');
+    expect(consumer).toContain('export function createNotificationsQueueConsumer(handlers: NotificationsQueueHandlers<ConsumerContext>, options: NotificationsQueueConsumerOptions = {})');
+  });
+
   it('types the handler map with the latest version only, and the upcasters per step', () => {
     const consumer = generated('consumers/reporting-queue.ts');
     expect(consumer).toContain('export type ReportingQueueEvents = {\n  "IncidentCreatedV2": IncidentCreatedV2;\n};');
     expect(consumer).toContain('  IncidentCreated: EnvelopeUpcaster<IncidentCreated, IncidentCreatedV2>;');
     expect(consumer).toContain('upcast: [envelopeUpcastStep(upcasters.IncidentCreated, { messageName: "IncidentCreatedV2", detailType: "IncidentCreatedV2", version: "2.0", validate: IncidentCreatedV2Schema })]');
-    expect(stubs.sort()).toEqual([`${join('.test-out', dir.split('.test-out/')[1] as string, 'functions', 'reporting', 'consumer.ts')}`, `${join('.test-out', dir.split('.test-out/')[1] as string, 'functions', 'reporting', 'upcasters.ts')}`]);
+    expect(stubs.map((p) => p.split('/functions/')[1]).sort()).toEqual(['notifications/consumer.ts', 'reporting/consumer.ts', 'reporting/upcasters.ts']);
     expect(readFileSync(join(dir, 'functions', 'reporting', 'consumer.ts'), 'utf8')).toContain('export const handler = createReportingQueueConsumer(handlers, upcasters);');
   });
 
@@ -145,7 +168,7 @@ describe('codegen on two versions of one event', () => {
   it('shows the deprecation, the versions and the upcast in the docs', () => {
     const v1 = generated('docs/events/IncidentCreated.html');
     expect(v1).toContain('<span class="badge deprecated"');
-    expect(v1).toMatch(/<strong>Deprecated<\/strong> \(x-deprecated\): replaced by IncidentCreatedV2 \(problem type and severity in one object\)\. Use <a [^>]*>IncidentCreatedV2<\/a>\. Still sent by incident, received by reporting-queue; remove it once nothing does\./);
+    expect(v1).toMatch(/<strong>Deprecated<\/strong> \(x-deprecated\): replaced by IncidentCreatedV2 \(problem type and severity in one object\)\. Use <a [^>]*>IncidentCreatedV2<\/a>\. Still sent by incident, received by reporting-queue, received by notifications-queue; remove it once nothing does\./);
     expect(v1).toMatch(/<code>reporting-queue<\/code>: IncidentCreated → IncidentCreatedV2 <span class="muted">\(its handler sees IncidentCreatedV2\)<\/span>/);
     expect(v1).toContain('id="versions"');
     const v2 = generated('docs/events/IncidentCreatedV2.html');

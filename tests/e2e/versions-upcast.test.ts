@@ -13,7 +13,8 @@ import { startLocalCloud, until, type Json } from '../helpers/local-cloud';
 // copy of the Roadcall spec (tests/fixtures/specs/versions) is generated; a v1 publisher and a
 // v2 publisher put IncidentCreated and IncidentCreatedV2 on the bus at once; the generated
 // EventBridge rule routes both to reporting-queue; the reporting consumer (the generated
-// factory with the user's upcaster) hands both to its one IncidentCreatedV2 handler. A v1 event
+// factory with the user's upcaster) hands both to its one IncidentCreatedV2 handler, while the
+// notifications queue, still on v1, gets v1 only. A v1 event
 // that breaks its own schema is rejected onto the errors bus with the reason.
 
 const SPEC = 'tests/fixtures/specs/versions/asyncapi.yaml';
@@ -70,7 +71,8 @@ export const handler = createReportingQueueConsumer(handlers, upcasters, { idemp
 function template(dir: string, recordFile: string): Json {
   const { rules } = JSON.parse(readFileSync(join(dir, 'generated', 'infra', 'rules.json'), 'utf8')) as { rules: { logicalId: string; queue: string; bus: string; pattern: Json }[] };
   const rule = rules.find((r) => r.queue === 'reporting-queue' && r.bus === 'core');
-  if (!rule) throw new Error('codegen made no rule for reporting-queue');
+  const v1Only = rules.find((r) => r.queue === 'notifications-queue' && r.bus === 'core');
+  if (!rule || !v1Only) throw new Error('codegen made no rule for reporting-queue or notifications-queue');
   return {
     Resources: {
       CoreEventBus: { Type: 'AWS::Events::EventBus', Properties: { Name: CORE_BUS } },
@@ -83,6 +85,12 @@ function template(dir: string, recordFile: string): Json {
       [rule.logicalId]: {
         Type: 'AWS::Events::Rule',
         Properties: { Name: `roadcall-${STAGE}-reporting-queue-core`, EventBusName: { Ref: 'CoreEventBus' }, EventPattern: rule.pattern, Targets: [{ Id: 'reporting-queue', Arn: { 'Fn::GetAtt': ['ReportingQueue', 'Arn'] } }] },
+      },
+      // notifications has not moved to v2: its queue, without a consumer, shows what its rule lets through.
+      NotificationsQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `roadcall-${STAGE}-notifications-queue` } },
+      [v1Only.logicalId]: {
+        Type: 'AWS::Events::Rule',
+        Properties: { Name: `roadcall-${STAGE}-notifications-queue-core`, EventBusName: { Ref: 'CoreEventBus' }, EventPattern: v1Only.pattern, Targets: [{ Id: 'notifications-queue', Arn: { 'Fn::GetAtt': ['NotificationsQueue', 'Arn'] } }] },
       },
       ErrorsTap: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `roadcall-${STAGE}-errors-tap` } },
       ErrorsTapRule: {
@@ -180,6 +188,11 @@ describe('a versioned event on the local cloud', () => {
       keys: ['createdAt', 'driverContact', 'driverId', 'incidentId', 'location', 'problem', 'status', 'vehicle'],
     });
     expect(byId.get(v2Detail.metadata.eventId)).toMatchObject({ detailType: 'IncidentCreatedV2', eventVersion: '2.0', problem: { type: 'battery', severity: 'high' } });
+    // The consumer still on v1 got v1 only: its rule names the v1 detail-type.
+    const notifications = await queueUrl(`roadcall-${STAGE}-notifications-queue`);
+    const receive = async (): Promise<string[]> => ((await sqs.send(new ReceiveMessageCommand({ QueueUrl: notifications, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 30 }))).Messages ?? []).map((m) => (JSON.parse(m.Body ?? '{}') as { 'detail-type': string })['detail-type']);
+    expect(await until(receive, (types) => types.length > 0, 10_000)).toEqual(['IncidentCreated']);
+    expect(await receive()).toEqual([]);
   }, 60_000);
 
   it('rejects a v1 event that breaks its own schema onto the errors bus, with the reason', async () => {
