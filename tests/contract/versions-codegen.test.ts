@@ -1,5 +1,6 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import type { EventBridgeEvent, Route } from '../../lib/envelope';
 import { runContract, type ContractCatalog, type ContractValidator } from '../../lib/testing';
 import { matches } from '../../local/event-pattern';
@@ -210,6 +211,68 @@ describe('codegen on two versions of one event', () => {
     expect(run.stderr).toMatch(new RegExp(`codegen: warning ${FIXTURE}/incident/messages.yaml:\\d+:\\d+: message IncidentCreated is x-deprecated`));
     expect(run.status).toBe(0);
   }, 60_000);
+});
+
+describe('a chain of two steps through a version the queue does not receive', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    // Prepare: the copy with IncidentCreatedV3 (v2 plus a required priority); reporting receives v1 and v3, not v2
+    dir = freshDir('versions-chain');
+    const spec = editedCopy(
+      dir,
+      (m) => {
+        const v2 = m.slice(m.indexOf('\nIncidentCreatedV2:'));
+        const v3 = v2
+          .replace(/IncidentCreatedV2Data/g, 'IncidentCreatedV3Data')
+          .replace(/IncidentCreatedV2/g, 'IncidentCreatedV3')
+          .replace("x-version: '2.0'", "x-version: '3.0'")
+          .replace("eventVersion: '2.0'", "eventVersion: '3.0'")
+          .replace('            severity: high\n', '            severity: high\n          priority: 1\n');
+        return `${m}${v3}`;
+      },
+      (r) => r.replace(/\n {2}IncidentCreatedV2: .*\n/, '\n  IncidentCreatedV3: Record IncidentCreatedV3 in the analytics store.\n'),
+    );
+    writeFileSync(join(dir, 'spec', 'incident', 'service.yaml'), 'sends:\n  - IncidentCreated\n  - IncidentCreatedV2\n  - IncidentCreatedV3\n');
+    const schemas = join(dir, 'spec', 'incident', 'schemas.yaml');
+    const text = readFileSync(schemas, 'utf8');
+    const v3Data = text
+      .slice(text.indexOf('IncidentCreatedV2Data:'))
+      .replace(/IncidentCreatedV2Data/g, 'IncidentCreatedV3Data')
+      .replace('location, problem, status, createdAt]', 'location, problem, priority, status, createdAt]')
+      .replace('  properties:\n', '  properties:\n    priority:\n      type: integer\n      minimum: 1\n      maximum: 5\n');
+    writeFileSync(schemas, `${text}\n${v3Data}`);
+    await generate(spec, dir);
+  });
+
+  it('types one upcaster per step (the generated consumer compiles) and runs both in order, validating the result', () => {
+    // Prepare
+    const consumer = readFileSync(join(dir, 'generated', 'consumers', 'reporting-queue.ts'), 'utf8');
+    expect(consumer).toContain('  IncidentCreated: EnvelopeUpcaster<IncidentCreated, IncidentCreatedV2>;');
+    expect(consumer).toContain('  IncidentCreatedV2: EnvelopeUpcaster<IncidentCreatedV2, IncidentCreatedV3>;');
+    expect(consumer).toContain('export type ReportingQueueEvents = {\n  "IncidentCreatedV3": IncidentCreatedV3;\n};');
+    expect(typecheck([join(dir, 'generated', 'consumers', 'reporting-queue.ts')])).toEqual([]);
+    const g = require(join(dir, 'generated')) as { parseReportingQueueEvent: (input: unknown, upcasters: unknown) => { 'detail-type': string; detail: { metadata: { eventVersion: string }; data: Json } } };
+    const order: string[] = [];
+    const upcasters = {
+      IncidentCreated: ({ problemType, ...rest }: { problemType: string }) => (order.push('v1->v2'), { ...rest, problem: { type: problemType, severity: 'unknown' } }),
+      IncidentCreatedV2: (data: Json) => (order.push('v2->v3'), { ...data, priority: 3 }),
+    };
+    const v1 = parse(readFileSync(join(dir, 'spec', 'incident', 'messages.yaml'), 'utf8')).IncidentCreated.examples[0].payload as Json;
+    const input = { version: '0', id: 'e', 'detail-type': 'IncidentCreated', source: 'roadcall.incident', account: '1', time: '2025-03-14T09:12:04Z', region: 'us-east-1', resources: [], detail: v1 };
+
+    // Act
+    const event = g.parseReportingQueueEvent(input, upcasters);
+
+    // Assess
+    expect(order).toEqual(['v1->v2', 'v2->v3']);
+    expect(event['detail-type']).toBe('IncidentCreatedV3');
+    expect(event.detail.metadata.eventVersion).toBe('3.0');
+    expect(event.detail.data).toMatchObject({ problem: { type: 'flat_tire', severity: 'unknown' }, priority: 3 });
+    expect(() => g.parseReportingQueueEvent(input, { ...upcasters, IncidentCreatedV2: (data: Json) => ({ ...data, priority: 9 }) })).toThrow(
+      'upcaster IncidentCreatedV2 -> IncidentCreatedV3 made a detail that does not match IncidentCreatedV3: /data/priority must be <= 5',
+    );
+  });
 });
 
 describe('codegen refuses versions it could not route or upcast', () => {
