@@ -57,8 +57,9 @@ export function decodeRecord(record: Pick<SQSRecord, 'messageId' | 'body' | 'att
   } catch (error) {
     if (!isNonRetryable(error)) throw error;
     const e = error as Error & { code: string; issues?: ValidationIssue[] };
-    const reason = e.issues ? `${facts.detailType ?? 'event'} does not match its schema: ${describeIssues(e.issues)}` : e.message;
-    return { ok: false, facts, rejection: { ...facts, errorCode: e.code, reason, canRetry: false, ...(e.issues ? { issues: e.issues } : {}) } };
+    // A schema error names the detail-type as received (an older version is checked against its own schema before any upcaster runs).
+    const reason = e.code === 'EVENT_SCHEMA_INVALID' && e.issues ? `${facts.detailType ?? 'event'} does not match its schema: ${describeIssues(e.issues)}` : e.message;
+    return { ok: false, facts, rejection: { ...facts, errorCode: e.code, reason, canRetry: false, ...(e.issues?.length ? { issues: e.issues } : {}) } };
   }
 }
 

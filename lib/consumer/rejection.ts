@@ -2,7 +2,7 @@ import type { EventContext, ValidationIssue } from '../envelope';
 import { NonRetryableEventError } from './errors';
 
 /** Error codes of the generated runtime that mean "this input can never be processed". */
-const INPUT_ERROR_CODES: ReadonlySet<string> = new Set(['EVENT_MALFORMED', 'EVENT_TYPE_UNKNOWN', 'EVENT_SCHEMA_INVALID']);
+const INPUT_ERROR_CODES: ReadonlySet<string> = new Set(['EVENT_MALFORMED', 'EVENT_TYPE_UNKNOWN', 'EVENT_SCHEMA_INVALID', 'EVENT_UPCAST_FAILED']);
 const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ERROR_MESSAGE = 4000;
@@ -15,7 +15,7 @@ const MAX_ENVELOPE_ID = 128;
  * input for the errors-bus event the caller's builder makes.
  */
 export interface Rejection {
-  /** Stable code: EVENT_MALFORMED, EVENT_TYPE_UNKNOWN, EVENT_SCHEMA_INVALID, a NonRetryableEventError code, or HANDLER_FAILED. */
+  /** Stable code: EVENT_MALFORMED, EVENT_TYPE_UNKNOWN, EVENT_SCHEMA_INVALID, EVENT_UPCAST_FAILED, a NonRetryableEventError code, or HANDLER_FAILED. */
   errorCode: string;
   /** One line naming what failed: for schema errors every `path message [keyword]`. */
   reason: string;

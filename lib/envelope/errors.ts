@@ -60,3 +60,23 @@ export class MalformedEventError extends GeneratedEventError {
     this.name = 'MalformedEventError';
   }
 }
+
+/**
+ * An upcaster failed on an event that matched its own version's schema: it threw, or its
+ * result does not match the next version's schema. Retrying runs the same pure function on
+ * the same input, so the event is rejected (errors bus or DLQ) with the step named; fix the
+ * upcaster, then replay it.
+ */
+export class EventUpcastError extends GeneratedEventError {
+  override readonly code = 'EVENT_UPCAST_FAILED';
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    reason: string,
+    readonly issues: ValidationIssue[],
+    options?: { cause?: unknown },
+  ) {
+    super(`upcaster ${from} -> ${to} ${reason}`, options);
+    this.name = 'EventUpcastError';
+  }
+}

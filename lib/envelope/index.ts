@@ -3,11 +3,13 @@ export type { ValidationIssue, ValidationResult, StandaloneValidator } from './v
 export { buildEnvelopeEvent, buildRawEvent } from './build';
 export type { EnvelopeMetadata, EventContext, EventSpec, BuiltEvent } from './build';
 export { parseEvent, dispatchEvent } from './parse';
-export type { EventBridgeEvent, Route, HandlerMap } from './parse';
+export type { EventBridgeEvent, Route, HandlerMap, UpcastStep } from './parse';
 export { toPutEventsEntry, entrySize, PUT_EVENTS_MAX_ENTRIES, PUT_EVENTS_MAX_BYTES, PUT_EVENTS_TIME_BYTES } from './entry';
 export type { OutgoingEvent, EntryOptions } from './entry';
 export { readMetadata, causedBy, eventAgeMs } from './metadata';
 export type { CausingEvent } from './metadata';
-export { EnvelopeInvalidError, GeneratedEventError, EventValidationError, UnknownEventTypeError, MalformedEventError } from './errors';
+export { EnvelopeInvalidError, GeneratedEventError, EventValidationError, UnknownEventTypeError, MalformedEventError, EventUpcastError } from './errors';
 export { buildErrorEvent } from './error-builder';
 export type { ErrorEventBuilder } from './error-builder';
+export { envelopeUpcastStep, detailUpcastStep } from './upcast';
+export type { EnvelopeUpcaster, DetailUpcaster, UpcastTarget } from './upcast';

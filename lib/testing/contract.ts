@@ -3,7 +3,7 @@
 // (no throw), and every event the handler sends must be a spec event the service declares it
 // sends, valid against its generated validator, in the causing example's correlation.
 // ./jest.ts turns it into one test per receive operation; ./coverage.ts reports what ran.
-import { readMetadata, type EventBridgeEvent } from '../envelope';
+import { parseEvent, readMetadata, type EventBridgeEvent, type Route } from '../envelope';
 import { ContractTargetError } from './errors';
 import type { LogLine, SentEvent } from './recorder';
 import { examplesOf, resolveQueue, type CatalogEvent, type CatalogQueue, type ContractSpec, type Examples } from './spec';
@@ -21,6 +21,13 @@ export interface ContractHarness<C> {
   sent: () => readonly SentEvent[] | Promise<readonly SentEvent[]>;
   /** Log lines since the last call, for the report (a recorder's `takeLogs`). */
   logs?: () => readonly LogLine[];
+  /**
+   * The queue's generated routes, when it receives older versions of an event it upcasts
+   * (`reportingQueueRoutes(upcasters)`): each example then goes through them as the consumer's
+   * records do (own schema, upcasters, next version's schema) and reaches the handler of the
+   * detail-type they hand over. Without them a handler is looked up by the example's own detail-type.
+   */
+  routes?: Readonly<Record<string, Route>>;
 }
 
 /** What accepting one message means for this service, when it is not "handled, no throw". */
@@ -157,11 +164,19 @@ export async function prepareContract<C>(target: string, options: ContractOption
     await fresh(); // what the arrangement sent is not the example's
     harness.logs?.();
 
-    const handler = harness.handlers[event.detailType];
-    if (!handler) failures.push(`the handler map has no handler for ${event.detailType}`);
+    let delivered: EventBridgeEvent = input;
+    if (harness.routes && !failures.length) {
+      try {
+        delivered = parseEvent(queue.name, harness.routes, input) as EventBridgeEvent;
+      } catch (cause) {
+        failures.push(`the queue's routes rejected it (not accepted): ${describe(cause)}`);
+      }
+    }
+    const handler = harness.handlers[delivered['detail-type']];
+    if (!handler) failures.push(`the handler map has no handler for ${delivered['detail-type']}${delivered === input ? '' : ` (${event.detailType} upcast)`}`);
     else if (!failures.length) {
       try {
-        await (handler as (e: EventBridgeEvent, c: C) => unknown)(input, harness.context(input));
+        await (handler as (e: EventBridgeEvent, c: C) => unknown)(delivered, harness.context(delivered));
       } catch (cause) {
         failures.push(`the handler threw (not accepted): ${describe(cause)}`);
       }

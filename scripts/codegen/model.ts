@@ -4,6 +4,7 @@ import type { SpecLocator } from './locate';
 import { typeName, kebabCase } from './naming';
 import { readGathers, type GatherModel } from './gathers';
 import { readSagas, type SagaModel } from './sagas';
+import { assignFamilies, deprecationOf, planUpcasts, versionName, type UpcastChain } from './versions';
 import { bundleSchemas, piiPaths, UnresolvedRefError, type CircularRefResolver, type JsonSchema, type JsonSchemaObject, type SchemaRoot } from './schemas';
 
 /** Defaults for a consumer queue, from seed 004: 5 min visibility, 4 days, DLQ 14 days, 3 receives. */
@@ -50,6 +51,11 @@ export interface MessageModel {
   /** `x-timer: true`: put on its bus by an EventBridge Scheduler timer its producer schedules (lib/timers). */
   timer?: true;
   version: string;
+  /** Family of the event's versions and this message's major version (scripts/codegen/versions.ts). */
+  family: string;
+  major: number;
+  /** `x-deprecated: true` (or a reason): codegen warns, the docs and the publisher say so. */
+  deprecated?: { reason?: string };
   /** Payload is the `{ metadata, data }` envelope of this project's convention. */
   envelope: boolean;
   pii: string[];
@@ -114,6 +120,11 @@ export interface SpecModel {
   gathers: GatherModel[];
   /** What codegen left out or advises against, without refusing the spec (skipped non-JSON-Schema messages...). */
   warnings: SpecIssue[];
+  /**
+   * Per queue that receives more than one version of an event: how each older version is
+   * upcast, one major at a time, to the latest one it receives (the only one its handler sees).
+   */
+  upcasts: { queue: string; chains: UpcastChain[] }[];
 }
 
 type Json = Record<string, unknown>;
@@ -205,6 +216,8 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
       pointer,
       examples,
       version: typeof rawVersion === 'string' || typeof rawVersion === 'number' ? String(rawVersion) : '1.0',
+      family: name,
+      major: 1,
       envelope: false,
       pii: [],
       producers: [],
@@ -219,6 +232,9 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
       ...(scope === 'integration' || scope === 'local' ? { scope } : {}),
       ...(timer === true ? { timer: true as const } : {}),
     };
+    const deprecation = deprecationOf(message);
+    if (message['x-deprecated'] !== undefined && typeof message['x-deprecated'] !== 'boolean' && !deprecation.reason) issue(`${pointer}/x-deprecated`, `x-deprecated must be true, false or a reason (a non-empty string), got ${JSON.stringify(message['x-deprecated'])}`);
+    if (deprecation.deprecated) model.deprecated = deprecation.reason ? { reason: deprecation.reason } : {};
     if (payload !== undefined && payload !== null && (isObj(payload) || typeof payload === 'boolean')) {
       payloadRoots.push({ schema: payload as JsonSchema, preferredName: name, authoritative: false, pointer: `${pointer}/payload${isObj(message['payload']) && 'schema' in message['payload'] && 'schemaFormat' in message['payload'] ? '/schema' : ''}` });
       payloadOwners.push(model);
@@ -339,13 +355,37 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     }
   }
 
+  // Versions: each message's family and major (scripts/codegen/versions.ts).
+  const families = assignFamilies(messages.map((m) => ({ name: m.name, version: m.version, ...(m.eventbridge ? { eventbridge: m.eventbridge } : {}) })));
+  for (const m of messages) Object.assign(m, families.get(m.name));
+  const members = (family: string): MessageModel[] => messages.filter((m) => m.family === family);
+  for (const m of messages) {
+    const same = members(m.family);
+    if (same.length < 2) continue;
+    const twin = same.find((x) => x !== m && x.major === m.major);
+    if (twin && messages.indexOf(twin) < messages.indexOf(m)) issue(`${m.pointer}/x-version`, `messages ${twin.name} and ${m.name} are both version ${m.major} of ${m.family}: a new major version needs x-version '${m.major + 1}.0' (and the name ${versionName(m.family, m.major + 1)})`);
+    const first = same[0] as MessageModel;
+    if (m !== first && m.eventbridge && first.eventbridge && (m.eventbridge.source !== first.eventbridge.source || m.eventbridge.bus !== first.eventbridge.bus)) {
+      issue(`${m.pointer}/x-eventbridge`, `${m.name} is version ${m.major} of ${m.family} but has source "${m.eventbridge.source}" on bus "${m.eventbridge.bus}", where ${first.name} has "${first.eventbridge.source}" on "${first.eventbridge.bus}": the versions of one event share source and bus (only the detail-type differs)`);
+    }
+  }
+  for (const m of messages) {
+    if (!m.deprecated) continue;
+    const newer = members(m.family).filter((x) => x.major > m.major).map((x) => x.name);
+    const users = [...m.producers.map((p) => `sent by ${p}`), ...m.consumers.map((c) => `received by ${c.queue ?? c.service}`)];
+    issue(m.pointer, `message ${m.name} is x-deprecated${m.deprecated.reason ? `: ${m.deprecated.reason}` : ''}${newer.length ? `; newer: ${newer.join(', ')}` : ''}${users.length ? `; still ${users.join(', ')} (remove it once nothing does)` : ''}`, warnings);
+  }
+
   // Cross-checks that only make sense once everything is known.
   const seenTypes = new Map<string, MessageModel>();
   for (const m of messages) {
     if (!m.eventbridge) continue;
     const k = `${m.eventbridge.bus}|${m.eventbridge.source}|${m.eventbridge.detailType}`;
     const other = seenTypes.get(k);
-    if (other) issue(`${m.pointer}/x-eventbridge`, `messages ${other.name} and ${m.name} share source "${m.eventbridge.source}" and detail-type "${m.eventbridge.detailType}" on bus "${m.eventbridge.bus}": routing could not tell them apart`);
+    if (other) {
+      const versions = other.family === m.family ? ` (versions ${other.major} and ${m.major} of ${m.family}: each version has its own detail-type, e.g. "${versionName(m.family, m.major)}")` : '';
+      issue(`${m.pointer}/x-eventbridge`, `messages ${other.name} and ${m.name} share source "${m.eventbridge.source}" and detail-type "${m.eventbridge.detailType}" on bus "${m.eventbridge.bus}": routing could not tell them apart${versions}`);
+    }
     seenTypes.set(k, m);
     if (m.scope === 'local') {
       for (const c of m.consumers) {
@@ -362,6 +402,25 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
       if (prev) issue(q.pointer, `queue "${q.name}" receives two messages with detail-type "${dt}" (${prev}, ${message}); its handler map is keyed by detail-type`);
       byDetailType.set(dt, message);
     }
+  }
+  // A queue that receives several versions of an event: its handler sees the latest, older
+  // ones are upcast one major at a time, so every version in between must exist.
+  const upcasts: SpecModel['upcasts'] = [];
+  for (const q of queues.values()) {
+    const received = q.messages.map((x) => x.message);
+    const byName = (name: string): MessageModel => messages.find((x) => x.name === name) as MessageModel;
+    const plan = planUpcasts(received, (family) => members(family).map((x) => ({ name: x.name, major: x.major })), (name) => byName(name));
+    for (const gap of plan.gaps) {
+      issue(q.pointer, `queue "${q.name}" receives ${gap.message} (v${byName(gap.message).major}) and ${gap.latest} (v${byName(gap.latest).major}) of ${gap.family}, but the upcaster chain has a gap: step v${gap.fromMajor} -> v${gap.missingMajor} (${gap.from} -> ${versionName(gap.family, gap.missingMajor)}) is missing, as the spec has no version ${gap.missingMajor} of ${gap.family}; add ${versionName(gap.family, gap.missingMajor)} (x-version '${gap.missingMajor}.0'), or stop receiving ${gap.message}`);
+    }
+    for (const chain of plan.chains) {
+      for (const step of chain.steps) {
+        const from = byName(step.from);
+        const to = byName(step.to);
+        if (from.envelope !== to.envelope) issue(q.pointer, `queue "${q.name}" upcasts ${step.from} to ${step.to}, but only one of them has the { metadata, data } envelope: the versions of one event keep the same envelope`);
+      }
+    }
+    if (plan.chains.length) upcasts.push({ queue: q.name, chains: plan.chains });
   }
   const sagas = readSagas(doc, messages, (pointer, message) => issue(pointer, message));
   const gathers = readGathers(doc, messages, (pointer, message) => issue(pointer, message));
@@ -393,6 +452,7 @@ export function buildModel(document: AsyncAPIDocumentInterface, locator: SpecLoc
     sagas,
     gathers,
     warnings,
+    upcasts,
   };
 }
 

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { assembleSpec, PART_FILES } from '../codegen/assemble';
 import { CodegenError } from '../codegen/errors';
 import { collectSpecFiles } from '../codegen/load';
+import { assignFamilies, deprecationOf, majorOf } from '../codegen/versions';
 
 // Reads a spec (a root file, its service parts and every file they $ref) from the work tree
 // or from a git commit, joins it like the codegen does, resolves every $ref and keeps what
@@ -156,12 +157,6 @@ class Inliner {
   }
 }
 
-function family(name: string, version: number | undefined): { family: string; major: number } {
-  const m = /^(.*?)[-_.]?[vV](\d+)$/.exec(name);
-  if (m && m[1]) return { family: m[1], major: version ?? Number(m[2]) };
-  return { family: name, major: version ?? 1 };
-}
-
 /** Messages, operations and commands of the spec whose root is `rootFile` (from the file system). */
 export function readSnapshot(rootFile: string, label: string): SpecSnapshot {
   const root = resolve(rootFile);
@@ -188,19 +183,20 @@ export function readSnapshot(rootFile: string, label: string): SpecSnapshot {
     const eb = isObj(m['x-eventbridge']) ? m['x-eventbridge'] : undefined;
     const rawVersion = m['x-version'];
     const version = typeof rawVersion === 'string' || typeof rawVersion === 'number' ? String(rawVersion) : undefined;
-    const major = version !== undefined && /^\d+/.test(version) ? Number(/^\d+/.exec(version)?.[0]) : undefined;
     const examples: Example[] = Array.isArray(m['examples'])
       ? m['examples'].flatMap((e): Example[] => (isObj(e) ? [{ ...(str(e['name']) ? { name: str(e['name']) } : {}), ...('payload' in e ? { payload: e['payload'] } : {}), ...('headers' in e ? { headers: e['headers'] } : {}) }] : []))
       : [];
     messages.set(name, {
       name,
-      ...family(name, major),
+      // Set below, once every message is known (scripts/codegen/versions.ts).
+      family: name,
+      major: majorOf(version) ?? 1,
       ...(version !== undefined ? { version } : {}),
       ...(payload !== undefined ? { payload } : {}),
       ...(m['headers'] !== undefined ? { headers: m['headers'] } : {}),
       ...(eb ? { eventbridge: { ...(str(eb['source']) ? { source: str(eb['source']) } : {}), ...(str(eb['detailType']) ? { detailType: str(eb['detailType']) } : {}), ...(str(eb['bus']) ? { bus: str(eb['bus']) } : {}) } } : {}),
       compatibility: mode(m['x-compatibility'], `${label}: message ${name}`, fallback),
-      deprecated: m['x-deprecated'] === true || m['deprecated'] === true,
+      deprecated: deprecationOf(m).deprecated,
       examples,
     });
   };
@@ -212,15 +208,9 @@ export function readSnapshot(rootFile: string, label: string): SpecSnapshot {
   const components = isObj(doc['components']) ? doc['components'] : {};
   if (isObj(components['messages'])) for (const [name, raw] of Object.entries(components['messages'])) addMessage(name, raw);
 
-  // Versions of one event: the same source and detail-type join the family of the first one.
-  const byRoute = new Map<string, string>();
-  for (const m of messages.values()) {
-    if (!m.eventbridge?.source || !m.eventbridge.detailType) continue;
-    const route = `${m.eventbridge.source}\u0000${m.eventbridge.detailType}`;
-    const first = byRoute.get(route);
-    if (first === undefined) byRoute.set(route, m.family);
-    else m.family = first;
-  }
+  // Versions of one event: the family codegen uses (the name without V<n>; the same source and detail-type too).
+  const families = assignFamilies(messages.values());
+  for (const m of messages.values()) Object.assign(m, families.get(m.name));
 
   const operations: OperationInfo[] = [];
   const ops = isObj(doc['operations']) ? doc['operations'] : {};

@@ -64,6 +64,8 @@ describe('docs site', () => {
     pointer: `/components/messages/${name}`,
     examples: [],
     version: '1.0',
+    family: name,
+    major: 1,
     envelope: false,
     pii: [],
     producers,
@@ -100,6 +102,7 @@ describe('docs site', () => {
     const model: SpecModel = {
       title: 'Shop',
       warnings: [],
+      upcasts: [],
       version: '1.0.0',
       asyncapi: '3.0.0',
       definitions: { OrderPlaced: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, email: { type: 'string', 'x-pii': true } } } },

@@ -1,4 +1,4 @@
-import { queueIdentifiers, queueMessages } from './consumers';
+import { queueIdentifiers, queueMessages, queueUpcasts } from './consumers';
 import { ebSends } from './publishers';
 import { kebabCase, pascalCase, valueName } from '../naming';
 import { runtimeImport, TS_HEADER, type Emitter, type GeneratedFile } from './types';
@@ -30,7 +30,12 @@ export const emitIndex: Emitter = (ctx) => {
     if (!queueMessages(model, queue).length) continue;
     const { type: T, value: v, factory, notImplemented } = queueIdentifiers(queue);
     lines.push(`export { ${v}, ${v}Routes, parse${T}Event, dispatch${T}, ${factory}, ${notImplemented} } from './consumers/${queue.name}';`);
-    lines.push(`export type { ${T}Events, ${T}Event, ${T}Handlers, ${T}ConsumerOptions } from './consumers/${queue.name}';`);
+    const upcasting = queueUpcasts(model, queue).length ? `, ${T}Upcasters, ${T}OlderDetailTypes` : '';
+    lines.push(`export type { ${T}Events, ${T}Event, ${T}Handlers, ${T}ConsumerOptions${upcasting} } from './consumers/${queue.name}';`);
+  }
+  if (model.upcasts.length) {
+    lines.push(`export { EventUpcastError } from '${runtime}';`);
+    lines.push(`export type { EnvelopeUpcaster, DetailUpcaster } from '${runtime}';`);
   }
   return [
     { path: 'index.ts', content: `${lines.join('\n')}\n` } satisfies GeneratedFile,

@@ -49,13 +49,21 @@ ${d.rule ? `<details open><summary>Event pattern of rule ${esc(d.rule.logicalId)
 </div>`;
 }
 
+/** The callout of a deprecated message: why, what replaces it, who still sends and receives it. */
+function deprecationNote(site: SiteModel, e: EventView): string {
+  const m = e.message;
+  const newer = e.versions.filter((v) => v.name !== m.name && Number.parseInt(v.version, 10) > m.major).map((v) => eventLink(site, v.name));
+  const still = [...m.producers.map((p) => `sent by ${esc(p)}`), ...[...new Set(e.deliveries.map((d) => d.queue?.model.name ?? d.service))].map((q) => `received by ${esc(q)}`)];
+  return `<p class="deprecated-note"><strong>Deprecated</strong> (x-deprecated)${m.deprecated?.reason ? `: ${esc(m.deprecated.reason)}` : ''}.${newer.length ? ` Use ${newer.join(', ')}.` : ''}${still.length ? ` Still ${still.join(', ')}; remove it once nothing does.` : ''}</p>`;
+}
+
 /** generated/docs/events/<Name>.html */
 export function eventPage(site: SiteModel, e: EventView): string {
   const m = e.message;
   const eb = m.eventbridge;
   const heading = `<p class="crumbs">${link(R, 'index.html#events', 'Events')} /</p>
-<h1>${esc(m.title ?? m.name)} <span class="badge">v${esc(m.version)}</span>${m.scope ? ` <span class="badge scope-${esc(m.scope)}">${esc(m.scope)}</span>` : ''}</h1>
-${m.summary ? `<p class="lead">${esc(m.summary)}</p>` : ''}`;
+<h1>${esc(m.title ?? m.name)} <span class="badge">v${esc(m.version)}</span>${m.scope ? ` <span class="badge scope-${esc(m.scope)}">${esc(m.scope)}</span>` : ''}${m.deprecated ? ' <span class="badge deprecated" style="background:#fee2e2;color:#991b1b" title="x-deprecated">deprecated</span>' : ''}</h1>
+${m.summary ? `<p class="lead">${esc(m.summary)}</p>` : ''}${m.deprecated ? deprecationNote(site, e) : ''}`;
   const body = `
 ${m.description ? paragraphs(m.description) : ''}
 ${facts([
@@ -67,6 +75,7 @@ ${facts([
   ['Detail-type', eb ? code(eb.detailType) : undefined],
   ['Channel', m.channel ? `${code(m.channel)}${m.address ? ` <span class="muted">${esc(m.address)}</span>` : ''}` : undefined],
   ['Envelope', m.envelope ? '<code>{ metadata, data }</code>' : undefined],
+  ['Upcast', e.upcasts.length ? e.upcasts.map((u) => `${code(u.queue)}: ${u.steps.map((st) => esc(st)).join(', ')} <span class="muted">(its handler sees ${esc(u.latest)})</span>`).join('<br>') : undefined],
   ['Schema registry', e.registryName ? code(e.registryName) : undefined],
   ['JSON Schema', e.schemaFile ? `<a href="${esc(R + e.schemaFile)}" download>${esc(e.schemaFile.split('/').pop() ?? '')}</a>` : undefined],
 ])}
@@ -84,7 +93,7 @@ ${m.pii.length ? '<p class="muted">Fields marked x-pii are replaced by «redacte
   ['Leads to', e.leadsTo.length ? e.leadsTo.map((c) => eventLink(site, c)).join(', ') : undefined],
   ['Flows', e.flows.length ? e.flows.map((f) => link(R, `flows/${f}.html`, site.flows.find((x) => x.slug === f)?.name ?? f, 'flow')).join(', ') : undefined],
 ]) || '<p class="muted">No operation summary names a cause or an effect of this event.</p>'}</section>
-${e.versions.length ? `<section id="versions"><h2>Versions</h2>${table(['Message', 'Version'], e.versions.map((v) => [eventLink(site, v.name), esc(v.version)]))}</section>` : ''}
+${e.versions.length ? `<section id="versions"><h2>Versions</h2>${table(['Message', 'Version'], e.versions.map((v) => [eventLink(site, v.name), `${esc(v.version)}${v.deprecated ? ' <span class="badge deprecated" style="background:#fee2e2;color:#991b1b">deprecated</span>' : ''}`]))}</section>` : ''}
 `;
   return page({ title: m.name, root: R, heading, body, siteTitle: `${site.title} ${site.version}` });
 }

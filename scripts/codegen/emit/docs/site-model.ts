@@ -61,7 +61,9 @@ export interface EventView {
   schemaFile?: string;
   registryName?: string;
   /** Every message with the same detail-type (or key), this one included, when there are several. */
-  versions: { name: string; version: string }[];
+  versions: { name: string; version: string; deprecated?: true }[];
+  /** Queues that receive this (older) version and upcast it, with the version their handler sees. */
+  upcasts: { queue: string; steps: string[]; latest: string }[];
   causedBy: string[];
   leadsTo: string[];
   flows: string[];
@@ -163,7 +165,8 @@ export function buildSiteModel(model: SpecModel, operationText: (id: string) => 
     const download = schemaDownload(model, m, plan);
     const schemaFile = download ? `schemas/${slug(m.name)}.json` : undefined;
     if (download && schemaFile) schemas.push({ path: schemaFile, content: download.content });
-    const sameType = model.messages.filter((x) => (m.eventbridge && x.eventbridge ? x.eventbridge.detailType === m.eventbridge.detailType && x.eventbridge.source === m.eventbridge.source : x.key === m.key));
+    // Versions of one event: its family (scripts/codegen/versions.ts), and messages sharing the detail-type (or key).
+    const sameType = model.messages.filter((x) => x.family === m.family || (m.eventbridge && x.eventbridge ? x.eventbridge.detailType === m.eventbridge.detailType && x.eventbridge.source === m.eventbridge.source : x.key === m.key));
     const bus = m.eventbridge ? model.buses.find((b) => b.key === m.eventbridge?.bus) : undefined;
     return {
       message: m,
@@ -179,7 +182,8 @@ export function buildSiteModel(model: SpecModel, operationText: (id: string) => 
       examples: m.examples.map((ex) => ({ ...(ex.name ? { name: ex.name } : {}), ...(ex.summary ? { summary: ex.summary } : {}), json: JSON.stringify(redactedCopy(ex.payload, m.pii), null, 2) ?? 'undefined' })),
       ...(schemaFile ? { schemaFile } : {}),
       ...(download?.registryName ? { registryName: download.registryName } : {}),
-      versions: sameType.length > 1 ? sameType.map((x) => ({ name: x.name, version: x.version })) : [],
+      versions: sameType.length > 1 ? sameType.map((x) => ({ name: x.name, version: x.version, ...(x.deprecated ? { deprecated: true as const } : {}) })) : [],
+      upcasts: model.upcasts.flatMap((u) => u.chains.filter((c) => c.message === m.name).map((c) => ({ queue: u.queue, steps: c.steps.map((st) => `${st.from} → ${st.to}`), latest: c.latest }))),
       causedBy: [...new Set(causes.filter((c) => c.to.includes(m.name)).map((c) => c.from.replace(/^command:/, '')))],
       leadsTo: [...new Set(causes.filter((c) => c.from === m.name).flatMap((c) => c.to))],
       flows: flows.filter((f) => f.events.includes(m.name)).map((f) => f.slug),
