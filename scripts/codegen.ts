@@ -3,7 +3,7 @@
  *
  * `--project <dir>` (default: the working directory) is the project generated: its spec is
  * its package.json `config.spec` (default asyncapi/asyncapi.yaml), and relative --spec, --out
- * and --functions are read from its folder (`npm run codegen -- --project examples/scoringames`).
+ * and --functions are read from its folder (`npm run codegen -- --project examples/<name>`).
  *
  * Turns an AsyncAPI 3.0/3.1 document into typed models, validators, publishers,
  * consumer maps, a catalog, offline docs and handler stubs. Exit codes: 0 done,

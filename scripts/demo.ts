@@ -4,7 +4,7 @@
  * local buses and prints every event of the flow in order, with the time from the request.
  *
  *   npm run demo                                   # the request package.json's config.demoRequest names
- *   npm run demo -- --project examples/scoringames # another project's config.demoRequest (its npm start running)
+ *   npm run demo -- --project examples/<name> # another project's config.demoRequest (its npm start running)
  *   npm run demo -- --request my-request.json --http http://127.0.0.1:3000 --aws http://127.0.0.1:4566
  *   npm run demo -- --wait 60      # seconds to wait for a local cloud still starting (default 30)
  *   npm run demo -- --within 30    # seconds the flow may take (default: the request's expect.withinSeconds, else 10)

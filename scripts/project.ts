@@ -49,7 +49,7 @@ export class ProjectNotFoundError extends Error {
 /**
  * The project a root command works on: `--project <dir>` (relative to the working directory,
  * which `npm run` sets to the package's folder), else the working directory itself. So
- * `npm start -- --project examples/scoringames` from the repository root and `npm start` from
+ * `npm start -- --project examples/<name>` from the repository root and `npm start` from
  * an example's own folder (its package.json calls the kit's scripts) mean the same project.
  * A project is a folder with a serverless.yml or an AsyncAPI spec where its package.json
  * `config.spec` (default asyncapi/asyncapi.yaml) says; anything else is refused by name.
@@ -60,7 +60,7 @@ export function projectRoot(argv: readonly string[] = process.argv, cwd: string 
   let given: string | undefined;
   if (i >= 0) {
     given = argv[i + 1];
-    if (given === undefined || given.startsWith('--')) throw new ProjectNotFoundError('--project needs a folder: --project <dir> (e.g. --project examples/scoringames)');
+    if (given === undefined || given.startsWith('--')) throw new ProjectNotFoundError('--project needs a folder: --project <dir> (e.g. --project examples/<name>)');
   } else if (inline !== undefined) given = inline.slice('--project='.length);
   if (given === undefined) return cwd;
   const root = resolve(cwd, given);

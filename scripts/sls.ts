@@ -2,8 +2,8 @@
  * `npm run package` / `npm run deploy`: the osls CLI on a project of this kit.
  *
  *   npm run package -- --stage dev                                  # the repository root's project
- *   npm run package -- --project examples/scoringames --stage prod  # another project (its .serverless/)
- *   npm run deploy -- --project examples/scoringames --stage dev    # needs AWS credentials
+ *   npm run package -- --project examples/<name> --stage prod  # another project (its .serverless/)
+ *   npm run deploy -- --project examples/<name> --stage dev    # needs AWS credentials
  *
  * Everything but `--project` goes to osls unchanged; osls runs in the project's folder (where
  * its serverless.yml is), from the kit's node_modules, holding the project's packaging lock

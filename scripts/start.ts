@@ -3,7 +3,7 @@
  * template with the real CLI (`osls package --stage local`), then runs what it declares.
  *
  *   npm start                       # state kept in .local-data/ across restarts
- *   npm start -- --project examples/scoringames   # another project on the same kit (its .local-data/)
+ *   npm start -- --project examples/<name>   # another project on the same kit (its .local-data/)
  *   npm start -- --in-memory        # fresh state, nothing written
  *   npm start -- --reset            # wipe .local-data/ first
  *   npm start -- --template <file>  # run an already packaged template

@@ -11,8 +11,8 @@ import { ReferenceDataInputError, ReferenceDataSeedError } from './errors';
  * another hash: it is written again, and rows left from an older seed are never returned.
  *
  * @example
- * const wods = createReferenceTable({ doc: clients.dynamoDbDocument, table: () => config().wodsTable, rows: () => wodRows });
- * const items = await wods.query(joinKey('EVENT', eventId), 'WOD#');
+ * const products = createReferenceTable({ doc: clients.dynamoDbDocument, table: () => config().productsTable, rows: () => productRows });
+ * const items = await products.query(joinKey('SHOP', shopId), 'PRODUCT#');
  */
 export type ReferenceRow = Record<string, unknown> & { pk: string; sk: string };
 
