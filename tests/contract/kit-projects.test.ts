@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { cli, ROOT } from '../helpers/codegen';
+import { cli, freshDir, ROOT } from '../helpers/codegen';
 
 // The kit (lib/, local/, scripts/) runs other projects than the root one: every example
 // under examples/ (issue 19) is generated, checked and packaged by the root's commands with
@@ -47,6 +47,17 @@ describe('examples on the kit', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`codegen: --project examples/no-such-example: no folder ${join(ROOT, 'examples', 'no-such-example')}`);
   });
+
+  it.each(EXAMPLES)('npm run package -- --project examples/%s packages its own serverless.yml with the kit\'s osls', (example) => {
+    const out = join(freshDir(`kit-package-${example}`), 'package');
+    const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'sls.ts'), 'package', '--project', join('examples', example), '--stage', 'dev', '--package', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect([result.status, result.stderr.includes('Error')]).toEqual([0, false]);
+    const template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    // Every function of the example's template is one of its own handlers, never the root's.
+    for (const f of functions) expect(existsSync(join(ROOT, 'examples', example, `${String(f.Properties['Handler']).replace(/\.[^.]+$/, '')}.ts`))).toBe(true);
+  }, 120_000);
 
   it('npm run package refuses a --project that is no project, by name, before osls runs', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'sls.ts'), 'package', '--project', 'examples/no-such-example'], { cwd: ROOT, encoding: 'utf8' });
