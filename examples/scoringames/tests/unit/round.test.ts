@@ -63,7 +63,7 @@ describe('the schedule round', () => {
     await runner.answer(answer('AthletesDataResponse', { athletes }));
     const last = await runner.answer(answer('WodsDataResponse', { wods: [{ wodId: 'w1', name: 'Fran', order: 1, timeCapMinutes: 8 }] }));
     expect(last.state?.status).toBe('PARTIAL');
-    const item = (store.writes[0] as { Put: { Item: { status: string; missing: string[]; schedule: { categoryFallback: boolean } } } }).Put.Item;
+    const item = (store.writes[0] as unknown as { Put: { Item: { status: string; missing: string[]; schedule: { categoryFallback: boolean } } } }).Put.Item;
     expect([item.status, item.missing, item.schedule.categoryFallback]).toEqual(['PARTIAL', ['categories'], true]);
   });
 
