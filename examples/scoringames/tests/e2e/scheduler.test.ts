@@ -134,4 +134,10 @@ describe('ScorinGames schedule generation on the local cloud (seed 000)', () => 
     expect(done['reason']).toBe(`wods: no answer by ${String(done['deadline'])}`);
     expect(await published('ScheduleGenerationFailed', requestId)).toHaveLength(1);
   }, 60_000);
+
+  it('leaves every DLQ empty: no handler failed on any of these flows', async () => {
+    const depths = await sg.dlqDepths();
+    expect(Object.keys(depths).sort()).toEqual(['scoringames-test-athletes-dlq', 'scoringames-test-categories-dlq', 'scoringames-test-events-dlq', 'scoringames-test-scheduler-dlq', 'scoringames-test-timers-dlq', 'scoringames-test-wods-dlq']);
+    expect(Object.values(depths).every((n) => n === 0)).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LocalCloud } from '../../../../local/runtime';
 import { freshDir } from '../../../../tests/helpers/codegen';
 import { packageStage, type Template } from '../../../../tests/helpers/template';
@@ -17,6 +18,8 @@ export interface ScoringamesCloud {
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }>;
   /** The data of the events of one detail-type whose data has `key: value`. */
   seen(detailType: string, key: string, value: unknown): Body[];
+  /** ApproximateNumberOfMessages of every queue whose name ends with `-dlq`. */
+  dlqDepths(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export async function startScoringamesCloud(name: string, tweak: (t: Template) =
   const cloud = new LocalCloud({ root: PROJECT, template: template as unknown as Record<string, unknown>, ports: { aws: 0, http: 0, dynamodb: 0 }, dataDir: undefined, buildDir: join(dir, 'build'), pidDir: join(dir, 'pids'), watch: false });
   await cloud.start();
   const token = cloud.issuer.mint({ aud: TEST_AUDIENCE });
+  const sqs = new SQSClient({ endpoint: cloud.urls.aws, region: cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   return {
     cloud,
     async call(method, path, body) {
@@ -40,7 +44,19 @@ export async function startScoringamesCloud(name: string, tweak: (t: Template) =
         .recentEvents({})
         .filter((e) => e.event['detail-type'] === detailType && (e.event.detail as { data: Body }).data[key] === value)
         .map((e) => (e.event.detail as { data: Body }).data),
-    stop: () => cloud.stop(),
+    async dlqDepths() {
+      const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({}));
+      const depths: Record<string, number> = {};
+      for (const url of QueueUrls.filter((u) => u.endsWith('-dlq'))) {
+        const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+        depths[url.slice(url.lastIndexOf('/') + 1)] = Number(out.Attributes?.['ApproximateNumberOfMessages'] ?? NaN);
+      }
+      return depths;
+    },
+    async stop() {
+      sqs.destroy();
+      await cloud.stop();
+    },
   };
 }
 
