@@ -4,6 +4,7 @@
  * local buses and prints every event of the flow in order, with the time from the request.
  *
  *   npm run demo                                   # the request package.json's config.demoRequest names
+ *   npm run demo -- --project examples/<name> # another project's config.demoRequest (its npm start running)
  *   npm run demo -- --request my-request.json --http http://127.0.0.1:3000 --aws http://127.0.0.1:4566
  *   npm run demo -- --wait 60      # seconds to wait for a local cloud still starting (default 30)
  *   npm run demo -- --within 30    # seconds the flow may take (default: the request's expect.withinSeconds, else 10)
@@ -20,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flag, option } from './args';
 import { fetchWhenReady } from './local-endpoint';
-import { projectConfig } from './project';
+import { projectConfig, projectRoot } from './project';
 
 interface DemoRequest {
   method: string;
@@ -77,8 +78,10 @@ function eventPrinter(aws: string, correlationId: string, started: number) {
 
 /** `--day`: plays the module named in package.json config.demoDay as one session. */
 async function playDay(http: string, aws: string): Promise<number> {
-  const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { config?: { demoDay?: unknown } };
-  const file = option('day-module', '') || (typeof pkg.config?.demoDay === 'string' ? pkg.config.demoDay : '');
+  const root = projectRoot();
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { config?: { demoDay?: unknown } };
+  const given = option('day-module', '');
+  const file = given ? resolve(given) : typeof pkg.config?.demoDay === 'string' ? resolve(root, pkg.config.demoDay) : '';
   if (!file) throw new Error('no day to play: set config.demoDay in package.json (a module whose default export has play(session))');
   const day = ((await import(pathToFileURL(resolve(file)).href)) as { default?: DemoDay | { default?: DemoDay } }).default;
   const scenario = day && 'play' in day ? day : (day as { default?: DemoDay } | undefined)?.default;
@@ -152,7 +155,7 @@ async function main(): Promise<number> {
   const http = option('http', 'http://127.0.0.1:3000');
   const aws = option('aws', 'http://127.0.0.1:4566');
   if (flag('day')) return playDay(http, aws);
-  const requestFile = option('request', '') || projectConfig().demoRequest;
+  const requestFile = option('request', '') || projectConfig(projectRoot()).demoRequest;
   if (!requestFile) throw new Error('no request to send: pass --request <file.json> or set config.demoRequest in package.json');
   const request = JSON.parse(readFileSync(resolve(requestFile), 'utf8')) as DemoRequest;
   const tokenResponse = await fetchWhenReady(`${http}/local-auth/token`, { method: 'POST', body: '{}' }, {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 
 /**
  * The project's own files, read from the `config` block of its package.json so that no
@@ -35,4 +35,49 @@ export function projectConfig(root: string = process.cwd()): ProjectConfig {
   const demoRequest = path(config['demoRequest']);
   const chaosFlows = (Array.isArray(config['chaosFlows']) ? (config['chaosFlows'] as unknown[]) : []).flatMap((f) => path(f) ?? []);
   return { root, spec: path(config['spec']) ?? join(root, DEFAULT_SPEC), ...(demoRequest ? { demoRequest } : {}), chaosFlows };
+}
+
+/** The kit: the folder holding lib/, local/, scripts/ and the one node_modules every project uses. */
+export const KIT_ROOT = resolve(__dirname, '..');
+
+/** A `--project` that names no project folder. */
+export class ProjectNotFoundError extends Error {
+  override readonly name = 'ProjectNotFoundError';
+  readonly code = 'PROJECT_NOT_FOUND';
+}
+
+/**
+ * The project a root command works on: `--project <dir>` (relative to the working directory,
+ * which `npm run` sets to the package's folder), else the working directory itself. So
+ * `npm start -- --project examples/<name>` from the repository root and `npm start` from
+ * an example's own folder (its package.json calls the kit's scripts) mean the same project.
+ * A project is a folder with a serverless.yml or an AsyncAPI spec where its package.json
+ * `config.spec` (default asyncapi/asyncapi.yaml) says; anything else is refused by name.
+ */
+export function projectRoot(argv: readonly string[] = process.argv, cwd: string = process.cwd()): string {
+  const i = argv.indexOf('--project');
+  const inline = argv.find((a) => a.startsWith('--project='));
+  let given: string | undefined;
+  if (i >= 0) {
+    given = argv[i + 1];
+    if (given === undefined || given.startsWith('--')) throw new ProjectNotFoundError('--project needs a folder: --project <dir> (e.g. --project examples/<name>)');
+  } else if (inline !== undefined) given = inline.slice('--project='.length);
+  if (given === undefined) return cwd;
+  const root = resolve(cwd, given);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new ProjectNotFoundError(`--project ${given}: no folder ${root}`);
+  if (!existsSync(join(root, 'serverless.yml')) && !existsSync(projectConfig(root).spec)) {
+    throw new ProjectNotFoundError(`--project ${given}: ${root} is not a project (no serverless.yml and no ${projectConfig(root).spec})`);
+  }
+  return root;
+}
+
+/** argv without `--project <dir>` / `--project=<dir>`, for commands that forward the rest (osls). */
+export function withoutProject(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i] as string;
+    if (a === '--project') i += 1;
+    else if (!a.startsWith('--project=')) out.push(a);
+  }
+  return out;
 }

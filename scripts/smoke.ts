@@ -5,6 +5,7 @@
  * not. Exit 0 when every consumer consumed it.
  *
  *   npm run smoke                          # first message that has consumers
+ *   npm run smoke -- --project examples/<name>  # another project of the kit (its spec)
  *   npm run smoke -- --event <MessageName> --endpoint http://127.0.0.1:4566 [--spec <root.yaml>]
  */
 import { resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { SpecLocator } from './codegen/locate';
 import { buildModel } from './codegen/model';
 import { option } from './args';
 import { fetchWhenReady } from './local-endpoint';
-import { projectConfig } from './project';
+import { projectConfig, projectRoot } from './project';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
   const timeoutMs = Number(option('timeout', '15')) * 1000;
   const summary = (await (await fetchWhenReady(endpoint, {}, { onWait: (why) => process.stderr.write(`${why}\n`) })).json().catch(() => undefined)) as { buses: string[]; queues: string[] } | undefined;
   if (!summary?.buses) throw new Error(`no local cloud answers on ${endpoint}: run \`npm start\` first`);
-  const root = resolve(__dirname, '..');
+  const root = projectRoot();
   const spec = resolve(root, option('spec', '') || projectConfig(root).spec);
   const { document } = await loadSpec(spec);
   const model = buildModel(document, new SpecLocator(spec));

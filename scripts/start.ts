@@ -3,6 +3,7 @@
  * template with the real CLI (`osls package --stage local`), then runs what it declares.
  *
  *   npm start                       # state kept in .local-data/ across restarts
+ *   npm start -- --project examples/<name>   # another project on the same kit (its .local-data/)
  *   npm start -- --in-memory        # fresh state, nothing written
  *   npm start -- --reset            # wipe .local-data/ first
  *   npm start -- --template <file>  # run an already packaged template
@@ -20,8 +21,18 @@ import { formatSummary } from '../local/summary';
 import { flag, option } from './args';
 import { CONSOLE_PATH, createConsole } from './console/server';
 import { withPackagingLock } from './packaging-lock';
+import { KIT_ROOT, projectRoot, ProjectNotFoundError } from './project';
 
-const ROOT = resolve(__dirname, '..');
+// The project run (--project <dir>, default the working directory) and the kit that runs it:
+// the osls CLI and every package come from the kit's node_modules.
+let ROOT: string;
+try {
+  ROOT = projectRoot();
+} catch (error) {
+  if (!(error instanceof ProjectNotFoundError)) throw error;
+  process.stderr.write(`npm start: ${error.message}\n`);
+  process.exit(2);
+}
 // Lambda runs Node 22; the AWS SDK's warning about this machine's Node 20 is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
@@ -29,7 +40,7 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 function packageTemplate(stage: string, outDir: string): Promise<Record<string, unknown>> {
   return withPackagingLock(ROOT, () => new Promise((resolvePromise, reject) => {
     const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--stage', stage, '--package', outDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(KIT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--stage', stage, '--package', outDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -6,6 +6,11 @@ import type { GeneratedFile, Emitter, EmitContext } from './emit/types';
 import { collectSpecFiles } from './load';
 
 const MANIFEST = '.codegen-manifest.json';
+/**
+ * The kit's lib/, which generated code and stubs import: beside this codegen, not under the
+ * project (`cwd`), so a project in another folder (examples/<name>) imports the one lib/.
+ */
+export const KIT_LIB_DIR = resolve(__dirname, '..', '..', 'lib');
 
 export interface CodegenOptions {
   spec: string;
@@ -132,7 +137,7 @@ export async function generateFiles(spec: string, outDir: string, cwd: string, o
     specLabel: specLabelOf(spec, cwd, options.given),
     modelNames: new Set(),
     outDir: resolve(outDir),
-    libDir: resolve(cwd, 'lib'),
+    libDir: KIT_LIB_DIR,
   };
   const files: GeneratedFile[] = [];
   const run = async (emit: Emitter): Promise<void> => {
@@ -223,7 +228,7 @@ function writeStubFiles(ctx: EmitContext, outDir: string, cwd: string, functions
   const { commandStubFiles } = require('./emit/command-stubs') as typeof import('./emit/command-stubs');
   const dir = resolve(cwd, functionsDir);
   const created: string[] = [];
-  for (const f of [...stubFiles(ctx.model, dir, outDir, resolve(cwd, 'lib')), ...commandStubFiles(ctx.model, dir, outDir, resolve(cwd, 'lib'))]) {
+  for (const f of [...stubFiles(ctx.model, dir, outDir, KIT_LIB_DIR), ...commandStubFiles(ctx.model, dir, outDir, KIT_LIB_DIR)]) {
     const path = join(dir, f.path);
     if (existsSync(path)) continue;
     mkdirSync(dirname(path), { recursive: true });
