@@ -215,7 +215,7 @@ export class LocalCloud {
     startEventSources(this.services(), this.plan, { region: this.region, dynamodbEndpoint: this.dynamodbEndpoint, streams, dataDir: options.dataDir }, this.sources);
     // A write through the proxy (the functions' endpoint) may have added stream records: poll now.
     const streamSources = this.sources.filter((s): s is StreamEventSource => s instanceof StreamEventSource);
-    if (streamSources.length) this.dynamodbProxy.onWrite(() => streamSources.forEach((s) => s.wake()));
+    if (streamSources.length) this.dynamodbProxy.onWrite((tables) => streamSources.forEach((s) => (!tables || s.tableName === undefined || tables.includes(s.tableName)) && s.wake()));
 
     this.gateway = new HttpApiGateway({
       routes: this.plan.routes,

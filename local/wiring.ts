@@ -227,6 +227,7 @@ export function startEventSources(
     const s = new StreamEventSource({
       endpoint: context.dynamodbEndpoint,
       streamArn,
+      tableName: table.name,
       eventSourceArn: source.sourceArn,
       region: context.region,
       batchSize: source.batchSize,

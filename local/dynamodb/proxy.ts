@@ -1,10 +1,11 @@
 /**
  * The DynamoDB endpoint the local cloud hands out (to functions, and to users on
  * `--dynamodb-port`): a proxy in front of DynamoDB Local. It answers 503 until DynamoDB
- * Local is up with the template's tables, then forwards every request untouched, streamed
- * both ways. Only while DynamoDB faults are configured does it read a request's body first,
- * to scope the fault by table and answer a seeded fraction of calls as DynamoDB fails them
- * (local/faults/dynamodb.ts); otherwise the hop costs a pipe, not a parse.
+ * Local is up with the template's tables, then forwards every request untouched. Reads are
+ * streamed both ways: the hop costs a pipe, not a parse. A write's body is read first when
+ * something listens: the stream pollers (which tables it changed), DynamoDB faults (scoped by
+ * table; a seeded fraction of calls answered as DynamoDB fails them, local/faults/dynamodb.ts)
+ * or a bench recording commits.
  */
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { callerFunction, DYNAMODB_TARGET_PREFIX, dynamoDbFault, type FaultInjector } from '../faults';
@@ -24,14 +25,20 @@ export class DynamoDbProxy {
   // Keep-alive to DynamoDB Local: without it every proxied call would open a connection.
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
-  private writeListener: (() => void) | undefined;
+  private writeListener: ((tables: readonly string[] | undefined) => void) | undefined;
   /** Commit recording (`recordCommits`): the table, its key attribute, and when each item was last written. */
   private commits: { table: string; key: string; at: Map<string, number> } | undefined;
 
   constructor(private readonly faults: FaultInjector) {}
 
-  /** Called after every write DynamoDB Local answered (the local cloud wakes its stream pollers). */
-  onWrite(listener: () => void): void {
+  /**
+   * Called after every write DynamoDB Local answered, with the tables it wrote (undefined when
+   * unknown: a PartiQL statement, a body that is not JSON): the local cloud wakes the stream
+   * pollers of those tables only. Waking every poller on every write kept an outbox's poller
+   * reading an empty stream while the consumers wrote their read models, and a commit that came
+   * during such a read waited for it.
+   */
+  onWrite(listener: (tables: readonly string[] | undefined) => void): void {
     this.writeListener = listener;
   }
 
@@ -77,7 +84,10 @@ export class DynamoDbProxy {
     const operation = target.slice(DYNAMODB_TARGET_PREFIX.length);
     const faulty = this.faults.activeFor('dynamodb');
     const recording = this.commits !== undefined && WRITES.has(operation);
-    if (req.method !== 'POST' || !target.startsWith(DYNAMODB_TARGET_PREFIX) || (!faulty && !recording)) return this.forward(upstream, req, res);
+    if (req.method !== 'POST' || !target.startsWith(DYNAMODB_TARGET_PREFIX)) return this.forward(upstream, req, res);
+    // A write while stream pollers listen: its body is read first, to tell them which tables changed.
+    const listening = this.writeListener !== undefined && WRITES.has(operation);
+    if (!faulty && !recording && !listening) return this.forward(upstream, req, res);
     const body = await readBody(req, DYNAMODB_MAX_REQUEST_BYTES);
     let parsed: unknown;
     try {
@@ -88,7 +98,7 @@ export class DynamoDbProxy {
     }
     const fault = faulty ? dynamoDbFault(this.faults, target, parsed, callerFunction(req.headers)) : undefined;
     if (fault) return send(res, fault.status, fault.body, AMZ_JSON);
-    return this.forward(upstream, req, res, body, recording ? this.writtenKeys(operation, parsed) : []);
+    return this.forward(upstream, req, res, body, recording ? this.writtenKeys(operation, parsed) : [], writtenTables(operation, parsed));
   };
 
   private noteCommits(keys: readonly string[]): void {
@@ -104,7 +114,7 @@ export class DynamoDbProxy {
     }
   }
 
-  private forward(upstream: URL, req: IncomingMessage, res: ServerResponse, body?: Buffer, written: readonly string[] = []): Promise<void> {
+  private forward(upstream: URL, req: IncomingMessage, res: ServerResponse, body?: Buffer, written: readonly string[] = [], tables?: readonly string[]): Promise<void> {
     return new Promise((resolve) => {
       const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (answer) => {
         if ((answer.statusCode ?? 500) < 300) this.noteCommits(written);
@@ -112,7 +122,7 @@ export class DynamoDbProxy {
         answer.pipe(res);
         answer.once('end', () => {
           const operation = String(req.headers['x-amz-target'] ?? '').slice(DYNAMODB_TARGET_PREFIX.length);
-          if (this.writeListener && (answer.statusCode ?? 500) < 300 && WRITES.has(operation)) this.writeListener();
+          if (this.writeListener && (answer.statusCode ?? 500) < 300 && WRITES.has(operation)) this.writeListener(tables);
           resolve();
         });
         answer.once('error', () => (res.destroy(), resolve()));
@@ -131,4 +141,20 @@ export class DynamoDbProxy {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** The tables a write request names (undefined when it cannot tell: PartiQL, or not a DynamoDB JSON body). */
+export function writtenTables(operation: string, body: unknown): string[] | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as { TableName?: unknown; TransactItems?: unknown; RequestItems?: unknown };
+  if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem') return typeof b.TableName === 'string' ? [b.TableName] : undefined;
+  if (operation === 'BatchWriteItem') return typeof b.RequestItems === 'object' && b.RequestItems !== null ? Object.keys(b.RequestItems) : undefined;
+  if (operation === 'TransactWriteItems' && Array.isArray(b.TransactItems)) {
+    const names = new Set<string>();
+    for (const item of b.TransactItems as Record<string, { TableName?: unknown } | undefined>[]) {
+      for (const action of Object.values(item ?? {})) if (typeof action?.TableName === 'string') names.add(action.TableName);
+    }
+    return [...names];
+  }
+  return undefined;
 }

@@ -18,6 +18,8 @@ import { compilePattern } from '../event-pattern';
 export interface StreamSourceOptions {
   endpoint: string;
   streamArn: string;
+  /** The table whose stream it reads (its name): `wake` callers tell which tables a write changed. */
+  tableName?: string;
   /** The ARN functions see in `eventSourceARN` (the template's). */
   eventSourceArn: string;
   region: string;
@@ -45,8 +47,17 @@ export class StreamEventSource {
   private readonly filters: { matches(event: unknown): boolean }[];
   /** Ends the idle wait between polls early (`wake`). */
   private wakeUp: (() => void) | undefined;
-  /** A wake that came while polling: the next idle wait is skipped (the write may be after the read). */
-  private woken = false;
+  /**
+   * Wakes so far. A round of reads remembers the count when its first read started (a page
+   * read ahead: when that read started); if a wake came since, the write may be after the read,
+   * so the idle wait is skipped and the stream read again.
+   */
+  private wakes = 0;
+
+  /** The table whose stream this reads, when known. */
+  get tableName(): string | undefined {
+    return this.options.tableName;
+  }
 
   constructor(private readonly options: StreamSourceOptions) {
     this.client = new DynamoDBStreamsClient({ ...resolveClientConfig('dynamodb', { endpoint: options.endpoint, env: {}, region: options.region }), logger: QUIET_SDK_LOGGER });
@@ -65,23 +76,19 @@ export class StreamEventSource {
    * add its own polling delay to every outbox hop.
    */
   wake(): void {
-    this.woken = true;
+    this.wakes += 1;
     this.wakeUp?.();
   }
 
-  /** Waits `ms`, or less when woken. */
-  private idle(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
+  /** Waits `ms`, or less when woken; not at all when a wake came after `readSince` (the wake count when the round's reads started). */
+  private idle(ms: number, readSince: number): Promise<void> {
+    if (this.wakes !== readSince) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const self = this;
       function done(): void {
         clearTimeout(timer);
         self.wakeUp = undefined;
-        self.woken = false;
         resolve();
       }
       this.wakeUp = done;
@@ -124,7 +131,7 @@ export class StreamEventSource {
   private async run(): Promise<void> {
     const iterators = new Map<string, string | undefined>();
     // The page read ahead per shard while the function handled the previous one.
-    const ahead = new Map<string, { iterator: string; page: Promise<{ records: _Record[]; next: string | undefined }> }>();
+    const ahead = new Map<string, { iterator: string; page: Promise<{ records: _Record[]; next: string | undefined }>; wakes: number }>();
     const pollMs = this.options.pollMs ?? 100;
     let described = 0;
     while (!this.stopped) {
@@ -138,12 +145,15 @@ export class StreamEventSource {
           }
         }
         let busy = false;
+        // Wakes counted when this round's reads started: a page read ahead started earlier.
+        let readSince = this.wakes;
         for (const [shardId, iterator] of iterators) {
           if (!iterator || this.stopped) continue;
           let page;
           try {
             const early = ahead.get(shardId);
             ahead.delete(shardId);
+            if (early?.iterator === iterator) readSince = Math.min(readSince, early.wakes);
             page = await (early?.iterator === iterator ? early.page : this.getRecords(iterator));
           } catch (error) {
             // An iterator that expired or points before the shard's trim horizon (DynamoDB
@@ -157,9 +167,10 @@ export class StreamEventSource {
           if (records.length) {
             busy = true;
             if (next) {
+              const wakes = this.wakes;
               const read = this.getRecords(next);
               read.catch(() => undefined); // read again, without the head start, if this fails
-              ahead.set(shardId, { iterator: next, page: read });
+              ahead.set(shardId, { iterator: next, page: read, wakes });
             }
             const done = await this.deliver(records);
             const last = done > 0 ? records[done - 1]?.dynamodb?.SequenceNumber : undefined;
@@ -176,9 +187,9 @@ export class StreamEventSource {
           }
           iterators.set(shardId, next);
         }
-        if (!busy) await this.idle(pollMs);
-        // Records written from here on are read by the next round; a wake before it is kept.
-        else this.woken = false;
+        // Busy: read again at once. Idle: wait, unless a write was answered after this round's
+        // reads started (a page read ahead while the function ran may predate it).
+        if (!busy) await this.idle(pollMs, readSince);
       } catch (error) {
         if (this.stopped) return;
         ahead.clear();

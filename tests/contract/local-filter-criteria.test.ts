@@ -177,4 +177,44 @@ describe('DynamoDB stream event source with filters', () => {
       await source.stop();
     }
   });
+
+  it('delivers a record written while the function ran (after the page read ahead) at its wake, not at the next interval', async () => {
+    const table = `ahead-${process.pid}`;
+    const streamArn = await streamedTable(table);
+    const put = (id: string): Promise<unknown> => ddb.client.send(new PutItemCommand({ TableName: table, Item: { id: { S: id }, status: { S: 'PENDING' } } }));
+    const seen: string[] = [];
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const source = new StreamEventSource({
+      endpoint: ddb.endpoint,
+      streamArn,
+      eventSourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/ahead/stream/x',
+      region: 'us-east-1',
+      batchSize: 100,
+      reportBatchItemFailures: true,
+      maximumRetryAttempts: 2,
+      checkpointFile: undefined,
+      pollMs: 3_600_000,
+      invoke: async (event) => {
+        const ids = (event as { Records: { dynamodb: { NewImage: { id: { S: string } } } }[] }).Records.map((r) => r.dynamodb.NewImage.id.S);
+        seen.push(...ids);
+        // The first batch takes a while: the next page is read ahead meanwhile, before 'late' exists.
+        if (ids.includes('early')) await slow;
+        return { ok: true, result: { batchItemFailures: [] } };
+      },
+    });
+    await put('early');
+    source.start();
+    try {
+      await until(() => seen.slice(), (s) => s.includes('early'), 10_000);
+      await new Promise((r) => setTimeout(r, 300)); // the read-ahead has answered (nothing new)
+      await put('late');
+      source.wake(); // while the function still runs: the wake must not be lost
+      release();
+      await until(() => seen.slice(), (s) => s.includes('late'), 10_000);
+      expect(seen).toEqual(['early', 'late']);
+    } finally {
+      await source.stop();
+    }
+  });
 });
