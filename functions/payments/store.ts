@@ -3,8 +3,8 @@
 // payment item per incident's payment, one velocity counter per driver. A change that emits
 // events is written with their outbox rows in one transaction, conditioned on the state it
 // changes, so two deliveries cannot both win.
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../lib/clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clients, sdk } from '../../lib/clients';
 import { AlreadyWrittenError, WriteConditionFailedError, writeWithOutbox, type TransactWrite } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { joinKey } from '../../lib/read-model';
@@ -53,7 +53,7 @@ export function createDynamoDbAuthorizationStore({ doc, table, outboxTable }: Dy
   };
   return {
     async find(sagaId) {
-      const { Item } = await doc().send(new GetCommand({ TableName: table(), Key: authorizationKey(sagaId), ConsistentRead: true }));
+      const { Item } = await doc().send(new (sdk.document().GetCommand)({ TableName: table(), Key: authorizationKey(sagaId), ConsistentRead: true }));
       if (!Item) return undefined;
       const { pk: _pk, sk: _sk, ...authorization } = Item;
       return authorization as Authorization;
@@ -63,7 +63,7 @@ export function createDynamoDbAuthorizationStore({ doc, table, outboxTable }: Dy
       let start: Record<string, unknown> | undefined;
       do {
         const page = await doc().send(
-          new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': joinKey('INCIDENT', incidentId), ':sk': joinKey('AUTHORIZATION', '') }, ConsistentRead: true, ExclusiveStartKey: start }),
+          new (sdk.document().QueryCommand)({ TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': joinKey('INCIDENT', incidentId), ':sk': joinKey('AUTHORIZATION', '') }, ConsistentRead: true, ExclusiveStartKey: start }),
         );
         for (const item of page.Items ?? []) if (typeof item['sagaId'] === 'string') sagaIds.push(item['sagaId']);
         start = page.LastEvaluatedKey;
@@ -99,7 +99,7 @@ export const velocityKey = (driverId: string): { pk: string; sk: string } => ({ 
 /** The payment store on DynamoDB (PaymentsTable + the outbox table). */
 export function createDynamoDbPaymentStore({ doc, table, outboxTable }: DynamoDbAuthorizationStoreOptions): PaymentStore {
   const get = async <T>(key: { pk: string; sk: string }): Promise<T | undefined> => {
-    const { Item } = await doc().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+    const { Item } = await doc().send(new (sdk.document().GetCommand)({ TableName: table(), Key: key, ConsistentRead: true }));
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, ...rest } = Item;
     return rest as T;

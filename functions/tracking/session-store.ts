@@ -3,8 +3,8 @@
 // the events it causes in one transaction (lib/event-store writeWithOutbox), conditioned on
 // the version it was read at, so two writers (two pings, a ping and a stop) cannot both win
 // and an event is out if and only if its change is stored.
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../lib/clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clients, sdk } from '../../lib/clients';
 import { WriteConditionFailedError, writeWithOutbox, type TransactWrite } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { joinKey } from '../../lib/read-model';
@@ -42,7 +42,7 @@ export function createDynamoDbSessionStore({ doc, table, outboxTable }: DynamoDb
   const item = (s: TrackingSession): Record<string, unknown> => ({ ...sessionKey(s.sessionId), ...s });
   return {
     async find(sessionId) {
-      const { Item } = await doc().send(new GetCommand({ TableName: table(), Key: sessionKey(sessionId), ConsistentRead: true }));
+      const { Item } = await doc().send(new (sdk.document().GetCommand)({ TableName: table(), Key: sessionKey(sessionId), ConsistentRead: true }));
       if (!Item) return undefined;
       const { pk: _pk, sk: _sk, ...session } = Item;
       return session as TrackingSession;

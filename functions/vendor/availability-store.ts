@@ -1,8 +1,8 @@
 // What VendorAvailabilityRequested reads and writes in the vendor service's tables: the
 // capacity counters of VendorTable (store.ts keeps them: `active` jobs per vendor) and the
 // answer's outbox row. Nothing else changes: asking for availability holds no capacity.
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../lib/clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clients, sdk } from '../../lib/clients';
 import { createOnceSender } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { config } from './config';
@@ -38,7 +38,7 @@ export function createDynamoDbAvailabilityStore({ doc, table, outboxTable, maxRo
         for (let round = 1; keys.length; round += 1) {
           if (round > maxRounds) throw new Error(`capacity counters of ${keys.length} vendor(s) still unread after ${maxRounds} BatchGetItem rounds`);
           const name = table();
-          const out = await doc().send(new BatchGetCommand({ RequestItems: { [name]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk, active' } } }));
+          const out = await doc().send(new (sdk.document().BatchGetCommand)({ RequestItems: { [name]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk, active' } } }));
           for (const item of out.Responses?.[name] ?? []) {
             const vendorId = idOfKey.get(String(item['pk']));
             if (vendorId && typeof item['active'] === 'number') active.set(vendorId, item['active']);

@@ -9,8 +9,8 @@
 // hash: it is written again, and rows left from an older seed (a vendor removed from the file)
 // are not read.
 import { createHash } from 'node:crypto';
-import { BatchWriteCommand, GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../lib/clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clients, sdk } from '../../lib/clients';
 import { config } from './config';
 import { vendors as seedVendors, type DirectoryVendor } from './directory';
 
@@ -52,7 +52,7 @@ export function createDynamoDbVendorDirectory({ doc, table, seed = seedVendors, 
   /** Writes the seed unless its marker is there; true when this call wrote it. */
   async function ensureSeeded(): Promise<boolean> {
     if (seeded) return false;
-    const marker = await doc().send(new GetCommand({ TableName: table(), Key: { pk: DIRECTORY_PK, sk: markerSk(hash) }, ConsistentRead: true }));
+    const marker = await doc().send(new (sdk.document().GetCommand)({ TableName: table(), Key: { pk: DIRECTORY_PK, sk: markerSk(hash) }, ConsistentRead: true }));
     if (marker.Item) {
       seeded = true;
       return false;
@@ -62,12 +62,12 @@ export function createDynamoDbVendorDirectory({ doc, table, seed = seedVendors, 
       let requests: Record<string, unknown>[] = rows.slice(start, start + BATCH_WRITE_MAX);
       for (let round = 1; requests.length; round += 1) {
         if (round > maxRounds) throw new Error(`vendor directory seed ${hash}: ${requests.length} row(s) still unwritten after ${maxRounds} BatchWriteItem rounds`);
-        const out = await doc().send(new BatchWriteCommand({ RequestItems: { [table()]: requests } }));
+        const out = await doc().send(new (sdk.document().BatchWriteCommand)({ RequestItems: { [table()]: requests } }));
         requests = (out.UnprocessedItems?.[table()] ?? []) as Record<string, unknown>[];
       }
     }
     // The marker last: a seed interrupted half-way is written again by the next start.
-    await doc().send(new PutCommand({ TableName: table(), Item: { pk: DIRECTORY_PK, sk: markerSk(hash), seed: hash, vendors: seed.length, seededAt: new Date(now()).toISOString() } }));
+    await doc().send(new (sdk.document().PutCommand)({ TableName: table(), Item: { pk: DIRECTORY_PK, sk: markerSk(hash), seed: hash, vendors: seed.length, seededAt: new Date(now()).toISOString() } }));
     seeded = true;
     return true;
   }
@@ -78,7 +78,7 @@ export function createDynamoDbVendorDirectory({ doc, table, seed = seedVendors, 
       if (cached && now() - cached.at < cacheMs) return cached.vendors;
       await ensureSeeded();
       const vendors: DirectoryVendor[] = [];
-      const pages = paginateQuery({ client: doc() }, { TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)', ExpressionAttributeValues: { ':pk': DIRECTORY_PK, ':v': 'VENDOR#' } });
+      const pages = sdk.document().paginateQuery({ client: doc() }, { TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)', ExpressionAttributeValues: { ':pk': DIRECTORY_PK, ':v': 'VENDOR#' } });
       for await (const page of pages) {
         for (const item of page.Items ?? []) if (item['seed'] === hash) vendors.push(toVendor(item));
       }

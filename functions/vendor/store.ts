@@ -2,8 +2,8 @@
 // (`active` jobs, never above the directory's capacity) and one reservation item per saga
 // under its incident, so an incident's reservations are one Query. Every change that
 // answers the saga is written with its reply's outbox row in one transaction.
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../lib/clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clients, sdk } from '../../lib/clients';
 import { AlreadyWrittenError, WriteConditionFailedError, writeWithOutbox, type TransactWrite } from '../../lib/event-store';
 import type { OutgoingEvent } from '../../lib/envelope';
 import { joinKey, keyPrefix } from '../../lib/read-model';
@@ -53,13 +53,13 @@ export function createDynamoDbReservationStore({ doc, table, outboxTable }: Dyna
   });
   return {
     async find(incidentId, reservationId) {
-      const { Item } = await doc().send(new GetCommand({ TableName: table(), Key: reservationKey(incidentId, reservationId), ConsistentRead: true }));
+      const { Item } = await doc().send(new (sdk.document().GetCommand)({ TableName: table(), Key: reservationKey(incidentId, reservationId), ConsistentRead: true }));
       return Item ? toReservation(Item) : undefined;
     },
     async heldFor(incidentId) {
       const { pk } = reservationKey(incidentId, '');
       const { Items = [] } = await doc().send(
-        new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', FilterExpression: '#status = :held', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':pk': pk, ':sk': keyPrefix('RESERVATION'), ':held': 'HELD' }, ConsistentRead: true }),
+        new (sdk.document().QueryCommand)({ TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', FilterExpression: '#status = :held', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':pk': pk, ':sk': keyPrefix('RESERVATION'), ':held': 'HELD' }, ConsistentRead: true }),
       );
       return Items.map(toReservation);
     },

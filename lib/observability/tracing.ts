@@ -22,7 +22,8 @@ export function tracingEnabled(env: Env): boolean {
 /** A Powertools Tracer named after the service, or undefined when tracing is off (nothing loaded). */
 export function createTracer(serviceName: string, env: Env): Tracer | undefined {
   if (!tracingEnabled(env)) return undefined;
-  // Loaded here, not at the top: a bundler keeps it lazily evaluated, so a stack that does not trace never runs it.
+  // Loaded here, not at the top, so a stack that does not trace never loads it. Deployed, it is not in the
+  // bundle: it comes from the Powertools layer (serverless.yml custom.esbuild.exclude, provider.layers).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Tracer: PowertoolsTracer } = require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
   return new PowertoolsTracer({ serviceName });

@@ -151,8 +151,26 @@ describe('the local web console', () => {
     // Act: the fault is gone; redrive from the console
     await faults({ seed: 1, faults: [] });
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue, Attributes: { VisibilityTimeout: '300', RedrivePolicy: attributes['RedrivePolicy'] ?? '' } }));
-    // The button's own click event (the table refreshes every 2 s while the flow still runs, which can move rows under a pointer)
-    await dlqRow.locator('button[data-redrive]').dispatchEvent('click');
+    // A refresh that changes other rows leaves the button in the document: Chromium drops a
+    // click whose button leaves it between mousedown and mouseup, even if put back at once
+    // (the page used to re-insert every row when one changed, and the real click was lost).
+    // (A string: the page's DOM, and its global pollQueues from app.js, are not in this project's TypeScript lib.)
+    const buttonLeftTable = await page.evaluate(`(async () => {
+      const body = document.querySelector('#queue-table tbody');
+      const button = body.querySelector('tr[data-queue="reporting-dlq"] button[data-redrive]');
+      const other = [...body.rows].find((r) => !r.contains(button));
+      other.dataset.depth = 'stale'; // what the next poll must correct
+      let left = false;
+      const observer = new MutationObserver((mutations) => {
+        for (const m of mutations) for (const n of m.removedNodes) if (n.contains(button)) left = true;
+      });
+      observer.observe(body, { childList: true, subtree: true });
+      await pollQueues();
+      observer.disconnect();
+      return { left, corrected: other.dataset.depth !== 'stale', connected: button.isConnected };
+    })()`);
+    expect(buttonLeftTable).toEqual({ left: false, corrected: true, connected: true });
+    await dlqRow.locator('button[data-redrive]').click();
 
     // Assess: moved back, consumed this time (rejected as malformed onto the errors bus), the DLQ empty
     await page.waitForFunction("/^redrive of .* (started|failed)/.test(document.getElementById('queue-status').textContent)", undefined, { timeout: 30_000 }).catch(async (e: unknown) => {

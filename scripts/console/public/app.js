@@ -169,17 +169,39 @@ function flowNode(node, flow, longest, root) {
 }
 
 /**
- * Renders rows keyed by `data-key`: a row whose markup did not change is kept (with its
- * listeners), so a button being clicked is never swapped under the pointer.
+ * Renders rows keyed by `data-key` in place: a row that stays is never taken out of the
+ * table, only its changed attributes and cells are; rows move only when their order changes.
+ * Chromium dispatches no click when the pressed element leaves the document between
+ * mousedown and mouseup, even if it is put back at once (which `replaceChildren` with the
+ * same rows does): with the tables refreshed every 2 s, a Redrive press could be lost.
  */
 function renderRows(body, rows) {
   const existing = new Map([...body.rows].map((r) => [r.dataset.key, r]));
-  const next = rows.map((row) => {
+  const wanted = rows.map((row) => {
     const old = existing.get(row.dataset.key);
-    return old && old.outerHTML === row.outerHTML ? old : row;
+    if (!old) return row;
+    existing.delete(row.dataset.key);
+    patchRow(old, row);
+    return old;
   });
-  if (next.length === body.rows.length && next.every((r, i) => r === body.rows[i])) return;
-  body.replaceChildren(...next);
+  for (const gone of existing.values()) gone.remove();
+  wanted.forEach((row, i) => {
+    if (body.rows[i] !== row) body.insertBefore(row, body.rows[i] || null);
+  });
+}
+
+/** Makes `row` look like `next`, keeping every cell (and button) whose markup did not change. */
+function patchRow(row, next) {
+  for (const name of row.getAttributeNames()) if (!next.hasAttribute(name)) row.removeAttribute(name);
+  for (const name of next.getAttributeNames()) if (row.getAttribute(name) !== next.getAttribute(name)) row.setAttribute(name, next.getAttribute(name));
+  if (row.cells.length !== next.cells.length) {
+    row.replaceChildren(...next.cells);
+    return;
+  }
+  [...next.cells].forEach((cell, i) => {
+    const old = row.cells[i];
+    if (old.outerHTML !== cell.outerHTML) old.replaceWith(cell);
+  });
 }
 
 // ---- queues ----
