@@ -153,8 +153,11 @@ export class StreamEventSource {
           try {
             const early = ahead.get(shardId);
             ahead.delete(shardId);
-            if (early?.iterator === iterator) readSince = Math.min(readSince, early.wakes);
-            page = await (early?.iterator === iterator ? early.page : this.getRecords(iterator));
+            // A page read ahead before the last wake may miss that write: read afresh instead
+            // (the same iterator again) rather than use it and then read once more.
+            const usable = early?.iterator === iterator && early.wakes === this.wakes ? early : undefined;
+            if (usable) readSince = Math.min(readSince, usable.wakes);
+            page = await (usable ? usable.page : this.getRecords(iterator));
           } catch (error) {
             // An iterator that expired or points before the shard's trim horizon (DynamoDB
             // Local hands those out for empty shards): take a fresh one next round.
