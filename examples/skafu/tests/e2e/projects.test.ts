@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { startSkafuCloud, type Body, type SkafuCloud } from '../helpers/cloud';
 import { until } from '../../../../tests/helpers/local-cloud';
 
@@ -128,6 +129,22 @@ describe('Skafu project creation on the local cloud (seed 003)', () => {
     const badId = await sk.call('GET', '/projects/not-a-uuid');
     expect([badId.status, (badId.body['error'] as Body)['code']]).toEqual([400, 'INVALID_PROJECT_ID']);
   });
+
+  it('rejects a schema-invalid ProjectCreated in every consumer of it: an ErrorOccurred each on the error bus, stored per correlation id', async () => {
+    const cid = correlationId();
+    const eb = new EventBridgeClient({ endpoint: sk.cloud.urls.aws, region: sk.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const eventId = randomUUID();
+    const detail = { metadata: { eventId, correlationId: cid, eventVersion: '1.0', occurredAt: new Date().toISOString(), aggregateId: eventId, sequence: 1, producer: 'projects' }, data: { projectId: eventId, name: 'Not A Slug' } };
+    const out = await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: 'skafu-events-test', Source: 'skafu.projects', DetailType: 'ProjectCreated', Detail: JSON.stringify(detail) }] }));
+    eb.destroy();
+    expect(out.FailedEntryCount).toBe(0);
+    const stored = await until(async () => (await sk.call('GET', `/errors/${cid}`)).body['errors'] as Body[], (e) => e.length >= 4, 15_000);
+    expect(stored.map((e) => e['producer']).sort()).toEqual(['ai', 'github', 'queries', 'templates']);
+    for (const e of stored) {
+      expect(e).toMatchObject({ errorCode: 'EVENT_SCHEMA_INVALID', canRetry: false, context: expect.objectContaining({ eventId, detailType: 'ProjectCreated' }) });
+      expect(String(e['errorMessage'])).toContain('/data/name');
+    }
+  }, 30_000);
 
   it('leaves every DLQ empty: no handler failed on any of these flows', async () => {
     const depths = await sk.dlqDepths();
