@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ERRORS_BUS_KEY } from '../../scripts/codegen/emit/consumers';
 import { cli, freshDir, ROOT } from '../helpers/codegen';
 
 // The kit (lib/, local/, scripts/) runs other projects than the root one: every example
@@ -10,12 +11,17 @@ import { cli, freshDir, ROOT } from '../helpers/codegen';
 
 const EXAMPLES = existsSync(join(ROOT, 'examples')) ? readdirSync(join(ROOT, 'examples')).filter((d) => existsSync(join(ROOT, 'examples', d, 'serverless.yml'))) : [];
 
-/** The words that belong to an example's domain: its name, message names, sources and bus names (generated catalog) and its package.json config.domainWords. */
+/**
+ * The words that belong to an example's domain: its name, message names, sources and bus names
+ * (generated catalog) and its package.json config.domainWords. The name of the errors bus'
+ * event is the kit's convention, not a domain word (codegen's ERRORS_BUS_KEY; the kit's docs,
+ * ops and console name it): seed 003's ErrorOccurred is the platform's error event.
+ */
 function domainWords(example: string): string[] {
   const dir = join(ROOT, 'examples', example);
-  const catalog = JSON.parse(readFileSync(join(dir, 'generated', 'catalog.json'), 'utf8')) as { events: { name: string; source: string; busName: string }[] };
+  const catalog = JSON.parse(readFileSync(join(dir, 'generated', 'catalog.json'), 'utf8')) as { events: { name: string; source: string; bus: string; busName: string }[] };
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { config?: { domainWords?: string[] } };
-  return [...new Set([example, ...catalog.events.flatMap((e) => [e.name, e.source, e.busName]), ...(pkg.config?.domainWords ?? [])])];
+  return [...new Set([example, ...catalog.events.flatMap((e) => [...(e.bus === ERRORS_BUS_KEY ? [] : [e.name]), e.source, e.busName]), ...(pkg.config?.domainWords ?? [])])];
 }
 
 function kitFiles(): string[] {
@@ -33,7 +39,7 @@ function kitFiles(): string[] {
 
 describe('examples on the kit', () => {
   it('finds the examples', () => {
-    expect(EXAMPLES).toEqual(expect.arrayContaining(['scoringames']));
+    expect(EXAMPLES).toEqual(expect.arrayContaining(['scoringames', 'skafu']));
   });
 
   it.each(EXAMPLES)('codegen --check --project examples/%s: its generated/ matches its spec', (example) => {
