@@ -4,10 +4,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { clients } from '../../../../lib/clients';
 import { createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../../../lib/http';
-import type { SagaState } from '../../../../lib/saga';
+import { createDynamoDbSagaStore, type SagaState } from '../../../../lib/saga';
 import { bookingKey } from './commands';
 import { config } from './config';
-import { bookingRunner } from './runner';
 import { bookingStatus, type BookingData } from './saga';
 
 export interface Deps {
@@ -55,5 +54,6 @@ export function makeApi({ booking, saga }: Deps): HttpApiHandler {
 
 export const handler = makeApi({
   booking: async (bookingId) => (await clients.dynamoDbDocument().send(new GetCommand({ TableName: config().bookingsTable, Key: bookingKey(bookingId) }))).Item,
-  saga: (sagaId) => bookingRunner().status(sagaId),
+  // The saga's state as its store keeps it (read only: this function sends no command and arms no timer).
+  saga: (sagaId) => createDynamoDbSagaStore({ doc: clients.dynamoDbDocument(), table: config().sagaTable, outboxTable: config().outboxTable }).load<BookingData>(sagaId),
 });
