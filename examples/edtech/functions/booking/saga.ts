@@ -3,9 +3,9 @@
 // gives the pure functions: the saga id (the bookingId, as in the seed), its data, each
 // command's data and what each reply adds.
 //   1 checkAvailability  CheckAvailability  -> AvailabilityConfirmed | AvailabilityRejected   undo: ReleaseAvailabilityHold
-//   2 authorizePayment   AuthorizePayment   -> PaymentAuthorized | PaymentFailed             undo: ReleasePayment
+//   2 authorizePayment   AuthorizeLessonPayment   -> LessonPaymentAuthorized | LessonPaymentFailed             undo: ReleaseLessonPayment
 //   3 createLesson       CreateLesson       -> LessonCreated | LessonCreationFailed          (pivot: lesson + chat session)
-// A failure compensates the completed steps in reverse: PaymentFailed releases the slot;
+// A failure compensates the completed steps in reverse: LessonPaymentFailed releases the slot;
 // LessonCreationFailed releases the payment, then the slot.
 import type { LessonBookingSagaHandlers } from '../../generated/sagas/booking';
 
@@ -52,7 +52,7 @@ export const lessonBooking: LessonBookingSagaHandlers<BookingData> = {
         amount: d.lessonPrice ?? 0,
         description: `${d.subject} lesson with ${d.tutorName ?? d.tutorId} at ${d.requestedTime}`,
       }),
-      onPaymentAuthorized: (d, reply) => ({ ...d, paymentId: reply.detail.data.paymentId }),
+      onLessonPaymentAuthorized: (d, reply) => ({ ...d, paymentId: reply.detail.data.paymentId }),
       compensation: (d, context) => ({ sagaId: d.bookingId, ...(d.paymentId ? { paymentId: d.paymentId } : {}), reason: compensationReason(context.reason) }),
     },
     createLesson: {

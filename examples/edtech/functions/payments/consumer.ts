@@ -1,7 +1,7 @@
 // The payments service's consumer.
 //   UserCreated      -> the user's payment account (a credit line by role), once
-//   AuthorizePayment -> saga: hold the amount (PaymentAuthorized) or PaymentFailed
-//   ReleasePayment   -> saga compensation: the hold given back (PaymentReleased), also when there is none
+//   AuthorizeLessonPayment -> saga: hold the amount (LessonPaymentAuthorized) or LessonPaymentFailed
+//   ReleaseLessonPayment   -> saga compensation: the hold given back (LessonPaymentReleased), also when there is none
 //   LessonScheduled  -> the lesson's hold captured, PaymentCompleted (payment.completed), once
 // Account changes are conditional on the values read (optimistic, retried on a race); the
 // payment id derives from the saga id, so a command sent twice authorizes once and answers alike.
@@ -82,21 +82,21 @@ export function makeHandlers({ table, now }: Deps): PaymentsQueueHandlers<Consum
         const existing = await get<Payment>(paymentKey(paymentId));
         if (existing) {
           // The saga's command again (a resend): the same answer, nothing held twice.
-          await commitOnce(ctx, { events: [paymentsEvents.PaymentAuthorized({ sagaId: d.sagaId, paymentId, amount: fromCents(existing.amountCents) }, id('authorized'))] });
+          await commitOnce(ctx, { events: [paymentsEvents.LessonPaymentAuthorized({ sagaId: d.sagaId, paymentId, amount: fromCents(existing.amountCents) }, id('authorized'))] });
           return;
         }
         const account = await get<Account>(accountKey(d.studentId));
         const decision = authorize(account, d.studentId, amountCents);
         if (!decision.ok || !account) {
           const failed = decision.ok ? { code: 'NO_ACCOUNT' as const, reason: 'no account' } : decision;
-          await commitOnce(ctx, { events: [paymentsEvents.PaymentFailed({ sagaId: d.sagaId, code: failed.code, reason: failed.reason }, id('failed'))] });
+          await commitOnce(ctx, { events: [paymentsEvents.LessonPaymentFailed({ sagaId: d.sagaId, code: failed.code, reason: failed.reason }, id('failed'))] });
           ctx.logger.info('payment refused', { sagaId: d.sagaId, code: failed.code });
           return;
         }
         const payment: Payment = { paymentId, sagaId: d.sagaId, studentId: d.studentId, tutorId: d.tutorId, amountCents, status: 'AUTHORIZED' };
         await commitOnce(ctx, {
           writes: [accountWrite(account, decision.account), { Put: { TableName: table(), Item: { ...paymentKey(paymentId), ...payment, bookingId: d.bookingId, description: d.description, authorizedAt: new Date(now()).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' } }],
-          events: [paymentsEvents.PaymentAuthorized({ sagaId: d.sagaId, paymentId, amount: d.amount }, id('authorized'))],
+          events: [paymentsEvents.LessonPaymentAuthorized({ sagaId: d.sagaId, paymentId, amount: d.amount }, id('authorized'))],
         });
         ctx.logger.info('payment authorized', { sagaId: d.sagaId, paymentId, amountCents });
       });
@@ -104,7 +104,7 @@ export function makeHandlers({ table, now }: Deps): PaymentsQueueHandlers<Consum
     'payment.release': async (event, ctx) => {
       const d = event.detail.data;
       const paymentId = d.paymentId ?? paymentIdOf(d.sagaId);
-      const reply = (released: boolean) => paymentsEvents.PaymentReleased({ sagaId: d.sagaId, paymentId, released }, { ...ctx.causedBy, eventId: causedId(NS, event, 'released') });
+      const reply = (released: boolean) => paymentsEvents.LessonPaymentReleased({ sagaId: d.sagaId, paymentId, released }, { ...ctx.causedBy, eventId: causedId(NS, event, 'released') });
       await untilSettled('release', async () => {
         const payment = await get<Payment>(paymentKey(paymentId));
         const account = payment ? await get<Account>(accountKey(payment.studentId)) : undefined;

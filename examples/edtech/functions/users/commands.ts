@@ -1,5 +1,5 @@
 // POST /users: registers a user. The profile, the email's uniqueness item and the LOCAL
-// event UserRegistered are one transaction in the users service's outbox; the users
+// event UserSignedUp are one transaction in the users service's outbox; the users
 // consumer then does the local side effects and publishes the integration event user.created.
 import { randomUUID } from 'node:crypto';
 import { validateRegisterUserCommand } from '../../generated';
@@ -30,7 +30,7 @@ export function makeApi({ table, outboxTable, now, newUserId = () => `usr-${rand
           const userId = newUserId();
           const registeredAt = new Date(now()).toISOString();
           const profile = { userId, email, role: body.role, ...(body.authMethod ? { authMethod: body.authMethod } : {}), ...(body.name ? { name: body.name } : {}), status: 'PENDING', registeredAt };
-          const event = usersEvents.UserRegistered({ userId, email, role: body.role, ...(body.authMethod ? { authMethod: body.authMethod } : {}), ...(body.name ? { name: body.name } : {}), registeredAt }, { ...eventContext, aggregateId: userId, sequence: 1, occurredAt: registeredAt });
+          const event = usersEvents.UserSignedUp({ userId, email, role: body.role, ...(body.authMethod ? { authMethod: body.authMethod } : {}), ...(body.name ? { name: body.name } : {}), registeredAt }, { ...eventContext, aggregateId: userId, sequence: 1, occurredAt: registeredAt });
           try {
             await writeWithOutbox({
               doc: clients.dynamoDbDocument(),

@@ -1,4 +1,4 @@
-// The users service's consumer: its own LOCAL event only (seed 002 7.2). UserRegistered ->
+// The users service's consumer: its own LOCAL event only (seed 002 7.2). UserSignedUp ->
 //   1. local side effects: the welcome message (stored for the mail sender), the audit line
 //   2. the read model: the profile becomes ACTIVE
 //   3. the INTEGRATION event user.created (the seed's schema) for the other services
@@ -20,7 +20,7 @@ export function welcomeMessage(name: string | undefined, role: string): string {
 
 export function makeHandlers({ table, now }: { table: () => string; now: () => number }): UsersQueueHandlers<ConsumerContext> {
   return {
-    'user.registered': async (event, ctx) => {
+    'user.signed-up': async (event, ctx) => {
       const d = event.detail.data;
       const at = new Date(now()).toISOString();
       try {

@@ -5,8 +5,8 @@ import { LessonBookingRequestedValidator as LessonBookingRequestedSchema } from 
 import { BookingStepTimedOutValidator as BookingStepTimedOutSchema } from '../validators/compiled';
 import { CheckAvailabilityValidator as CheckAvailabilitySchema } from '../validators/compiled';
 import { ReleaseAvailabilityHoldValidator as ReleaseAvailabilityHoldSchema } from '../validators/compiled';
-import { AuthorizePaymentValidator as AuthorizePaymentSchema } from '../validators/compiled';
-import { ReleasePaymentValidator as ReleasePaymentSchema } from '../validators/compiled';
+import { AuthorizeLessonPaymentValidator as AuthorizeLessonPaymentSchema } from '../validators/compiled';
+import { ReleaseLessonPaymentValidator as ReleaseLessonPaymentSchema } from '../validators/compiled';
 import { CreateLessonValidator as CreateLessonSchema } from '../validators/compiled';
 import { buildEnvelopeEvent, buildRawEvent, type BuiltEvent, type EventContext, type EventSpec } from '../../../../lib/envelope';
 
@@ -18,8 +18,8 @@ export const bookingEventSpecs = {
   BookingStepTimedOut: { messageName: "BookingStepTimedOut", detailType: "booking.step.timed-out", source: "edtech.booking", bus: "platform", busName: "edtech-platform-events", version: "1.0" },
   CheckAvailability: { messageName: "CheckAvailability", detailType: "availability.check", source: "edtech.booking", bus: "platform", busName: "edtech-platform-events", version: "1.0" },
   ReleaseAvailabilityHold: { messageName: "ReleaseAvailabilityHold", detailType: "availability.hold.release", source: "edtech.booking", bus: "platform", busName: "edtech-platform-events", version: "1.0" },
-  AuthorizePayment: { messageName: "AuthorizePayment", detailType: "payment.authorize", source: "edtech.booking", bus: "platform", busName: "edtech-platform-events", version: "1.0" },
-  ReleasePayment: { messageName: "ReleasePayment", detailType: "payment.release", source: "edtech.booking", bus: "platform", busName: "edtech-platform-events", version: "1.0" },
+  AuthorizeLessonPayment: { messageName: "AuthorizeLessonPayment", detailType: "payment.authorize", source: "edtech.booking", bus: "platform", busName: "edtech-platform-events", version: "1.0" },
+  ReleaseLessonPayment: { messageName: "ReleaseLessonPayment", detailType: "payment.release", source: "edtech.booking", bus: "platform", busName: "edtech-platform-events", version: "1.0" },
   CreateLesson: { messageName: "CreateLesson", detailType: "lesson.create", source: "edtech.booking", bus: "platform", busName: "edtech-platform-events", version: "1.0" },
 } as const satisfies Record<string, EventSpec>;
 
@@ -29,8 +29,8 @@ export type BookingSends = {
   BookingStepTimedOut: Models.BookingStepTimedOut;
   CheckAvailability: Models.CheckAvailability;
   ReleaseAvailabilityHold: Models.ReleaseAvailabilityHold;
-  AuthorizePayment: Models.AuthorizePayment;
-  ReleasePayment: Models.ReleasePayment;
+  AuthorizeLessonPayment: Models.AuthorizeLessonPayment;
+  ReleaseLessonPayment: Models.ReleaseLessonPayment;
   CreateLesson: Models.CreateLesson;
 };
 
@@ -58,13 +58,13 @@ export function ReleaseAvailabilityHold(data: Models.ReleaseAvailabilityHold['da
 }
 
 /** Saga command: hold the lesson price on the student's account. (edtech.booking / payment.authorize on platform). Throws EventValidationError if the result breaks the schema. */
-export function AuthorizePayment(data: Models.AuthorizePayment['data'], context: EventContext = {}): BuiltEvent<"payment.authorize", Models.AuthorizePayment> {
-  return buildEnvelopeEvent(bookingEventSpecs.AuthorizePayment, SERVICE, data, context, AuthorizePaymentSchema);
+export function AuthorizeLessonPayment(data: Models.AuthorizeLessonPayment['data'], context: EventContext = {}): BuiltEvent<"payment.authorize", Models.AuthorizeLessonPayment> {
+  return buildEnvelopeEvent(bookingEventSpecs.AuthorizeLessonPayment, SERVICE, data, context, AuthorizeLessonPaymentSchema);
 }
 
 /** Saga compensation: release the payment authorization. (edtech.booking / payment.release on platform). Throws EventValidationError if the result breaks the schema. */
-export function ReleasePayment(data: Models.ReleasePayment['data'], context: EventContext = {}): BuiltEvent<"payment.release", Models.ReleasePayment> {
-  return buildEnvelopeEvent(bookingEventSpecs.ReleasePayment, SERVICE, data, context, ReleasePaymentSchema);
+export function ReleaseLessonPayment(data: Models.ReleaseLessonPayment['data'], context: EventContext = {}): BuiltEvent<"payment.release", Models.ReleaseLessonPayment> {
+  return buildEnvelopeEvent(bookingEventSpecs.ReleaseLessonPayment, SERVICE, data, context, ReleaseLessonPaymentSchema);
 }
 
 /** Saga command: book the held slot, create the lesson and its chat session. (edtech.booking / lesson.create on platform). Throws EventValidationError if the result breaks the schema. */
@@ -77,4 +77,4 @@ export function CreateLesson(data: Models.CreateLesson['data'], context: EventCo
  * A function that imports this module as a namespace (`import * as booking from '<generated>/publishers/booking'`)
  * bundles only the builders (and validators) it uses; this object keeps them all.
  */
-export const bookingPublisher = { LessonBookingRequested, BookingStepTimedOut, CheckAvailability, ReleaseAvailabilityHold, AuthorizePayment, ReleasePayment, CreateLesson } as const;
+export const bookingPublisher = { LessonBookingRequested, BookingStepTimedOut, CheckAvailability, ReleaseAvailabilityHold, AuthorizeLessonPayment, ReleaseLessonPayment, CreateLesson } as const;

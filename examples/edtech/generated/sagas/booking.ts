@@ -38,14 +38,14 @@ export interface LessonBookingSagaHandlers<Data> {
       /** The data of ReleaseAvailabilityHold; `context.reason` says why the saga compensates. */
       compensation(data: Data, context: CommandContext): Models.ReleaseAvailabilityHold['data'];
     };
-    /** Step 2: AuthorizePayment to payments; PaymentAuthorized continues, PaymentFailed compensates; no reply in 15 s compensates. Undone by ReleasePayment. */
+    /** Step 2: AuthorizeLessonPayment to payments; LessonPaymentAuthorized continues, LessonPaymentFailed compensates; no reply in 15 s compensates. Undone by ReleaseLessonPayment. */
     authorizePayment: {
-      /** The data of AuthorizePayment. */
-      command(data: Data, context: CommandContext): Models.AuthorizePayment['data'];
-      /** Folds PaymentAuthorized into the saga data (return it unchanged when there is nothing to keep). */
-      onPaymentAuthorized(data: Data, reply: SagaEvent<Models.PaymentAuthorized['data']>): Data;
-      /** The data of ReleasePayment; `context.reason` says why the saga compensates. */
-      compensation(data: Data, context: CommandContext): Models.ReleasePayment['data'];
+      /** The data of AuthorizeLessonPayment. */
+      command(data: Data, context: CommandContext): Models.AuthorizeLessonPayment['data'];
+      /** Folds LessonPaymentAuthorized into the saga data (return it unchanged when there is nothing to keep). */
+      onLessonPaymentAuthorized(data: Data, reply: SagaEvent<Models.LessonPaymentAuthorized['data']>): Data;
+      /** The data of ReleaseLessonPayment; `context.reason` says why the saga compensates. */
+      compensation(data: Data, context: CommandContext): Models.ReleaseLessonPayment['data'];
     };
     /** Step 3: CreateLesson to lessons; LessonCreated continues, LessonCreationFailed compensates; no reply in 15 s compensates. */
     createLesson: {
@@ -77,11 +77,11 @@ export function defineLessonBookingSaga<Data>(handlers: LessonBookingSagaHandler
       },
       {
         name: "authorizePayment",
-        command: (data, context) => publish.AuthorizePayment(steps.authorizePayment.command(data, context), commandEventContext(context)),
+        command: (data, context) => publish.AuthorizeLessonPayment(steps.authorizePayment.command(data, context), commandEventContext(context)),
         success: ["payment.authorized"],
         failure: ["payment.failed"],
-        onSuccess: (data, reply) => steps.authorizePayment.onPaymentAuthorized(data, reply as SagaEvent<Models.PaymentAuthorized['data']>),
-        compensation: { command: (data, context) => publish.ReleasePayment(steps.authorizePayment.compensation(data, context), commandEventContext(context)), reply: ["payment.released"] },
+        onSuccess: (data, reply) => steps.authorizePayment.onLessonPaymentAuthorized(data, reply as SagaEvent<Models.LessonPaymentAuthorized['data']>),
+        compensation: { command: (data, context) => publish.ReleaseLessonPayment(steps.authorizePayment.compensation(data, context), commandEventContext(context)), reply: ["payment.released"] },
         timeoutSeconds: timeout(15),
       },
       {

@@ -38,12 +38,12 @@ const Q30 = ["bookingId","studentId","tutorId","requestedTime","subject","reques
 const Q31 = ["sagaId","lessonId","chatSessionId"];
 const E32 = ["CHAT_UNAVAILABLE","HOLD_LOST"];
 const L33 = /* @__PURE__ */ rule({ t: "string", en: E32 });
-const Q34 = ["lessonId","studentId","tutorId","scheduledTime","subject"];
-const Q35 = ["sagaId","paymentId","amount"];
-const Q36 = ["paymentId","userId","tutorId","amount","paymentType","timestamp"];
-const E37 = ["LESSON","COURSE"];
-const L38 = /* @__PURE__ */ rule({ t: "string", en: E37 });
-const E39 = ["NO_ACCOUNT","INSUFFICIENT_FUNDS"];
+const Q34 = ["sagaId","paymentId","amount"];
+const E35 = ["NO_ACCOUNT","INSUFFICIENT_FUNDS"];
+const L36 = /* @__PURE__ */ rule({ t: "string", en: E35 });
+const Q37 = ["lessonId","studentId","tutorId","scheduledTime","subject"];
+const Q38 = ["paymentId","userId","tutorId","amount","paymentType","timestamp"];
+const E39 = ["LESSON","COURSE"];
 const L40 = /* @__PURE__ */ rule({ t: "string", en: E39 });
 const Q41 = ["email","role"];
 const L42 = /* @__PURE__ */ rule({ t: "string", x: 254, f: F2, fn: "email" });
@@ -76,7 +76,7 @@ function shape0(r0: Check, r1: Check): Check {
   };
 }
 
-function checkAuthorizePaymentData(v: unknown, p: string, e: SchemaError[]): void {
+function checkAuthorizeLessonPaymentData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
     if (v["sagaId"] === undefined || v["bookingId"] === undefined || v["studentId"] === undefined || v["tutorId"] === undefined || v["amount"] === undefined || v["description"] === undefined) required(v, p, Q4, e);
     for (const v1 in v) if (!(v1 === "sagaId" || v1 === "bookingId" || v1 === "studentId" || v1 === "tutorId" || v1 === "amount" || v1 === "description")) fail(e, p, "additionalProperties", { additionalProperty: v1 });
@@ -221,9 +221,39 @@ function checkLessonCreationFailedData(v: unknown, p: string, e: SchemaError[]):
   } else fail(e, p, "type", { type: "object" });
 }
 
+function checkLessonPaymentAuthorizedData(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["sagaId"] === undefined || v["paymentId"] === undefined || v["amount"] === undefined) required(v, p, Q34, e);
+    for (const v13 in v) if (!(v13 === "sagaId" || v13 === "paymentId" || v13 === "amount")) fail(e, p, "additionalProperties", { additionalProperty: v13 });
+    str(v["sagaId"], p, "/sagaId", L5, e);
+    str(v["paymentId"], p, "/paymentId", L5, e);
+    num(v["amount"], p, "/amount", L6, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
+function checkLessonPaymentFailedData(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["sagaId"] === undefined || v["code"] === undefined || v["reason"] === undefined) required(v, p, Q10, e);
+    for (const v14 in v) if (!(v14 === "sagaId" || v14 === "code" || v14 === "reason")) fail(e, p, "additionalProperties", { additionalProperty: v14 });
+    str(v["sagaId"], p, "/sagaId", L5, e);
+    str(v["code"], p, "/code", L36, e);
+    str(v["reason"], p, "/reason", L5, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
+function checkLessonPaymentReleasedData(v: unknown, p: string, e: SchemaError[]): void {
+  if (isObject(v)) {
+    if (v["sagaId"] === undefined || v["released"] === undefined) required(v, p, Q8, e);
+    for (const v15 in v) if (!(v15 === "sagaId" || v15 === "paymentId" || v15 === "released")) fail(e, p, "additionalProperties", { additionalProperty: v15 });
+    str(v["sagaId"], p, "/sagaId", L5, e);
+    str(v["paymentId"], p, "/paymentId", L5, e);
+    scalar(v["released"], p, "/released", L9, e);
+  } else fail(e, p, "type", { type: "object" });
+}
+
 function checkLessonScheduledData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["lessonId"] === undefined || v["studentId"] === undefined || v["tutorId"] === undefined || v["scheduledTime"] === undefined || v["subject"] === undefined) required(v, p, Q34, e);
+    if (v["lessonId"] === undefined || v["studentId"] === undefined || v["tutorId"] === undefined || v["scheduledTime"] === undefined || v["subject"] === undefined) required(v, p, Q37, e);
     str(v["lessonId"], p, "/lessonId", L5, e);
     str(v["studentId"], p, "/studentId", L5, e);
     str(v["tutorId"], p, "/tutorId", L5, e);
@@ -236,46 +266,16 @@ function checkLessonScheduledData(v: unknown, p: string, e: SchemaError[]): void
   } else fail(e, p, "type", { type: "object" });
 }
 
-function checkPaymentAuthorizedData(v: unknown, p: string, e: SchemaError[]): void {
-  if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["paymentId"] === undefined || v["amount"] === undefined) required(v, p, Q35, e);
-    for (const v13 in v) if (!(v13 === "sagaId" || v13 === "paymentId" || v13 === "amount")) fail(e, p, "additionalProperties", { additionalProperty: v13 });
-    str(v["sagaId"], p, "/sagaId", L5, e);
-    str(v["paymentId"], p, "/paymentId", L5, e);
-    num(v["amount"], p, "/amount", L6, e);
-  } else fail(e, p, "type", { type: "object" });
-}
-
 function checkPaymentCompletedData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
-    if (v["paymentId"] === undefined || v["userId"] === undefined || v["tutorId"] === undefined || v["amount"] === undefined || v["paymentType"] === undefined || v["timestamp"] === undefined) required(v, p, Q36, e);
+    if (v["paymentId"] === undefined || v["userId"] === undefined || v["tutorId"] === undefined || v["amount"] === undefined || v["paymentType"] === undefined || v["timestamp"] === undefined) required(v, p, Q38, e);
     str(v["paymentId"], p, "/paymentId", L5, e);
     str(v["userId"], p, "/userId", L5, e);
     str(v["tutorId"], p, "/tutorId", L5, e);
     num(v["amount"], p, "/amount", L6, e);
-    str(v["paymentType"], p, "/paymentType", L38, e);
+    str(v["paymentType"], p, "/paymentType", L40, e);
     str(v["timestamp"], p, "/timestamp", L15, e);
     str(v["lessonId"], p, "/lessonId", L5, e);
-  } else fail(e, p, "type", { type: "object" });
-}
-
-function checkPaymentFailedData(v: unknown, p: string, e: SchemaError[]): void {
-  if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["code"] === undefined || v["reason"] === undefined) required(v, p, Q10, e);
-    for (const v14 in v) if (!(v14 === "sagaId" || v14 === "code" || v14 === "reason")) fail(e, p, "additionalProperties", { additionalProperty: v14 });
-    str(v["sagaId"], p, "/sagaId", L5, e);
-    str(v["code"], p, "/code", L40, e);
-    str(v["reason"], p, "/reason", L5, e);
-  } else fail(e, p, "type", { type: "object" });
-}
-
-function checkPaymentReleasedData(v: unknown, p: string, e: SchemaError[]): void {
-  if (isObject(v)) {
-    if (v["sagaId"] === undefined || v["released"] === undefined) required(v, p, Q8, e);
-    for (const v15 in v) if (!(v15 === "sagaId" || v15 === "paymentId" || v15 === "released")) fail(e, p, "additionalProperties", { additionalProperty: v15 });
-    str(v["sagaId"], p, "/sagaId", L5, e);
-    str(v["paymentId"], p, "/paymentId", L5, e);
-    scalar(v["released"], p, "/released", L9, e);
   } else fail(e, p, "type", { type: "object" });
 }
 
@@ -302,7 +302,7 @@ function checkReleaseAvailabilityHoldData(v: unknown, p: string, e: SchemaError[
   } else fail(e, p, "type", { type: "object" });
 }
 
-function checkReleasePaymentData(v: unknown, p: string, e: SchemaError[]): void {
+function checkReleaseLessonPaymentData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
     if (v["sagaId"] === undefined || v["reason"] === undefined) required(v, p, Q49, e);
     for (const v18 in v) if (!(v18 === "sagaId" || v18 === "paymentId" || v18 === "reason")) fail(e, p, "additionalProperties", { additionalProperty: v18 });
@@ -323,7 +323,12 @@ function checkUserCreatedData(v: unknown, p: string, e: SchemaError[]): void {
   } else fail(e, p, "type", { type: "object" });
 }
 
-function checkUserRegisteredData(v: unknown, p: string, e: SchemaError[]): void {
+function checkUserRole(v: unknown, p: string, e: SchemaError[]): void {
+  if (!(typeof v === "string")) fail(e, p, "type", { type: "string" });
+  if (!oneOf(E43, v)) fail(e, p, "enum", { allowedValues: E43 });
+}
+
+function checkUserSignedUpData(v: unknown, p: string, e: SchemaError[]): void {
   if (isObject(v)) {
     if (v["userId"] === undefined || v["email"] === undefined || v["role"] === undefined || v["registeredAt"] === undefined) required(v, p, Q53, e);
     for (const v19 in v) if (!(v19 === "userId" || v19 === "email" || v19 === "role" || v19 === "authMethod" || v19 === "name" || v19 === "registeredAt")) fail(e, p, "additionalProperties", { additionalProperty: v19 });
@@ -336,12 +341,7 @@ function checkUserRegisteredData(v: unknown, p: string, e: SchemaError[]): void 
   } else fail(e, p, "type", { type: "object" });
 }
 
-function checkUserRole(v: unknown, p: string, e: SchemaError[]): void {
-  if (!(typeof v === "string")) fail(e, p, "type", { type: "string" });
-  if (!oneOf(E43, v)) fail(e, p, "enum", { allowedValues: E43 });
-}
-
-const checkAuthorizePayment: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkAuthorizePaymentData);
+const checkAuthorizeLessonPayment: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkAuthorizeLessonPaymentData);
 
 const checkAvailabilityConfirmed: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkAvailabilityConfirmedData);
 
@@ -361,29 +361,29 @@ const checkLessonCreated: Check = /* @__PURE__ */ shape0(checkEventMetadata, che
 
 const checkLessonCreationFailed: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkLessonCreationFailedData);
 
-const checkLessonScheduled: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkLessonScheduledData);
+const checkLessonPaymentAuthorized: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkLessonPaymentAuthorizedData);
 
-const checkPaymentAuthorized: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkPaymentAuthorizedData);
+const checkLessonPaymentFailed: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkLessonPaymentFailedData);
+
+const checkLessonPaymentReleased: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkLessonPaymentReleasedData);
+
+const checkLessonScheduled: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkLessonScheduledData);
 
 const checkPaymentCompleted: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkPaymentCompletedData);
 
-const checkPaymentFailed: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkPaymentFailedData);
-
-const checkPaymentReleased: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkPaymentReleasedData);
-
 const checkReleaseAvailabilityHold: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkReleaseAvailabilityHoldData);
 
-const checkReleasePayment: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkReleasePaymentData);
+const checkReleaseLessonPayment: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkReleaseLessonPaymentData);
 
 const checkUserCreated: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkUserCreatedData);
 
-const checkUserRegistered: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkUserRegisteredData);
+const checkUserSignedUp: Check = /* @__PURE__ */ shape0(checkEventMetadata, checkUserSignedUpData);
 
-export const UserRegisteredValidator: StandaloneValidator = /* @__PURE__ */ validator(checkUserRegistered);
+export const UserSignedUpValidator: StandaloneValidator = /* @__PURE__ */ validator(checkUserSignedUp);
 export const UserCreatedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkUserCreated);
-export const PaymentAuthorizedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkPaymentAuthorized);
-export const PaymentFailedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkPaymentFailed);
-export const PaymentReleasedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkPaymentReleased);
+export const LessonPaymentAuthorizedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkLessonPaymentAuthorized);
+export const LessonPaymentFailedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkLessonPaymentFailed);
+export const LessonPaymentReleasedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkLessonPaymentReleased);
 export const PaymentCompletedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkPaymentCompleted);
 export const AvailabilityConfirmedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAvailabilityConfirmed);
 export const AvailabilityRejectedValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAvailabilityRejected);
@@ -395,8 +395,8 @@ export const LessonBookingRequestedValidator: StandaloneValidator = /* @__PURE__
 export const BookingStepTimedOutValidator: StandaloneValidator = /* @__PURE__ */ validator(checkBookingStepTimedOut);
 export const CheckAvailabilityValidator: StandaloneValidator = /* @__PURE__ */ validator(checkCheckAvailability);
 export const ReleaseAvailabilityHoldValidator: StandaloneValidator = /* @__PURE__ */ validator(checkReleaseAvailabilityHold);
-export const AuthorizePaymentValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAuthorizePayment);
-export const ReleasePaymentValidator: StandaloneValidator = /* @__PURE__ */ validator(checkReleasePayment);
+export const AuthorizeLessonPaymentValidator: StandaloneValidator = /* @__PURE__ */ validator(checkAuthorizeLessonPayment);
+export const ReleaseLessonPaymentValidator: StandaloneValidator = /* @__PURE__ */ validator(checkReleaseLessonPayment);
 export const CreateLessonValidator: StandaloneValidator = /* @__PURE__ */ validator(checkCreateLesson);
 export const RegisterUserCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkRegisterUserCommand);
 export const BookLessonCommandValidator: StandaloneValidator = /* @__PURE__ */ validator(checkBookLessonCommand);

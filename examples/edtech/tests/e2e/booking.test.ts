@@ -4,7 +4,7 @@ import { startEdtechCloud, type Body, type EdtechCloud } from '../helpers/cloud'
 import { until } from '../../../../tests/helpers/local-cloud';
 
 // Seed 002's main flow on the local cloud, from the example's packaged template:
-// POST /users -> the local event user.registered -> its own consumer -> the integration event
+// POST /users -> the local event user.signed-up -> its own consumer -> the integration event
 // user.created -> payments opens the account; POST /bookings -> 202 -> the lesson booking saga:
 // availability check (slot held), payment authorization, lesson + chat session -> CONFIRMED,
 // lesson.scheduled -> payment.completed (capture) and the two notifications. Then each failure
@@ -56,7 +56,7 @@ describe('EdTech on the local cloud (seed 002)', () => {
     lina = await student('Lina@Example.com');
     const [created] = ed.seen('user.created', 'userId', lina);
     expect(created).toEqual({ userId: lina, email: 'lina@example.com', role: 'STUDENT', authMethod: 'PASSWORD', timestamp: expect.any(String) as unknown });
-    expect(ed.seen('user.registered', 'userId', lina)).toHaveLength(1);
+    expect(ed.seen('user.signed-up', 'userId', lina)).toHaveLength(1);
 
     const again = await ed.call('POST', '/users', { email: 'lina@example.com', role: 'STUDENT' });
     expect([again.status, (again.body['error'] as Body)['code']]).toEqual([409, 'EMAIL_TAKEN']);
