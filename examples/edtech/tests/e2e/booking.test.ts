@@ -1,5 +1,10 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import * as usersEvents from '../../generated/publishers/users';
+import { outboxWrites } from '../../../../lib/event-store';
+import { MAX_ATTEMPTS } from '../../functions/outbox/relay';
 import { startEdtechCloud, type Body, type EdtechCloud } from '../helpers/cloud';
 import { until } from '../../../../tests/helpers/local-cloud';
 
@@ -171,6 +176,24 @@ describe('EdTech on the local cloud (seed 002)', () => {
     const bad = await ed.call('GET', '/kpis?minutes=0');
     expect([bad.status, (bad.body['error'] as Body)['code']]).toEqual([400, 'INVALID_WINDOW']);
   }, 30_000);
+
+  it('gives an outbox row up after 3 attempts (backoff between them): FAILED, kept, and the other rows still go out', async () => {
+    // A row whose bus this stage does not have (EVENT_BUS_NOWHERE unset): every attempt fails.
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: ed.cloud.urls.dynamodb, region: ed.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+    const event = { ...usersEvents.UserCreated({ userId: 'usr-lost', email: 'lost@example.com', role: 'STUDENT', timestamp: new Date().toISOString() }), bus: 'nowhere' };
+    const eventId = (event.detail as { metadata: { eventId: string } }).metadata.eventId;
+    await doc.send(new TransactWriteCommand({ TransactItems: outboxWrites('edtech-test-users-outbox', [event]) as never }));
+
+    const row = await until(async () => (await doc.send(new GetCommand({ TableName: 'edtech-test-users-outbox', Key: { id: eventId } }))).Item ?? {}, (r) => r['status'] === 'FAILED', 20_000);
+    expect([row['attempts'], MAX_ATTEMPTS]).toEqual([3, 3]);
+    expect(String(row['lastError'])).toContain('EVENT_BUS_NOWHERE');
+    expect(row['failedAt']).toEqual(expect.any(String));
+    expect(ed.seen('user.created', 'userId', 'usr-lost')).toEqual([]);
+    doc.destroy();
+
+    // The users outbox still publishes: a registration after it goes out.
+    await student('after-failure@example.com');
+  }, 40_000);
 
   it('leaves every DLQ empty: no handler failed on any of these flows', async () => {
     const depths = await ed.dlqDepths();
