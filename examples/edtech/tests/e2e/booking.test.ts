@@ -29,8 +29,11 @@ async function student(email: string): Promise<string> {
   expect([res.status, res.body['role'], res.body['status']]).toEqual([201, 'STUDENT', 'PENDING']);
   const userId = res.body['userId'] as string;
   await until(() => ed.seen('user.created', 'userId', userId), (l) => l.length === 1, 15_000);
-  // payments consumes user.created from its own queue: give it its turn before the saga asks it.
-  await sleep(1000);
+  // The payments consumer has opened the account once it handled that event (the invocation log).
+  const [created] = ed.cloud.recentEvents({}).filter((e) => e.event['detail-type'] === 'user.created' && (e.event.detail as { data: Body }).data['userId'] === userId);
+  // The invocation log keys events by their envelope eventId.
+  const id = String((created?.event.detail as { metadata?: { eventId?: string } } | undefined)?.metadata?.eventId);
+  await until(() => ed.cloud.recentInvocations({ eventIds: new Set([id]), function: 'edtech-test-payments-consumer' }), (l) => l.some((i) => i.ok && !i.failedEventIds.includes(id)), 15_000);
   return userId;
 }
 
@@ -153,7 +156,8 @@ describe('EdTech on the local cloud (seed 002)', () => {
     expect(result.outcomes.map((o) => o.triage.code ?? o.triage.action).sort()).toEqual(['REPROCESS_LIMIT', 'SCHEMA_INVALID', 'UNREADABLE', 'reprocess']);
     expect((await ed.dlqDepths())['edtech-test-payments-dlq']).toBe(0);
     // The reprocessed user.created opened the account: that user can now pay for a lesson.
-    await sleep(2000);
+    const reprocessedId = '7d9f0a52-7a0e-4c43-9d1e-0b5f2a1e9c01';
+    await until(() => ed.cloud.recentInvocations({ eventIds: new Set([reprocessedId]), function: 'edtech-test-payments-consumer' }), (l) => l.some((i) => i.ok && !i.failedEventIds.includes(reprocessedId)), 15_000);
     const booked = await ended(await book({ studentId: newUser, tutorId: 'tut-ben', requestedTime: at(17), subject: 'english' }));
     expect(booked['status']).toBe('CONFIRMED');
   }, 60_000);
