@@ -39,7 +39,7 @@ function kitFiles(): string[] {
 
 describe('examples on the kit', () => {
   it('finds the examples', () => {
-    expect(EXAMPLES).toEqual(expect.arrayContaining(['scoringames', 'skafu']));
+    expect(EXAMPLES).toEqual(expect.arrayContaining(['scoringames', 'rpi', 'edtech', 'skafu']));
   });
 
   it.each(EXAMPLES)('codegen --check --project examples/%s: its generated/ matches its spec', (example) => {

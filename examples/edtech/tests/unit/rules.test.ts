@@ -1,0 +1,72 @@
+import { checkAvailability, slotOf, TUTORS, type Tutor } from '../../functions/lessons/availability';
+import { authorize, availableCents, capture, openAccount, release, toCents } from '../../functions/payments/accounts';
+import { lessonNotifications } from '../../functions/notifications/messages';
+
+// The services' domain rules, pure: the tutors' availability, the payment accounts' credit,
+// and what the notifications say.
+
+const NOW = Date.UTC(2026, 11, 3, 12, 0, 0);
+const ana = TUTORS.find((t) => t.tutorId === 'tut-ana') as Tutor;
+
+describe('availability (lessons)', () => {
+  const ask = (tutorId: string, subject: string, requestedTime: string) => checkAvailability({ tutorId, subject, requestedTime }, NOW);
+
+  it('accepts a lesson on the hour, in the tutor hours, of a subject taught', () => {
+    expect(ask('tut-ana', 'math', '2027-03-02T09:00:00Z')).toEqual({ ok: true, tutor: ana, slot: '2027-03-02T09:00:00.000Z' });
+    // The last lesson starts an hour before the end of the day.
+    expect(ask('tut-ana', 'physics', '2027-03-02T16:00:00Z').ok).toBe(true);
+  });
+
+  it('refuses, by code: unknown tutor, subject not taught, out of hours, not on the hour, a day off, the past', () => {
+    expect(ask('tut-zed', 'math', '2027-03-02T10:00:00Z')).toMatchObject({ ok: false, code: 'UNKNOWN_TUTOR' });
+    expect(ask('tut-ana', 'english', '2027-03-02T10:00:00Z')).toMatchObject({ ok: false, code: 'SUBJECT_NOT_TAUGHT', reason: 'Ana Silva teaches math, physics, not english' });
+    expect(ask('tut-ana', 'math', '2027-03-02T17:00:00Z')).toMatchObject({ ok: false, code: 'OUTSIDE_HOURS' });
+    expect(ask('tut-ana', 'math', '2027-03-02T08:00:00Z')).toMatchObject({ ok: false, code: 'OUTSIDE_HOURS' });
+    expect(ask('tut-ana', 'math', '2027-03-02T10:30:00Z')).toMatchObject({ ok: false, code: 'OUTSIDE_HOURS', reason: 'lessons start on the hour, not at 2027-03-02T10:30:00.000Z' });
+    // 2027-03-06 is a Saturday: Ana works Monday to Friday, Ben on Saturdays too.
+    expect(ask('tut-ana', 'math', '2027-03-06T10:00:00Z')).toMatchObject({ ok: false, code: 'OUTSIDE_HOURS' });
+    expect(ask('tut-ben', 'english', '2027-03-06T15:00:00Z').ok).toBe(true);
+    expect(ask('tut-ana', 'math', '2026-12-01T10:00:00Z')).toMatchObject({ ok: false, code: 'IN_THE_PAST' });
+  });
+
+  it('keys a slot by its instant, whatever the spelling', () => {
+    expect(slotOf('2027-03-02T11:00:00+01:00')).toBe(slotOf('2027-03-02T10:00:00Z'));
+  });
+});
+
+describe('payment accounts (payments)', () => {
+  it('opens a credit line by role: 100 EUR for students, none for tutors', () => {
+    expect(openAccount('u', 'STUDENT')).toEqual({ userId: 'u', role: 'STUDENT', limitCents: 10_000, authorizedCents: 0, capturedCents: 0 });
+    expect(authorize(openAccount('t', 'TUTOR'), 't', 1)).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS' });
+  });
+
+  it('holds, captures and releases; what is held or captured is not available', () => {
+    const held = authorize(openAccount('u', 'STUDENT'), 'u', toCents(40));
+    if (!held.ok) throw new Error('expected a hold');
+    expect(availableCents(held.account)).toBe(6_000);
+    const paid = capture(held.account, 4_000);
+    expect([paid.authorizedCents, paid.capturedCents, availableCents(paid)]).toEqual([0, 4_000, 6_000]);
+    const second = authorize(paid, 'u', toCents(55));
+    if (!second.ok) throw new Error('expected a hold');
+    expect(authorize(second.account, 'u', toCents(30))).toEqual({ ok: false, code: 'INSUFFICIENT_FUNDS', reason: '30.00 EUR asked, 5.00 EUR available' });
+    expect(availableCents(release(second.account, 5_500))).toBe(6_000);
+    expect(authorize(undefined, 'u-x', 100)).toEqual({ ok: false, code: 'NO_ACCOUNT', reason: 'user u-x has no payment account' });
+  });
+
+  it('takes EUR amounts with cents, and refuses what is not one', () => {
+    expect(toCents(40.1)).toBe(4010);
+    expect(() => toCents(-1)).toThrow(/not a non-negative EUR amount/);
+    expect(() => toCents(1.005)).toThrow(/at most two decimals/);
+  });
+});
+
+describe('lesson notifications', () => {
+  it('tells the student (confirmation) and the tutor (notice), with the chat session', () => {
+    const notes = lessonNotifications({ lessonId: 'les-1', studentId: 'usr-1', tutorId: 'tut-ana', scheduledTime: '2027-03-02T10:00:00.000Z', subject: 'math', chatSessionId: 'chat-1' });
+    expect(notes.map((n) => [n.notificationId, n.userId, n.kind])).toEqual([
+      ['les-1-student', 'usr-1', 'LESSON_CONFIRMATION'],
+      ['les-1-tutor', 'tut-ana', 'LESSON_NOTIFICATION'],
+    ]);
+    expect(notes[0]?.text).toBe('Your math lesson with tut-ana is confirmed for 2027-03-02 10:00 UTC. Chat session chat-1 is open.');
+  });
+});
