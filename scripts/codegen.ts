@@ -73,6 +73,7 @@ async function main(): Promise<number> {
       else {
         process.stdout.write(`codegen: ${result.messages} messages -> ${result.files} files in ${outLabel}/, ${result.written.length} written, ${result.removed.length} removed (${ms} ms)\n`);
       }
+      if (result.status !== 'checked') process.stdout.write(`codegen: event docs: open ${outLabel}/docs/index.html\n`);
       for (const s of result.stubs) process.stdout.write(`codegen: created handler stub ${relative(process.cwd(), resolve(root, s)) || s}\n`);
     }
     return 0;
