@@ -2,7 +2,8 @@
  * `npm run bench:gather`: Roadcall's matching round (lib/gather) under load on the local
  * cloud. Domain code (it knows the round's events), so it lives with the tests; the timing
  * helpers are scripts/bench's. Two phases on one in-memory cloud from the packaged template:
- *  - quiet: `--quiet` incidents (20) one after the other (this also warms the functions);
+ *  - quiet: one incident that starts every function (cold starts, not counted), then
+ *    `--quiet` incidents (20) one after the other;
  *  - load: `--incidents` (500) reported at once (`--concurrency` 100 HTTP calls in flight),
  *    followed until every round ended or `--deadline` seconds (600) after the last report.
  * Every event crossing the bus is stamped as the bus routes it. Reported: rounds ended per
@@ -149,12 +150,12 @@ async function main(): Promise<number> {
     }
   };
   try {
-    log(`quiet phase: ${QUIET} incidents one after the other`);
+    log(`quiet phase: one incident that starts every function (not counted), then ${QUIET} one after the other`);
     const quietIds: string[] = [];
-    for (let n = 0; n < QUIET; n++) {
-      const id = await report(n);
+    for (let n = -1; n < QUIET; n++) {
+      const id = await report(Math.max(n, 0));
       if (!id) throw new Error(`quiet incident ${n} was refused`);
-      quietIds.push(id);
+      if (n >= 0) quietIds.push(id);
       const until = Date.now() + 60_000;
       while (!ended((await readRounds(doc, table, [id])).get(id))) {
         if (Date.now() > until) throw new Error(`quiet round ${id} not ended after 60 s`);
@@ -193,7 +194,7 @@ async function main(): Promise<number> {
     const ratio = (f: ReturnType<typeof figures>) => percentile(f.roundEnd, 50) / percentile(f.slowest, 50);
     const toBus = (f: ReturnType<typeof figures>) => percentile(f.roundTime, 50) / percentile(f.slowest, 50);
     const rows = [
-      `Round: matching (vendor required; pricing, tracking optional). ${QUIET} incidents one at a time, then ${loadIds.length} of ${INCIDENTS} reported at once (${CONCURRENCY} requests in flight, ${((lastReport - first) / 1000).toFixed(1)} s), followed until every round ended or ${DEADLINE_S} s after the last report.`,
+      `Round: matching (vendor required; pricing, tracking optional). ${QUIET} incidents one at a time after one that starts every function (not counted), then ${loadIds.length} of ${INCIDENTS} reported at once (${CONCURRENCY} requests in flight, ${((lastReport - first) / 1000).toFixed(1)} s), followed until every round ended or ${DEADLINE_S} s after the last report.`,
       `The bench's own cloud: match consumer MATCHING_DEADLINE_SECONDS=${BENCH_DEADLINE_S} (spec 10 s), so a backed-up queue delays a round instead of ending it at the deadline without its answers.`,
       `Load average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(2)).join(' / ')}, at the load phase ${loadAtLoad.toFixed(2)}, after ${loadAfter.map((l) => l.toFixed(2)).join(' / ')}.`,
       '',
