@@ -192,7 +192,9 @@ export class StreamEventSource {
         }
         // Busy: read again at once. Idle: wait, unless a write was answered after this round's
         // reads started (a page read ahead while the function ran may predate it).
-        if (!busy) await this.idle(pollMs, readSince);
+        // No shard yet (a table just created: DynamoDB Local may describe its stream before its
+        // shard exists): look again within a second, whatever the poll interval.
+        if (!busy) await this.idle(iterators.size ? pollMs : Math.min(pollMs, 1000), readSince);
       } catch (error) {
         if (this.stopped) return;
         ahead.clear();
