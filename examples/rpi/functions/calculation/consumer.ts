@@ -4,7 +4,8 @@
 //                          or RpiCalculationFailed (RPI_UNDEFINED, INVALID_MATCHES)
 //   DiscardRpiCalculation  the draft DISCARDED (nothing stored: nothing to do) -> RpiCalculationDiscarded
 //   PublishRpiResults      the draft becomes the season's CURRENT results -> RpiResultsPublished,
-//                          or RpiResultsPublicationFailed (STALE_CALCULATION...)
+//                          or RpiResultsPublicationFailed (STALE_CALCULATION...); no answer at all
+//                          for a calculation rating a test team (test-teams.json): the step times out
 //   WithdrawRpiResults     the results it replaced are current again -> RpiResultsWithdrawn
 // Each reply is written with its change in one transaction, its id derived from the command's.
 import { createCalculationQueueConsumer, type CalculationQueueHandlers } from '../../generated';
@@ -16,10 +17,11 @@ import { nameUuid } from '../../../../lib/ids';
 import { decidePublish, decideWithdraw, type StoredCalculation } from './results';
 import { calculateRpi, InvalidMatchError, RpiUndefinedError } from './rpi';
 import { calcSk, CURRENT_SK, ratingsStore, seasonPk, type RatingsStore } from './store';
+import { silentTestTeam, testTeams as fileTestTeams, type TestTeam } from './test-teams';
 
 export const CALCULATION_NAMESPACE = '9d2f4b6a-1c3e-4a5b-8d7f-0e1a2b3c4d5e';
 
-export function makeHandlers({ store, now }: { store: RatingsStore; now: () => string }): CalculationQueueHandlers<ConsumerContext> {
+export function makeHandlers({ store, now, testTeams = fileTestTeams }: { store: RatingsStore; now: () => string; testTeams?: readonly TestTeam[] }): CalculationQueueHandlers<ConsumerContext> {
   const replyContext = (commandEventId: string, ctx: ConsumerContext): EventContext => ({ ...ctx.causedBy, eventId: nameUuid(CALCULATION_NAMESPACE, 'reply', commandEventId), occurredAt: now() });
   const setStatus = (season: string, id: string, status: StoredCalculation['status'], extra: Record<string, unknown> = {}): TransactWrite => {
     const names: Record<string, string> = { '#s': 'status' };
@@ -67,6 +69,11 @@ export function makeHandlers({ store, now }: { store: RatingsStore; now: () => s
       const { sagaId, season } = event.detail.data;
       const context = replyContext(event.detail.metadata.eventId, ctx);
       const [calculation, current] = await Promise.all([store.calculation(season, sagaId), store.current(season)]);
+      const silent = silentTestTeam('PublishRpiResults', calculation?.ratings.map((r) => r.teamId) ?? [], testTeams);
+      if (silent) {
+        ctx.logger.info('test team: PublishRpiResults consumed without an answer', { sagaId, season, testTeam: silent.teamId });
+        return;
+      }
       const decision = decidePublish(calculation, current, sagaId);
       if (!decision.ok) {
         await store.commit([], calculationEvents.RpiResultsPublicationFailed({ sagaId, season, errorCode: decision.errorCode, errorMessage: decision.errorMessage }, context));

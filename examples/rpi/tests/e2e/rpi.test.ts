@@ -1,8 +1,8 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { MatchResult, TeamRating } from '../../generated';
 import { calculateRpi } from '../../functions/calculation/rpi';
 import { until } from '../../../../tests/helpers/local-cloud';
-import { startRpiCloud, type Body, type RpiCloud } from '../helpers/cloud';
+import { startRpiCloud, withFunctionEnv, type Body, type RpiCloud } from '../helpers/cloud';
 
 // Seed 001's flows on the local cloud, from the example's packaged template:
 // - match collection: POST /matches -> event store (+ outbox) -> the central publisher (relay)
@@ -12,13 +12,20 @@ import { startRpiCloud, type Body, type RpiCloud } from '../helpers/cloud';
 //   calculate RPI -> publish results -> update the cache, COMPLETED, each hop on its domain's
 //   bus; then each failure the flow can meet, with its compensation: no matches (nothing to
 //   undo), an undefined RPI (nothing to undo), a cache update refused (the results withdrawn
-//   and the previous ones restored, the draft discarded);
+//   and the previous ones restored, the draft discarded), and a participant that never answers
+//   (the calculation service silent on PublishRpiResults for a test team, test-teams.json): the
+//   step's timer fires through the local EventBridge Scheduler, the step itself and the one
+//   before it are compensated (nothing withdrawn, the draft discarded);
 // - replay: a broken projection rebuilt from the event store.
 
 let rpi: RpiCloud;
+/** Every saga step's timeout on this cloud (the spec's is 15 s): long enough for a cold participant, short enough for the timeout test. */
+const STEP_TIMEOUT_SECONDS = 8;
+/** The calculation service's test team that leaves PublishRpiResults unanswered (functions/calculation/test-teams.json). */
+const SILENT_PUBLISHER = 'test-silent-publisher';
 
 beforeAll(async () => {
-  rpi = await startRpiCloud('rpi-e2e');
+  rpi = await startRpiCloud('rpi-e2e', (t) => withFunctionEnv(t, 'coordinator-consumer', { SAGA_STEP_TIMEOUT_SECONDS: String(STEP_TIMEOUT_SECONDS) }));
   // Warm the coordinator and the matches consumer (a saga over a season with no matches), so
   // that cold starts are not counted in the flows below.
   const warm = await rpi.call('POST', '/rpi/2018/calculations', {});
@@ -157,6 +164,46 @@ describe('Soccer RPI on the local cloud (seed 001)', () => {
     expect(rpi.seen('RpiCalculationDiscarded', 'sagaId', id)).toEqual([expect.objectContaining({ discarded: true })]);
 
     // What readers see is the last complete calculation again, in the results and in the cache.
+    const results = await rpi.call('GET', '/rpi/2025/results');
+    expect([results.body['calculationId'], results.body['matches']]).toEqual([published2025, 9]);
+    expect((await rpi.call('GET', '/rpi/2025/rankings')).body['calculationId']).toBe(published2025);
+  }, 90_000);
+
+  it('publishing never answers (a test team): the step times out, nothing is withdrawn, the draft is discarded - COMPENSATED', async () => {
+    expect(published2025).not.toBe('');
+    for (const m of [match('m11', '2025', SILENT_PUBLISHER, 1, 1, 'harbor-city'), match('m12', '2025', 'mill-town', 0, 2, SILENT_PUBLISHER)]) {
+      expect([m.matchId, (await rpi.call('POST', '/matches', m)).status]).toEqual([m.matchId, 201]);
+    }
+    await until(() => projected('2025'), (l) => l.length === 12, 20_000);
+
+    const started = Date.now();
+    const done = await calculate('2025');
+    const elapsed = Date.now() - started;
+    expect(done['status']).toBe('COMPENSATED');
+    expect(String(done['reason'])).toContain('publishResults timed out');
+    expect(steps(done)).toEqual([
+      'collectMatches:forward:SUCCEEDED:MatchesCollected',
+      'calculateRpi:forward:SUCCEEDED:RpiCalculated',
+      'publishResults:forward:TIMED_OUT',
+      'publishResults:compensation:COMPENSATED:RpiResultsWithdrawn',
+      'calculateRpi:compensation:COMPENSATED:RpiCalculationDiscarded',
+    ]);
+    // The step's own timer ended it (through the local Scheduler, on the main bus), not a reply.
+    expect(elapsed).toBeGreaterThanOrEqual(STEP_TIMEOUT_SECONDS * 1000);
+    const id = done['calculationId'];
+    expect(rpi.seen('RpiSagaStepTimedOut', 'sagaId', id)).toEqual([expect.objectContaining({ saga: 'rpiCalculation', step: 'publishResults', phase: 'forward', attempt: 1 })]);
+    expect(rpi.buses('RpiSagaStepTimedOut')).toEqual(['rpi-main-test']);
+    expect(rpi.seen('PublishRpiResults', 'sagaId', id)).toHaveLength(1);
+    expect(rpi.seen('RpiResultsPublished', 'sagaId', id)).toEqual([]);
+    expect(rpi.seen('RpiResultsPublicationFailed', 'sagaId', id)).toEqual([]);
+    // The timed-out step is compensated though it never happened (nothing to withdraw), then the draft is discarded.
+    expect(rpi.seen('RpiResultsWithdrawn', 'sagaId', id)).toEqual([expect.objectContaining({ withdrawn: false })]);
+    expect(rpi.seen('RpiCalculationDiscarded', 'sagaId', id)).toEqual([expect.objectContaining({ discarded: true })]);
+    const draft = (await rpi.dynamo.send(new GetCommand({ TableName: 'rpi-test-ratings', Key: { pk: 'SEASON#2025', sk: `CALC#${String(id)}` } }))).Item;
+    expect(draft).toMatchObject({ calculationId: id, status: 'DISCARDED', matches: 12, discardReason: expect.stringContaining('publishResults timed out') });
+    expect((draft?.['ratings'] as TeamRating[]).map((r) => r.teamId)).toContain(SILENT_PUBLISHER);
+
+    // Readers still see the last complete calculation.
     const results = await rpi.call('GET', '/rpi/2025/results');
     expect([results.body['calculationId'], results.body['matches']]).toEqual([published2025, 9]);
     expect((await rpi.call('GET', '/rpi/2025/rankings')).body['calculationId']).toBe(published2025);

@@ -3,9 +3,10 @@ import { decidePublish, decideWithdraw, type StoredCalculation } from '../../fun
 import { replayedSeason } from '../../functions/matches/commands';
 import { foldMatch, MatchConflictError, recordMatch, type MatchEvent } from '../../functions/matches/match';
 import { rankings, UnknownTeamError } from '../../functions/metadata/rankings';
+import { parseTestTeams, silentTestTeam, testTeams } from '../../functions/calculation/test-teams';
 
 // The example's other domain rules, pure: the match aggregate, replay's fold, publishing and
-// withdrawing results, the rankings cache entry.
+// withdrawing results, the rankings cache entry, the calculation service's test teams.
 
 const command: RecordMatchCommand = { matchId: 'm1', season: '2025', playedOn: '2025-09-01', homeTeam: 'a', awayTeam: 'b', homeGoals: 2, awayGoals: 1 };
 
@@ -84,5 +85,21 @@ describe('the rankings cache entry', () => {
   it('refuses the whole entry when a rated team has no metadata, naming it', () => {
     expect(() => rankings([rating('a', 1), rating('zz', 2)], teams)).toThrow(UnknownTeamError);
     expect(() => rankings([rating('a', 1), rating('zz', 2)], teams)).toThrow('no team metadata for zz');
+  });
+});
+
+describe("the calculation service's test teams (test-teams.json)", () => {
+  it('names the team that leaves PublishRpiResults unanswered, and only for a calculation rating it', () => {
+    expect(testTeams).toEqual([{ teamId: 'test-silent-publisher', silentOn: 'PublishRpiResults' }]);
+    expect(silentTestTeam('PublishRpiResults', ['harbor-city', 'test-silent-publisher'])).toEqual({ teamId: 'test-silent-publisher', silentOn: 'PublishRpiResults' });
+    expect(silentTestTeam('PublishRpiResults', ['harbor-city', 'mill-town'])).toBeUndefined();
+    // Only the exact reserved id: a real team whose name merely resembles it is answered.
+    expect(silentTestTeam('PublishRpiResults', ['silent-publisher', 'test-silent-publisher-2'])).toBeUndefined();
+  });
+
+  it('refuses a test team without the test- prefix, an unknown command or a team listed twice, naming it', () => {
+    expect(() => parseTestTeams({ testTeams: [{ teamId: 'harbor-city', silentOn: 'PublishRpiResults' }] })).toThrow('testTeams[0]: teamId "harbor-city" must start with "test-"');
+    expect(() => parseTestTeams({ testTeams: [{ teamId: 'test-x', silentOn: 'UpdateRpiCache' }] })).toThrow('test team test-x: silentOn "UpdateRpiCache" must be one of PublishRpiResults');
+    expect(() => parseTestTeams({ testTeams: [{ teamId: 'test-x', silentOn: 'PublishRpiResults' }, { teamId: 'test-x', silentOn: 'PublishRpiResults' }] })).toThrow('testTeams[1]: team test-x is listed twice');
   });
 });
