@@ -2,7 +2,7 @@
 // (its own local event LessonBookingRequested) starts the saga; every participant's reply
 // and every step timer comes back here and moves it (lib/saga: a duplicate, late or stale
 // input is ignored, so the handlers are idempotent). A failure reply's code and reason are
-// kept on the booking, for the status API.
+// kept on the booking, for the status API, and so is a forward step's timeout (code TIMED_OUT).
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createBookingQueueConsumer, type BookingQueueHandlers, type EventBridgeEvent } from '../../generated';
 import { clients } from '../../../../lib/clients';
@@ -37,8 +37,15 @@ export function makeHandlers({ runner, recordFailure }: Deps): BookingQueueHandl
       ctx.logger.info(t.outcome === 'started' ? 'booking saga started' : 'booking saga already started', { bookingId: event.detail.data.bookingId, status: t.state.status });
     },
     'booking.step.timed-out': async (event, ctx) => {
+      const { sagaId, step, phase } = event.detail.data;
       const t = await runner().timeout(sagaEvent(event));
-      ctx.logger.info(`booking saga timeout ${t.outcome}`, { sagaId: event.detail.data.sagaId, step: event.detail.data.step, status: t.state.status });
+      // A forward step with no reply in time, compensated: the booking says which, as for a failure
+      // reply. Read from the state, not the outcome, so that a redelivered timer records it too.
+      const timedOut = phase === 'forward' && t.state.history.some((h) => h.step === step && h.phase === 'forward' && h.status === 'TIMED_OUT');
+      if (timedOut && (t.state.status === 'COMPENSATING' || t.state.status === 'COMPENSATED')) {
+        await recordFailure(sagaId, { step, code: 'TIMED_OUT', reason: `no reply to ${step} in time (it may still have happened): it and the steps before it are compensated` });
+      }
+      ctx.logger.info(`booking saga timeout ${t.outcome}`, { sagaId, step, status: t.state.status });
     },
     'availability.confirmed': reply,
     'availability.rejected': failed('checkAvailability'),

@@ -1,6 +1,7 @@
 // The payments service's consumer.
 //   UserCreated      -> the user's payment account (a credit line by role), once
-//   AuthorizeLessonPayment -> saga: hold the amount (LessonPaymentAuthorized) or LessonPaymentFailed
+//   AuthorizeLessonPayment -> saga: hold the amount (LessonPaymentAuthorized) or LessonPaymentFailed;
+//                       a test account (test-accounts.json, 'silent') holds it and answers nothing
 //   ReleaseLessonPayment   -> saga compensation: the hold given back (LessonPaymentReleased), also when there is none
 //   LessonScheduled  -> the lesson's hold captured, PaymentCompleted (payment.completed), once
 // Account changes are conditional on the values read (optimistic, retried on a race); the
@@ -14,6 +15,7 @@ import type { TransactWrite } from '../../../../lib/event-store';
 import { nameUuid } from '../../../../lib/ids';
 import { authorize, capture, fromCents, openAccount, release, toCents, type Account } from './accounts';
 import { config } from './config';
+import { answersAuthorization, TEST_ACCOUNTS, type TestAccount } from './test-accounts';
 import { causedId, commitOnce, conditionFailed, serviceOutbox } from '../shared/outbox';
 
 const NS = '2b8e4f6a-1c3d-4e5f-8a9b-7c6d5e4f3a2b';
@@ -36,9 +38,10 @@ interface Payment {
 export interface Deps {
   table: () => string;
   now: () => number;
+  testAccounts?: ReadonlyMap<string, TestAccount>;
 }
 
-export function makeHandlers({ table, now }: Deps): PaymentsQueueHandlers<ConsumerContext> {
+export function makeHandlers({ table, now, testAccounts = TEST_ACCOUNTS }: Deps): PaymentsQueueHandlers<ConsumerContext> {
   const get = async <T>(key: Record<string, string>): Promise<T | undefined> => (await clients.dynamoDbDocument().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }))).Item as T | undefined;
   /** The account update conditional on the values it was decided on. */
   const accountWrite = (before: Account, after: Account): TransactWrite => ({
@@ -79,7 +82,12 @@ export function makeHandlers({ table, now }: Deps): PaymentsQueueHandlers<Consum
       const amountCents = toCents(d.amount);
       const id = (what: string) => ({ ...ctx.causedBy, eventId: causedId(NS, event, what) });
       await untilSettled('authorize', async () => {
+        const answers = answersAuthorization(d.studentId, testAccounts);
         const existing = await get<Payment>(paymentKey(paymentId));
+        if (existing && !answers) {
+          ctx.logger.warn('test account: the authorization is held, its answer withheld', { sagaId: d.sagaId, paymentId, status: existing.status });
+          return;
+        }
         if (existing) {
           // The saga's command again (a resend): the same answer, nothing held twice.
           await commitOnce(ctx, { events: [paymentsEvents.LessonPaymentAuthorized({ sagaId: d.sagaId, paymentId, amount: fromCents(existing.amountCents) }, id('authorized'))] });
@@ -96,9 +104,11 @@ export function makeHandlers({ table, now }: Deps): PaymentsQueueHandlers<Consum
         const payment: Payment = { paymentId, sagaId: d.sagaId, studentId: d.studentId, tutorId: d.tutorId, amountCents, status: 'AUTHORIZED' };
         await commitOnce(ctx, {
           writes: [accountWrite(account, decision.account), { Put: { TableName: table(), Item: { ...paymentKey(paymentId), ...payment, bookingId: d.bookingId, description: d.description, authorizedAt: new Date(now()).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' } }],
-          events: [paymentsEvents.LessonPaymentAuthorized({ sagaId: d.sagaId, paymentId, amount: d.amount }, id('authorized'))],
+          // A silent test account: the hold is real, its answer is lost (the saga's step times out).
+          events: answers ? [paymentsEvents.LessonPaymentAuthorized({ sagaId: d.sagaId, paymentId, amount: d.amount }, id('authorized'))] : [],
         });
-        ctx.logger.info('payment authorized', { sagaId: d.sagaId, paymentId, amountCents });
+        if (answers) ctx.logger.info('payment authorized', { sagaId: d.sagaId, paymentId, amountCents });
+        else ctx.logger.warn('test account: payment authorized, answer withheld', { sagaId: d.sagaId, paymentId, amountCents });
       });
     },
     'payment.release': async (event, ctx) => {

@@ -1,5 +1,6 @@
 import { checkAvailability, slotOf, TUTORS, type Tutor } from '../../functions/lessons/availability';
 import { authorize, availableCents, capture, openAccount, release, toCents } from '../../functions/payments/accounts';
+import { answersAuthorization, parseTestAccounts, TEST_ACCOUNTS } from '../../functions/payments/test-accounts';
 import { lessonNotifications } from '../../functions/notifications/messages';
 
 // The services' domain rules, pure: the tutors' availability, the payment accounts' credit,
@@ -57,6 +58,21 @@ describe('payment accounts (payments)', () => {
     expect(toCents(40.1)).toBe(4010);
     expect(() => toCents(-1)).toThrow(/not a non-negative EUR amount/);
     expect(() => toCents(1.005)).toThrow(/at most two decimals/);
+  });
+});
+
+describe('payments test accounts (test-accounts.json)', () => {
+  it('has one silent account, not of a real user id form; every other user is answered', () => {
+    expect([...TEST_ACCOUNTS.entries()].map(([id, a]) => [id, a.behaviour])).toEqual([['usr-test-payment-silent', 'silent']]);
+    expect(answersAuthorization('usr-test-payment-silent')).toBe(false);
+    expect(answersAuthorization('usr-3f1c2a7e-8b9d-4e5f-a6b7-c8d9e0f1a2b3')).toBe(true);
+  });
+
+  it('refuses a file that would make an entry silently inert or catch a real user, naming the entry', () => {
+    expect(() => parseTestAccounts({})).toThrow('"accounts" must be an object');
+    expect(() => parseTestAccounts({ accounts: { 'usr-x': { behaviour: 'slient', note: 'typo' } } })).toThrow('account usr-x: behaviour must be one of silent, not "slient"');
+    expect(() => parseTestAccounts({ accounts: { 'usr-x': { behaviour: 'silent' } } })).toThrow('account usr-x: a note');
+    expect(() => parseTestAccounts({ accounts: { 'usr-3f1c2a7e-8b9d-4e5f-a6b7-c8d9e0f1a2b3': { behaviour: 'silent', note: 'n' } } })).toThrow("has the form of a real user's id");
   });
 });
 

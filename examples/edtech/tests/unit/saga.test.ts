@@ -1,11 +1,13 @@
 import { createInMemorySagaStore, type SagaEvent, type SagaTimeoutData } from '../../../../lib/saga';
 import { fakeTimers } from '../../../../tests/helpers/fake-timers';
+import { consumerContext, delivered } from '../../../../tests/helpers/handlers';
+import { makeHandlers } from '../../functions/booking/consumer';
 import { createBookingRunner } from '../../functions/booking/runner';
 import { bookingStatus, compensationReason } from '../../functions/booking/saga';
 
 // The lesson booking saga (functions/booking/saga.ts on lib/saga, steps from the spec) with
 // no AWS: the commands it sends and their data, the happy path, each failure's compensations
-// in reverse order, a step timeout, and duplicates ignored.
+// in reverse order, a step timeout (and what the booking records of it), and duplicates ignored.
 
 const BOOKING = { bookingId: '3f1c2a7e-8b9d-4e5f-a6b7-c8d9e0f1a2b3', studentId: 'usr-1', tutorId: 'tut-ana', requestedTime: '2027-03-02T10:00:00.000Z', subject: 'math', requestedAt: '2026-12-03T12:00:00.000Z' };
 const SAGA = BOOKING.bookingId;
@@ -82,6 +84,32 @@ describe('the lesson booking saga', () => {
     const t = await runner.timeout({ detailType: 'booking.step.timed-out', detail: timer?.event.detail as SagaEvent<SagaTimeoutData>['detail'] });
     expect(t.state.status).toBe('COMPENSATING');
     expect(sent().slice(2)).toEqual(['payment.release']);
+  });
+
+  it('a step timeout through the consumer: the booking records TIMED_OUT once, for the forward step only', async () => {
+    const { runner, event, timers } = setup();
+    const failures: { bookingId: string; failure: { step: string; code: string; reason: string } }[] = [];
+    const handlers = makeHandlers({ runner: () => runner, recordFailure: async (bookingId, failure) => void failures.push({ bookingId, failure }) });
+    const fire = async (step: string, phase: string) => {
+      const timer = [...timers.pending.values()].find((t) => (t.event.detail as { data: SagaTimeoutData }).data.step === step && (t.event.detail as { data: SagaTimeoutData }).data.phase === phase);
+      expect(timer).toBeDefined();
+      const detail = timer?.event.detail as { metadata: { eventId: string }; data: SagaTimeoutData };
+      const delivery = delivered('booking.step.timed-out', 'edtech.booking', detail.data, { eventId: detail.metadata.eventId });
+      await handlers['booking.step.timed-out'](delivery as Parameters<(typeof handlers)['booking.step.timed-out']>[0], consumerContext(delivery));
+      return delivery;
+    };
+    await runner.start(event('lesson.booking.requested', BOOKING));
+    await runner.reply(event('availability.confirmed', { sagaId: SAGA, holdId: 'hold-1', tutorName: 'Ana Silva', lessonPrice: 40 }));
+
+    const forward = await fire('authorizePayment', 'forward');
+    expect((await runner.status(SAGA))?.status).toBe('COMPENSATING');
+    expect(failures).toEqual([{ bookingId: SAGA, failure: { step: 'authorizePayment', code: 'TIMED_OUT', reason: 'no reply to authorizePayment in time (it may still have happened): it and the steps before it are compensated' } }]);
+    // The same timer delivered again: ignored by the saga, recorded again (the store keeps the first).
+    await handlers['booking.step.timed-out'](forward as Parameters<(typeof handlers)['booking.step.timed-out']>[0], consumerContext(forward));
+    expect(failures.map((f) => f.failure.step)).toEqual(['authorizePayment', 'authorizePayment']);
+    // A compensation that times out is sent again: not a failure of the booking.
+    await fire('authorizePayment', 'compensation');
+    expect(failures).toHaveLength(2);
   });
 
   it('ignores a duplicate trigger and a duplicate reply: no command twice', async () => {
