@@ -132,4 +132,9 @@ export function makeHandlers({ offers, sagas, matching, timers, now }: Deps): Ma
 export const handlers = makeHandlers({ offers: createOfferStore(), sagas: assignmentRunner, matching: matchingRunner, timers: stageTimers, now: () => new Date() });
 
 /** The Lambda handler: parse, validate, dispatch idempotently per eventId; bad input goes to the errors bus (lib/consumer/README.md). */
-export const handler = createMatchQueueConsumer(handlers);
+// A round's answers are recorded with a conditional update on the round (lib/gather): a
+// redelivered answer changes nothing, so they skip the idempotency record (two writes less on
+// the way from the last answer to the round's end).
+export const handler = createMatchQueueConsumer(handlers, {
+  idempotentHandlers: ['VendorAvailabilityResponse', 'VendorAvailabilityError', 'PriceQuoteResponse', 'PriceQuoteError', 'EtaResponse', 'EtaError'],
+});

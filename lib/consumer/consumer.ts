@@ -52,6 +52,12 @@ export interface SqsConsumerOptions<E extends object> {
   metrics?: Metrics;
   /** Idempotency per envelope eventId (Powertools, DynamoDB); `false` turns it off. */
   idempotency?: Omit<IdempotencyOptions, 'keyPath'> | false;
+  /**
+   * Detail-types whose handlers are idempotent by construction (their one write is
+   * conditional on the event, so a redelivery changes nothing): dispatched without the
+   * idempotency record, which would cost two more writes per record on the way.
+   */
+  idempotentHandlers?: readonly (keyof E & string)[];
   env?: Env;
   /** Clock for EventAgeMs (tests). */
   now?: () => number;
@@ -117,10 +123,14 @@ function idempotentDispatch<E extends object>(options: SqsConsumerOptions<E>, st
   const handlers = options.handlers as unknown as Record<string, (event: unknown, ctx: ConsumerContext) => Promise<void> | void>;
   const idempotency = createIdempotency({ keyPrefix: queue, env: stack.env, ...(options.idempotency === false ? { enabled: false } : options.idempotency), keyPath: IDEMPOTENCY_KEY_PATH });
   stack.logger.debug('consumer created', { queue, idempotency: idempotency.enabled, idempotencyReason: idempotency.reason });
-  return idempotency.wrap(async (event: EventBridgeEvent, _lambdaContext: Context, ctx: ConsumerContext): Promise<void> => {
+  const direct = async (event: EventBridgeEvent, _lambdaContext: Context, ctx: ConsumerContext): Promise<void> => {
     const handler = handlers[event['detail-type']] as (event: unknown, ctx: ConsumerContext) => Promise<void> | void;
     await handler(event, ctx);
-  });
+  };
+  const recorded = idempotency.wrap(direct);
+  const byDesign = new Set<string>(options.idempotentHandlers ?? []);
+  for (const type of byDesign) if (!(type in handlers)) throw new TypeError(`idempotentHandlers names ${type}, which ${queue} has no handler for`);
+  return byDesign.size ? (event, lambdaContext, ctx) => (byDesign.has(event['detail-type']) ? direct : recorded)(event, lambdaContext, ctx) : recorded;
 }
 
 interface RecordHandlerDeps {

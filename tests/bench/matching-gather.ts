@@ -23,6 +23,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbDocumentClient } from '../../lib/clients';
+import type { LoggedInvocation } from '../../local/invocation-log';
 import { LocalCloud } from '../../local/runtime';
 import type { EventBridgeEvent } from '../../local/eventbridge/types';
 import { option } from '../../scripts/args';
@@ -79,13 +80,26 @@ async function readRounds(doc: DynamoDBDocumentClient, table: string, ids: reado
  * end (the round's item COMPLETE with the offers written, in match's transaction), and its
  * slowest responder's round trip.
  */
-function figures(bus: readonly BusEvent[], ids: readonly string[], rounds: ReadonlyMap<string, Round>) {
+/** When each event was first handled by an invocation of a function of the match service: its start. */
+function handledAt(invocations: readonly LoggedInvocation[]): Map<string, number> {
+  const at = new Map<string, number>();
+  for (const inv of invocations) {
+    if (!inv.function.endsWith('-match-consumer')) continue;
+    for (const id of inv.eventIds) if (!inv.failedEventIds.includes(id) && !at.has(id)) at.set(id, inv.startedAt);
+  }
+  return at;
+}
+
+function figures(bus: readonly BusEvent[], ids: readonly string[], rounds: ReadonlyMap<string, Round>, handled: ReadonlyMap<string, number> = new Map()) {
   const byIncident = new Map<string, BusEvent[]>();
   for (const e of bus) if (e.incidentId) byIncident.set(e.incidentId, [...(byIncident.get(e.incidentId) ?? []), e]);
   const toOffers: number[] = [];
   const roundTime: number[] = [];
   const roundEnd: number[] = [];
   const slowest: number[] = [];
+  /** The round's last answer: on the bus -> match invoked with it; match invoked -> the round ended. */
+  const lastQueue: number[] = [];
+  const lastHandling: number[] = [];
   for (const id of ids) {
     const events = byIncident.get(id) ?? [];
     const first = (type: string) => events.find((e) => e.detailType === type)?.at;
@@ -102,8 +116,15 @@ function figures(bus: readonly BusEvent[], ids: readonly string[], rounds: Reado
       return sent !== undefined && answered !== undefined ? [answered - sent] : [];
     });
     if (trips.length === 3) slowest.push(Math.max(...trips));
+    const answers = events.filter((e) => ANSWERS[e.detailType]);
+    const last = answers.reduce<BusEvent | undefined>((a, e) => (a === undefined || e.at > a.at ? e : a), undefined);
+    const invoked = last ? handled.get(last.eventId) : undefined;
+    if (last && invoked !== undefined && endedAt !== undefined) {
+      lastQueue.push(invoked - last.at);
+      lastHandling.push(endedAt - invoked);
+    }
   }
-  return { toOffers, roundTime, roundEnd, slowest };
+  return { toOffers, roundTime, roundEnd, slowest, lastQueue, lastHandling };
 }
 
 async function main(): Promise<number> {
@@ -189,8 +210,9 @@ async function main(): Promise<number> {
       const held = new Set(Object.values(allRounds.get(id)?.answers ?? {}).map((a) => a.eventId));
       for (const e of events) if (ANSWERS[e.detailType] && !held.has(e.eventId)) lost.push(`${id} ${e.detailType}`);
     }
-    const quiet = figures(bus, quietIds, allRounds);
-    const load = figures(bus, loadIds, allRounds);
+    const handled = handledAt(cloud.recentInvocations());
+    const quiet = figures(bus, quietIds, allRounds, handled);
+    const load = figures(bus, loadIds, allRounds, handled);
     const ratio = (f: ReturnType<typeof figures>) => percentile(f.roundEnd, 50) / percentile(f.slowest, 50);
     const toBus = (f: ReturnType<typeof figures>) => percentile(f.roundTime, 50) / percentile(f.slowest, 50);
     const rows = [
@@ -214,6 +236,8 @@ async function main(): Promise<number> {
       `| slowest responder round trip | ${ms(percentile(quiet.slowest, 50))} | ${ms(percentile(quiet.slowest, 95))} | ${ms(percentile(load.slowest, 50))} | ${ms(percentile(load.slowest, 95))} |`,
       `| round: requests -> round ended, offers written | ${ms(percentile(quiet.roundEnd, 50))} | ${ms(percentile(quiet.roundEnd, 95))} | ${ms(percentile(load.roundEnd, 50))} | ${ms(percentile(load.roundEnd, 95))} |`,
       `| **round / slowest responder (p50)** | **${ratio(quiet).toFixed(2)}x** | | **${ratio(load).toFixed(2)}x** | |`,
+      `| of the round: its last answer on the bus -> match invoked with it | ${ms(percentile(quiet.lastQueue, 50))} | ${ms(percentile(quiet.lastQueue, 95))} | ${ms(percentile(load.lastQueue, 50))} | ${ms(percentile(load.lastQueue, 95))} |`,
+      `| of the round: match invoked -> round ended (the answer's conditional update, after the answers before it in the same batch) | ${ms(percentile(quiet.lastHandling, 50))} | ${ms(percentile(quiet.lastHandling, 95))} | ${ms(percentile(load.lastHandling, 50))} | ${ms(percentile(load.lastHandling, 95))} |`,
       `| reference: requests -> OfferCreated on the bus | ${ms(percentile(quiet.roundTime, 50))} | ${ms(percentile(quiet.roundTime, 95))} | ${ms(percentile(load.roundTime, 50))} | ${ms(percentile(load.roundTime, 95))} |`,
       `| reference: that / slowest responder (p50) | ${toBus(quiet).toFixed(2)}x | | ${toBus(load).toFixed(2)}x | |`,
       '',

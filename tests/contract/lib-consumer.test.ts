@@ -118,6 +118,22 @@ describe('SQS consumer stack', () => {
     expect(Number(item?.['expiration']?.N)).toBeGreaterThan(Date.now() / 1000);
   });
 
+  it('dispatches the detail-types it is told are idempotent by construction without an idempotency record', async () => {
+    const { handlers, calls } = handlersWith();
+    const byDesign = incidentPublisher.IncidentCreated(incidentCreated);
+    const recordedOnce = incidentPublisher.IncidentCancelled(incidentCancelled);
+    const handler = consumer(handlers, { idempotentHandlers: ['IncidentCreated'] });
+    const records = async (): Promise<number> => ((await ddb.client.send(new ScanCommand({ TableName: TABLE }))).Items ?? []).length;
+    const before = await records();
+    await run(handler, [sqsRecord(delivered(byDesign)), sqsRecord(delivered(recordedOnce))]);
+    await run(handler, [sqsRecord(delivered(byDesign), 2), sqsRecord(delivered(recordedOnce), 2)]);
+    // The handler of IncidentCreated dedupes itself: it sees the redelivery; IncidentCancelled's is shielded.
+    expect(calls.map((c) => c.detailType)).toEqual(['IncidentCreated', 'IncidentCancelled', 'IncidentCreated']);
+    // One idempotency record more: IncidentCancelled's (keys are hashes of the eventId).
+    expect((await records()) - before).toBe(1);
+    expect(() => consumer(handlers, { idempotentHandlers: ['NoSuchEvent' as 'IncidentCreated'] })).toThrow(/idempotentHandlers names NoSuchEvent/);
+  });
+
   it('keeps no idempotency record for a failed handler, so the redelivery runs it again', async () => {
     let fail = true;
     const { handlers, calls } = handlersWith({
