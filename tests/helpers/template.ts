@@ -60,3 +60,22 @@ export function logicalId(value: unknown): string | undefined {
 }
 
 export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Logical ids among `tables` that a value names (Ref, GetAtt, or ${X.Arn} in a Sub). */
+function tablesNamedIn(value: unknown, tables: readonly string[], found: Set<string>): Set<string> {
+  if (typeof value === 'string') {
+    for (const t of tables) if (value === t || value.includes(`\${${t}.`)) found.add(t);
+  } else if (Array.isArray(value)) value.forEach((v) => tablesNamedIn(v, tables, found));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => tablesNamedIn(v, tables, found));
+  return found;
+}
+
+/** Every table of `tables` a role may touch: its inline policies and the IAM policies attached to it (database per service, checked in IAM). */
+export function tablesOfRole(template: Template, role: string, tables: readonly string[]): string[] {
+  const found = tablesNamedIn((template.Resources[role]?.Properties['Policies'] as unknown) ?? [], tables, new Set());
+  for (const [, policy] of resourcesOfType(template, 'AWS::IAM::Policy')) {
+    const roles = (policy.Properties['Roles'] as { Ref: string }[]).map((r) => r.Ref);
+    if (roles.includes(role)) tablesNamedIn(policy.Properties['PolicyDocument'], tables, found);
+  }
+  return [...found].sort();
+}

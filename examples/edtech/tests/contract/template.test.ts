@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshDir } from '../../../../tests/helpers/codegen';
-import { packageStage, resourcesOfType, type Template } from '../../../../tests/helpers/template';
+import { packageStage, resourcesOfType, tablesOfRole as tablesOfRoleIn, type Template } from '../../../../tests/helpers/template';
 import { PROJECT } from '../helpers/cloud';
 
 // The example's prod template, packaged with the real CLI (osls from examples/edtech): every
@@ -18,23 +18,8 @@ beforeAll(() => {
 const OUTBOXES = ['UsersOutboxTable', 'PaymentsOutboxTable', 'LessonsOutboxTable', 'BookingOutboxTable'];
 const TABLES = ['IdempotencyTable', ...OUTBOXES, 'UsersTable', 'PaymentsTable', 'LessonsTable', 'BookingsTable', 'SagaTable', 'NotificationsTable', 'KpiTable', 'ManualReviewTable'];
 
-/** Logical ids of the tables a value names (Ref, GetAtt, or ${X.Arn} in a Sub). */
-function tablesIn(value: unknown, found = new Set<string>()): Set<string> {
-  if (typeof value === 'string') {
-    for (const t of TABLES) if (value === t || value.includes(`\${${t}.`)) found.add(t);
-  } else if (Array.isArray(value)) value.forEach((v) => tablesIn(v, found));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => tablesIn(v, found));
-  return found;
-}
-
-function tablesOfRole(role: string): string[] {
-  const found = tablesIn((template.Resources[role]?.Properties['Policies'] as unknown) ?? []);
-  for (const [, policy] of resourcesOfType(template, 'AWS::IAM::Policy')) {
-    const roles = (policy.Properties['Roles'] as { Ref: string }[]).map((r) => r.Ref);
-    if (roles.includes(role)) tablesIn(policy.Properties['PolicyDocument'], found);
-  }
-  return [...found].sort();
-}
+/** Every table a role may touch (tests/helpers/template.ts). */
+const tablesOfRole = (role: string): string[] => tablesOfRoleIn(template, role, TABLES);
 
 const fn = (name: string) => resourcesOfType(template, 'AWS::Lambda::Function').find(([, f]) => f.Properties['FunctionName'] === `edtech-prod-${name}`)?.[1];
 
