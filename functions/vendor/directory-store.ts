@@ -1,16 +1,12 @@
 // The vendor directory in the vendor service's own table (VendorTable), seeded from the
 // reference data in its folder (directory.json): database-per-service, so nothing outside
-// the vendor service reads that file, and what vendor reads is its table.
-//
-// Seeding happens at start-up, by the function itself: the first read in a container looks
-// for the seed marker of this directory.json (a content hash); when absent, it writes every
-// vendor row and then the marker. The rows are plain puts of the same data, so two cold starts
-// seeding at once write the same thing. A changed directory.json (a deployment) has another
-// hash: it is written again, and rows left from an older seed (a vendor removed from the file)
-// are not read.
-import { createHash } from 'node:crypto';
+// the vendor service reads that file, and what vendor reads is its table. Seeding and reading
+// are lib/reference-data's: the first read in a container writes the vendors' rows and then
+// the seed's marker unless that marker (a hash of the rows) is there; a changed
+// directory.json (a deployment) is written again, and rows of an older seed are not read.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clients, sdk } from '../../lib/clients';
+import { clients } from '../../lib/clients';
+import { createReferenceTable, type ReferenceRow } from '../../lib/reference-data';
 import { config } from './config';
 import { vendors as seedVendors, type DirectoryVendor } from './directory';
 
@@ -19,15 +15,9 @@ export interface VendorDirectory {
   list(): Promise<readonly DirectoryVendor[]>;
 }
 
-/** The directory's item collection in VendorTable. */
+/** The directory's item collection in VendorTable: one row per vendor, and the seed's marker. */
 export const DIRECTORY_PK = 'DIRECTORY';
-const vendorSk = (vendorId: string): string => `VENDOR#${vendorId}`;
-const markerSk = (seed: string): string => `SEED#${seed}`;
-
-/** The seed's identity: a hash of the vendors it writes. */
-export function seedHash(vendors: readonly DirectoryVendor[]): string {
-  return createHash('sha256').update(JSON.stringify(vendors)).digest('hex').slice(0, 16);
-}
+const VENDOR_PREFIX = 'VENDOR#';
 
 export interface DynamoDbVendorDirectoryOptions {
   doc: () => DynamoDBDocumentClient;
@@ -41,50 +31,19 @@ export interface DynamoDbVendorDirectoryOptions {
   maxRounds?: number;
 }
 
-/** BatchWriteItem takes at most 25 items per call. */
-const BATCH_WRITE_MAX = 25;
-
-export function createDynamoDbVendorDirectory({ doc, table, seed = seedVendors, cacheMs = 60_000, now = Date.now, maxRounds = 5 }: DynamoDbVendorDirectoryOptions): VendorDirectory & { ensureSeeded(): Promise<boolean> } {
-  const hash = seedHash(seed);
-  let seeded = false;
-  let cached: { at: number; vendors: readonly DirectoryVendor[] } | undefined;
-
-  /** Writes the seed unless its marker is there; true when this call wrote it. */
-  async function ensureSeeded(): Promise<boolean> {
-    if (seeded) return false;
-    const marker = await doc().send(new (sdk.document().GetCommand)({ TableName: table(), Key: { pk: DIRECTORY_PK, sk: markerSk(hash) }, ConsistentRead: true }));
-    if (marker.Item) {
-      seeded = true;
-      return false;
-    }
-    const rows = seed.map((vendor) => ({ PutRequest: { Item: { pk: DIRECTORY_PK, sk: vendorSk(vendor.vendorId), seed: hash, ...vendor } } }));
-    for (let start = 0; start < rows.length; start += BATCH_WRITE_MAX) {
-      let requests: Record<string, unknown>[] = rows.slice(start, start + BATCH_WRITE_MAX);
-      for (let round = 1; requests.length; round += 1) {
-        if (round > maxRounds) throw new Error(`vendor directory seed ${hash}: ${requests.length} row(s) still unwritten after ${maxRounds} BatchWriteItem rounds`);
-        const out = await doc().send(new (sdk.document().BatchWriteCommand)({ RequestItems: { [table()]: requests } }));
-        requests = (out.UnprocessedItems?.[table()] ?? []) as Record<string, unknown>[];
-      }
-    }
-    // The marker last: a seed interrupted half-way is written again by the next start.
-    await doc().send(new (sdk.document().PutCommand)({ TableName: table(), Item: { pk: DIRECTORY_PK, sk: markerSk(hash), seed: hash, vendors: seed.length, seededAt: new Date(now()).toISOString() } }));
-    seeded = true;
-    return true;
-  }
-
+export function createDynamoDbVendorDirectory({ doc, table, seed = seedVendors, cacheMs, now, maxRounds }: DynamoDbVendorDirectoryOptions): VendorDirectory & { ensureSeeded(): Promise<boolean> } {
+  const reference = createReferenceTable({
+    doc,
+    table,
+    rows: () => seed.map((vendor): ReferenceRow => ({ pk: DIRECTORY_PK, sk: `${VENDOR_PREFIX}${vendor.vendorId}`, ...vendor })),
+    marker: (hash) => ({ pk: DIRECTORY_PK, sk: `SEED#${hash}` }),
+    ...(cacheMs === undefined ? {} : { cacheMs }),
+    ...(now === undefined ? {} : { now }),
+    ...(maxRounds === undefined ? {} : { maxRounds }),
+  });
   return {
-    ensureSeeded,
-    async list() {
-      if (cached && now() - cached.at < cacheMs) return cached.vendors;
-      await ensureSeeded();
-      const vendors: DirectoryVendor[] = [];
-      const pages = sdk.document().paginateQuery({ client: doc() }, { TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)', ExpressionAttributeValues: { ':pk': DIRECTORY_PK, ':v': 'VENDOR#' } });
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) if (item['seed'] === hash) vendors.push(toVendor(item));
-      }
-      cached = { at: now(), vendors };
-      return vendors;
-    },
+    ensureSeeded: () => reference.ensureSeeded(),
+    list: async () => (await reference.query(DIRECTORY_PK, VENDOR_PREFIX)).map(toVendor),
   };
 }
 

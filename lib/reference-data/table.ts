@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdk } from '../clients/sdk';
 import { ReferenceDataInputError, ReferenceDataSeedError } from './errors';
 
 /**
@@ -26,6 +27,8 @@ export interface ReferenceTableOptions {
   cacheMs?: number;
   /** BatchWriteItem rounds for unprocessed items before the seed fails (and is retried by the next call). Default 5. */
   maxRounds?: number;
+  /** Where a seed's marker is written (default: pk `#SEED`, sk the hash); no row may have its key. */
+  marker?: (hash: string) => { pk: string; sk: string };
   now?: () => number;
 }
 
@@ -53,12 +56,15 @@ export function seedHash(rows: readonly ReferenceRow[]): string {
   return createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16);
 }
 
-function rowProblems(rows: readonly ReferenceRow[]): string[] {
+const defaultMarker = (hash: string): { pk: string; sk: string } => ({ pk: SEED_MARKER_PK, sk: hash });
+
+function rowProblems(rows: readonly ReferenceRow[], marker: { pk: string; sk: string }): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   rows.forEach((row, i) => {
     if (typeof row.pk !== 'string' || !row.pk || typeof row.sk !== 'string' || !row.sk) problems.push(`row #${i} needs a non-empty string pk and sk`);
     else if (row.pk === SEED_MARKER_PK) problems.push(`row #${i} uses the reserved pk ${SEED_MARKER_PK}`);
+    else if (row.pk === marker.pk && row.sk === marker.sk) problems.push(`row #${i} has the key of the seed's marker (pk=${marker.pk} sk=${marker.sk})`);
     const key = `${row.pk}\u0000${row.sk}`;
     if (seen.has(key)) problems.push(`row #${i} repeats the key pk=${row.pk} sk=${row.sk}`);
     seen.add(key);
@@ -68,7 +74,7 @@ function rowProblems(rows: readonly ReferenceRow[]): string[] {
 }
 
 export function createReferenceTable(options: ReferenceTableOptions): ReferenceTable {
-  const { doc, table, cacheMs = 60_000, maxRounds = 5, now = Date.now } = options;
+  const { doc, table, cacheMs = 60_000, maxRounds = 5, marker = defaultMarker, now = Date.now } = options;
   let rows: readonly ReferenceRow[] | undefined;
   let hash: string | undefined;
   let seeded = false;
@@ -77,10 +83,11 @@ export function createReferenceTable(options: ReferenceTableOptions): ReferenceT
   const seed = (): { rows: readonly ReferenceRow[]; hash: string } => {
     if (!rows) {
       const given = options.rows();
-      const problems = rowProblems(given);
+      const givenHash = seedHash(given);
+      const problems = rowProblems(given, marker(givenHash));
       if (problems.length) throw new ReferenceDataInputError(table(), problems);
       rows = given;
-      hash = seedHash(given);
+      hash = givenHash;
     }
     return { rows, hash: hash as string };
   };
@@ -92,8 +99,10 @@ export function createReferenceTable(options: ReferenceTableOptions): ReferenceT
   async function ensureSeeded(): Promise<boolean> {
     if (seeded) return false;
     const { rows: all, hash: h } = seed();
-    const marker = await doc().send(new GetCommand({ TableName: table(), Key: { pk: SEED_MARKER_PK, sk: h }, ConsistentRead: true }));
-    if (marker.Item) {
+    const D = sdk.document();
+    const markerKey = marker(h);
+    const found = await doc().send(new D.GetCommand({ TableName: table(), Key: markerKey, ConsistentRead: true }));
+    if (found.Item) {
       seeded = true;
       return false;
     }
@@ -101,12 +110,12 @@ export function createReferenceTable(options: ReferenceTableOptions): ReferenceT
       let requests: Record<string, unknown>[] = all.slice(start, start + BATCH_WRITE_MAX).map((row) => ({ PutRequest: { Item: { ...row, seed: h } } }));
       for (let round = 1; requests.length; round += 1) {
         if (round > maxRounds) throw new ReferenceDataSeedError(`seed ${h} of ${table()}: ${requests.length} row(s) still unwritten after ${maxRounds} BatchWriteItem rounds`);
-        const out = await doc().send(new BatchWriteCommand({ RequestItems: { [table()]: requests } }));
+        const out = await doc().send(new D.BatchWriteCommand({ RequestItems: { [table()]: requests } }));
         requests = (out.UnprocessedItems?.[table()] ?? []) as Record<string, unknown>[];
       }
     }
     // The marker last: a seed interrupted half-way is written again by the next start.
-    await doc().send(new PutCommand({ TableName: table(), Item: { pk: SEED_MARKER_PK, sk: h, rows: all.length, seededAt: new Date(now()).toISOString() } }));
+    await doc().send(new D.PutCommand({ TableName: table(), Item: { ...markerKey, rows: all.length, seededAt: new Date(now()).toISOString() } }));
     seeded = true;
     return true;
   }
@@ -126,7 +135,7 @@ export function createReferenceTable(options: ReferenceTableOptions): ReferenceT
     query: (pk, skPrefix) =>
       cached(`q\u0000${pk}\u0000${skPrefix ?? ''}`, async () => {
         const found: ReferenceRow[] = [];
-        const pages = paginateQuery(
+        const pages = sdk.document().paginateQuery(
           { client: doc() },
           {
             TableName: table(),
@@ -145,7 +154,7 @@ export function createReferenceTable(options: ReferenceTableOptions): ReferenceT
           let pending: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_MAX);
           for (let round = 1; pending.length; round += 1) {
             if (round > maxRounds) throw new ReferenceDataSeedError(`${table()}: ${pending.length} key(s) still unread after ${maxRounds} BatchGetItem rounds`);
-            const out = await doc().send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: pending } } }));
+            const out = await doc().send(new (sdk.document().BatchGetCommand)({ RequestItems: { [table()]: { Keys: pending } } }));
             for (const item of out.Responses?.[table()] ?? []) if (item['seed'] === seed().hash) byKey.set(`${String(item['pk'])}\u0000${String(item['sk'])}`, strip(item));
             pending = (out.UnprocessedKeys?.[table()]?.Keys ?? []) as Record<string, unknown>[];
           }

@@ -95,6 +95,16 @@ describe('createReferenceTable', () => {
     expect([...items.keys()].some((k) => k.startsWith(SEED_MARKER_PK))).toBe(false);
   });
 
+  it('writes its marker where the service says, and refuses a row with the marker\'s key', async () => {
+    const marker = (hash: string) => ({ pk: 'SHOP#s1', sk: `SEED#${hash}` });
+    const seeded = createReferenceTable({ doc: () => doc, table: () => 'products', rows: () => rows(2), marker });
+    expect(await seeded.ensureSeeded()).toBe(true);
+    expect(items.has(`SHOP#s1\u0000SEED#${seeded.hash()}`)).toBe(true);
+    expect((await seeded.query('SHOP#s1', 'PRODUCT#')).map((r) => r.sk)).toEqual(['PRODUCT#000', 'PRODUCT#001']);
+    const clash = createReferenceTable({ doc: () => doc, table: () => 'products', rows: () => [{ pk: 'X', sk: 'Y' }], marker: () => ({ pk: 'X', sk: 'Y' }) });
+    await expect(clash.ensureSeeded()).rejects.toThrow(ReferenceDataInputError);
+  });
+
   it('refuses bad rows before writing anything, listing every problem', async () => {
     const bad = [{ pk: 'A', sk: '1' }, { pk: 'A', sk: '1' }, { pk: SEED_MARKER_PK, sk: 'x' }, { pk: '', sk: 'y' }, { pk: 'B', sk: '2', seed: 'mine' }] as ReferenceRow[];
     const error = await table(bad).ensureSeeded().catch((e: unknown) => e);
