@@ -54,21 +54,14 @@ export class DynamoDbProxy {
     return this.commits.at;
   }
 
-  /** The keys of `table` items a write request puts or updates (PutItem, UpdateItem, BatchWriteItem, TransactWriteItems). */
-  private writtenKeys(operation: string, body: unknown): string[] {
+  /** The keys of the recorded table's items a write puts or updates. */
+  private writtenKeys(writes: WriteRequest | undefined): string[] {
     const commits = this.commits;
-    if (!commits || typeof body !== 'object' || body === null) return [];
-    type Write = { TableName?: unknown; Item?: Record<string, { S?: unknown }>; Key?: Record<string, { S?: unknown }> };
-    const keyOf = (w: Write | undefined): string[] => {
-      if (!w || w.TableName !== commits.table) return [];
-      const value = (w.Item ?? w.Key)?.[commits.key]?.S;
+    if (!commits || !writes) return [];
+    return writes.items.flatMap(({ table, item }) => {
+      const value = table === commits.table ? item[commits.key]?.S : undefined;
       return typeof value === 'string' ? [value] : [];
-    };
-    const b = body as Write & { TransactItems?: { Put?: Write; Update?: Write }[]; RequestItems?: Record<string, { PutRequest?: { Item?: Write['Item'] } }[]> };
-    if (operation === 'PutItem' || operation === 'UpdateItem') return keyOf(b);
-    if (operation === 'TransactWriteItems') return (b.TransactItems ?? []).flatMap((t) => keyOf(t.Put ?? t.Update));
-    if (operation === 'BatchWriteItem') return (b.RequestItems?.[commits.table] ?? []).flatMap((r) => keyOf({ TableName: commits.table, ...(r.PutRequest?.Item ? { Item: r.PutRequest.Item } : {}) }));
-    return [];
+    });
   }
 
   /** From now on, forwards to DynamoDB at `endpoint` (until then: 503). */
@@ -98,7 +91,8 @@ export class DynamoDbProxy {
     }
     const fault = faulty ? dynamoDbFault(this.faults, target, parsed, callerFunction(req.headers)) : undefined;
     if (fault) return send(res, fault.status, fault.body, AMZ_JSON);
-    return this.forward(upstream, req, res, body, recording ? this.writtenKeys(operation, parsed) : [], writtenTables(operation, parsed));
+    const writes = writeRequest(operation, parsed);
+    return this.forward(upstream, req, res, body, recording ? this.writtenKeys(writes) : [], writes?.tables);
   };
 
   private noteCommits(keys: readonly string[]): void {
@@ -143,18 +137,38 @@ export class DynamoDbProxy {
   }
 }
 
-/** The tables a write request names (undefined when it cannot tell: PartiQL, or not a DynamoDB JSON body). */
-export function writtenTables(operation: string, body: unknown): string[] | undefined {
+type AttributeMap = Record<string, { S?: unknown }>;
+type Action = { TableName?: unknown; Item?: AttributeMap; Key?: AttributeMap };
+
+/** What a write request names: its tables, and the items it puts or updates (by their item or key). */
+export interface WriteRequest {
+  tables: string[];
+  items: { table: string; item: AttributeMap }[];
+}
+
+/** The tables and items of a write request (undefined when it cannot tell: PartiQL, or not a DynamoDB JSON body). */
+export function writeRequest(operation: string, body: unknown): WriteRequest | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
-  const b = body as { TableName?: unknown; TransactItems?: unknown; RequestItems?: unknown };
-  if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem') return typeof b.TableName === 'string' ? [b.TableName] : undefined;
-  if (operation === 'BatchWriteItem') return typeof b.RequestItems === 'object' && b.RequestItems !== null ? Object.keys(b.RequestItems) : undefined;
+  const b = body as Action & { TransactItems?: unknown; RequestItems?: unknown };
+  const written = (table: unknown, item: AttributeMap | undefined): WriteRequest['items'] => (typeof table === 'string' && item ? [{ table, item }] : []);
+  if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem') {
+    return typeof b.TableName === 'string' ? { tables: [b.TableName], items: operation === 'DeleteItem' ? [] : written(b.TableName, b.Item ?? b.Key) } : undefined;
+  }
+  if (operation === 'BatchWriteItem') {
+    if (typeof b.RequestItems !== 'object' || b.RequestItems === null) return undefined;
+    const byTable = Object.entries(b.RequestItems as Record<string, { PutRequest?: { Item?: AttributeMap } }[]>);
+    return { tables: byTable.map(([table]) => table), items: byTable.flatMap(([table, requests]) => (Array.isArray(requests) ? requests : []).flatMap((r) => written(table, r.PutRequest?.Item))) };
+  }
   if (operation === 'TransactWriteItems' && Array.isArray(b.TransactItems)) {
-    const names = new Set<string>();
-    for (const item of b.TransactItems as Record<string, { TableName?: unknown } | undefined>[]) {
-      for (const action of Object.values(item ?? {})) if (typeof action?.TableName === 'string') names.add(action.TableName);
-    }
-    return [...names];
+    const actions = b.TransactItems as { Put?: Action; Update?: Action; Delete?: Action; ConditionCheck?: Action }[];
+    const tables = new Set<string>();
+    for (const item of actions) for (const action of Object.values(item ?? {})) if (typeof action?.TableName === 'string') tables.add(action.TableName);
+    return { tables: [...tables], items: actions.flatMap((a) => written(a?.Put?.TableName ?? a?.Update?.TableName, a?.Put?.Item ?? a?.Update?.Key)) };
   }
   return undefined;
+}
+
+/** The tables a write request names (undefined when it cannot tell: PartiQL, or not a DynamoDB JSON body). */
+export function writtenTables(operation: string, body: unknown): string[] | undefined {
+  return writeRequest(operation, body)?.tables;
 }
