@@ -110,7 +110,11 @@ describe('the local web console', () => {
     // The functions panel counts the invocations and shows their log lines
     const matchRow = page.locator(`#function-table tr[data-function="roadcall-${STAGE}-match-consumer"]`);
     await matchRow.waitFor();
-    expect(Number(await matchRow.locator('.invocations').textContent())).toBeGreaterThan(0);
+    // The table is polled every 2 s: the row may still show the count from before the incident
+    const counted = await page
+      .waitForFunction((sel) => Number(document.querySelector(sel)?.textContent ?? '0') > 0, `#function-table tr[data-function="roadcall-${STAGE}-match-consumer"] .invocations`, { timeout: 10_000 })
+      .then(() => true, () => false);
+    expect(counted).toBe(true);
     await matchRow.click();
     const logs = page.locator('#function-logs pre.logs').first();
     await logs.waitFor();
@@ -146,7 +150,8 @@ describe('the local web console', () => {
     const inDlq = Number(await dlqRow.locator('.depth').textContent());
     expect(inDlq).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#queue-table tr[data-queue="reporting-queue"] td').nth(4).textContent()).toBe(String(inDlq));
-    expect(await page.locator(`#function-table tr[data-function="roadcall-${STAGE}-reporting-consumer"]`).getAttribute('class')).toContain('bad');
+    // The functions table is polled on its own clock: its row turns bad within a poll or two
+    await page.locator(`#function-table tr.bad[data-function="roadcall-${STAGE}-reporting-consumer"]`).waitFor({ timeout: 10_000 });
 
     // Act: the fault is gone; redrive from the console
     await faults({ seed: 1, faults: [] });
