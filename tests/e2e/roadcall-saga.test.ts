@@ -84,7 +84,7 @@ const seen: RoadcallCloud['seen'] = (...args) => rc.seen(...args);
 const commands = (saga: Body): string[] => (saga['steps'] as { step: string; phase: string; status: string }[]).map((s) => `${s.phase === 'forward' ? '' : 'undo '}${s.step}:${s.status}`);
 
 describe('assignment saga on the local cloud', () => {
-  it('assigns the vendor: accept to IncidentAssigned within 2 s warm; the other offers expire', async () => {
+  it('assigns the vendor: accept to IncidentAssigned, warm; the other offers expire', async () => {
     // Warm the functions on one saga, then measure a second.
     const warm = await incidentWithOffers();
     await ended((await accept(warm.offers[0] as Body)).sagaId);
@@ -95,7 +95,9 @@ describe('assignment saga on the local cloud', () => {
     const assigned = await until(() => rc.cloud.recentEvents({ since: started }).filter((e) => e.event['detail-type'] === 'IncidentAssigned' && (e.event.detail as { data: Body }).data['incidentId'] === incidentId), (e) => e.length > 0, 10_000);
     const elapsed = Date.now() - started;
     expect(assigned).toHaveLength(1);
-    expect(elapsed).toBeLessThan(2_000);
+    // How fast is bench:saga's and bench:flow's business (speed targets live in benchmarks); the
+    // wait above (10 s) only catches a stuck saga.
+    process.stdout.write(`accept -> IncidentAssigned, warm: ${elapsed} ms\n`);
     const saga = await ended(sagaId);
     expect(saga['status']).toBe('COMPLETED');
     expect(commands(saga)).toEqual(['reserveVendor:SUCCEEDED', 'authorizePayment:SUCCEEDED', 'assignIncident:SUCCEEDED']);
