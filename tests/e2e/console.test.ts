@@ -112,7 +112,7 @@ describe('the local web console', () => {
     await matchRow.waitFor();
     // The table is polled every 2 s: the row may still show the count from before the incident
     const counted = await page
-      .waitForFunction((sel) => Number(document.querySelector(sel)?.textContent ?? '0') > 0, `#function-table tr[data-function="roadcall-${STAGE}-match-consumer"] .invocations`, { timeout: 10_000 })
+      .waitForFunction(`Number(document.querySelector('#function-table tr[data-function="roadcall-${STAGE}-match-consumer"] .invocations')?.textContent ?? '0') > 0`, undefined, { timeout: 10_000 })
       .then(() => true, () => false);
     expect(counted).toBe(true);
     await matchRow.click();
