@@ -1,5 +1,5 @@
 /**
- * `npm run spec:diff -- --base <git ref | file> [--spec <root.yaml>] [--format text|json|markdown]`
+ * `npm run spec:diff -- --base <git ref | file> [--project <dir>] [--spec <root.yaml>] [--format text|json|markdown]`
  *
  * The breaking-change gate (README "Changing the spec safely"): compares the spec with its
  * version at a git ref (or another copy of it) per message (payload, headers), per HTTP
@@ -9,12 +9,13 @@
  * change fails it, 2 bad arguments or an unreadable spec.
  */
 import { parseArgs } from 'node:util';
-import { projectConfig } from './project';
+import { projectConfig, projectRoot, ProjectNotFoundError } from './project';
 import { diffSpecs, schemasChanged } from './spec-diff/diff';
 import { readBase, readSnapshot, SpecDiffError, SpecMissingAtBase, type SpecSnapshot } from './spec-diff/load';
 import { FORMATS, render, type Format } from './spec-diff/report';
 
-const USAGE = `usage: npm run spec:diff -- --base <git ref | file> [--spec <root.yaml>] [--format text|json|markdown]`;
+const USAGE = `usage: npm run spec:diff -- --base <git ref | file> [--project <dir>] [--spec <root.yaml>] [--format text|json|markdown]
+  --project <dir>  the project whose spec is compared (e.g. examples/<name>); default the current one`;
 
 async function main(): Promise<number> {
   const started = process.hrtime.bigint();
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
       options: {
         base: { type: 'string' },
         spec: { type: 'string' },
+        project: { type: 'string' },
         format: { type: 'string', default: 'text' },
         help: { type: 'boolean', default: false },
       },
@@ -45,7 +47,14 @@ async function main(): Promise<number> {
     process.stderr.write(`spec:diff: --format must be one of ${FORMATS.join(', ')}\n${USAGE}\n`);
     return 2;
   }
-  const spec = values.spec ?? projectConfig().spec;
+  let spec: string;
+  try {
+    spec = values.spec ?? projectConfig(projectRoot()).spec;
+  } catch (error) {
+    if (!(error instanceof ProjectNotFoundError)) throw error;
+    process.stderr.write(`spec:diff: ${error.message}\n`);
+    return 2;
+  }
   try {
     let headSnapshot: SpecSnapshot | undefined;
     const readHead = (): SpecSnapshot => (headSnapshot ??= readSnapshot(spec, values.spec ?? 'work tree'));

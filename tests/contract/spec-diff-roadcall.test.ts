@@ -174,3 +174,50 @@ describe('spec:diff on the Roadcall spec', () => {
     expect(run.stderr).toBe('spec:diff: --base no-such-ref: neither a file nor a git commit\n');
   });
 });
+
+// The gate for an example project (issue 19: every root command takes --project): a repository
+// holding examples/edtech, its spec compared from the repository root with `--project` and from
+// the example's own folder (its package.json's spec:diff), without naming the spec file.
+describe('spec:diff --project', () => {
+  let repo: string;
+  let example: string;
+
+  beforeEach(() => {
+    repo = freshDir('spec-diff-project');
+    example = join(repo, 'examples', 'edtech');
+    cpSync(join(ROOT, 'examples', 'edtech', 'asyncapi'), join(example, 'asyncapi'), { recursive: true });
+    cpSync(join(ROOT, 'examples', 'edtech', 'package.json'), join(example, 'package.json'));
+    git(repo, 'init', '-q');
+    git(repo, 'add', '.');
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'example');
+  });
+
+  it("compares the example's own spec, passing it unchanged and failing a break, from the root and from its folder", () => {
+    const unchanged = specDiff(repo, ['--base', 'HEAD', '--project', 'examples/edtech']);
+    expect(unchanged.stderr).toBe('');
+    expect(unchanged.status).toBe(0);
+    expect(unchanged.stdout).toMatch(/ vs HEAD:examples\/edtech\/asyncapi\/asyncapi\.yaml: no change to the contract /);
+
+    // The example's spec declares FORWARD: a required field dropped breaks readers on the old schema.
+    edit(join(example, 'asyncapi', 'users', 'schemas.yaml'), (doc) => {
+      const data = obj(doc['UserCreatedData']);
+      data['required'] = (data['required'] as string[]).filter((r) => r !== 'email');
+    });
+    for (const [cwd, args] of [
+      [repo, ['--project', 'examples/edtech']],
+      [example, []],
+    ] as const) {
+      const run = specDiff(cwd, ['--base', 'HEAD', '--format', 'json', ...args]);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(1);
+      const gating = (JSON.parse(run.stdout) as Report).findings.filter((f) => f.gating).map((f) => `${f.subject} ${f.path} ${f.rule}`);
+      expect(gating).toEqual([expect.stringMatching(/^\S+ \/payload\/properties\/data\/required required-property-removed$/)]);
+    }
+  });
+
+  it('names a --project that is not a project (exit 2)', () => {
+    const run = specDiff(repo, ['--base', 'HEAD', '--project', 'examples/none']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`spec:diff: --project examples/none: no folder ${join(repo, 'examples', 'none')}\n`);
+  });
+});
