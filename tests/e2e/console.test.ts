@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createSqsClient } from '../../lib/clients';
 import { LocalCloud } from '../../local/runtime';
 import { CONSOLE_PATH, createConsole } from '../../scripts/console/server';
-import { freshDir, ROOT } from '../helpers/codegen';
+import { freshDir, ROOT, screenshotPath } from '../helpers/codegen';
 import { packageStage } from '../helpers/template';
 
 // The local web console (npm start's /_console) in Chromium, on the Roadcall slice run by
@@ -210,7 +210,9 @@ describe('the local web console', () => {
     await page.fill('#flow-correlation-id', correlationId);
     await page.click('#flow-form button[type="submit"]');
     await page.locator('#flow-tree > .node.root').first().waitFor();
-    await page.screenshot({ path: join(ROOT, 'docs', 'console.png'), fullPage: true });
+    // Playwright scrolled the queues panel sideways to reach the Redrive button: back to its start
+    await page.evaluate("document.querySelectorAll('.panel').forEach((p) => { p.scrollLeft = 0; })");
+    await page.screenshot({ path: screenshotPath('console.png'), fullPage: true });
     expect(problems).toEqual([]);
   }, 180_000);
 });

@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freshDir, generate, ROOT } from '../helpers/codegen';
+import { freshDir, generate, ROOT, screenshotPath } from '../helpers/codegen';
 
 // The generated event docs, in a real browser, opened from disk as users open them: search,
 // an event's page with its real route (producer, consumers, rule pattern, queue), PII
@@ -12,7 +12,6 @@ import { freshDir, generate, ROOT } from '../helpers/codegen';
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const LAUNCH = { executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] };
 const DOCS = join(ROOT, 'generated', 'docs');
-const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 /** What the map and counts must show: the catalog codegen wrote from the same spec. */
 const CATALOG = JSON.parse(readFileSync(join(ROOT, 'generated', 'catalog.json'), 'utf8')) as { services: unknown[]; events: unknown[] };
 
@@ -56,10 +55,9 @@ describe('Roadcall event docs (generated/docs), from file://', () => {
     await page.goto(url(join(DOCS, 'index.html')));
     expect(await page.locator('svg.system-map a.node').count()).toBe(CATALOG.services.length);
     expect(await page.locator('[data-count="events"] strong').textContent()).toBe(String(CATALOG.events.length));
-    mkdirSync(SCREENSHOTS, { recursive: true });
     // Tall enough to show the whole system map under the counts and the search box.
     await page.setViewportSize({ width: 1280, height: 1380 });
-    await page.screenshot({ path: join(SCREENSHOTS, 'home.png') });
+    await page.screenshot({ path: screenshotPath('screenshots/home.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // Act: search, then open the first result
@@ -85,7 +83,7 @@ describe('Roadcall event docs (generated/docs), from file://', () => {
     expect(example).toContain('"phone": "«redacted: x-pii»"');
     expect(example).not.toContain('+14155550142');
     expect(await page.locator('.badge.pii').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(SCREENSHOTS, 'event.png') });
+    await page.screenshot({ path: screenshotPath('screenshots/event.png') });
 
     // Act + Assess: to the producer's service page, then to one of its flows
     await Promise.all([page.waitForURL(/services\/incident\.html$/), page.locator('.hop.producer a.service').click()]);

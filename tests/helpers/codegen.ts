@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as ts from 'typescript';
 import { runCodegen, type CodegenResult } from '../../scripts/codegen/pipeline';
 
@@ -47,4 +47,16 @@ export function typecheck(files: string[]): { file: string; line: number; code: 
     const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: -1 };
     return { file: d.file?.fileName ?? '', line: pos.line + 1, code: d.code, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') };
   });
+}
+
+/**
+ * Where a test's screenshot goes: the README's images under docs/ only when asked
+ * (`npm run screenshots`, UPDATE_SCREENSHOTS=1), else the same paths under .test-out/docs, so that
+ * `npm test` leaves the work tree as it found it.
+ */
+export function screenshotPath(name: string): string {
+  const dir = process.env['UPDATE_SCREENSHOTS'] === '1' ? join(ROOT, 'docs') : join(TEST_OUT, 'docs');
+  const path = join(dir, name);
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
 }
