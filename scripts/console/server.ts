@@ -26,7 +26,7 @@ import { chaosTables } from '../chaos/verdict';
 import { dlqRedrive, queueOverview } from '../ops/dlq';
 import { OpsError } from '../ops/errors';
 import { resolveTarget, shortQueueName, type OpsTarget } from '../ops/target';
-import { trace, type TraceNode } from '../ops/trace';
+import { NoFlowEvents, trace, type TraceNode } from '../ops/trace';
 
 export const CONSOLE_PATH = '/_console';
 const PUBLIC = join(__dirname, 'public');
@@ -155,7 +155,14 @@ export function createConsole(options: ConsoleOptions): (req: IncomingMessage, r
     'GET flow': async (_req, url) => {
       const correlationId = url.searchParams.get('correlationId') ?? '';
       if (!correlationId) throw new OpsError('correlationId is required');
-      const result = await trace(await opsTarget(), correlationId, { from: 'log' });
+      let result;
+      try {
+        result = await trace(await opsTarget(), correlationId, { from: 'log' });
+      } catch (error) {
+        // Not an error for the page: a flow opened before it starts fills in as it runs
+        if (error instanceof NoFlowEvents) return { correlationId, roots: [], events: 0, errors: [], dlq: [] };
+        throw error;
+      }
       const first = Math.min(...result.roots.map((r) => r.at));
       const withOffsets = (n: TraceNode): unknown => ({ ...n, offsetMs: n.at - first, children: n.children.sort((a, b) => a.at - b.at).map(withOffsets) });
       return { ...result, startedAt: first, roots: result.roots.sort((a, b) => a.at - b.at).map(withOffsets) };

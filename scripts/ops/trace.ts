@@ -155,10 +155,13 @@ async function flowDlqMessages(target: OpsTarget, correlationId: string): Promis
   return found;
 }
 
+/** A correlation id with no event (yet): the console shows it as a flow still to come. */
+export class NoFlowEvents extends OpsError {}
+
 export async function trace(target: OpsTarget, correlationId: string, options: { since?: Date; from?: 'log' | 'archive' } = {}): Promise<TraceResult> {
   const since = options.since ?? new Date(Date.now() - 86_400_000);
   const logged = await flowEvents(target, correlationId, since, options.from);
-  if (!logged.length) throw new OpsError(`no event with correlation id ${correlationId} ${target.local && options.from !== 'archive' ? "in the local cloud's event log or its archives" : 'in the archives'} since ${since.toISOString()} (widen with --since)`);
+  if (!logged.length) throw new NoFlowEvents(`no event with correlation id ${correlationId} ${target.local && options.from !== 'archive' ? "in the local cloud's event log or its archives" : 'in the archives'} since ${since.toISOString()} (widen with --since)`);
   const originals = logged.filter((e) => !e.event['replay-name']);
   const replays = new Map<string, string[]>();
   for (const e of logged) {

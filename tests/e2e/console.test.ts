@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -74,12 +75,22 @@ describe('the local web console', () => {
     expect(await page.title()).toBe('Local console');
     expect(await page.locator('#docs-link').getAttribute('href')).toBe('/_console/docs/index.html');
 
-    // Act: create an incident the way a client does
+    // Prepare: the flow of a correlation id the client will send, opened before anything happened
+    const chosen = randomUUID();
+    await page.fill('#flow-correlation-id', chosen);
+    await page.click('#flow-form button[type="submit"]');
+    await page.waitForFunction("document.getElementById('flow-summary').textContent.startsWith('no event with correlation id')", undefined, { timeout: 10_000 });
+    expect(await page.locator('#flow-tree .node').count()).toBe(0);
+
+    // Act: create an incident the way a client does, with its own correlation id
     const token = cloud.issuer.mint({ aud: `roadcall-api-${STAGE}` });
-    const res = await fetch(`${cloud.urls.http}${DEMO.path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(DEMO.body) });
+    const res = await fetch(`${cloud.urls.http}${DEMO.path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-correlation-id': chosen }, body: JSON.stringify(DEMO.body) });
     expect(res.status).toBe(202);
     correlationId = res.headers.get('x-correlation-id') ?? '';
-    expect(correlationId).not.toBe('');
+    expect(correlationId).toBe(chosen);
+
+    // Assess: the open flow fills in as the incident runs, with no click (redrawn while the tail runs)
+    await page.locator('#flow-tree > .node.root[data-detail-type="IncidentCreated"] .node[data-detail-type="VendorAvailabilityRequested"]').first().waitFor({ timeout: 60_000 });
 
     // Assess: its events arrive in the tail, filtered by its correlation id
     await page.fill('#filter-correlation-id', correlationId);

@@ -118,23 +118,50 @@ function resetTail() {
 }
 
 // ---- flow ----
+/** The open flow: redrawn every 2 s while the tail runs, so a flow fills in as it happens. */
+const flowView = { correlationId: '', shown: '' };
+
 async function openFlow(correlationId) {
+  flowView.correlationId = correlationId;
+  flowView.shown = '';
   document.getElementById('flow-correlation-id').value = correlationId;
+  document.getElementById('flow-summary').textContent = 'loading...';
+  await drawFlow(true);
+}
+
+/** Draws the open flow when it changed; the first drawing scrolls it into view. */
+async function drawFlow(first) {
+  const correlationId = flowView.correlationId;
   const tree = document.getElementById('flow-tree');
   const summary = document.getElementById('flow-summary');
-  summary.textContent = 'loading...';
   let flow;
   try {
     flow = await api(`flow?correlationId=${encodeURIComponent(correlationId)}`);
   } catch (error) {
+    if (correlationId !== flowView.correlationId) return;
     summary.textContent = error.message;
+    tree.replaceChildren();
+    flowView.shown = '';
+    return;
+  }
+  if (correlationId !== flowView.correlationId) return; // another flow was opened meanwhile
+  const drawn = JSON.stringify(flow);
+  if (drawn === flowView.shown) return;
+  flowView.shown = drawn;
+  if (flow.events === 0) {
+    summary.textContent = `no event with correlation id ${correlationId} yet: the flow fills in as its events arrive`;
     tree.replaceChildren();
     return;
   }
   const longest = Math.max(1, ...walk(flow.roots).flatMap((n) => n.handledBy.map((h) => h.durationMs)));
   summary.textContent = `${flow.events} event(s) from ${new Date(flow.startedAt).toISOString()}; ${flow.errors.length} error(s); ${flow.dlq.length} DLQ message(s)`;
   tree.replaceChildren(...flow.roots.map((n) => flowNode(n, flow, longest, true)));
-  document.getElementById('flow').scrollIntoView({ block: 'nearest' });
+  if (first) document.getElementById('flow').scrollIntoView({ block: 'nearest' });
+}
+
+async function refreshFlow() {
+  if (!flowView.correlationId || document.getElementById('tail-pause').checked) return;
+  await drawFlow(false);
 }
 
 function* walk(nodes) {
@@ -332,3 +359,4 @@ every(2000, pollQueues);
 every(2000, pollFunctions);
 every(3000, pollSagas);
 every(3000, pollOutbox);
+every(2000, refreshFlow);
