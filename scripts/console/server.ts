@@ -4,7 +4,7 @@
  * JSON it reads, all from the running local cloud:
  *
  *   GET  /_console/api/events?since=&detailType=&correlationId=   the live tail (the cloud's event log)
- *   GET  /_console/api/flow?correlationId=                       the causal tree (`npm run ops -- trace`)
+ *   GET  /_console/api/flow?correlationId=[&dlq=0]               the causal tree (`npm run ops -- trace`; dlq=0: without a look into the DLQs)
  *   GET  /_console/api/queues                                    depth, in flight, DLQ depth per queue
  *   POST /_console/api/redrive  {"dlq": "<name>"}                 `npm run ops -- dlq redrive <name>`
  *   GET  /_console/api/functions                                 invocations, errors, last duration
@@ -157,7 +157,9 @@ export function createConsole(options: ConsoleOptions): (req: IncomingMessage, r
       if (!correlationId) throw new OpsError('correlationId is required');
       let result;
       try {
-        result = await trace(await opsTarget(), correlationId, { from: 'log' });
+        // dlq=0: the page's redraws of an open flow do not receive the DLQs' messages again
+        // while their depths are unchanged (it keeps what the last look found)
+        result = await trace(await opsTarget(), correlationId, { from: 'log', dlq: url.searchParams.get('dlq') !== '0' });
       } catch (error) {
         // Not an error for the page: a flow opened before it starts fills in as it runs
         if (error instanceof NoFlowEvents) return { correlationId, roots: [], events: 0, errors: [], dlq: [] };

@@ -158,7 +158,7 @@ async function flowDlqMessages(target: OpsTarget, correlationId: string): Promis
 /** A correlation id with no event (yet): the console shows it as a flow still to come. */
 export class NoFlowEvents extends OpsError {}
 
-export async function trace(target: OpsTarget, correlationId: string, options: { since?: Date; from?: 'log' | 'archive' } = {}): Promise<TraceResult> {
+export async function trace(target: OpsTarget, correlationId: string, options: { since?: Date; from?: 'log' | 'archive'; /** false: no look into the DLQs (which receives their messages) */ dlq?: boolean } = {}): Promise<TraceResult> {
   const since = options.since ?? new Date(Date.now() - 86_400_000);
   const logged = await flowEvents(target, correlationId, since, options.from);
   if (!logged.length) throw new NoFlowEvents(`no event with correlation id ${correlationId} ${target.local && options.from !== 'archive' ? "in the local cloud's event log or its archives" : 'in the archives'} since ${since.toISOString()} (widen with --since)`);
@@ -220,7 +220,7 @@ export async function trace(target: OpsTarget, correlationId: string, options: {
     if (parent && parent !== node) parent.children.push(node);
     else roots.push(node);
   }
-  const dlq = await flowDlqMessages(target, correlationId);
+  const dlq = options.dlq === false ? [] : await flowDlqMessages(target, correlationId);
   const result: TraceResult = { correlationId, roots, events: nodes.size, errors: errors.map((e) => e.err), dlq };
   printTrace(target, result);
   return result;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../lib/clients';
 import type { PeekedMessage, DlqInfo, RedriveResult } from '../../scripts/ops/dlq';
-import type { TraceNode, TraceResult } from '../../scripts/ops/trace';
+import { resolveTarget } from '../../scripts/ops/target';
+import { trace, type TraceNode, type TraceResult } from '../../scripts/ops/trace';
 import { records, until } from '../helpers/local-cloud';
 import { startOpsCloud, STAGE, type OpsCloud, type RecordLine } from '../helpers/ops-cloud';
 
@@ -96,6 +97,31 @@ describe('ops dlq', () => {
     expect(text).toContain(`✗ +`);
     expect(text).toContain('✗ error HANDLER_FAILED: card processor refused the charge (in orders-consumer)');
     expect(text).toMatch(/✗ in DLQ orders-dlq \(message [0-9a-f-]{36}\)/);
+    expect(await dlqDepth()).toEqual({ visible: 3, hidden: 0 });
+  });
+
+  it('trace with dlq: false (the console redrawing an open flow) does not receive the DLQ messages', async () => {
+    const receiveCounts = async (): Promise<Record<string, number>> =>
+      Object.fromEntries(((await oc.ops('dlq', 'peek', 'orders-dlq')).result as PeekedMessage[]).map((p) => [p.eventId ?? '', p.receiveCount ?? 0]));
+    const target = await resolveTarget({ root: oc.root, local: true, endpoint: oc.cloud.urls.aws, out: () => undefined });
+    // What a peek itself adds to every message's receive count
+    const first = await receiveCounts();
+    const second = await receiveCounts();
+    const ids = Object.keys(first).sort();
+    expect(ids).toHaveLength(3);
+    const peek = (second[ids[0] as string] ?? 0) - (first[ids[0] as string] ?? 0);
+    expect(peek).toBeGreaterThan(0);
+
+    const without = await trace(target, flowA, { dlq: false });
+    const afterWithout = await receiveCounts();
+    expect(without.dlq).toEqual([]);
+    expect(without.roots.map((r) => r.detailType).sort()).toEqual(['OrderPlaced', 'PaymentRequested']);
+    for (const id of ids) expect(afterWithout[id]).toBe((second[id] ?? 0) + peek);
+
+    // The default look receives each of them
+    expect((await trace(target, flowA)).dlq).toHaveLength(1);
+    const afterLook = await receiveCounts();
+    for (const id of ids) expect(afterLook[id]).toBeGreaterThan((afterWithout[id] ?? 0) + peek);
     expect(await dlqDepth()).toEqual({ visible: 3, hidden: 0 });
   });
 

@@ -119,11 +119,15 @@ function resetTail() {
 
 // ---- flow ----
 /** The open flow: redrawn every 2 s while the tail runs, so a flow fills in as it happens. */
-const flowView = { correlationId: '', shown: '' };
+const flowView = { correlationId: '', shown: '', dlq: [], dlqSeen: undefined };
+/** Every DLQ's messages (visible and in flight) as the queues panel last saw them. */
+let dlqDepths = '';
 
 async function openFlow(correlationId) {
   flowView.correlationId = correlationId;
   flowView.shown = '';
+  flowView.dlq = [];
+  flowView.dlqSeen = undefined;
   document.getElementById('flow-correlation-id').value = correlationId;
   document.getElementById('flow-summary').textContent = 'loading...';
   await drawFlow(true);
@@ -134,9 +138,13 @@ async function drawFlow(first) {
   const correlationId = flowView.correlationId;
   const tree = document.getElementById('flow-tree');
   const summary = document.getElementById('flow-summary');
+  // Looking into the DLQs receives their messages (and counts a receive): only when opened and
+  // when a DLQ's depth changed since the last look; otherwise the last look's findings stand.
+  const depths = dlqDepths;
+  const look = first || flowView.dlqSeen !== depths;
   let flow;
   try {
-    flow = await api(`flow?correlationId=${encodeURIComponent(correlationId)}`);
+    flow = await api(`flow?correlationId=${encodeURIComponent(correlationId)}${look ? '' : '&dlq=0'}`);
   } catch (error) {
     if (correlationId !== flowView.correlationId) return;
     summary.textContent = error.message;
@@ -145,6 +153,10 @@ async function drawFlow(first) {
     return;
   }
   if (correlationId !== flowView.correlationId) return; // another flow was opened meanwhile
+  if (look) {
+    flowView.dlq = flow.dlq;
+    flowView.dlqSeen = depths;
+  } else flow.dlq = flowView.dlq;
   const drawn = JSON.stringify(flow);
   if (drawn === flowView.shown) return;
   flowView.shown = drawn;
@@ -234,6 +246,10 @@ function patchRow(row, next) {
 // ---- queues ----
 async function pollQueues() {
   const { queues } = await api('queues');
+  dlqDepths = queues
+    .filter((q) => q.isDlq)
+    .map((q) => `${q.name}:${q.depth + q.inFlight}`)
+    .join(' ');
   const body = document.querySelector('#queue-table tbody');
   renderRows(
     body,
