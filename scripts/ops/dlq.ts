@@ -103,11 +103,15 @@ export async function queueOverview(target: OpsTarget): Promise<QueueInfo[]> {
   });
 }
 
-export async function findDlqs(target: OpsTarget): Promise<DlqInfo[]> {
+/**
+ * Every DLQ of the stage. `oldest` looks at the messages of each non-empty one for the age of
+ * the oldest (SQS has no such attribute), which counts a receive of each: only `dlq list` asks.
+ */
+export async function findDlqs(target: OpsTarget, options: { oldest?: boolean } = {}): Promise<DlqInfo[]> {
   const dlqs = (await queueOverview(target)).filter((q) => q.isDlq);
   return Promise.all(
     dlqs.map(async (q) => {
-      const peeked = q.depth > 0 ? await peekMessages(target, q.url, 10) : [];
+      const peeked = options.oldest && q.depth > 0 ? await peekMessages(target, q.url, 10) : [];
       const oldest = Math.min(...peeked.map((m) => Number(m.Attributes?.SentTimestamp ?? Date.now())));
       return {
         name: q.name,
@@ -125,7 +129,7 @@ export async function findDlqs(target: OpsTarget): Promise<DlqInfo[]> {
 const age = (seconds: number | undefined): string => (seconds === undefined ? '-' : seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : seconds < 172_800 ? `${Math.round(seconds / 3600)} h` : `${Math.round(seconds / 86_400)} d`);
 
 export async function dlqList(target: OpsTarget): Promise<DlqInfo[]> {
-  const dlqs = await findDlqs(target);
+  const dlqs = await findDlqs(target, { oldest: true });
   target.out(`${'DLQ'.padEnd(32)} ${'depth'.padStart(6)} ${'in flight'.padStart(9)}  ${'oldest'.padStart(8)}  from`);
   for (const d of dlqs.sort((a, b) => b.depth - a.depth || a.name.localeCompare(b.name))) {
     target.out(`${shortQueueName(target, d.name).padEnd(32)} ${String(d.depth).padStart(6)} ${String(d.inFlight).padStart(9)}  ${age(d.oldestAgeSeconds).padStart(8)}  ${d.sources.map((s) => shortQueueName(target, s)).join(', ') || '(rule or schedule targets)'}`);
