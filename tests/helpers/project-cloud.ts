@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LocalCloud } from '../../local/runtime';
+import type { DemoSession } from '../../scripts/demo';
 import { freshDir, ROOT } from './codegen';
+import { until } from './local-cloud';
 import { packageStage, type Template } from './template';
 
 // A project (the root, or an example under examples/<name>) on a local cloud for its
@@ -87,6 +89,33 @@ export async function startProjectCloud(options: ProjectCloudOptions): Promise<P
       sqs.destroy();
       await cloud.stop();
     },
+  };
+}
+
+/**
+ * A demo session (scripts/demo.ts) on a test cloud: every request with `correlationId`, events
+ * waited for among those of that correlation id. A project's day module (package.json
+ * `config.demoDay`) plays on it as on `npm start`. A scoped request is made as `subject`.
+ */
+export function daySession(pc: Pick<ProjectCloud, 'cloud' | 'call'>, correlationId: string, options: { log?: string[]; subject?: string } = {}): DemoSession {
+  const log = options.log ?? [];
+  return {
+    correlationId,
+    call: (method, path, body, callOptions = {}) => pc.call(method, path, body, { headers: { 'x-correlation-id': correlationId }, ...(callOptions.scope ? { claims: { sub: options.subject ?? 'demo-operator', scope: callOptions.scope } } : {}) }),
+    waitFor: (detailType, match = () => true, waitOptions = {}) => {
+      const types = typeof detailType === 'string' ? [detailType] : detailType;
+      return until(
+        () =>
+          pc.cloud
+            .recentEvents({ correlationId })
+            .filter((e) => types.includes(e.event['detail-type']))
+            .map((e) => (e.event.detail as { data: Body }).data)
+            .filter(match),
+        (found) => found.length >= (waitOptions.count ?? 1),
+        waitOptions.timeoutMs ?? 30_000,
+      );
+    },
+    say: (line) => void log.push(line),
   };
 }
 

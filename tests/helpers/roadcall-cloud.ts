@@ -3,8 +3,7 @@ import type { DemoSession } from '../../scripts/demo';
 import { createEventBridgeClient } from '../../lib/clients';
 import { toPutEventsEntry, type OutgoingEvent } from '../../lib/envelope';
 import type { LocalCloud } from '../../local/runtime';
-import { until } from './local-cloud';
-import { startProjectCloud, type Body } from './project-cloud';
+import { daySession as projectDaySession, startProjectCloud, type Body } from './project-cloud';
 import type { Template } from './template';
 
 // The Roadcall platform on a local cloud for end-to-end tests: the packaged template of the
@@ -48,27 +47,7 @@ export async function startRoadcallCloud(name: string, tweak: (template: Templat
   };
 }
 
-/**
- * A demo session (scripts/demo.ts) on a test cloud: every request with `correlationId`, events
- * waited for among those of that correlation id. A day module plays on it as on `npm start`.
- */
+/** A demo session on the Roadcall test cloud; the back office acts as ops-ana. */
 export function daySession(rc: RoadcallCloud, correlationId: string, log: string[] = []): DemoSession {
-  return {
-    correlationId,
-    call: (method, path, body, options = {}) => rc.call(method, path, body, { headers: { 'x-correlation-id': correlationId }, ...(options.scope ? { claims: { sub: 'ops-ana', scope: options.scope } } : {}) }),
-    waitFor: (detailType, match = () => true, options = {}) => {
-      const types = typeof detailType === 'string' ? [detailType] : detailType;
-      return until(
-        () =>
-          rc.cloud
-            .recentEvents({ correlationId })
-            .filter((e) => types.includes(e.event['detail-type']))
-            .map((e) => (e.event.detail as { data: Body }).data)
-            .filter(match),
-        (found) => found.length >= (options.count ?? 1),
-        options.timeoutMs ?? 30_000,
-      );
-    },
-    say: (line) => void log.push(line),
-  };
+  return projectDaySession(rc, correlationId, { log, subject: 'ops-ana' });
 }

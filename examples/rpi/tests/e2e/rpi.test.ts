@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { MatchResult, TeamRating } from '../../generated';
 import { calculateRpi } from '../../functions/calculation/rpi';
 import { until } from '../../../../tests/helpers/local-cloud';
+import { daySession } from '../../../../tests/helpers/project-cloud';
+import { DEMO_SEASON, playSeason, seasonMatches } from '../flows/rpi-day';
 import { startRpiCloud, withFunctionEnv, type Body, type RpiCloud } from '../helpers/cloud';
 
 // Seed 001's flows on the local cloud, from the example's packaged template:
@@ -232,6 +235,19 @@ describe('Soccer RPI on the local cloud (seed 001)', () => {
     const bad = await rpi.call('POST', '/matches/replay', { season: '24' });
     expect(bad.status).toBe(400);
   }, 60_000);
+
+  it('plays the demo day (npm run demo -- --project examples/rpi --day): a season recorded, calculated, ranked; again with nothing new', async () => {
+    const first = await playSeason(daySession(rpi, randomUUID()), { stepTimeoutMs: 60_000 });
+    expect(first.status).toBe('COMPLETED');
+    expect(first.rankings.map((t) => [t.rank, t.teamId])).toEqual(calculateRpi(seasonMatches()).map((r) => [r.rank, r.teamId]));
+    expect(rpi.seen('MatchRecorded', 'season', DEMO_SEASON)).toHaveLength(seasonMatches().length);
+    // Played again: the same results are no change, the season is calculated again
+    const again = await playSeason(daySession(rpi, randomUUID()), { stepTimeoutMs: 60_000 });
+    expect(again.status).toBe('COMPLETED');
+    expect(again.calculationId).not.toBe(first.calculationId);
+    expect(rpi.seen('MatchRecorded', 'season', DEMO_SEASON)).toHaveLength(seasonMatches().length);
+    expect(again.rankings).toEqual(first.rankings);
+  }, 180_000);
 
   it('leaves every DLQ empty', async () => {
     const depths = await rpi.dlqDepths();

@@ -15,7 +15,7 @@ export const PROJECT = resolve(__dirname, '..', '..');
 export const TEST_AUDIENCE = 'rpi-api-test';
 
 export interface RpiCloud extends Pick<ProjectCloud, 'cloud' | 'dlqDepths' | 'stop'> {
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }>;
+  call: ProjectCloud['call'];
   /** The data of the events of one detail-type whose data has `key: value`. */
   seen(detailType: string, key: string, value: unknown): Body[];
   /** The buses the events of one detail-type were seen on (bus names). */
@@ -34,7 +34,7 @@ export async function startRpiCloud(name: string, tweak?: (t: Template) => Templ
     dynamo,
     dlqDepths: project.dlqDepths,
     buses: (detailType) => [...new Set(cloud.recentEvents({}).filter((e) => e.event['detail-type'] === detailType).map((e) => e.bus))],
-    call: (method, path, body) => project.call(method, path, body),
+    call: project.call,
     seen: (detailType, key, value) => project.seen(detailType, key, value),
     async stop() {
       dynamo.destroy();
