@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -7,6 +8,8 @@ import { outboxWrites } from '../../../../lib/event-store';
 import { MAX_ATTEMPTS } from '../../functions/outbox/relay';
 import { startEdtechCloud, type Body, type EdtechCloud } from '../helpers/cloud';
 import { until } from '../../../../tests/helpers/local-cloud';
+import { daySession } from '../../../../tests/helpers/project-cloud';
+import { DEMO_TUTOR, playFirstLesson } from '../flows/edtech-day';
 
 // Seed 002's main flow on the local cloud, from the example's packaged template:
 // POST /users -> the local event user.signed-up -> its own consumer -> the integration event
@@ -198,6 +201,17 @@ describe('EdTech on the local cloud (seed 002)', () => {
     // The users outbox still publishes: a registration after it goes out.
     await student('after-failure@example.com');
   }, 40_000);
+
+  it('plays the demo day (npm run demo -- --project examples/edtech --day): a new student, a lesson CONFIRMED, captured, notified', async () => {
+    const correlationId = randomUUID();
+    const lesson = await playFirstLesson(daySession(ed, correlationId), { stepTimeoutMs: 30_000 });
+    expect(lesson.notifications).toEqual(['LESSON_CONFIRMATION']);
+    expect(ed.seen('lesson.scheduled', 'lessonId', lesson.lessonId)).toEqual([expect.objectContaining({ studentId: lesson.studentId, tutorId: DEMO_TUTOR, bookingId: lesson.bookingId })]);
+    expect(ed.seen('payment.completed', 'paymentId', lesson.paymentId)).toEqual([expect.objectContaining({ userId: lesson.studentId, lessonId: lesson.lessonId })]);
+    // Every event of the day carries its correlation id, from the registration to the capture
+    const flow = ed.cloud.recentEvents({ correlationId }).map((e) => e.event['detail-type']);
+    expect(flow).toEqual(expect.arrayContaining(['user.signed-up', 'user.created', 'lesson.booking.requested', 'payment.authorized', 'lesson.scheduled', 'payment.completed']));
+  }, 120_000);
 
   it('leaves every DLQ empty: no handler failed on any of these flows', async () => {
     const depths = await ed.dlqDepths();

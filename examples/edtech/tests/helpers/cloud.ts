@@ -16,7 +16,7 @@ export const PROJECT = resolve(__dirname, '..', '..');
 export const TEST_AUDIENCE = 'edtech-api-test';
 
 export interface EdtechCloud extends Pick<ProjectCloud, 'cloud' | 'dlqDepths' | 'stop'> {
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }>;
+  call: ProjectCloud['call'];
   /** The data of the events of one detail-type whose data has `key: value`. */
   seen(detailType: string, key: string, value: unknown): Body[];
   /** The url of a queue of the test stage by its spec name (`payments-dlq`). */
@@ -39,7 +39,7 @@ export async function startEdtechCloud(name: string, tweak?: (t: Template) => Te
     sqs,
     eventBridge,
     dlqDepths: project.dlqDepths,
-    call: (method, path, body) => project.call(method, path, body),
+    call: project.call,
     seen: (detailType, key, value) => project.seen(detailType, key, value),
     async queueUrl(name) {
       const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({}));

@@ -2,6 +2,7 @@ import { checkAvailability, slotOf, TUTORS, type Tutor } from '../../functions/l
 import { authorize, availableCents, capture, openAccount, release, toCents } from '../../functions/payments/accounts';
 import { answersAuthorization, parseTestAccounts, TEST_ACCOUNTS } from '../../functions/payments/test-accounts';
 import { lessonNotifications } from '../../functions/notifications/messages';
+import { DEMO_SUBJECT, DEMO_TUTOR, lessonSlots } from '../flows/edtech-day';
 
 // The services' domain rules, pure: the tutors' availability, the payment accounts' credit,
 // and what the notifications say.
@@ -84,5 +85,19 @@ describe('lesson notifications', () => {
       ['les-1-tutor', 'tut-ana', 'LESSON_NOTIFICATION'],
     ]);
     expect(notes[0]?.text).toBe('Your math lesson with tut-ana is confirmed for 2027-03-02 10:00 UTC. Chat session chat-1 is open.');
+  });
+});
+
+describe("the demo day's lesson slots (tests/flows/edtech-day.ts)", () => {
+  it('are distinct slots the demo tutor accepts, in the future, a week or more ahead', () => {
+    for (const correlationId of ['00000000-0000-4000-8000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff', '5d0349c6-ae81-44c3-8e7c-9ce2edebd5ee']) {
+      const slots = lessonSlots(correlationId, NOW);
+      const first = Array.from({ length: 30 }, () => slots.next().value as string);
+      expect(new Set(first).size).toBe(30);
+      for (const slot of first) {
+        expect([slot, checkAvailability({ tutorId: DEMO_TUTOR, subject: DEMO_SUBJECT, requestedTime: slot }, NOW).ok]).toEqual([slot, true]);
+        expect(Date.parse(slot) - NOW).toBeGreaterThanOrEqual(7 * 86_400_000 - 12 * 3_600_000);
+      }
+    }
   });
 });
