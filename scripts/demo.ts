@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flag, option } from './args';
 import { fetchWhenReady } from './local-endpoint';
@@ -78,10 +78,8 @@ function eventPrinter(aws: string, correlationId: string, started: number) {
 
 /** `--day`: plays the module named in package.json config.demoDay as one session. */
 async function playDay(http: string, aws: string): Promise<number> {
-  const root = projectRoot();
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { config?: { demoDay?: unknown } };
   const given = option('day-module', '');
-  const file = given ? resolve(given) : typeof pkg.config?.demoDay === 'string' ? resolve(root, pkg.config.demoDay) : '';
+  const file = given ? resolve(given) : (projectConfig(projectRoot()).demoDay ?? '');
   if (!file) throw new Error('no day to play: set config.demoDay in package.json (a module whose default export has play(session))');
   const day = ((await import(pathToFileURL(resolve(file)).href)) as { default?: DemoDay | { default?: DemoDay } }).default;
   const scenario = day && 'play' in day ? day : (day as { default?: DemoDay } | undefined)?.default;

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 
 /**
  * The project's own files, read from the `config` block of its package.json so that no
  * script names a file of one project:
  *
- *   "config": { "spec": "asyncapi/asyncapi.yaml", "demoRequest": "functions/<service>/demo-request.json" }
+ *   "config": { "spec": "asyncapi/asyncapi.yaml", "demoRequest": "functions/<service>/demo-request.json", "demoDay": "tests/flows/<name>-day.ts" }
  *
  * Paths are relative to the project root; a missing `spec` falls back to the codegen's
- * default (asyncapi/asyncapi.yaml), a missing `demoRequest` stays undefined.
+ * default (asyncapi/asyncapi.yaml), a missing `demoRequest` or `demoDay` stays undefined.
  */
 export interface ProjectConfig {
   root: string;
@@ -16,6 +16,8 @@ export interface ProjectConfig {
   spec: string;
   /** Absolute path of the JSON request `npm run demo` sends, if the project has one. */
   demoRequest?: string;
+  /** Absolute path of the scenario module `npm run demo -- --day` plays, if the project has one. */
+  demoDay?: string;
   /** Absolute paths of the chaos flow modules `npm run chaos` starts (scripts/chaos/flow.ts). */
   chaosFlows: string[];
 }
@@ -33,8 +35,9 @@ export function projectConfig(root: string = process.cwd()): ProjectConfig {
   }
   const path = (value: unknown): string | undefined => (typeof value === 'string' && value ? (isAbsolute(value) ? value : join(root, value)) : undefined);
   const demoRequest = path(config['demoRequest']);
+  const demoDay = path(config['demoDay']);
   const chaosFlows = (Array.isArray(config['chaosFlows']) ? (config['chaosFlows'] as unknown[]) : []).flatMap((f) => path(f) ?? []);
-  return { root, spec: path(config['spec']) ?? join(root, DEFAULT_SPEC), ...(demoRequest ? { demoRequest } : {}), chaosFlows };
+  return { root, spec: path(config['spec']) ?? join(root, DEFAULT_SPEC), ...(demoRequest ? { demoRequest } : {}), ...(demoDay ? { demoDay } : {}), chaosFlows };
 }
 
 /** The kit: the folder holding lib/, local/, scripts/ and the one node_modules every project uses. */
@@ -80,4 +83,19 @@ export function withoutProject(argv: readonly string[]): string[] {
     else if (!a.startsWith('--project=')) out.push(a);
   }
   return out;
+}
+
+/**
+ * What `npm start` suggests running next in another terminal (from `cwd`, where npm runs
+ * scripts): the project's demo request and its whole scenario, those it has.
+ */
+export function tryIt(root: string, cwd: string): string {
+  const config = projectConfig(root);
+  const here = relative(cwd, root);
+  const args = (...more: string[]): string => {
+    const all = [...(here ? ['--project', here] : []), ...more];
+    return all.length ? ` -- ${all.join(' ')}` : '';
+  };
+  const lines = [...(config.demoRequest ? [`npm run demo${args()}`.padEnd(50) + '# one request, and every event it causes'] : []), ...(config.demoDay ? [`npm run demo${args('--day')}`.padEnd(50) + '# a whole scenario'] : [])];
+  return lines.length ? `Try it in another terminal:\n${lines.map((l) => `  ${l}\n`).join('')}` : '';
 }

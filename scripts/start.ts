@@ -21,7 +21,7 @@ import { formatSummary } from '../local/summary';
 import { flag, option } from './args';
 import { CONSOLE_PATH, createConsole } from './console/server';
 import { withPackagingLock } from './packaging-lock';
-import { KIT_ROOT, projectRoot, ProjectNotFoundError } from './project';
+import { KIT_ROOT, projectRoot, ProjectNotFoundError, tryIt } from './project';
 
 // The project run (--project <dir>, default the working directory) and the kit that runs it:
 // the osls CLI and every package come from the kit's node_modules.
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   cloud.mount(CONSOLE_PATH, createConsole({ cloud, root: ROOT }));
   process.stdout.write(formatSummary(cloud, { stage, dataDir, ms: Date.now() - started }));
   process.stdout.write(`Console: ${cloud.urls.http}${CONSOLE_PATH}\n`);
+  process.stdout.write(tryIt(ROOT, process.cwd()));
 }
 
 void main();

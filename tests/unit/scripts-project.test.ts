@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshDir } from '../helpers/codegen';
-import { projectConfig, projectRoot, ProjectNotFoundError, withoutProject } from '../../scripts/project';
+import { projectConfig, projectRoot, ProjectNotFoundError, tryIt, withoutProject } from '../../scripts/project';
 
 // Root commands take the project they work on (scripts/project.ts): `--project <dir>`, else
 // the working directory; anything that is not a project is refused by name.
@@ -54,5 +54,30 @@ describe('withoutProject', () => {
     expect(withoutProject(['--stage', 'dev', '--project', 'examples/x', '--verbose'])).toEqual(['--stage', 'dev', '--verbose']);
     expect(withoutProject(['--project=examples/x', '--stage', 'prod'])).toEqual(['--stage', 'prod']);
     expect(withoutProject([])).toEqual([]);
+  });
+});
+
+describe('tryIt (what npm start suggests next)', () => {
+  let base: string;
+  beforeAll(() => {
+    base = freshDir('project-try-it');
+    mkdirSync(join(base, 'examples', 'both'), { recursive: true });
+    writeFileSync(join(base, 'examples', 'both', 'package.json'), JSON.stringify({ config: { demoRequest: 'demo.json', demoDay: 'tests/flows/day.ts' } }));
+    writeFileSync(join(base, 'package.json'), JSON.stringify({ config: { demoRequest: 'functions/x/demo-request.json' } }));
+    mkdirSync(join(base, 'bare'));
+  });
+
+  it("names the project's demo request and its day, with --project when it is not the working directory", () => {
+    expect(projectConfig(join(base, 'examples', 'both'))).toMatchObject({ demoRequest: join(base, 'examples', 'both', 'demo.json'), demoDay: join(base, 'examples', 'both', 'tests', 'flows', 'day.ts') });
+    const lines = tryIt(join(base, 'examples', 'both'), base).split('\n');
+    expect(lines[0]).toBe('Try it in another terminal:');
+    expect(lines[1]).toMatch(/^ {2}npm run demo -- --project examples\/both +# one request/);
+    expect(lines[2]).toMatch(/^ {2}npm run demo -- --project examples\/both --day +# a whole scenario$/);
+    expect(tryIt(base, base)).toMatch(/^Try it in another terminal:\n {2}npm run demo +# one request, and every event it causes\n$/);
+  });
+
+  it('says nothing for a project without a demo', () => {
+    expect(projectConfig(join(base, 'bare')).demoDay).toBeUndefined();
+    expect(tryIt(join(base, 'bare'), base)).toBe('');
   });
 });
