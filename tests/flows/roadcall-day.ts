@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DemoDay, DemoSession } from '../../scripts/demo';
+import { expectStatus } from '../../scripts/demo-steps';
 
 type Data = Record<string, unknown>;
 interface Point {
@@ -47,11 +48,6 @@ export interface DayOutcome {
   approvedByBackOffice: boolean;
   /** PaymentCompleted or PaymentFailed. */
   paymentOutcome: 'PaymentCompleted' | 'PaymentFailed';
-}
-
-function expectStatus(step: string, res: { status: number; body: Data }, status: number): Data {
-  if (res.status !== status) throw new Error(`${step}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
 }
 
 /** Plays the day; throws naming the step that did not happen. */

@@ -10,6 +10,7 @@
 // tests/e2e/booking.test.ts plays it on its own local cloud. Each play registers a new student
 // (an email of its correlation id) and books a slot of its own.
 import type { DemoDay, DemoSession } from '../../../../scripts/demo';
+import { expectStatus, pollGet } from '../../../../scripts/demo-steps';
 
 type Body = Record<string, unknown>;
 
@@ -26,21 +27,6 @@ export interface LessonOutcome {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function expectStatus(step: string, res: { status: number; body: Body }, status: number): Body {
-  if (res.status !== status) throw new Error(`${step}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-async function poll(session: DemoSession, path: string, done: (body: Body) => boolean, what: string, timeoutMs: number): Promise<Body> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await session.call('GET', path);
-    if (res.status === 200 && done(res.body)) return res.body;
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms (last GET ${path}: ${res.status} ${JSON.stringify(res.body)})`);
-    await sleep(300);
-  }
-}
 
 /**
  * Lesson slots of the session: Ana teaches math on weekdays, 9:00 to 17:00 UTC; a slot in the
@@ -76,7 +62,7 @@ export async function playFirstLesson(session: DemoSession, options: { stepTimeo
     session.say(`books a ${DEMO_SUBJECT} lesson with ${DEMO_TUTOR} at ${requestedTime}`);
     const accepted = expectStatus('POST /bookings', await session.call('POST', '/bookings', { studentId, tutorId: DEMO_TUTOR, requestedTime, subject: DEMO_SUBJECT }), 202);
     const bookingId = String(accepted['bookingId']);
-    const booking = await poll(session, `/bookings/${bookingId}`, (b) => b['status'] !== 'PENDING', `booking ${bookingId} decided`, timeoutMs);
+    const booking = await pollGet(session, `/bookings/${bookingId}`, (b) => b['status'] !== 'PENDING', `booking ${bookingId} decided`, timeoutMs);
     const failure = booking['failure'] as { code?: string; reason?: string } | undefined;
     if (booking['status'] !== 'CONFIRMED') {
       // The payment account opens when payments handles user.created, which may come after the
@@ -92,7 +78,7 @@ export async function playFirstLesson(session: DemoSession, options: { stepTimeo
     const paymentId = String(booking['paymentId']);
     session.say(`CONFIRMED: lesson ${lessonId}, chat session ${String(booking['chatSessionId'])}; the payment is captured when the lesson is scheduled`);
     await session.waitFor('payment.completed', (d) => d['paymentId'] === paymentId, { timeoutMs });
-    const mine = await poll(session, `/notifications/${studentId}`, (b) => Array.isArray(b['notifications']) && b['notifications'].length > 0, 'the student notified', timeoutMs);
+    const mine = await pollGet(session, `/notifications/${studentId}`, (b) => Array.isArray(b['notifications']) && b['notifications'].length > 0, 'the student notified', timeoutMs);
     const notifications = (mine['notifications'] as Body[]).map((n) => String(n['kind']));
     session.say(`the student's notifications: ${notifications.join(', ')}`);
     return { studentId, bookingId, lessonId, paymentId, notifications };

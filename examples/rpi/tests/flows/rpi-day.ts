@@ -9,9 +9,8 @@
 // tests/e2e/rpi.test.ts plays it on its own local cloud. Playing it again records nothing
 // new (the same results are no change) and calculates the season again.
 import type { DemoDay, DemoSession } from '../../../../scripts/demo';
+import { expectStatus, pollGet } from '../../../../scripts/demo-steps';
 import type { MatchResult, TeamRating } from '../../generated';
-
-type Body = Record<string, unknown>;
 
 /** The season the demo plays (the e2e tests use others). */
 export const DEMO_SEASON = '2023';
@@ -47,24 +46,6 @@ export interface SeasonOutcome {
   rankings: (TeamRating & { name?: string })[];
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function expectStatus(step: string, res: { status: number; body: Body }, ...statuses: number[]): Body {
-  if (!statuses.includes(res.status)) throw new Error(`${step}: expected ${statuses.join(' or ')}, got ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-/** Polls a GET until `done` holds; throws naming `what` after `timeoutMs`. */
-async function poll(session: DemoSession, path: string, done: (body: Body) => boolean, what: string, timeoutMs: number): Promise<Body> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await session.call('GET', path);
-    if (res.status === 200 && done(res.body)) return res.body;
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms (last GET ${path}: ${res.status} ${JSON.stringify(res.body)})`);
-    await sleep(500);
-  }
-}
-
 /** Plays the season; throws naming the step that did not happen. */
 export async function playSeason(session: DemoSession, options: { season?: string; stepTimeoutMs?: number } = {}): Promise<SeasonOutcome> {
   const season = options.season ?? DEMO_SEASON;
@@ -80,12 +61,12 @@ export async function playSeason(session: DemoSession, options: { season?: strin
     if (res.status === 201) recorded += 1;
   }
   if (recorded) await session.waitFor('MatchRecorded', (d) => d['season'] === season, { count: recorded, timeoutMs });
-  await poll(session, `/matches/${season}`, (b) => Array.isArray(b['matches']) && b['matches'].length >= matches.length, `the ${matches.length} matches projected`, timeoutMs);
+  await pollGet(session, `/matches/${season}`, (b) => Array.isArray(b['matches']) && b['matches'].length >= matches.length, `the ${matches.length} matches projected`, timeoutMs);
 
   session.say('calculating the RPI: collect the matches, calculate 25/50/25, publish, update the cache');
   const started = expectStatus('POST /rpi/{season}/calculations', await session.call('POST', `/rpi/${season}/calculations`, { note: 'demo day' }), 202);
   const calculationId = String(started['calculationId']);
-  const done = await poll(session, `/rpi/calculations/${calculationId}`, (b) => ['COMPLETED', 'COMPENSATED', 'FAILED'].includes(String(b['status'])), `calculation ${calculationId} ended`, timeoutMs);
+  const done = await pollGet(session, `/rpi/calculations/${calculationId}`, (b) => ['COMPLETED', 'COMPENSATED', 'FAILED'].includes(String(b['status'])), `calculation ${calculationId} ended`, timeoutMs);
   const status = String(done['status']);
   if (status !== 'COMPLETED') throw new Error(`calculation ${calculationId} ended ${status}: ${String(done['reason'] ?? '')}`);
 
