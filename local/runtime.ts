@@ -246,7 +246,6 @@ export class LocalCloud {
   /** Recent bus traffic, for `GET /local/events` (the demo, tail and console read it). */
   private readonly eventLog = new EventLog();
 
-  /** Events seen on the buses, oldest first, optionally of one correlation id or after a time. */
   /**
    * From now on, records when DynamoDB answered each write of an item of `table` through the
    * functions' endpoint, by its `key` attribute (local/dynamodb/proxy.ts `recordCommits`): a
@@ -256,6 +255,7 @@ export class LocalCloud {
     return this.dynamodbProxy.recordCommits(table, key);
   }
 
+  /** Events seen on the buses, oldest first, optionally of one correlation id or after a time. */
   recentEvents(filter: { correlationId?: string; since?: number } = {}): LoggedEvent[] {
     return this.eventLog.recent(filter);
   }

@@ -53,7 +53,8 @@ async function main(): Promise<number> {
     process.stderr.write(`codegen: ${error.message}\n${USAGE}\n`);
     return 2;
   }
-  const spec = values.spec ?? (relative(root, projectConfig(root).spec) || projectConfig(root).spec);
+  const configured = projectConfig(root).spec;
+  const spec = values.spec ?? (relative(root, configured) || configured);
   const started = process.hrtime.bigint();
   const out = normalize(values.out);
   // Stubs go beside the output folder: generated/ -> functions/, /tmp/x/gen -> /tmp/x/functions.

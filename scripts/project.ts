@@ -68,9 +68,8 @@ export function projectRoot(argv: readonly string[] = process.argv, cwd: string 
   if (given === undefined) return cwd;
   const root = resolve(cwd, given);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new ProjectNotFoundError(`--project ${given}: no folder ${root}`);
-  if (!existsSync(join(root, 'serverless.yml')) && !existsSync(projectConfig(root).spec)) {
-    throw new ProjectNotFoundError(`--project ${given}: ${root} is not a project (no serverless.yml and no ${projectConfig(root).spec})`);
-  }
+  const spec = projectConfig(root).spec;
+  if (!existsSync(join(root, 'serverless.yml')) && !existsSync(spec)) throw new ProjectNotFoundError(`--project ${given}: ${root} is not a project (no serverless.yml and no ${spec})`);
   return root;
 }
 
@@ -96,6 +95,8 @@ export function tryIt(root: string, cwd: string): string {
     const all = [...(here ? ['--project', here] : []), ...more];
     return all.length ? ` -- ${all.join(' ')}` : '';
   };
-  const lines = [...(config.demoRequest ? [`npm run demo${args()}`.padEnd(50) + '# one request, and every event it causes'] : []), ...(config.demoDay ? [`npm run demo${args('--day')}`.padEnd(50) + '# a whole scenario'] : [])];
+  const lines: string[] = [];
+  if (config.demoRequest) lines.push(`npm run demo${args()}`.padEnd(50) + '# one request, and every event it causes');
+  if (config.demoDay) lines.push(`npm run demo${args('--day')}`.padEnd(50) + '# a whole scenario');
   return lines.length ? `Try it in another terminal:\n${lines.map((l) => `  ${l}\n`).join('')}` : '';
 }

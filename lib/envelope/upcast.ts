@@ -24,22 +24,18 @@ export interface UpcastTarget {
   validate: StandaloneValidator;
 }
 
-/** The runtime step of an envelope upcaster (generated consumers call it). */
+/** The runtime step of an envelope upcaster (generated consumers call it): the metadata kept, its eventVersion the target's. */
 export function envelopeUpcastStep<F extends { metadata: object; data: unknown }, T extends { data: unknown }>(upcaster: EnvelopeUpcaster<F, T>, target: UpcastTarget): UpcastStep {
-  if (typeof upcaster !== 'function') throw new TypeError(`the upcaster to ${target.messageName} is not a function (got ${typeof upcaster}); pass one per step in the consumer's upcasters`);
-  return {
-    messageName: target.messageName,
-    detailType: target.detailType,
-    validate: target.validate,
-    upcast: (detail) => {
-      const { metadata, data } = detail as F;
-      return { metadata: { ...metadata, eventVersion: target.version }, data: upcaster(data, metadata as Readonly<F['metadata']>) };
-    },
-  };
+  checkUpcaster(upcaster, target);
+  return detailUpcastStep((detail: F) => ({ metadata: { ...detail.metadata, eventVersion: target.version }, data: upcaster(detail.data, detail.metadata as Readonly<F['metadata']>) }), target);
 }
 
 /** The runtime step of a whole-detail upcaster (events without the envelope). */
 export function detailUpcastStep<F, T>(upcaster: DetailUpcaster<F, T>, target: UpcastTarget): UpcastStep {
-  if (typeof upcaster !== 'function') throw new TypeError(`the upcaster to ${target.messageName} is not a function (got ${typeof upcaster}); pass one per step in the consumer's upcasters`);
+  checkUpcaster(upcaster, target);
   return { messageName: target.messageName, detailType: target.detailType, validate: target.validate, upcast: (detail) => upcaster(detail as F) };
+}
+
+function checkUpcaster(upcaster: unknown, target: UpcastTarget): void {
+  if (typeof upcaster !== 'function') throw new TypeError(`the upcaster to ${target.messageName} is not a function (got ${typeof upcaster}); pass one per step in the consumer's upcasters`);
 }

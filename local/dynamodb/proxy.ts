@@ -87,12 +87,13 @@ export class DynamoDbProxy {
       parsed = JSON.parse(body.toString('utf8')) as unknown;
     } catch {
       // Not JSON: DynamoDB Local answers it as DynamoDB would.
-      return this.forward(upstream, req, res, body);
+      return this.forward(upstream, req, res, body, WRITES.has(operation) ? { tables: undefined, keys: [] } : undefined);
     }
     const fault = faulty ? dynamoDbFault(this.faults, target, parsed, callerFunction(req.headers)) : undefined;
     if (fault) return send(res, fault.status, fault.body, AMZ_JSON);
+    if (!WRITES.has(operation)) return this.forward(upstream, req, res, body);
     const writes = writeRequest(operation, parsed);
-    return this.forward(upstream, req, res, body, recording ? this.writtenKeys(writes) : [], writes?.tables);
+    return this.forward(upstream, req, res, body, { tables: writes?.tables, keys: recording ? this.writtenKeys(writes) : [] });
   };
 
   private noteCommits(keys: readonly string[]): void {
@@ -108,15 +109,16 @@ export class DynamoDbProxy {
     }
   }
 
-  private forward(upstream: URL, req: IncomingMessage, res: ServerResponse, body?: Buffer, written: readonly string[] = [], tables?: readonly string[]): Promise<void> {
+  /** Forwards the request; for a write (`written`), once DynamoDB answered it, notes its commits and tells the listener which tables it changed. */
+  private forward(upstream: URL, req: IncomingMessage, res: ServerResponse, body?: Buffer, written?: Written): Promise<void> {
     return new Promise((resolve) => {
       const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (answer) => {
-        if ((answer.statusCode ?? 500) < 300) this.noteCommits(written);
+        const ok = (answer.statusCode ?? 500) < 300;
+        if (ok && written) this.noteCommits(written.keys);
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
         answer.once('end', () => {
-          const operation = String(req.headers['x-amz-target'] ?? '').slice(DYNAMODB_TARGET_PREFIX.length);
-          if (this.writeListener && (answer.statusCode ?? 500) < 300 && WRITES.has(operation)) this.writeListener(tables);
+          if (ok && written) this.writeListener?.(written.tables);
           resolve();
         });
         answer.once('error', () => (res.destroy(), resolve()));
@@ -135,6 +137,12 @@ export class DynamoDbProxy {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** A write DynamoDB is asked to make: the tables it names (undefined when unknown) and the recorded table's item keys it writes. */
+interface Written {
+  tables: readonly string[] | undefined;
+  keys: readonly string[];
 }
 
 type AttributeMap = Record<string, { S?: unknown }>;
@@ -166,9 +174,4 @@ export function writeRequest(operation: string, body: unknown): WriteRequest | u
     return { tables: [...tables], items: actions.flatMap((a) => written(a?.Put?.TableName ?? a?.Update?.TableName, a?.Put?.Item ?? a?.Update?.Key)) };
   }
   return undefined;
-}
-
-/** The tables a write request names (undefined when it cannot tell: PartiQL, or not a DynamoDB JSON body). */
-export function writtenTables(operation: string, body: unknown): string[] | undefined {
-  return writeRequest(operation, body)?.tables;
 }

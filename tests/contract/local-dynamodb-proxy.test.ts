@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand, BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDbProxy, writtenTables } from '../../local/dynamodb/proxy';
+import { DynamoDbProxy, writeRequest } from '../../local/dynamodb/proxy';
 import { FaultInjector } from '../../local/faults';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 
@@ -9,8 +9,9 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-loca
 // which tables a write changed (so a poller is woken by its own table's writes only), and,
 // for a bench, records when each item of a table was first committed.
 
-describe('writtenTables', () => {
+describe('writeRequest: the tables a write names', () => {
   it('names the tables of each write operation, and none it cannot tell', () => {
+    const writtenTables = (operation: string, body: unknown): string[] | undefined => writeRequest(operation, body)?.tables;
     expect(writtenTables('PutItem', { TableName: 'a', Item: {} })).toEqual(['a']);
     expect(writtenTables('DeleteItem', { TableName: 'b', Key: {} })).toEqual(['b']);
     expect(writtenTables('BatchWriteItem', { RequestItems: { a: [], c: [] } })).toEqual(['a', 'c']);

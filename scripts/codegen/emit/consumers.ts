@@ -18,8 +18,11 @@ export function errorEventOf(model: SpecModel, service: string): MessageModel | 
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 
+/** The spec's message of this name (names come from the model itself, so it exists). */
+export const messageNamed = (model: SpecModel, name: string): MessageModel => model.messages.find((m) => m.name === name) as MessageModel;
+
 export function queueMessages(model: SpecModel, queue: QueueModel): MessageModel[] {
-  return queue.messages.map(({ message }) => model.messages.find((m) => m.name === message) as MessageModel).filter((m) => m.typeName);
+  return queue.messages.map(({ message }) => messageNamed(model, message)).filter((m) => m.typeName);
 }
 
 /** The upcaster chains of a queue that receives older versions of an event (none for most queues). */
@@ -102,7 +105,7 @@ export const emitConsumers: Emitter = (ctx) => {
     const steps = upcastSteps(chains);
     const upcasting = steps.length > 0;
     const handled = handledMessages(model, queue);
-    const byName = (name: string): MessageModel => model.messages.find((m) => m.name === name) as MessageModel;
+    const byName = (name: string): MessageModel => messageNamed(model, name);
     // Intermediate versions a chain passes through without the queue receiving them: their validators check each step's result.
     const stepTargets = steps.map((s) => byName(s.to)).filter((m) => !messages.includes(m));
     const types = [...new Set([...messages, ...stepTargets].map((m) => m.typeName as string))].sort();

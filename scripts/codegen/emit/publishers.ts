@@ -48,15 +48,13 @@ export const emitPublishers: Emitter = (ctx) => {
     lines.push(`export type ${P}Event = { [K in keyof ${P}Sends]: BuiltEvent<(typeof ${v}EventSpecs)[K]['detailType'], ${P}Sends[K]> }[keyof ${P}Sends];`, '');
     for (const m of sends) {
       const eb = m.eventbridge as NonNullable<MessageModel['eventbridge']>;
+      const doc = `${docText(m.summary ?? m.title ?? m.name)} (${docText(`${eb.source} / ${eb.detailType} on ${eb.bus}`)}). Throws EventValidationError if the result breaks the schema.`;
       if (m.deprecated) {
         // @deprecated: editors strike the call through, so the transition's remaining publishers stand out.
         const newer = model.messages.filter((x) => x.family === m.family && x.major > m.major).map((x) => x.name);
         const why = [m.deprecated.reason, newer.length ? `publish ${newer.join(' or ')}` : undefined].filter(Boolean).join('; ');
-        lines.push(`/**`);
-        lines.push(` * ${docText(m.summary ?? m.title ?? m.name)} (${docText(`${eb.source} / ${eb.detailType} on ${eb.bus}`)}). Throws EventValidationError if the result breaks the schema.`);
-        lines.push(` * @deprecated ${docText(`x-deprecated in the spec${why ? `: ${why}` : ''}`)}`);
-        lines.push(` */`);
-      } else lines.push(`/** ${docText(m.summary ?? m.title ?? m.name)} (${docText(`${eb.source} / ${eb.detailType} on ${eb.bus}`)}). Throws EventValidationError if the result breaks the schema. */`);
+        lines.push(`/**`, ` * ${doc}`, ` * @deprecated ${docText(`x-deprecated in the spec${why ? `: ${why}` : ''}`)}`, ` */`);
+      } else lines.push(`/** ${doc} */`);
       if (m.envelope) {
         lines.push(`export function ${m.name}(data: Models.${m.typeName}['data'], context: EventContext = {}): BuiltEvent<${lit(eb.detailType)}, Models.${m.typeName}> {`);
         lines.push(`  return buildEnvelopeEvent(${v}EventSpecs.${m.name}, SERVICE, data, context, ${m.name}Schema);`);

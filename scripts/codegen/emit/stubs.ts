@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { SpecModel } from '../model';
 import { docText, importPath, kebabCase, quoted as quote } from '../naming';
-import { errorEventOf, handledMessages, queueIdentifiers, queueMessages, queueUpcasts, upcastSteps } from './consumers';
+import { errorEventOf, handledMessages, messageNamed, queueIdentifiers, queueMessages, queueUpcasts, upcastSteps } from './consumers';
 import type { GeneratedFile } from './types';
 
 /** The project's hand-written runtime (lib/), beside scripts/. */
@@ -38,10 +38,9 @@ export function stubFiles(model: SpecModel, functionsDir: string, outDir: string
       const upcastersFile = queues.length === 1 ? 'upcasters' : `upcasters-${queue.name}`;
       if (steps.length) {
         const errorBusNote = errorEventOf(model, service) ? 'on the errors bus' : `into ${queue.dlq}`;
-        const byName = (name: string) => model.messages.find((m) => m.name === name);
         const body = steps
           .map((step) => {
-            const envelope = byName(step.from)?.envelope === true;
+            const envelope = messageNamed(model, step.from).envelope;
             return (
               `  // ${step.from} (v${step.fromMajor}) -> ${step.to} (v${step.toMajor}): a pure function of the older ${envelope ? 'data (and its metadata)' : 'detail'}.\n` +
               `  ${step.from}: (${envelope ? '_data' : '_detail'}) => {\n` +

@@ -73,6 +73,8 @@ export function table(head: string[], rows: string[][], empty = 'None.'): string
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}</tbody></table>`;
 }
 
+/** The badge of an x-deprecated message (`title`: a tooltip). */
+export const deprecatedBadge = (title?: string): string => ` <span class="badge deprecated" style="background:#fee2e2;color:#991b1b"${title ? ` title="${esc(title)}"` : ''}>deprecated</span>`;
 export const code = (text: string): string => `<code>${esc(text)}</code>`;
 export const pre = (text: string, cls = ''): string => `<pre${cls ? ` class="${esc(cls)}"` : ''}><code>${esc(text)}</code></pre>`;
 export const list = (items: string[], empty = 'None.'): string => (items.length ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : `<p class="muted">${esc(empty)}</p>`);

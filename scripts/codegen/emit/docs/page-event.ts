@@ -1,4 +1,4 @@
-import { code, esc, facts, link, list, page, paragraphs, pre, table } from './html';
+import { code, deprecatedBadge, esc, facts, link, list, page, paragraphs, pre, table } from './html';
 import type { DeliveryView, EventView, SiteModel } from './site-model';
 
 const R = '../';
@@ -62,7 +62,7 @@ export function eventPage(site: SiteModel, e: EventView): string {
   const m = e.message;
   const eb = m.eventbridge;
   const heading = `<p class="crumbs">${link(R, 'index.html#events', 'Events')} /</p>
-<h1>${esc(m.title ?? m.name)} <span class="badge">v${esc(m.version)}</span>${m.scope ? ` <span class="badge scope-${esc(m.scope)}">${esc(m.scope)}</span>` : ''}${m.deprecated ? ' <span class="badge deprecated" style="background:#fee2e2;color:#991b1b" title="x-deprecated">deprecated</span>' : ''}</h1>
+<h1>${esc(m.title ?? m.name)} <span class="badge">v${esc(m.version)}</span>${m.scope ? ` <span class="badge scope-${esc(m.scope)}">${esc(m.scope)}</span>` : ''}${m.deprecated ? deprecatedBadge('x-deprecated') : ''}</h1>
 ${m.summary ? `<p class="lead">${esc(m.summary)}</p>` : ''}${m.deprecated ? deprecationNote(site, e) : ''}`;
   const body = `
 ${m.description ? paragraphs(m.description) : ''}
@@ -93,7 +93,7 @@ ${m.pii.length ? '<p class="muted">Fields marked x-pii are replaced by «redacte
   ['Leads to', e.leadsTo.length ? e.leadsTo.map((c) => eventLink(site, c)).join(', ') : undefined],
   ['Flows', e.flows.length ? e.flows.map((f) => link(R, `flows/${f}.html`, site.flows.find((x) => x.slug === f)?.name ?? f, 'flow')).join(', ') : undefined],
 ]) || '<p class="muted">No operation summary names a cause or an effect of this event.</p>'}</section>
-${e.versions.length ? `<section id="versions"><h2>Versions</h2>${table(['Message', 'Version'], e.versions.map((v) => [eventLink(site, v.name), `${esc(v.version)}${v.deprecated ? ' <span class="badge deprecated" style="background:#fee2e2;color:#991b1b">deprecated</span>' : ''}`]))}</section>` : ''}
+${e.versions.length ? `<section id="versions"><h2>Versions</h2>${table(['Message', 'Version'], e.versions.map((v) => [eventLink(site, v.name), `${esc(v.version)}${v.deprecated ? deprecatedBadge() : ''}`]))}</section>` : ''}
 `;
   return page({ title: m.name, root: R, heading, body, siteTitle: `${site.title} ${site.version}` });
 }

@@ -1,4 +1,4 @@
-import { code, esc, link, list, page, paragraphs, slug, table } from './html';
+import { code, deprecatedBadge, esc, link, list, page, paragraphs, slug, table } from './html';
 import { systemMapSvg } from './map-svg';
 import { sequenceSvg } from './sequence-svg';
 import { serviceHref } from './page-service';
@@ -34,7 +34,7 @@ export function homePage(site: SiteModel): string {
   const events = table(
     ['Event', 'Bus', 'Producer', 'Consumers', 'Summary'],
     site.events.map((e) => [
-      `${link('', `events/${e.slug}.html`, e.message.name, 'event')}${e.message.deprecated ? ' <span class="badge deprecated" style="background:#fee2e2;color:#991b1b">deprecated</span>' : ''}`,
+      `${link('', `events/${e.slug}.html`, e.message.name, 'event')}${e.message.deprecated ? deprecatedBadge() : ''}`,
       e.message.eventbridge ? code(e.message.eventbridge.bus) : '',
       e.message.producers.map((p) => esc(p)).join(', '),
       esc([...new Set(e.deliveries.map((d) => d.service))].join(', ')),
