@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { bundleOptions, externalMatches, functionEntries, packageOf, powertoolsLayer, providerOfPattern, readServerlessConfig } from '../../scripts/function-bundles';
@@ -32,6 +33,21 @@ describe('function bundles (serverless.yml custom.esbuild)', () => {
       expect([name, eager]).toEqual([name, []]);
     }
   }, 60_000);
+
+  it("imports no AWS SDK client at the top of any module of the examples' functions either (each bundled from its own serverless.yml)", async () => {
+    const clientAtInit = /^@aws-sdk\/(client-|lib-)/;
+    for (const example of readdirSync(join(ROOT, 'examples'), { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(ROOT, 'examples', d.name, 'serverless.yml')))) {
+      const root = join(ROOT, 'examples', example.name);
+      const own = readServerlessConfig(root);
+      const { external, ...options } = bundleOptions(own);
+      for (const [name, entry] of functionEntries(root, own)) {
+        const { metafile } = await build({ ...options, external, absWorkingDir: root, entryPoints: [join(root, entry)], outfile: join(ROOT, '.test-out', 'function-bundles', example.name, `${name}.js`), write: false, metafile: true });
+        // The project's own modules (an example bundles Powertools, whose idempotency layer imports DynamoDB's client itself)
+        const eager = importedAtInit(metafile).filter((i) => clientAtInit.test(i.module) && !i.from.includes('node_modules/'));
+        expect([example.name, name, eager]).toEqual([example.name, name, []]);
+      }
+    }
+  }, 120_000);
 
   it('matches esbuild externals as esbuild does, and names what provides each on AWS', () => {
     expect(externalMatches('@aws-lambda-powertools/*', '@aws-lambda-powertools/logger/middleware')).toBe(true);

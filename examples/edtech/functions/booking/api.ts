@@ -1,8 +1,7 @@
 // GET /bookings/{bookingId}: the booking and its saga. PENDING until the saga ends, then
 // CONFIRMED (lesson and chat session ids), CANCELLED (compensated: which step failed, its
 // code and reason, every compensation done) or FAILED (a compensation never answered).
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../../../lib/clients';
+import { clients, sdk } from '../../../../lib/clients';
 import { createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../../../lib/http';
 import { createDynamoDbSagaStore, type SagaState } from '../../../../lib/saga';
 import { bookingKey } from './commands';
@@ -53,7 +52,7 @@ export function makeApi({ booking, saga }: Deps): HttpApiHandler {
 }
 
 export const handler = makeApi({
-  booking: async (bookingId) => (await clients.dynamoDbDocument().send(new GetCommand({ TableName: config().bookingsTable, Key: bookingKey(bookingId) }))).Item,
+  booking: async (bookingId) => (await clients.dynamoDbDocument().send(new (sdk.document().GetCommand)({ TableName: config().bookingsTable, Key: bookingKey(bookingId) }))).Item,
   // The saga's state as its store keeps it (read only: this function sends no command and arms no timer).
   saga: (sagaId) => createDynamoDbSagaStore({ doc: clients.dynamoDbDocument(), table: config().sagaTable, outboxTable: config().outboxTable }).load<BookingData>(sagaId),
 });

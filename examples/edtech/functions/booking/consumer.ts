@@ -3,9 +3,8 @@
 // and every step timer comes back here and moves it (lib/saga: a duplicate, late or stale
 // input is ignored, so the handlers are idempotent). A failure reply's code and reason are
 // kept on the booking, for the status API, and so is a forward step's timeout (code TIMED_OUT).
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createBookingQueueConsumer, type BookingQueueHandlers, type EventBridgeEvent } from '../../generated';
-import { clients } from '../../../../lib/clients';
+import { clients, sdk } from '../../../../lib/clients';
 import type { ConsumerContext } from '../../../../lib/consumer';
 import type { SagaEvent } from '../../../../lib/saga';
 import { bookingKey } from './commands';
@@ -61,7 +60,7 @@ export function makeHandlers({ runner, recordFailure }: Deps): BookingQueueHandl
 /** The first failure of a booking, written once (a redelivery does not overwrite it). */
 export async function recordFailure(bookingId: string, failure: { step: string; code: string; reason: string }): Promise<void> {
   try {
-    await clients.dynamoDbDocument().send(new UpdateCommand({ TableName: config().bookingsTable, Key: bookingKey(bookingId), UpdateExpression: 'SET failure = :f', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(failure)', ExpressionAttributeValues: { ':f': failure } }));
+    await clients.dynamoDbDocument().send(new (sdk.document().UpdateCommand)({ TableName: config().bookingsTable, Key: bookingKey(bookingId), UpdateExpression: 'SET failure = :f', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(failure)', ExpressionAttributeValues: { ':f': failure } }));
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }

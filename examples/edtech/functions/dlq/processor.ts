@@ -3,10 +3,9 @@
 // stores it in ManualReviewTable for a person (manual handling); either way it leaves the
 // DLQ only after that is done. Runs hourly (well within the seed's 24 hours) and on demand
 // (`{ "maxMessages": N }`); answers with what it did.
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { bookingQueueRoutes, lessonsQueueRoutes, monitoringQueueRoutes, notificationsQueueRoutes, paymentsQueueRoutes, usersQueueRoutes } from '../../generated';
-import { clients } from '../../../../lib/clients';
+import { clients, sdk } from '../../../../lib/clients';
 import { defineConfig, numberEnv, optionalEnv, requireEnv } from '../../../../lib/config';
 import type { Route } from '../../../../lib/envelope';
 import { REPROCESS_ATTRIBUTE, sourceQueueUrl, triage, type Triage } from './triage';
@@ -54,7 +53,7 @@ export async function processDeadLetters(dlqUrls: readonly string[], maxReproces
     const routes = routesOf(dlqUrl);
     const queue = dlqUrl.slice(dlqUrl.lastIndexOf('/') + 1);
     while (outcomes.length < maxMessages) {
-      const { Messages = [] } = await deps.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], VisibilityTimeout: 60 }));
+      const { Messages = [] } = await deps.sqs.send(new (sdk.sqs().ReceiveMessageCommand)({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], VisibilityTimeout: 60 }));
       if (!Messages.length) break;
       for (const m of Messages) outcomes.push(await handle(dlqUrl, queue, m, routes, maxReprocess, deps));
     }
@@ -67,18 +66,16 @@ async function handle(dlqUrl: string, queue: string, m: Message, routes: Readonl
   const decision = triage(m.Body ?? '', Number.isInteger(count) && count >= 0 ? count : maxReprocess, routes, maxReprocess);
   const messageId = m.MessageId ?? '?';
   if (decision.action === 'reprocess') {
-    await deps.sqs.send(new SendMessageCommand({ QueueUrl: sourceQueueUrl(dlqUrl), MessageBody: m.Body ?? '', MessageAttributes: { ...m.MessageAttributes, [REPROCESS_ATTRIBUTE]: { DataType: 'Number', StringValue: String(decision.reprocessCount) } } }));
+    await deps.sqs.send(new (sdk.sqs().SendMessageCommand)({ QueueUrl: sourceQueueUrl(dlqUrl), MessageBody: m.Body ?? '', MessageAttributes: { ...m.MessageAttributes, [REPROCESS_ATTRIBUTE]: { DataType: 'Number', StringValue: String(decision.reprocessCount) } } }));
   } else {
     await deps.storeManual({ pk: `MANUAL#${queue}#${messageId}`, sk: 'MESSAGE', queue, messageId, code: decision.code, reason: decision.reason, ...(decision.detailType ? { detailType: decision.detailType } : {}), body: m.Body ?? '', reprocessCount: count, storedAt: new Date(deps.now()).toISOString() });
   }
-  await deps.sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
+  await deps.sqs.send(new (sdk.sqs().DeleteMessageCommand)({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
   return { queue, messageId, triage: decision };
 }
 
-let sqs: SQSClient | undefined;
 export const handler = async (event: { maxMessages?: number } | undefined): Promise<{ reprocessed: number; manual: number; outcomes: Outcome[] }> => {
   const { dlqUrls, manualTable, maxReprocess } = config();
-  sqs ??= new SQSClient({});
-  const outcomes = await processDeadLetters(dlqUrls, maxReprocess, { sqs, now: Date.now, storeManual: async (item) => void (await clients.dynamoDbDocument().send(new PutCommand({ TableName: manualTable, Item: item }))) }, typeof event?.maxMessages === 'number' ? event.maxMessages : 100);
+  const outcomes = await processDeadLetters(dlqUrls, maxReprocess, { sqs: clients.sqs(), now: Date.now, storeManual: async (item) => void (await clients.dynamoDbDocument().send(new (sdk.document().PutCommand)({ TableName: manualTable, Item: item }))) }, typeof event?.maxMessages === 'number' ? event.maxMessages : 100);
   return { reprocessed: outcomes.filter((o) => o.triage.action === 'reprocess').length, manual: outcomes.filter((o) => o.triage.action === 'manual').length, outcomes };
 };

@@ -1,6 +1,5 @@
 // GET /kpis?minutes=N: the seed's KPIs over the last N minutes (default 60, at most 1440).
-import { paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../../../lib/clients';
+import { clients, sdk } from '../../../../lib/clients';
 import { BadRequestError, createHttpApi, route, type HttpApiHandler } from '../../../../lib/http';
 import { config } from './config';
 import { computeKpis, hourBuckets, type EventRecord } from './kpis';
@@ -28,7 +27,7 @@ export const handler = makeApi({
   now: Date.now,
   records: async (bucket, from, to) => {
     const out: EventRecord[] = [];
-    const pages = paginateQuery({ client: clients.dynamoDbDocument() }, { TableName: config().kpiTable, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': `EVENTS#${bucket}`, ':from': from, ':to': `${to}\uffff` } });
+    const pages = sdk.document().paginateQuery({ client: clients.dynamoDbDocument() }, { TableName: config().kpiTable, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': `EVENTS#${bucket}`, ':from': from, ':to': `${to}\uffff` } });
     for await (const page of pages) for (const { pk: _pk, sk: _sk, ...r } of page.Items ?? []) out.push(r as EventRecord);
     return out;
   },

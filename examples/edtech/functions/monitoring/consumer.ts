@@ -1,9 +1,8 @@
 // The monitoring service's consumer: for each integration event it receives (user.created,
 // payment.completed, lesson.scheduled), the event's latency from the producer's occurredAt,
 // and for lesson.scheduled the saga completion time. One item per eventId (conditional put).
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createMonitoringQueueConsumer, type MonitoringQueueHandlers } from '../../generated';
-import { clients } from '../../../../lib/clients';
+import { clients, sdk } from '../../../../lib/clients';
 import type { ConsumerContext } from '../../../../lib/consumer';
 import { config } from './config';
 import { eventRecord } from './kpis';
@@ -12,7 +11,7 @@ export function makeHandlers({ table, now }: { table: () => string; now: () => n
   const record = async (event: Parameters<typeof eventRecord>[0], ctx: ConsumerContext): Promise<void> => {
     const r = eventRecord(event, now());
     try {
-      await clients.dynamoDbDocument().send(new PutCommand({ TableName: table(), Item: { pk: `EVENTS#${r.occurredAt.slice(0, 13)}`, sk: `${r.occurredAt}#${r.eventId}`, ...r }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await clients.dynamoDbDocument().send(new (sdk.document().PutCommand)({ TableName: table(), Item: { pk: `EVENTS#${r.occurredAt.slice(0, 13)}`, sk: `${r.occurredAt}#${r.eventId}`, ...r }, ConditionExpression: 'attribute_not_exists(pk)' }));
       ctx.logger.info('event measured', { detailType: r.detailType, latencyMs: r.latencyMs, ...(r.sagaCompletionMs !== undefined ? { sagaCompletionMs: r.sagaCompletionMs } : {}) });
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;

@@ -1,6 +1,5 @@
 // GET /notifications/{userId}: a user's notifications, oldest first.
-import { paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../../../lib/clients';
+import { clients, sdk } from '../../../../lib/clients';
 import { createHttpApi, route } from '../../../../lib/http';
 import { config } from './config';
 
@@ -11,7 +10,7 @@ export const handler = createHttpApi({
       handler: async ({ pathParameters }) => {
         const userId = pathParameters['userId'] as string;
         const found: Record<string, unknown>[] = [];
-        const pages = paginateQuery({ client: clients.dynamoDbDocument() }, { TableName: config().notificationsTable, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)', ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':note': 'NOTE#' } });
+        const pages = sdk.document().paginateQuery({ client: clients.dynamoDbDocument() }, { TableName: config().notificationsTable, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)', ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':note': 'NOTE#' } });
         for await (const page of pages) for (const { pk: _pk, sk: _sk, ...n } of page.Items ?? []) found.push(n);
         found.sort((a, b) => String(a['sentAt']).localeCompare(String(b['sentAt'])));
         return { body: { userId, notifications: found } };

@@ -6,10 +6,9 @@
 //   LessonScheduled  -> the lesson's hold captured, PaymentCompleted (payment.completed), once
 // Account changes are conditional on the values read (optimistic, retried on a race); the
 // payment id derives from the saga id, so a command sent twice authorizes once and answers alike.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createPaymentsQueueConsumer, type PaymentsQueueHandlers } from '../../generated';
 import * as paymentsEvents from '../../generated/publishers/payments';
-import { clients } from '../../../../lib/clients';
+import { clients, sdk } from '../../../../lib/clients';
 import type { ConsumerContext } from '../../../../lib/consumer';
 import type { TransactWrite } from '../../../../lib/event-store';
 import { nameUuid } from '../../../../lib/ids';
@@ -42,7 +41,7 @@ export interface Deps {
 }
 
 export function makeHandlers({ table, now, testAccounts = TEST_ACCOUNTS }: Deps): PaymentsQueueHandlers<ConsumerContext> {
-  const get = async <T>(key: Record<string, string>): Promise<T | undefined> => (await clients.dynamoDbDocument().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }))).Item as T | undefined;
+  const get = async <T>(key: Record<string, string>): Promise<T | undefined> => (await clients.dynamoDbDocument().send(new (sdk.document().GetCommand)({ TableName: table(), Key: key, ConsistentRead: true }))).Item as T | undefined;
   /** The account update conditional on the values it was decided on. */
   const accountWrite = (before: Account, after: Account): TransactWrite => ({
     Update: {

@@ -2,9 +2,9 @@
 // schedules. Nothing here reads another domain's table. A request record and its
 // ScheduleRequested are one transaction (lib/event-store writeWithOutbox); PUT and DELETE
 // are conditional on the schedule's version and existence.
-import { DeleteCommand, GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CompetitionEvent, EventDay } from '../../generated';
-import { clients } from '../../../../lib/clients';
+import { clients, sdk } from '../../../../lib/clients';
 import type { OutgoingEvent } from '../../../../lib/envelope';
 import { writeWithOutbox } from '../../../../lib/event-store';
 import { config } from './config';
@@ -74,7 +74,7 @@ export function createSchedules(deps: { doc: () => DynamoDBDocumentClient; table
   const { doc, table } = deps;
   const conditionFailed = (e: unknown): boolean => (e as Error).name === 'ConditionalCheckFailedException';
   const get = async (eventId: string, scheduleId: string): Promise<StoredSchedule | undefined> => {
-    const out = await doc().send(new GetCommand({ TableName: table(), Key: scheduleKey(eventId, scheduleId) }));
+    const out = await doc().send(new (sdk.document().GetCommand)({ TableName: table(), Key: scheduleKey(eventId, scheduleId) }));
     return out.Item ? toSchedule(out.Item) : undefined;
   };
   return {
@@ -82,14 +82,14 @@ export function createSchedules(deps: { doc: () => DynamoDBDocumentClient; table
       await writeWithOutbox({ doc: doc(), outboxTable: deps.outboxTable(), events: [event], writes: [{ Put: { TableName: table(), Item: { ...requestKey(record.requestId), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } }] });
     },
     async requestRecord(requestId) {
-      const out = await doc().send(new GetCommand({ TableName: table(), Key: requestKey(requestId) }));
+      const out = await doc().send(new (sdk.document().GetCommand)({ TableName: table(), Key: requestKey(requestId) }));
       if (!out.Item) return undefined;
       const { requestId: id, eventId, requestedAt, options } = out.Item as ScheduleRequestRecord;
       return { requestId: id, eventId, requestedAt, options };
     },
     async list(eventId) {
       const found: StoredSchedule[] = [];
-      const pages = paginateQuery({ client: doc() }, { TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': schedulePk(eventId), ':sk': SCHEDULE_SK_PREFIX } });
+      const pages = sdk.document().paginateQuery({ client: doc() }, { TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': schedulePk(eventId), ':sk': SCHEDULE_SK_PREFIX } });
       for await (const page of pages) for (const item of page.Items ?? []) found.push(toSchedule(item));
       return found.sort((a, b) => b.generatedAt.localeCompare(a.generatedAt));
     },
@@ -106,7 +106,7 @@ export function createSchedules(deps: { doc: () => DynamoDBDocumentClient; table
       }
       try {
         const out = await doc().send(
-          new UpdateCommand({ TableName: table(), Key: scheduleKey(eventId, scheduleId), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk) AND #version = :expected', ExpressionAttributeNames: names, ExpressionAttributeValues: values, ReturnValues: 'ALL_NEW' }),
+          new (sdk.document().UpdateCommand)({ TableName: table(), Key: scheduleKey(eventId, scheduleId), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk) AND #version = :expected', ExpressionAttributeNames: names, ExpressionAttributeValues: values, ReturnValues: 'ALL_NEW' }),
         );
         return { ok: true, schedule: toSchedule(out.Attributes ?? {}) };
       } catch (error) {
@@ -117,7 +117,7 @@ export function createSchedules(deps: { doc: () => DynamoDBDocumentClient; table
     },
     async remove(eventId, scheduleId) {
       try {
-        await doc().send(new DeleteCommand({ TableName: table(), Key: scheduleKey(eventId, scheduleId), ConditionExpression: 'attribute_exists(pk)' }));
+        await doc().send(new (sdk.document().DeleteCommand)({ TableName: table(), Key: scheduleKey(eventId, scheduleId), ConditionExpression: 'attribute_exists(pk)' }));
         return true;
       } catch (error) {
         if (conditionFailed(error)) return false;
