@@ -51,8 +51,10 @@ export function makeApi({ booking, saga }: Deps): HttpApiHandler {
   });
 }
 
+// The saga's state as its store keeps it (read only: this function sends no command and arms no timer); built on first use.
+let sagas: ReturnType<typeof createDynamoDbSagaStore> | undefined;
+
 export const handler = makeApi({
   booking: async (bookingId) => (await clients.dynamoDbDocument().send(new (sdk.document().GetCommand)({ TableName: config().bookingsTable, Key: bookingKey(bookingId) }))).Item,
-  // The saga's state as its store keeps it (read only: this function sends no command and arms no timer).
-  saga: (sagaId) => createDynamoDbSagaStore({ doc: clients.dynamoDbDocument(), table: config().sagaTable, outboxTable: config().outboxTable }).load<BookingData>(sagaId),
+  saga: (sagaId) => (sagas ??= createDynamoDbSagaStore({ doc: clients.dynamoDbDocument(), table: config().sagaTable, outboxTable: config().outboxTable })).load<BookingData>(sagaId),
 });

@@ -6,7 +6,7 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { bookingQueueRoutes, lessonsQueueRoutes, monitoringQueueRoutes, notificationsQueueRoutes, paymentsQueueRoutes, usersQueueRoutes } from '../../generated';
 import { clients, sdk } from '../../../../lib/clients';
-import { defineConfig, numberEnv, optionalEnv, requireEnv } from '../../../../lib/config';
+import { defineConfig, numberEnv, requireEnv } from '../../../../lib/config';
 import type { Route } from '../../../../lib/envelope';
 import { REPROCESS_ATTRIBUTE, sourceQueueUrl, triage, type Triage } from './triage';
 
@@ -24,7 +24,7 @@ export const config = defineConfig((env) => ({
   dlqUrls: requireEnv('DLQ_URLS', env).split(',').map((u) => u.trim()).filter(Boolean),
   manualTable: requireEnv('MANUAL_REVIEW_TABLE', env),
   /** How often one message may be sent back before it goes to manual handling. */
-  maxReprocess: optionalEnv('DLQ_MAX_REPROCESS', env) === undefined ? 2 : numberEnv('DLQ_MAX_REPROCESS', { integer: true, min: 0 }, env),
+  maxReprocess: numberEnv('DLQ_MAX_REPROCESS', { default: 2, integer: true, min: 0 }, env),
 }));
 
 /** The queue routes of a DLQ by its name (`...-<queue>-dlq`). */

@@ -13,7 +13,7 @@ import type { ConsumerContext } from '../../../../lib/consumer';
 import { nameUuid } from '../../../../lib/ids';
 import { checkAvailability, findTutor, slotOf, TUTORS, type Tutor } from './availability';
 import { config } from './config';
-import { causedId, commitOnce, conditionFailed, serviceOutbox } from '../shared/outbox';
+import { causedContext, commitOnce, conditionFailed, serviceOutbox } from '../shared/outbox';
 
 const NS = '6f3d2c1b-5a49-4e8f-9b7a-0c1d2e3f4a5b';
 
@@ -32,7 +32,7 @@ export function makeHandlers({ table, now, tutors = TUTORS }: Deps): LessonsQueu
   return {
     'availability.check': async (event, ctx) => {
       const d = event.detail.data;
-      const id = (what: string) => ({ ...ctx.causedBy, eventId: causedId(NS, event, what) });
+      const id = (what: string) => causedContext(ctx, NS, event, what);
       const reject = (code: AvailabilityRejectedDataCode, reason: string) => commitOnce(ctx, { events: [lessonsEvents.AvailabilityRejected({ sagaId: d.sagaId, code, reason }, id('rejected'))] });
       const decision = checkAvailability(d, now(), tutors);
       if (!decision.ok) {
@@ -55,7 +55,7 @@ export function makeHandlers({ table, now, tutors = TUTORS }: Deps): LessonsQueu
     },
     'availability.hold.release': async (event, ctx) => {
       const d = event.detail.data;
-      const reply = (released: boolean) => lessonsEvents.AvailabilityHoldReleased({ sagaId: d.sagaId, released }, { ...ctx.causedBy, eventId: causedId(NS, event, 'released') });
+      const reply = (released: boolean) => lessonsEvents.AvailabilityHoldReleased({ sagaId: d.sagaId, released }, causedContext(ctx, NS, event, 'released'));
       try {
         await commitOnce(ctx, {
           writes: [{ Delete: { TableName: table(), Key: slotKey(d.tutorId, slotOf(d.requestedTime)), ConditionExpression: 'holder = :saga AND #status = :held', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':saga': d.sagaId, ':held': 'HELD' } } }],
@@ -70,7 +70,7 @@ export function makeHandlers({ table, now, tutors = TUTORS }: Deps): LessonsQueu
     },
     'lesson.create': async (event, ctx) => {
       const d = event.detail.data;
-      const id = (what: string) => ({ ...ctx.causedBy, eventId: causedId(NS, event, what) });
+      const id = (what: string) => causedContext(ctx, NS, event, what);
       const fail = (code: LessonCreationFailedDataCode, reason: string) => commitOnce(ctx, { events: [lessonsEvents.LessonCreationFailed({ sagaId: d.sagaId, code, reason }, id('failed'))] });
       const tutor = findTutor(d.tutorId, tutors);
       if (!tutor?.chatEnabled) {

@@ -15,7 +15,7 @@ import { nameUuid } from '../../../../lib/ids';
 import { authorize, capture, fromCents, openAccount, release, toCents, type Account } from './accounts';
 import { config } from './config';
 import { answersAuthorization, TEST_ACCOUNTS, type TestAccount } from './test-accounts';
-import { causedId, commitOnce, conditionFailed, serviceOutbox } from '../shared/outbox';
+import { causedContext, commitOnce, conditionFailed, serviceOutbox } from '../shared/outbox';
 
 const NS = '2b8e4f6a-1c3d-4e5f-8a9b-7c6d5e4f3a2b';
 /** How often a decision is taken again when another write changed the account in between. */
@@ -53,7 +53,7 @@ export function makeHandlers({ table, now, testAccounts = TEST_ACCOUNTS }: Deps)
     },
   });
   /** Runs `attempt` again while a condition on the account or the payment fails (another write raced). */
-  const untilSettled = async (what: string, attempt: () => Promise<void>): Promise<void> => {
+  const untilSettled = async (attempt: () => Promise<void>): Promise<void> => {
     for (let i = 1; ; i++) {
       try {
         return await attempt();
@@ -61,7 +61,6 @@ export function makeHandlers({ table, now, testAccounts = TEST_ACCOUNTS }: Deps)
         if (!conditionFailed(error) || i >= RACE_ATTEMPTS) throw error;
       }
     }
-    throw new Error(`${what}: unreachable`);
   };
 
   return {
@@ -79,8 +78,8 @@ export function makeHandlers({ table, now, testAccounts = TEST_ACCOUNTS }: Deps)
       const d = event.detail.data;
       const paymentId = paymentIdOf(d.sagaId);
       const amountCents = toCents(d.amount);
-      const id = (what: string) => ({ ...ctx.causedBy, eventId: causedId(NS, event, what) });
-      await untilSettled('authorize', async () => {
+      const id = (what: string) => causedContext(ctx, NS, event, what);
+      await untilSettled(async () => {
         const answers = answersAuthorization(d.studentId, testAccounts);
         const existing = await get<Payment>(paymentKey(paymentId));
         if (existing && !answers) {
@@ -113,8 +112,8 @@ export function makeHandlers({ table, now, testAccounts = TEST_ACCOUNTS }: Deps)
     'payment.release': async (event, ctx) => {
       const d = event.detail.data;
       const paymentId = d.paymentId ?? paymentIdOf(d.sagaId);
-      const reply = (released: boolean) => paymentsEvents.LessonPaymentReleased({ sagaId: d.sagaId, paymentId, released }, { ...ctx.causedBy, eventId: causedId(NS, event, 'released') });
-      await untilSettled('release', async () => {
+      const reply = (released: boolean) => paymentsEvents.LessonPaymentReleased({ sagaId: d.sagaId, paymentId, released }, causedContext(ctx, NS, event, 'released'));
+      await untilSettled(async () => {
         const payment = await get<Payment>(paymentKey(paymentId));
         const account = payment ? await get<Account>(accountKey(payment.studentId)) : undefined;
         if (!payment || payment.status !== 'AUTHORIZED' || !account) {
@@ -137,7 +136,7 @@ export function makeHandlers({ table, now, testAccounts = TEST_ACCOUNTS }: Deps)
         ctx.logger.warn('lesson scheduled without a payment: nothing to capture', { lessonId });
         return;
       }
-      await untilSettled('capture', async () => {
+      await untilSettled(async () => {
         const payment = await get<Payment>(paymentKey(paymentId));
         if (!payment || payment.status !== 'AUTHORIZED') {
           ctx.logger.info('nothing to capture', { lessonId, paymentId, status: payment?.status ?? 'none' });
@@ -151,7 +150,7 @@ export function makeHandlers({ table, now, testAccounts = TEST_ACCOUNTS }: Deps)
             accountWrite(account, capture(account, payment.amountCents)),
             { Update: { TableName: table(), Key: paymentKey(paymentId), UpdateExpression: 'SET #status = :captured, capturedAt = :at, lessonId = :lesson', ConditionExpression: '#status = :authorized', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':captured': 'CAPTURED', ':authorized': 'AUTHORIZED', ':at': at, ':lesson': lessonId } } },
           ],
-          events: [paymentsEvents.PaymentCompleted({ paymentId, userId: payment.studentId, tutorId: payment.tutorId, amount: fromCents(payment.amountCents), paymentType: 'LESSON', timestamp: at, lessonId }, { ...ctx.causedBy, eventId: causedId(NS, event, 'completed'), aggregateId: paymentId, sequence: 1 })],
+          events: [paymentsEvents.PaymentCompleted({ paymentId, userId: payment.studentId, tutorId: payment.tutorId, amount: fromCents(payment.amountCents), paymentType: 'LESSON', timestamp: at, lessonId }, { ...causedContext(ctx, NS, event, 'completed'), aggregateId: paymentId, sequence: 1 })],
         });
         ctx.logger.info('payment completed', { paymentId, lessonId });
       });

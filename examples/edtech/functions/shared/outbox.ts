@@ -34,6 +34,11 @@ export function conditionFailed(error: unknown): boolean {
 }
 
 /** The id of an event caused by `cause`: the same cause gives the same id, so a retry cannot send it twice. */
-export function causedId(namespace: string, cause: { detail: { metadata: { eventId: string } } }, what: string): string {
+function causedId(namespace: string, cause: { detail: { metadata: { eventId: string } } }, what: string): string {
   return nameUuid(namespace, cause.detail.metadata.eventId, what);
+}
+
+/** The context of an event caused by `cause` (its correlation and causation), with the id `causedId` gives it. */
+export function causedContext(ctx: Pick<ConsumerContext, 'causedBy'>, namespace: string, cause: { detail: { metadata: { eventId: string } } }, what: string): ConsumerContext['causedBy'] & { eventId: string } {
+  return { ...ctx.causedBy, eventId: causedId(namespace, cause, what) };
 }

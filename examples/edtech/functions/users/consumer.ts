@@ -9,7 +9,7 @@ import * as usersEvents from '../../generated/publishers/users';
 import type { ConsumerContext } from '../../../../lib/consumer';
 import { profileKey } from './commands';
 import { config } from './config';
-import { causedId, commitOnce, conditionFailed, serviceOutbox } from '../shared/outbox';
+import { causedContext, commitOnce, conditionFailed, serviceOutbox } from '../shared/outbox';
 
 const NS = '9c1e7a3b-4d5f-4a6b-8c7d-1e2f3a4b5c6d';
 
@@ -32,7 +32,7 @@ export function makeHandlers({ table, now }: { table: () => string; now: () => n
           events: [
             usersEvents.UserCreated(
               { userId: d.userId, email: d.email, role: d.role, ...(d.authMethod ? { authMethod: d.authMethod } : {}), timestamp: d.registeredAt },
-              { ...ctx.causedBy, eventId: causedId(NS, event, 'user.created'), aggregateId: d.userId, sequence: 2 },
+              { ...causedContext(ctx, NS, event, 'user.created'), aggregateId: d.userId, sequence: 2 },
             ),
           ],
         });

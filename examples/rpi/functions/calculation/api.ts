@@ -1,6 +1,7 @@
 // The season's published RPI results: GET /rpi/{season}/results (RatingsTable: the CURRENT
 // pointer and its calculation's ratings).
-import { BadRequestError, createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../../../lib/http';
+import { createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../../../lib/http';
+import { seasonParam } from '../shared/season';
 import { ratingsStore, type RatingsStore } from './store';
 
 export function makeApi({ store }: { store: Pick<RatingsStore, 'current' | 'calculation'> }): HttpApiHandler {
@@ -9,8 +10,7 @@ export function makeApi({ store }: { store: Pick<RatingsStore, 'current' | 'calc
     routes: {
       'GET /rpi/{season}/results': route({
         handler: async ({ pathParameters }) => {
-          const season = pathParameters['season'] ?? '';
-          if (!/^[0-9]{4}$/.test(season)) throw new BadRequestError(`season "${season}" must be a year (4 digits)`, { code: 'INVALID_SEASON' });
+          const season = seasonParam(pathParameters);
           const current = await store.current(season);
           const calculation = current ? await store.calculation(season, current.calculationId) : undefined;
           if (!current || !calculation) throw new NotFoundError(`season ${season} has no published RPI results`, { code: 'NO_RESULTS' });

@@ -7,7 +7,8 @@ import * as coordinatorEvents from '../../generated/publishers/coordinator';
 import { clients } from '../../../../lib/clients';
 import { writeWithOutbox } from '../../../../lib/event-store';
 import type { OutgoingEvent } from '../../../../lib/envelope';
-import { BadRequestError, createHttpApi, route, type HttpApiHandler } from '../../../../lib/http';
+import { createHttpApi, route, type HttpApiHandler } from '../../../../lib/http';
+import { seasonParam } from '../shared/season';
 import { config } from './config';
 
 export interface Deps {
@@ -16,7 +17,6 @@ export interface Deps {
   newId?: () => string;
 }
 
-export const SEASON = /^[0-9]{4}$/;
 
 export function makeApi({ send, now, newId = randomUUID }: Deps): HttpApiHandler {
   return createHttpApi({
@@ -25,8 +25,7 @@ export function makeApi({ send, now, newId = randomUUID }: Deps): HttpApiHandler
       'POST /rpi/{season}/calculations': route({
         body: validateRequestRpiCalculationCommand,
         handler: async ({ body, pathParameters }, { eventContext, logger }) => {
-          const season = pathParameters['season'] ?? '';
-          if (!SEASON.test(season)) throw new BadRequestError(`season "${season}" must be a year (4 digits)`, { code: 'INVALID_SEASON' });
+          const season = seasonParam(pathParameters);
           const calculationId = newId();
           const requestedAt = new Date(now()).toISOString();
           await send(coordinatorEvents.RpiCalculationRequested({ calculationId, season, requestedAt, ...(body.note ? { note: body.note } : {}) }, { ...eventContext, occurredAt: requestedAt }));

@@ -35,12 +35,9 @@ let store: SagaStore | undefined;
 const get = (): SagaStore => (store ??= createDynamoDbSagaStore({ doc: clients.dynamoDbDocument(), table: config().sagaTable, outboxTable: config().outboxTable }));
 export const sagaStore: SagaStore = { load: (id) => get().load(id), save: (state, events) => get().save(state, events) };
 
-let timers: Timers | undefined;
-const stageTimers: Timers = { schedule: (t) => (timers ??= timersFromEnv()).schedule(t), cancel: (id) => (timers ??= timersFromEnv()).cancel(id) };
-
 let runner: CalculationRunner | undefined;
 /** The deployed runner, built on first use (its step timeouts may come from the environment). */
 export function calculationRunner(): CalculationRunner {
   const stepTimeoutSeconds = config().sagaStepTimeoutSeconds;
-  return (runner ??= createCalculationRunner({ store: sagaStore, timers: stageTimers, metric: emitSagaMetric, ...(stepTimeoutSeconds ? { stepTimeoutSeconds } : {}) }));
+  return (runner ??= createCalculationRunner({ store: sagaStore, timers: timersFromEnv(), metric: emitSagaMetric, ...(stepTimeoutSeconds ? { stepTimeoutSeconds } : {}) }));
 }

@@ -1,6 +1,7 @@
 // The rankings cache: GET /rpi/{season}/rankings (RankingsCacheTable), what clients read: the
 // season's ranked teams with their names, conference and region.
-import { BadRequestError, createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../../../lib/http';
+import { createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../../../lib/http';
+import { seasonParam } from '../shared/season';
 import { metadataStore, type MetadataStore } from './store';
 
 export function makeApi({ store }: { store: Pick<MetadataStore, 'cached'> }): HttpApiHandler {
@@ -9,8 +10,7 @@ export function makeApi({ store }: { store: Pick<MetadataStore, 'cached'> }): Ht
     routes: {
       'GET /rpi/{season}/rankings': route({
         handler: async ({ pathParameters }) => {
-          const season = pathParameters['season'] ?? '';
-          if (!/^[0-9]{4}$/.test(season)) throw new BadRequestError(`season "${season}" must be a year (4 digits)`, { code: 'INVALID_SEASON' });
+          const season = seasonParam(pathParameters);
           const entry = await store.cached(season);
           if (!entry) throw new NotFoundError(`season ${season} has no cached rankings`, { code: 'NO_RANKINGS' });
           return { body: entry };

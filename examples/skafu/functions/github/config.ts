@@ -3,5 +3,5 @@ import { defineConfig, optionalEnv } from '../../../../lib/config';
 
 export const config = defineConfig((env) => ({
   /** The organisation new repositories are created in. */
-  owner: optionalEnv('GITHUB_OWNER', env) ?? 'skafu-projects',
+  owner: optionalEnv('GITHUB_OWNER', env, 'skafu-projects'),
 }));

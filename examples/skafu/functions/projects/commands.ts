@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { validateCreateProjectCommand } from '../../generated';
 import * as projectsEvents from '../../generated/publishers/projects';
-import { claimsOf, ConflictError, createHttpApi, route, type HttpApiHandler } from '../../../../lib/http';
+import { ConflictError, createHttpApi, route, type HttpApiHandler } from '../../../../lib/http';
+import { ownerOf } from '../shared/owner';
 import { createProject } from './domain';
 import { projectStore, type ProjectStore } from './store';
 
@@ -24,8 +25,7 @@ export function makeApi({ store, now, newId }: Deps): HttpApiHandler {
       'POST /projects': route({
         body: validateCreateProjectCommand,
         handler: async ({ body, event }, { eventContext, logger }) => {
-          const sub = claimsOf(event)['sub'];
-          const ownerId = typeof sub === 'string' && sub ? sub : 'anonymous';
+          const ownerId = ownerOf(event);
           const projectId = newId();
           const [created] = createProject(body, projectId, ownerId, now());
           if (!created || created.type !== 'ProjectCreated') throw new Error('createProject decided no ProjectCreated');

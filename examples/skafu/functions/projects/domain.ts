@@ -25,9 +25,6 @@ export type ProjectEvent =
 
 export type ProjectStatus = 'CONFIGURING' | 'CONFIGURED' | 'FAILED';
 
-/** The three domains ProjectCreated fans out to, in the order the seed names them. */
-export const STEPS: readonly ConfigurationStep[] = ['template', 'ai', 'github'];
-
 export interface Project {
   projectId: string;
   name: string;

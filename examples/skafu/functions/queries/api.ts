@@ -2,7 +2,8 @@
 // folded from its read-model rows (view.ts); GET /projects lists the caller's projects. It
 // reads only the read model, never the event store.
 import { clients } from '../../../../lib/clients';
-import { BadRequestError, claimsOf, createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../../../lib/http';
+import { BadRequestError, createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../../../lib/http';
+import { ownerOf } from '../shared/owner';
 import { createReadModel, type ReadModel } from '../../../../lib/read-model';
 import { config } from './config';
 import { ownerKey, projectKey } from './keys';
@@ -25,8 +26,7 @@ export function makeApi({ readModel }: { readModel: ReadModel }): HttpApiHandler
       }),
       'GET /projects': route({
         handler: async ({ event }) => {
-          const sub = claimsOf(event)['sub'];
-          const ownerId = typeof sub === 'string' && sub ? sub : 'anonymous';
+          const ownerId = ownerOf(event);
           const rows = await readModel.queryAll({ pk: ownerKey(ownerId) });
           return { body: { ownerId, projects: rows.map(({ projectId, name, createdAt }) => ({ projectId, name, createdAt, links: { self: `/projects/${String(projectId)}` } })) } };
         },
