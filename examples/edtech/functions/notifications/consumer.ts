@@ -2,23 +2,20 @@
 // the tutor's notice, each a conditional put keyed by the lesson (one each, whatever the
 // deliveries). It publishes nothing, so it has no outbox.
 import { createNotificationsQueueConsumer, type NotificationsQueueHandlers } from '../../generated';
-import { clients, sdk } from '../../../../lib/clients';
+import { clients } from '../../../../lib/clients';
 import type { ConsumerContext } from '../../../../lib/consumer';
+import { createReadModel, type ReadModel } from '../../../../lib/read-model';
 import { config } from './config';
 import { lessonNotifications } from './messages';
 
 export function makeHandlers({ table, now }: { table: () => string; now: () => number }): NotificationsQueueHandlers<ConsumerContext> {
+  const notes: ReadModel = createReadModel({ doc: clients.dynamoDbDocument, table });
   return {
     'lesson.scheduled': async (event, ctx) => {
       const at = new Date(now()).toISOString();
-      const items = lessonNotifications(event.detail.data).map((n) => ({ Put: { TableName: table(), Item: { pk: `USER#${n.userId}`, sk: `NOTE#${n.notificationId}`, ...n, sentAt: at }, ConditionExpression: 'attribute_not_exists(pk)' } }));
-      try {
-        await clients.dynamoDbDocument().send(new (sdk.document().TransactWriteCommand)({ TransactItems: items }));
-        ctx.logger.info('lesson notifications sent', { lessonId: event.detail.data.lessonId });
-      } catch (error) {
-        if ((error as Error).name !== 'TransactionCanceledException' || !String((error as Error).message).includes('ConditionalCheckFailed')) throw error;
-        ctx.logger.info('lesson notifications sent before', { lessonId: event.detail.data.lessonId });
-      }
+      const items = lessonNotifications(event.detail.data).map((n) => ({ pk: `USER#${n.userId}`, sk: `NOTE#${n.notificationId}`, ...n, sentAt: at }));
+      const sent = await notes.writeOnce({ items });
+      ctx.logger.info(sent ? 'lesson notifications sent' : 'lesson notifications sent before', { lessonId: event.detail.data.lessonId });
     },
   };
 }

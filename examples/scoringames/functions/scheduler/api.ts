@@ -7,7 +7,7 @@
 import type { GatherState, GatherStore } from '../../../../lib/gather';
 import { createHttpApi, NotFoundError, route, type HttpApiHandler } from '../../../../lib/http';
 import { scheduleIdOf } from './keys';
-import { failureReason, gatherStore, missingOf, type RoundInput } from './round';
+import { failureReason, gatherStore, missingOf, type RoundInput } from './rounds';
 import { schedules as deployedSchedules, type Schedules } from './store';
 
 export interface Deps {

@@ -5,7 +5,8 @@
 import { createSchedulerQueueConsumer, type EventBridgeEvent, type SchedulerQueueHandlers } from '../../generated';
 import type { ConsumerContext } from '../../../../lib/consumer';
 import type { GatherEvent } from '../../../../lib/gather';
-import { scheduleRunner, type RoundInput, type ScheduleRunner } from './round';
+import { scheduleRunner, type ScheduleRunner } from './round';
+import type { RoundInput } from './rounds';
 
 export interface Deps {
   rounds: () => ScheduleRunner;

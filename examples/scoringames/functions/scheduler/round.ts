@@ -5,23 +5,17 @@
 // category ids) stores the schedule (schedule.ts) and publishes ScheduleGenerated; FAILED
 // (a required domain errored or stayed silent) publishes ScheduleGenerationFailed naming it.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AthletesDataResponseData, CategoriesDataResponseData, DataError, EventDataResponseData, WodsDataResponseData } from '../../generated';
+import type { AthletesDataResponseData, CategoriesDataResponseData, EventDataResponseData, WodsDataResponseData } from '../../generated';
 import { defineScheduleGather, scheduleGatherDeadlineEvent } from '../../generated/gathers/scheduler';
 import * as schedulerEvents from '../../generated/publishers/scheduler';
-import { clients } from '../../../../lib/clients';
-import { createDynamoDbGatherStore, createGatherRunner, gatherEventId, type DefinedGather, type GatherMetric, type GatherResult, type GatherRunner, type GatherState, type GatherStore } from '../../../../lib/gather';
+import { createGatherRunner, gatherEventId, type DefinedGather, type GatherMetric, type GatherResult, type GatherRunner, type GatherState, type GatherStore } from '../../../../lib/gather';
 import type { Timers } from '../../../../lib/timers';
 import { config } from './config';
-import { gatherKey, scheduleIdOf } from './keys';
-import { generateSchedule, type ScheduleOptions } from './schedule';
+import { scheduleIdOf } from './keys';
+import { failureReason, gatherStore, missingOf, type RoundInput } from './rounds';
+import { generateSchedule } from './schedule';
 import { scheduleItem } from './store';
 import { stageTimers } from './timers';
-
-/** What a round is started with (ScheduleRequested's data). */
-export interface RoundInput {
-  eventId: string;
-  options: ScheduleOptions;
-}
 
 export type ScheduleRunner = GatherRunner<RoundInput>;
 
@@ -36,22 +30,6 @@ function responseOf<D>(state: GatherState<RoundInput>, responder: string): D | u
   const answer = state.answers[responder];
   return answer?.kind === 'response' ? (answer.data as D) : undefined;
 }
-
-/** Why a round failed: every required domain without a response, with its error or its silence. */
-export function failureReason(state: GatherState<RoundInput>): string {
-  const lines = Object.entries(state.responders)
-    .filter(([name, { required }]) => required && state.answers[name]?.kind !== 'response')
-    .map(([name]) => {
-      const answer = state.answers[name];
-      if (!answer) return `${name}: no answer by ${state.deadline}`;
-      const e = answer.data as DataError;
-      return `${name}: ${e.errorCode} ${e.errorMessage}`;
-    });
-  return (lines.join('; ') || state.reason || 'failed').slice(0, 1000);
-}
-
-/** Optional domains without a response (their fallback was used). */
-export const missingOf = (state: GatherState<RoundInput>): string[] => Object.keys(state.responders).filter((name) => state.answers[name]?.kind !== 'response');
 
 /** What an ended round stores and publishes: its schedule and ScheduleGenerated, or ScheduleGenerationFailed. */
 export function roundResult(state: GatherState<RoundInput>, table: string, now: Date): GatherResult {
@@ -100,10 +78,6 @@ export function createScheduleRunner(deps: { store: GatherStore; timers: Timers;
     ...(deps.metric ? { metric: deps.metric } : {}),
   });
 }
-
-let store: GatherStore | undefined;
-/** The deployed rounds' store: SchedulesTable, requests through the outbox. */
-export const gatherStore = (): GatherStore => (store ??= createDynamoDbGatherStore({ doc: clients.dynamoDbDocument(), table: config().schedulesTable, outboxTable: config().outboxTable, key: gatherKey }));
 
 let runner: ScheduleRunner | undefined;
 /** The deployed runner, built on first use. */

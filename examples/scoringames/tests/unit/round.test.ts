@@ -2,7 +2,8 @@ import type { EventDataResponseData } from '../../generated';
 import { createInMemoryGatherStore, type GatherDeadlineData, type GatherEvent } from '../../../../lib/gather';
 import { fakeTimers } from '../../../../tests/helpers/fake-timers';
 import { scheduleIdOf } from '../../functions/scheduler/keys';
-import { createScheduleRunner, failureReason } from '../../functions/scheduler/round';
+import { createScheduleRunner } from '../../functions/scheduler/round';
+import { failureReason } from '../../functions/scheduler/rounds';
 
 // The scheduler's round (functions/scheduler/round.ts on lib/gather) with no AWS: what it
 // asks, what each ending stores and publishes (COMPLETE, PARTIAL with the categories
